@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+import pandas as pd
+
 
 class Severity(StrEnum):
     """How bad a finding is: an error rejects the workbook, a warning does not."""
@@ -114,9 +116,7 @@ class Report:
         """True when at least one finding is an error."""
         return any(f.is_error for f in self.findings)
 
-    def to_frame(self):  # type: ignore[no-untyped-def]
+    def to_frame(self) -> pd.DataFrame:
         """The findings as a pandas DataFrame, one row each."""
-        import pandas as pd
-
         columns = ["code", "severity", "message", "file", "sheet", "cell", "student", "date", "teacher"]
         return pd.DataFrame([f.as_dict() for f in self.findings], columns=columns)

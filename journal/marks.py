@@ -140,6 +140,7 @@ def _unknown(value: object) -> CellProblem:
     )
 
 
+_FINAL_LOOKALIKE = str.maketrans("haocb", "наосв")
 _FINAL_ALIASES = {
     "зч": "зч", "зачет": "зч", "зачёт": "зч", "зач": "зч",
     "нз": "нз", "незачет": "нз", "незачёт": "нз", "не зачтено": "нз",
@@ -162,8 +163,7 @@ def parse_final_mark(value: object) -> str | CellProblem | None:
         return None
     if re.fullmatch(r"[1-5](\.0+)?", text):
         return str(int(float(text)))
-    key = " ".join(text.lower().rstrip(".").split()).translate(
-        str.maketrans({"h": "н", "a": "а", "o": "о", "c": "с", "b": "в"}))
+    key = " ".join(text.lower().rstrip(".").split()).translate(_FINAL_LOOKALIKE)
     if key in _FINAL_ALIASES:
         return _FINAL_ALIASES[key]
     return _unknown_final(text)
