@@ -123,7 +123,7 @@ def number_ru(value: float | int | Decimal | None, digits: int = 2) -> str:
     sign = "-" if rounded < 0 else ""
     text = f"{abs(rounded):.{digits}f}"
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
