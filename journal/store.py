@@ -11,6 +11,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -114,3 +115,342 @@ def read_table(conn: sqlite3.Connection, name: str) -> pd.DataFrame:
 def now_text(moment: dt.datetime | None = None) -> str:
     """A moment as the dataset stores it: local ISO text to the second."""
     return (moment or dt.datetime.now()).replace(microsecond=0).isoformat(sep=" ")
+
+
+# ---------------------------------------------------------------------------
+# Write side: used by journal.merge only.
+# ---------------------------------------------------------------------------
+
+LessonKeyText = tuple[str, int]  # (ISO date, seq)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction: committed when the block ends, rolled back on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def begin_merge(conn: sqlite3.Connection, started_at: str, tool_version: str) -> int:
+    """Insert the row of a new merge and return its id (committed at once)."""
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO merges (started_at, tool_version) VALUES (?, ?)", (started_at, tool_version)
+        )
+    return int(cur.lastrowid or 0)
+
+
+def finish_merge(conn: sqlite3.Connection, merge_id: int, finished_at: str, files_json: str,
+                 counts: dict[str, int]) -> None:
+    """Record when a merge finished, its files and how many were merged, unchanged, …"""
+    with transaction(conn):
+        conn.execute(
+            "UPDATE merges SET finished_at = ?, files = ?, merged = ?, unchanged = ?, rejected = ?,"
+            " held = ? WHERE id = ?",
+            (finished_at, files_json, counts.get("merged", 0), counts.get("unchanged", 0),
+             counts.get("rejected", 0), counts.get("held", 0), merge_id),
+        )
+
+
+def record_merge_file(conn: sqlite3.Connection, merge_id: int, row: dict[str, object],
+                      findings: list[dict[str, object]] | None) -> None:
+    """One row of ``merge_files``; ``findings`` (when given) replace the file's stored findings."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO merge_files (merge_id, file, sha256, kind, class, subject, grp, teacher,"
+            " status, errors, warnings, changes) VALUES (:merge_id, :file, :sha256, :kind, :class,"
+            " :subject, :grp, :teacher, :status, :errors, :warnings, :changes)",
+            {"merge_id": merge_id, **row},
+        )
+        if findings is not None:
+            conn.execute("DELETE FROM findings WHERE file = ?", (row["file"],))
+            conn.executemany(
+                "INSERT INTO findings (merge_id, file, code, severity, sheet, cell, student, date,"
+                " teacher, message) VALUES (:merge_id, :file, :code, :severity, :sheet, :cell,"
+                " :student, :date, :teacher, :message)",
+                [{**f, "merge_id": merge_id, "file": row["file"]} for f in findings],
+            )
+
+
+def stored_findings(conn: sqlite3.Connection, file: str) -> list[dict[str, object]]:
+    """The findings stored for a file by the last merge that read it."""
+    cur = conn.execute(
+        "SELECT code, severity, message, file, sheet, cell, student, date, teacher"
+        " FROM findings WHERE file = ? ORDER BY id", (file,)
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def workbook_row(conn: sqlite3.Connection, kind: str, class_name: str, subject: str = "",
+                 group: str = "") -> dict[str, object] | None:
+    """The last accepted version of a workbook, or None."""
+    cur = conn.execute(
+        "SELECT id, kind, class, subject, grp, teacher, file, sha256, first_merge_id, last_merge_id"
+        " FROM workbooks WHERE kind = ? AND class = ? AND subject = ? AND grp = ?",
+        (kind, class_name, subject, group),
+    )
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def accepted_hashes(conn: sqlite3.Connection) -> dict[str, str]:
+    """file → sha256 of every workbook's last accepted version."""
+    return {file: sha for file, sha in conn.execute("SELECT file, sha256 FROM workbooks")}
+
+
+def save_workbook_row(conn: sqlite3.Connection, *, kind: str, class_name: str, subject: str,
+                      group: str, teacher: str, file: str, sha256: str, merge_id: int) -> None:
+    """Record the accepted version of a workbook (inside the caller's transaction)."""
+    conn.execute(
+        "INSERT INTO workbooks (kind, class, subject, grp, teacher, file, sha256, first_merge_id,"
+        " last_merge_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (kind, class, subject, grp) DO UPDATE SET teacher = excluded.teacher,"
+        " file = excluded.file, sha256 = excluded.sha256, last_merge_id = excluded.last_merge_id",
+        (kind, class_name, subject, group, teacher, file, sha256, merge_id, merge_id),
+    )
+
+
+def class_students(conn: sqlite3.Connection, class_name: str) -> dict[str, dict[str, object]]:
+    """full name → {id, birth_date, joined, left_on} for a class."""
+    cur = conn.execute(
+        "SELECT id, full_name, birth_date, joined, left_on FROM students WHERE class = ?",
+        (class_name,),
+    )
+    return {name: {"id": sid, "birth_date": b, "joined": j, "left_on": lo}
+            for sid, name, b, j, lo in cur.fetchall()}
+
+
+def upsert_class(conn: sqlite3.Connection, name: str, grade: int, letter: str,
+                 class_teacher: str) -> None:
+    """Insert or update a class row (inside the caller's transaction)."""
+    conn.execute(
+        "INSERT INTO classes (name, grade, letter, class_teacher) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET grade = excluded.grade, letter = excluded.letter,"
+        " class_teacher = excluded.class_teacher",
+        (name, grade, letter, class_teacher),
+    )
+
+
+def replace_class_list(conn: sqlite3.Connection, class_name: str,
+                       students: list[dict[str, object]], groups: list[tuple[str, str, str]],
+                       parents: list[dict[str, object]], reasons: list[dict[str, object]],
+                       notes: dict[str, str]) -> None:
+    """Make the class's students, groups, parents, absence reasons and notes what is given.
+
+    ``students``: {full_name, birth_date, joined, left_on}; ``groups``: (student, subject, grp);
+    ``parents``: {student, full_name, phone, email}; ``reasons``: {student, start_date,
+    end_date, code, document}; ``notes``: student → text. Students who left the list are
+    deleted unless marks, attendance or final marks refer to them (then they stay, so the
+    history keeps its names). Runs inside the caller's transaction.
+    """
+    conn.executemany(
+        "INSERT INTO students (class, full_name, birth_date, joined, left_on)"
+        " VALUES (:class, :full_name, :birth_date, :joined, :left_on)"
+        " ON CONFLICT (class, full_name) DO UPDATE SET birth_date = excluded.birth_date,"
+        " joined = excluded.joined, left_on = excluded.left_on",
+        [{"class": class_name, **s} for s in students],
+    )
+    ids: dict[object, object] = {
+        name: row["id"] for name, row in class_students(conn, class_name).items()}
+    listed = {str(s["full_name"]) for s in students}
+    class_ids = [(sid,) for sid in ids.values()]
+    for table in ("student_groups", "parents", "absence_reasons", "notes"):
+        conn.executemany(f"DELETE FROM {table} WHERE student_id = ?", class_ids)
+    gone = [(sid,) for name, sid in ids.items() if name not in listed]
+    conn.executemany(
+        "DELETE FROM students WHERE id = ?"
+        " AND NOT EXISTS (SELECT 1 FROM marks WHERE student_id = students.id)"
+        " AND NOT EXISTS (SELECT 1 FROM attendance WHERE student_id = students.id)"
+        " AND NOT EXISTS (SELECT 1 FROM final_marks WHERE student_id = students.id)",
+        gone,
+    )
+    conn.executemany(
+        "INSERT INTO student_groups (student_id, subject, grp) VALUES (?, ?, ?)",
+        [(ids[s], subject, grp) for s, subject, grp in groups if s in ids],
+    )
+    conn.executemany(
+        "INSERT INTO parents (student_id, full_name, phone, email) VALUES (?, ?, ?, ?)",
+        [(ids[str(p["student"])], p["full_name"], p["phone"], p["email"])
+         for p in parents if p["student"] in ids],
+    )
+    conn.executemany(
+        "INSERT INTO absence_reasons (student_id, start_date, end_date, code, document)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(ids[str(r["student"])], r["start_date"], r["end_date"], r["code"], r["document"])
+         for r in reasons if r["student"] in ids],
+    )
+    conn.executemany(
+        "INSERT INTO notes (student_id, text) VALUES (?, ?)",
+        [(ids[s], text) for s, text in notes.items() if s in ids],
+    )
+
+
+def add_students(conn: sqlite3.Connection, class_name: str, names: list[str]) -> None:
+    """Add students known only from a subject workbook (a class with no class list yet)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO students (class, full_name) VALUES (?, ?)",
+        [(class_name, n) for n in names],
+    )
+
+
+def apply_absence_reasons(conn: sqlite3.Connection, class_name: str) -> None:
+    """Set ``attendance.reason`` of a class from its absence reasons.
+
+    A reason covering the lesson's date replaces the subject teacher's code, except that a
+    lateness mark (О) stays О; with no reason the teacher's code is kept.
+    """
+    conn.execute(
+        "UPDATE attendance SET reason = CASE WHEN code = 'О' THEN code ELSE COALESCE(("
+        "  SELECT r.code FROM absence_reasons r JOIN lessons l ON l.id = attendance.lesson_id"
+        "  WHERE r.student_id = attendance.student_id AND l.date BETWEEN r.start_date AND r.end_date"
+        "  ORDER BY r.id DESC LIMIT 1), code) END"
+        " WHERE lesson_id IN (SELECT id FROM lessons WHERE class = ?)",
+        (class_name,),
+    )
+
+
+def subject_state(conn: sqlite3.Connection, class_name: str, subject: str,
+                  group: str) -> dict[str, dict]:
+    """What the dataset holds for one subject workbook, keyed for comparison.
+
+    ``lessons``: (date, seq) → row dict; ``marks``: (student, date, seq, position) → row dict;
+    ``attendance``: (student, date, seq) → row dict; ``finals``: (student, kind, period) → row.
+    """
+    key = (class_name, subject, group)
+    state: dict[str, dict] = {}
+    cur = conn.execute(
+        "SELECT id, date, seq, period, kind, topic, homework, teacher, substitute,"
+        " topic_first_seen, homework_first_seen FROM lessons"
+        " WHERE class = ? AND subject = ? AND grp = ?", key)
+    names = [d[0] for d in cur.description]
+    state["lessons"] = {(r[1], r[2]): dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+    cur = conn.execute(
+        "SELECT m.id, s.full_name, l.date, l.seq, m.position, m.value, m.weight, m.cell,"
+        " m.first_seen, m.last_seen FROM marks m JOIN lessons l ON l.id = m.lesson_id"
+        " JOIN students s ON s.id = m.student_id WHERE l.class = ? AND l.subject = ? AND l.grp = ?",
+        key)
+    names = [d[0] for d in cur.description]
+    state["marks"] = {(r[1], r[2], r[3], r[4]): dict(zip(names, r, strict=True))
+                      for r in cur.fetchall()}
+    cur = conn.execute(
+        "SELECT a.id, s.full_name, l.date, l.seq, a.code, a.cell, a.first_seen, a.last_seen"
+        " FROM attendance a JOIN lessons l ON l.id = a.lesson_id"
+        " JOIN students s ON s.id = a.student_id WHERE l.class = ? AND l.subject = ? AND l.grp = ?",
+        key)
+    names = [d[0] for d in cur.description]
+    state["attendance"] = {(r[1], r[2], r[3]): dict(zip(names, r, strict=True))
+                           for r in cur.fetchall()}
+    cur = conn.execute(
+        "SELECT f.id, s.full_name, f.kind, f.period, f.value, f.cell, f.first_seen, f.last_seen"
+        " FROM final_marks f JOIN students s ON s.id = f.student_id"
+        " WHERE f.class = ? AND f.subject = ? AND f.grp = ?", key)
+    names = [d[0] for d in cur.description]
+    state["finals"] = {(r[1], r[2], r[3]): dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+    return state
+
+
+def write_subject(conn: sqlite3.Connection, plan: SubjectPlan) -> None:
+    """Carry out a subject workbook's plan (inside the caller's transaction)."""
+    cls, subject, grp = plan.key
+    conn.executemany(
+        "INSERT INTO lessons (class, subject, grp, date, seq, period, kind, topic, homework,"
+        " teacher, substitute, topic_first_seen, homework_first_seen) VALUES (:class, :subject,"
+        " :grp, :date, :seq, :period, :kind, :topic, :homework, :teacher, :substitute,"
+        " :topic_first_seen, :homework_first_seen)"
+        " ON CONFLICT (class, subject, grp, date, seq) DO UPDATE SET period = excluded.period,"
+        " kind = excluded.kind, topic = excluded.topic, homework = excluded.homework,"
+        " teacher = excluded.teacher, substitute = excluded.substitute,"
+        " topic_first_seen = excluded.topic_first_seen,"
+        " homework_first_seen = excluded.homework_first_seen",
+        [{"class": cls, "subject": subject, "grp": grp, **row} for row in plan.lessons],
+    )
+    lesson_ids = {(d, s): i for i, d, s in conn.execute(
+        "SELECT id, date, seq FROM lessons WHERE class = ? AND subject = ? AND grp = ?", plan.key)}
+    student_ids: dict[object, object] = {
+        name: row["id"] for name, row in class_students(conn, cls).items()}
+
+    conn.executemany("DELETE FROM marks WHERE id = ?", [(i,) for i in plan.mark_deletes])
+    conn.executemany("DELETE FROM attendance WHERE id = ?",
+                     [(i,) for i in plan.attendance_deletes])
+    conn.executemany("DELETE FROM final_marks WHERE id = ?", [(i,) for i in plan.final_deletes])
+    conn.executemany(
+        "UPDATE marks SET value = :value, weight = :weight, cell = :cell, first_seen = :first_seen,"
+        " last_seen = :last_seen WHERE id = :id", plan.mark_updates)
+    conn.executemany(
+        "INSERT INTO marks (lesson_id, student_id, position, value, weight, cell, first_seen,"
+        " last_seen, first_merge_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(lesson_ids[(m["date"], m["seq"])], student_ids[m["student"]], m["position"], m["value"],
+          m["weight"], m["cell"], m["first_seen"], m["last_seen"], plan.merge_id)
+         for m in plan.mark_inserts],
+    )
+    conn.executemany(
+        "UPDATE attendance SET code = :code, cell = :cell, first_seen = :first_seen,"
+        " last_seen = :last_seen WHERE id = :id", plan.attendance_updates)
+    conn.executemany(
+        "INSERT INTO attendance (lesson_id, student_id, code, reason, cell, first_seen, last_seen)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(lesson_ids[(a["date"], a["seq"])], student_ids[a["student"]], a["code"], a["code"],
+          a["cell"], a["first_seen"], a["last_seen"]) for a in plan.attendance_inserts],
+    )
+    conn.executemany(
+        "UPDATE final_marks SET value = :value, cell = :cell, first_seen = :first_seen,"
+        " last_seen = :last_seen WHERE id = :id", plan.final_updates)
+    conn.executemany(
+        "INSERT INTO final_marks (class, subject, grp, student_id, kind, period, value, cell,"
+        " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(cls, subject, grp, student_ids[f["student"]], f["kind"], f["period"], f["value"],
+          f["cell"], f["first_seen"], f["last_seen"]) for f in plan.final_inserts],
+    )
+    conn.executemany(
+        "DELETE FROM lessons WHERE class = ? AND subject = ? AND grp = ? AND date = ? AND seq = ?",
+        [(cls, subject, grp, d, s) for d, s in plan.lesson_deletes],
+    )
+    insert_changes(conn, plan.changes)
+    apply_absence_reasons(conn, cls)
+
+
+def insert_changes(conn: sqlite3.Connection, changes: list[dict[str, object]]) -> None:
+    """Insert rows of ``changes`` (inside the caller's transaction)."""
+    conn.executemany(
+        "INSERT INTO changes (merge_id, detected_at, change, entity, class, subject, grp, teacher,"
+        " student_id, student, lesson_date, seq, kind, period, old_value, new_value, first_seen,"
+        " last_seen, days_late, file, cell) VALUES (:merge_id, :detected_at, :change, :entity,"
+        " :class, :subject, :grp, :teacher, (SELECT id FROM students WHERE class = :class AND"
+        " full_name = :student), :student, :lesson_date, :seq, :kind, :period, :old_value,"
+        " :new_value, :first_seen, :last_seen, :days_late, :file, :cell)",
+        changes,
+    )
+
+
+@dataclass
+class SubjectPlan:
+    """What merging one subject workbook will write: computed by journal.merge, run here."""
+
+    key: tuple[str, str, str]
+    merge_id: int
+    lessons: list[dict[str, object]] = field(default_factory=list)
+    lesson_deletes: list[LessonKeyText] = field(default_factory=list)
+    mark_inserts: list[dict[str, object]] = field(default_factory=list)
+    mark_updates: list[dict[str, object]] = field(default_factory=list)
+    mark_deletes: list[int] = field(default_factory=list)
+    attendance_inserts: list[dict[str, object]] = field(default_factory=list)
+    attendance_updates: list[dict[str, object]] = field(default_factory=list)
+    attendance_deletes: list[int] = field(default_factory=list)
+    final_inserts: list[dict[str, object]] = field(default_factory=list)
+    final_updates: list[dict[str, object]] = field(default_factory=list)
+    final_deletes: list[int] = field(default_factory=list)
+    changes: list[dict[str, object]] = field(default_factory=list)
+
+
+def dump(conn: sqlite3.Connection) -> list[str]:
+    """Every statement that recreates the dataset (to compare two states in tests)."""
+    return list(conn.iterdump())

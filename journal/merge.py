@@ -1,0 +1,344 @@
+"""Merging teachers' workbooks into the central dataset, keeping the full history.
+
+``merge_school`` reads every workbook of a school folder (class workbooks first,
+then subject workbooks), validates it and applies it in one SQLite transaction
+per workbook. The three steps are separate so that :func:`apply` can be called
+with already validated records at a chosen moment (the demo school simulates a
+year of daily merges this way).
+
+History rules (see ``docs/dataset.md``):
+
+* every mark, absence and final mark keeps ``first_seen`` (the merge that first saw
+  this value) and ``last_seen`` (the last merge that read the workbook and still saw it);
+* a changed value is a ``correction`` (old → new), a vanished one a ``removal``;
+* a mark first seen later than its lesson date + the allowed days
+  (``norms.ordinary_mark_days``, or ``norms.written_days(grade)`` for written work) is a
+  ``late_entry``; the first merge of a workbook is a baseline: when its marks were typed
+  is unknown, so none of them is judged late;
+* changed or cleared topics and homework of lessons already held are ``correction`` /
+  ``removal`` changes with entity ``topic`` / ``homework``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__ as tool_version
+from . import store
+from .findings import Finding, error
+from .validation import ClassRecords, LessonRecord, SubjectRecords
+from .workbook_format import KIND_CLASS, KIND_SUBJECT
+
+MERGED = "merged"
+UNCHANGED = "unchanged"
+REJECTED = "rejected"
+HELD = "held"
+UNREADABLE = "unreadable"
+STATUS_RU = {MERGED: "принят", UNCHANGED: "без изменений", REJECTED: "отклонён",
+             HELD: "задержан", UNREADABLE: "не читается"}
+MIN_HELD_REMOVALS = 3  # fewer removed marks than this never hold a workbook
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ApplyOutcome:
+    """What applying one workbook did: its status, how many changes, why it was held."""
+
+    status: str
+    changes: int = 0
+    removed_marks: int = 0
+    merged_marks: int = 0
+    finding: Finding | None = None
+
+
+@dataclass
+class FileOutcome:
+    """One input file of a merge."""
+
+    file: str  # path relative to the school folder
+    status: str
+    sha256: str = ""
+    kind: str = ""
+    class_name: str = ""
+    subject: str = ""
+    group: str = ""
+    teacher: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    changes: int = 0
+
+    @property
+    def errors(self) -> int:
+        """How many error findings."""
+        return sum(f.is_error for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        """How many warnings."""
+        return sum(not f.is_error for f in self.findings)
+
+
+@dataclass
+class MergeResult:
+    """The outcome of one ``journal merge``."""
+
+    merge_id: int
+    started_at: str
+    files: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of every file (for unchanged files, those of their last merge)."""
+        return [f for o in self.files for f in o.findings]
+
+    def count(self, status: str) -> int:
+        """How many files ended with ``status``."""
+        return sum(o.status == status for o in self.files)
+
+    @property
+    def has_problems(self) -> bool:
+        """True when any file was rejected, held or unreadable, or has findings."""
+        return bool(self.findings) or any(
+            o.status in (REJECTED, HELD, UNREADABLE) for o in self.files)
+
+    @property
+    def changes(self) -> int:
+        """How many history rows (corrections, removals, late entries) this merge added."""
+        return sum(o.changes for o in self.files)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# ---------------------------------------------------------------------------
+# apply
+# ---------------------------------------------------------------------------
+
+
+def apply(conn: sqlite3.Connection, records: SubjectRecords | ClassRecords, now: dt.datetime, *,
+          merge_id: int | None = None, sha256: str = "", confirm_removals: bool = False,
+          large_removal_share: float = 0.2) -> ApplyOutcome:
+    """Write one validated workbook into the dataset as of ``now``, in one transaction.
+
+    Without ``merge_id`` a merge row is created (and finished) for this call alone.
+    A subject workbook that would remove more than ``large_removal_share`` of its
+    already merged marks is held (nothing written) unless ``confirm_removals``.
+    """
+    own_merge = merge_id is None
+    stamp = store.now_text(now)
+    if merge_id is None:
+        merge_id = store.begin_merge(conn, stamp, tool_version)
+    if isinstance(records, ClassRecords):
+        with store.transaction(conn):
+            _write_class(conn, records, merge_id, sha256)
+        outcome = ApplyOutcome(MERGED)
+    else:
+        outcome = _apply_subject(conn, records, now, merge_id, sha256, confirm_removals,
+                                 large_removal_share)
+    if own_merge:
+        status_counts = {outcome.status: 1}
+        files = json.dumps([{"file": records.file, "sha256": sha256, "status": outcome.status}],
+                           ensure_ascii=False)
+        store.finish_merge(conn, merge_id, stamp, files, status_counts)
+    return outcome
+
+
+def _write_class(conn: sqlite3.Connection, rec: ClassRecords, merge_id: int, sha256: str) -> None:
+    store.upsert_class(conn, rec.class_name, rec.grade, rec.letter, rec.class_teacher)
+    store.replace_class_list(
+        conn, rec.class_name,
+        students=[{"full_name": s.full_name, "birth_date": _iso(s.birth_date),
+                   "joined": _iso(s.joined), "left_on": _iso(s.left)} for s in rec.students],
+        groups=[(s.full_name, subject, grp) for s in rec.students for subject, grp in s.groups],
+        parents=[{"student": p.student, "full_name": p.full_name, "phone": p.phone,
+                  "email": p.email} for p in rec.parents],
+        reasons=[{"student": r.student, "start_date": r.start.isoformat(),
+                  "end_date": r.end.isoformat(), "code": r.code, "document": r.document}
+                 for r in rec.reasons],
+        notes=rec.notes,
+    )
+    store.apply_absence_reasons(conn, rec.class_name)
+    store.save_workbook_row(conn, kind=KIND_CLASS, class_name=rec.class_name, subject="",
+                            group="", teacher=rec.class_teacher, file=rec.file, sha256=sha256,
+                            merge_id=merge_id)
+
+
+def _apply_subject(conn: sqlite3.Connection, rec: SubjectRecords, now: dt.datetime,
+                   merge_id: int, sha256: str, confirm_removals: bool,
+                   share: float) -> ApplyOutcome:
+    baseline = store.workbook_row(conn, KIND_SUBJECT, *rec.key) is None
+    state = store.subject_state(conn, *rec.key)
+    plan = plan_subject(rec, state, now, merge_id, baseline=baseline)
+    removed = sum(1 for c in plan.changes if c["entity"] == "mark" and c["change"] == "removal")
+    merged = len(state["marks"])
+    if (not confirm_removals and merged and removed >= MIN_HELD_REMOVALS
+            and removed > share * merged):
+        message = (
+            f"файл удалил бы {removed} из {merged} уже принятых отметок ({removed / merged:.0%}). "
+            "Возможно, на место журнала положили старую копию. Проверьте файл; если удаление "
+            "верно, выполните journal merge --confirm-removals"
+        )
+        held = error("W06", message, file=rec.file, teacher=rec.teacher)
+        return ApplyOutcome(HELD, removed_marks=removed, merged_marks=merged, finding=held)
+    with store.transaction(conn):
+        if rec.new_students:
+            store.add_students(conn, rec.class_name, rec.new_students)
+        store.write_subject(conn, plan)
+        store.save_workbook_row(conn, kind=KIND_SUBJECT, class_name=rec.class_name,
+                                subject=rec.subject, group=rec.group, teacher=rec.teacher,
+                                file=rec.file, sha256=sha256, merge_id=merge_id)
+    return ApplyOutcome(MERGED, changes=len(plan.changes), removed_marks=removed,
+                        merged_marks=merged)
+
+
+def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, merge_id: int,
+                 *, baseline: bool) -> store.SubjectPlan:
+    """Compare a validated subject workbook with the dataset and list what to write."""
+    stamp = store.now_text(now)
+    today = now.date()
+    plan = store.SubjectPlan(key=rec.key, merge_id=merge_id)
+    base = {"merge_id": merge_id, "detected_at": stamp, "class": rec.class_name,
+            "subject": rec.subject, "grp": rec.group, "teacher": rec.teacher, "file": rec.file,
+            "student": "", "lesson_date": None, "seq": None, "kind": "", "period": "",
+            "old_value": None, "new_value": None, "first_seen": None, "last_seen": None,
+            "days_late": None, "cell": ""}
+
+    def change(what: str, entity: str, **values: object) -> None:
+        plan.changes.append({**base, "change": what, "entity": entity, **values})
+
+    lessons = {(les.date.isoformat(), les.seq): les for les in rec.lessons}
+    old_lessons = state["lessons"]
+    for (day, seq), les in lessons.items():
+        old = old_lessons.get((day, seq))
+        row: dict[str, object] = {
+            "date": day, "seq": seq, "period": les.period, "kind": les.kind, "topic": les.topic,
+            "homework": les.homework, "teacher": rec.teacher, "substitute": les.substitute,
+        }
+        for name in ("topic", "homework"):
+            new_text = str(row[name])
+            old_text = str(old[name]) if old else ""
+            old_seen = old[f"{name}_first_seen"] if old else None
+            row[f"{name}_first_seen"] = (
+                None if not new_text else old_seen if old_text == new_text and old_seen else stamp)
+            if old_text and old_text != new_text and les.date < today:
+                change("correction" if new_text else "removal", name, lesson_date=day, seq=seq,
+                       kind=les.kind, period=les.period, old_value=old_text,
+                       new_value=new_text or None, first_seen=old_seen, cell=les.cell)
+        plan.lessons.append(row)
+    plan.lesson_deletes = [k for k in old_lessons if k not in lessons]
+
+    # marks
+    old_marks = state["marks"]
+    seen: set[tuple[object, ...]] = set()
+    for m in rec.marks:
+        day = m.date.isoformat()
+        key = (m.student, day, m.seq, m.position)
+        seen.add(key)
+        lesson: LessonRecord | None = lessons.get((day, m.seq))
+        where = {"student": m.student, "lesson_date": day, "seq": m.seq,
+                 "kind": lesson.kind if lesson else "",
+                 "period": lesson.period if lesson else "",
+                 "cell": m.cell}
+        old = old_marks.get(key)
+        if old is None:
+            plan.mark_inserts.append({"student": m.student, "date": day, "seq": m.seq,
+                                      "position": m.position, "value": m.value,
+                                      "weight": m.weight, "cell": m.cell, "first_seen": stamp,
+                                      "last_seen": stamp})
+            allowed = lesson.allowed_days if lesson else 1
+            late = (today - m.date).days - allowed
+            if not baseline and late > 0:
+                change("late_entry", "mark", new_value=str(m.value), first_seen=stamp,
+                       days_late=late, **where)
+        elif old["value"] != m.value:
+            change("correction", "mark", old_value=str(old["value"]), new_value=str(m.value),
+                   first_seen=old["first_seen"], last_seen=old["last_seen"], **where)
+            plan.mark_updates.append({"id": old["id"], "value": m.value, "weight": m.weight,
+                                      "cell": m.cell, "first_seen": stamp, "last_seen": stamp})
+        else:
+            plan.mark_updates.append({"id": old["id"], "value": m.value, "weight": m.weight,
+                                      "cell": m.cell, "first_seen": old["first_seen"],
+                                      "last_seen": stamp})
+    for mark_key, old in old_marks.items():
+        if mark_key not in seen:
+            student, day, seq, _pos = mark_key
+            les_row = old_lessons.get((day, seq)) or {}
+            change("removal", "mark", student=student, lesson_date=day, seq=seq,
+                   kind=les_row.get("kind", ""), period=les_row.get("period", ""),
+                   old_value=str(old["value"]), first_seen=old["first_seen"],
+                   last_seen=old["last_seen"], cell=old["cell"])
+            plan.mark_deletes.append(old["id"])
+
+    # attendance
+    old_att = state["attendance"]
+    seen = set()
+    for a in rec.attendance:
+        day = a.date.isoformat()
+        att_key = (a.student, day, a.seq)
+        seen.add(att_key)
+        old = old_att.get(att_key)
+        if old is None:
+            plan.attendance_inserts.append({"student": a.student, "date": day, "seq": a.seq,
+                                            "code": a.code, "cell": a.cell, "first_seen": stamp,
+                                            "last_seen": stamp})
+        elif old["code"] != a.code:
+            change("correction", "attendance", student=a.student, lesson_date=day, seq=a.seq,
+                   old_value=old["code"], new_value=a.code, first_seen=old["first_seen"],
+                   last_seen=old["last_seen"], cell=a.cell)
+            plan.attendance_updates.append({"id": old["id"], "code": a.code, "cell": a.cell,
+                                            "first_seen": stamp, "last_seen": stamp})
+        else:
+            plan.attendance_updates.append({"id": old["id"], "code": a.code, "cell": a.cell,
+                                            "first_seen": old["first_seen"], "last_seen": stamp})
+    for att_key, old in old_att.items():
+        if att_key not in seen:
+            student, day, seq = att_key
+            change("removal", "attendance", student=student, lesson_date=day, seq=seq,
+                   old_value=old["code"], first_seen=old["first_seen"],
+                   last_seen=old["last_seen"], cell=old["cell"])
+            plan.attendance_deletes.append(old["id"])
+
+    # final marks
+    old_finals = state["finals"]
+    seen = set()
+    for f in rec.finals:
+        final_key = (f.student, f.kind, f.period)
+        seen.add(final_key)
+        old = old_finals.get(final_key)
+        if old is None:
+            plan.final_inserts.append({"student": f.student, "kind": f.kind, "period": f.period,
+                                       "value": f.value, "cell": f.cell, "first_seen": stamp,
+                                       "last_seen": stamp})
+        elif old["value"] != f.value:
+            change("correction", "final_mark", student=f.student, kind=f.kind, period=f.period,
+                   old_value=old["value"], new_value=f.value, first_seen=old["first_seen"],
+                   last_seen=old["last_seen"], cell=f.cell)
+            plan.final_updates.append({"id": old["id"], "value": f.value, "cell": f.cell,
+                                       "first_seen": stamp, "last_seen": stamp})
+        else:
+            plan.final_updates.append({"id": old["id"], "value": f.value, "cell": f.cell,
+                                       "first_seen": old["first_seen"], "last_seen": stamp})
+    for final_key, old in old_finals.items():
+        if final_key not in seen:
+            student, kind, period = final_key
+            change("removal", "final_mark", student=student, kind=kind, period=period,
+                   old_value=old["value"], first_seen=old["first_seen"],
+                   last_seen=old["last_seen"], cell=old["cell"])
+            plan.final_deletes.append(old["id"])
+    return plan

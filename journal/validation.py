@@ -1,0 +1,700 @@
+"""Validation: from a raw workbook, the settings and the class list to findings and records.
+
+Rules never raise on a teacher's mistake: each problem becomes a
+:class:`journal.findings.Finding` naming the file, sheet, cell, student and date
+and saying in Russian how to fix it. What passes becomes normalised records
+(:class:`SubjectRecords`, :class:`ClassRecords`) that :mod:`journal.merge`
+writes into the dataset. A workbook with any error finding is rejected whole.
+
+Finding codes:
+
+* ``W…`` the workbook as a whole (unknown class or subject, another year, a copy);
+* ``M…`` a mark cell (see :mod:`journal.marks`), ``D…`` dates, ``K…`` kinds of work,
+  ``L…`` the lesson log, ``S…`` students, ``F…`` final marks, ``X…`` formulas;
+* ``C…`` the class workbook (students, parents, absence reasons).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .findings import Finding, error, warning
+from .marks import ABSENCE_CODES, CellProblem, parse_final_mark, parse_mark_cell
+from .settings import WEEKDAYS_SHORT_RU, Settings, WorkKind
+from .workbook_format import (
+    FINAL_EXAM,
+    FINAL_FINAL,
+    FINAL_YEAR,
+    GROUP_COLUMN_PREFIX,
+    LOG_DATE,
+    LOG_HOMEWORK,
+    LOG_SUBSTITUTE,
+    LOG_TOPIC,
+    NOTE_STUDENT,
+    NOTE_TEXT,
+    PARENT_EMAIL,
+    PARENT_NAME,
+    PARENT_PHONE,
+    PARENT_STUDENT,
+    REASON_CODE,
+    REASON_DOCUMENT,
+    REASON_FROM,
+    REASON_STUDENT,
+    REASON_TO,
+    SHEET_FINALS,
+    SHEET_GRID,
+    SHEET_LOG,
+    SHEET_NOTES,
+    SHEET_PARENTS,
+    SHEET_REASONS,
+    SHEET_STUDENTS,
+    STUDENT_BIRTH,
+    STUDENT_JOINED,
+    STUDENT_LEFT,
+    STUDENT_NAME,
+    WorkbookMeta,
+)
+
+CLASS_LIST_MISSING = "S03"
+
+
+@dataclass(frozen=True)
+class LessonRecord:
+    """One lesson column of a subject workbook, planned or held."""
+
+    date: dt.date
+    seq: int
+    period: str
+    kind: str
+    topic: str
+    homework: str
+    substitute: str
+    allowed_days: int  # days after the lesson a mark may still be entered on time
+    cell: str = ""
+
+
+@dataclass(frozen=True)
+class MarkRecord:
+    """One mark (a cell «5/4» gives two, positions 1 and 2)."""
+
+    student: str
+    date: dt.date
+    seq: int
+    position: int
+    value: int
+    weight: float
+    cell: str
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    """An absence code in the grid."""
+
+    student: str
+    date: dt.date
+    seq: int
+    code: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class FinalRecord:
+    """A period, year, exam or final mark."""
+
+    student: str
+    kind: str  # period / year / exam / final
+    period: str  # the period's name for kind = period
+    value: str
+    cell: str
+
+
+@dataclass
+class SubjectRecords:
+    """A subject workbook after validation, ready to merge."""
+
+    file: str
+    class_name: str
+    subject: str
+    group: str
+    teacher: str
+    grade: int
+    students: list[str] = field(default_factory=list)
+    lessons: list[LessonRecord] = field(default_factory=list)
+    marks: list[MarkRecord] = field(default_factory=list)
+    attendance: list[AttendanceRecord] = field(default_factory=list)
+    finals: list[FinalRecord] = field(default_factory=list)
+    new_students: list[str] = field(default_factory=list)  # only when the class has no list
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(class, subject, group)."""
+        return (self.class_name, self.subject, self.group)
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    """A student of a class list, normalised."""
+
+    full_name: str
+    birth_date: dt.date | None = None
+    joined: dt.date | None = None
+    left: dt.date | None = None
+    groups: tuple[tuple[str, str], ...] = ()  # (subject, group)
+
+
+@dataclass(frozen=True)
+class ParentRow:
+    """A parent's contacts."""
+
+    student: str
+    full_name: str
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    """A reason for absence over a date range."""
+
+    student: str
+    start: dt.date
+    end: dt.date
+    code: str
+    document: str = ""
+
+
+@dataclass
+class ClassRecords:
+    """A class workbook after validation, ready to merge."""
+
+    file: str
+    class_name: str
+    grade: int
+    letter: str
+    class_teacher: str
+    students: list[StudentRow] = field(default_factory=list)
+    parents: list[ParentRow] = field(default_factory=list)
+    reasons: list[ReasonRow] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Validated:
+    """The outcome of validating one workbook: records (None when unusable) and findings."""
+
+    records: SubjectRecords | ClassRecords | None
+    findings: list[Finding]
+
+    @property
+    def has_errors(self) -> bool:
+        """True when the workbook must be rejected."""
+        return any(f.is_error for f in self.findings)
+
+
+# ---------------------------------------------------------------------------
+# The raw workbook as validation sees it (built from journal.reading's result)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A raw cell value with its address; ``formula`` when the cell holds a formula."""
+
+    value: object
+    cell: str
+    formula: bool = False
+
+
+@dataclass
+class SubjectView:
+    """A subject workbook's input areas, cell by cell."""
+
+    meta: WorkbookMeta
+    students: list[Cell]  # one per grid row
+    dates: list[Cell]  # one per lesson column
+    kinds: list[Cell]  # one per lesson column
+    marks: list[list[Cell]]  # [row][column]
+    log: list[dict[str, Cell]]  # one per lesson row, keyed by LOG_COLUMNS
+    finals_header: list[str]  # columns of jr_finals after the name column
+    finals: list[tuple[Cell, list[Cell]]]  # (name cell, cells under finals_header)
+
+
+@dataclass
+class ClassView:
+    """A class workbook's tables, cell by cell; each row maps a column header to a cell."""
+
+    meta: WorkbookMeta
+    students: list[dict[str, Cell]]
+    parents: list[dict[str, Cell]]
+    reasons: list[dict[str, Cell]]
+    notes: list[dict[str, Cell]]
+
+
+@dataclass(frozen=True)
+class KnownStudent:
+    """A student of the class list the subject workbook is checked against."""
+
+    full_name: str
+    joined: dt.date | None = None
+    left: dt.date | None = None
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def clean_text(value: object) -> str:
+    """A cell value as single-spaced text ('' for empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def name_key(name: str) -> str:
+    """How two spellings of a full name are compared: case, spaces and ё ignored."""
+    return " ".join(name.split()).lower().replace("ё", "е")
+
+
+def to_date(value: object) -> dt.date | None:
+    """A cell value as a date: a date, a datetime, or text «28.11.2026» / «2026-11-28»."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+# ---------------------------------------------------------------------------
+# subject workbooks
+# ---------------------------------------------------------------------------
+
+
+def validate_subject(view: SubjectView, settings: Settings,
+                     class_list: list[KnownStudent] | None, *, file: str) -> Validated:
+    """Check a subject workbook against the settings and the class list.
+
+    ``class_list`` is None when the class has no class list yet: then the workbook's own
+    students are taken (with a warning) and become ``new_students`` of the records.
+    """
+    meta = view.meta
+    teacher = meta.teacher
+    out: list[Finding] = []
+
+    def err(code: str, message: str, **where: object) -> None:
+        out.append(error(code, message, file=file, teacher=teacher, **where))
+
+    def warn(code: str, message: str, **where: object) -> None:
+        out.append(warning(code, message, file=file, teacher=teacher, **where))
+
+    school_class = settings.school_class(meta.class_name)
+    if meta.school_year and meta.school_year != settings.school_year:
+        err("W02", f"журнал за {meta.school_year} учебный год, а в настройках школы "
+                   f"{settings.school_year}. Возьмите журнал этого года у ответственного за ЭЖ")
+    if school_class is None:
+        err("W01", f"класса «{meta.class_name}» нет в настройках школы. Проверьте, тот ли это "
+                   "файл, или попросите ответственного за ЭЖ добавить класс")
+        return Validated(None, out)
+    item = settings.curriculum_item(school_class.name, meta.subject, meta.group)
+    if item is None:
+        group = f", группа «{meta.group}»" if meta.group else ""
+        err("W03", f"в учебном плане класса {school_class.name} нет предмета «{meta.subject}»"
+                   f"{group}. Проверьте файл или учебный план в настройках")
+        return Validated(None, out)
+    if out:
+        return Validated(None, out)
+    teacher = teacher or item.teacher
+    grade = school_class.grade
+    rec = SubjectRecords(file=file, class_name=school_class.name, subject=item.subject,
+                         group=item.group, teacher=teacher, grade=grade)
+
+    # formulas anywhere in the input areas
+    def formula_check(cell: Cell, sheet: str, what: str) -> None:
+        if cell.formula:
+            err("X01", f"в ячейке формула ({what}). Формулы в журнале не допускаются: "
+                       "введите значение вручную", sheet=sheet, cell=cell.cell)
+
+    # students
+    known = {name_key(s.full_name): s for s in class_list} if class_list is not None else None
+    if class_list is None:
+        warn(CLASS_LIST_MISSING, f"общая база ещё не знает списка класса {school_class.name}: "
+                                 "ученики взяты из этого журнала. Сдайте файл классного "
+                                 "руководителя", sheet=SHEET_GRID)
+    rows: list[KnownStudent | None] = []
+    seen_names: dict[str, str] = {}
+    for cell in view.students:
+        formula_check(cell, SHEET_GRID, "ФИО ученика")
+        name = clean_text(cell.value)
+        if not name:
+            rows.append(None)
+            continue
+        key = name_key(name)
+        if key in seen_names:
+            err("S02", f"ученик «{name}» записан дважды (ещё в ячейке {seen_names[key]}). "
+                       "Оставьте одну строку", sheet=SHEET_GRID, cell=cell.cell, student=name)
+            rows.append(None)
+            continue
+        seen_names[key] = cell.cell
+        if known is None:
+            student = KnownStudent(name)
+            rec.new_students.append(name)
+        elif key in known:
+            student = known[key]
+        else:
+            err("S01", f"ученика «{name}» нет в списке класса {school_class.name}. Проверьте "
+                       "написание ФИО или попросите классного руководителя добавить ученика",
+                sheet=SHEET_GRID, cell=cell.cell, student=name)
+            rows.append(None)
+            continue
+        rows.append(student)
+        rec.students.append(student.full_name)
+
+    # lesson columns
+    timetable_days = {t.weekday for t in settings.timetable_for(item)}
+    log_by_key: dict[tuple[dt.date, int], dict[str, Cell]] = {}
+    log_seq: dict[dt.date, int] = {}
+    for row in view.log:
+        log_day = to_date(row[LOG_DATE].value) if LOG_DATE in row else None
+        for name, cell in row.items():
+            formula_check(cell, SHEET_LOG, name)
+        if log_day is None:
+            continue
+        log_seq[log_day] = log_seq.get(log_day, 0) + 1
+        log_by_key[(log_day, log_seq[log_day])] = row
+
+    columns: list[tuple[dt.date, int, str, WorkKind | None] | None] = []
+    seq_of: dict[dt.date, int] = {}
+    for index, cell in enumerate(view.dates):
+        formula_check(cell, SHEET_GRID, "дата урока")
+        day = to_date(cell.value)
+        if cell.value is not None and clean_text(cell.value) and day is None:
+            err("D01", f"«{clean_text(cell.value)}» не дата. Введите дату урока как ДД.ММ.ГГГГ",
+                sheet=SHEET_GRID, cell=cell.cell)
+        if day is None:
+            columns.append(None)
+            continue
+        seq_of[day] = seq_of.get(day, 0) + 1
+        seq = seq_of[day]
+        kind_cell = view.kinds[index] if index < len(view.kinds) else Cell(None, "")
+        formula_check(kind_cell, SHEET_GRID, "вид работы")
+        kind_text = clean_text(kind_cell.value)
+        kind = settings.work_kind(kind_text) if kind_text else None
+        if kind_text and kind is None:
+            err("K01", f"вида работы «{kind_text}» нет в списке школы. Выберите вид работы из "
+                       "выпадающего списка", sheet=SHEET_GRID, cell=kind_cell.cell, date=day)
+        period = settings.period_of(school_class, day)
+        outside = day < settings.year_start or day > settings.year_end or period is None
+        holiday = settings.is_holiday(day, grade)
+        if not outside and not holiday and day.isoweekday() not in timetable_days and timetable_days:
+            warn("D04", f"{WEEKDAYS_SHORT_RU[day.weekday()]} {day:%d.%m.%Y} — нет урока по "
+                        "расписанию. Если урок перенесён, всё в порядке; иначе исправьте дату",
+                 sheet=SHEET_GRID, cell=cell.cell, date=day)
+        log_row = log_by_key.get((day, seq), {})
+        topic = clean_text(log_row[LOG_TOPIC].value) if LOG_TOPIC in log_row else ""
+        rec.lessons.append(LessonRecord(
+            date=day, seq=seq, period=period.name if period else "",
+            kind=kind.name if kind else kind_text, topic=topic,
+            homework=clean_text(log_row[LOG_HOMEWORK].value) if LOG_HOMEWORK in log_row else "",
+            substitute=(clean_text(log_row[LOG_SUBSTITUTE].value)
+                        if LOG_SUBSTITUTE in log_row else ""),
+            allowed_days=(settings.norms.written_days(grade) if kind and kind.written
+                          else settings.norms.ordinary_mark_days),
+            cell=cell.cell))
+        columns.append((day, seq, topic, kind))
+
+    # the grid
+    marks_by_student: dict[str, list[tuple[int, float, dt.date]]] = {}
+    column_has_marks = [False] * len(columns)
+    for r, row_cells in enumerate(view.marks):
+        row_student = rows[r] if r < len(rows) else None
+        for c, cell in enumerate(row_cells):
+            if cell.value is None and not cell.formula:
+                continue
+            formula_check(cell, SHEET_GRID, "отметка")
+            column = columns[c] if c < len(columns) else None
+            name = row_student.full_name if row_student else ""
+            parsed = parse_mark_cell(cell.value, allow_marks=school_class.has_marks)
+            if isinstance(parsed, CellProblem):
+                err(parsed.code, parsed.message, sheet=SHEET_GRID, cell=cell.cell, student=name,
+                    date=column[0] if column else None)
+                continue
+            if parsed.is_empty:
+                continue
+            if row_student is None:
+                if r < len(view.students) and clean_text(view.students[r].value) == "":
+                    err("S04", "отметка в строке без ФИО ученика. Впишите ученика или "
+                               "уберите отметку", sheet=SHEET_GRID, cell=cell.cell)
+                continue
+            if column is None:
+                err("D02", "отметка в столбце без даты урока. Впишите дату урока в заголовок "
+                           "столбца или перенесите отметку", sheet=SHEET_GRID, cell=cell.cell,
+                    student=name)
+                continue
+            day, seq, _topic, kind = column
+            where = {"sheet": SHEET_GRID, "cell": cell.cell, "student": name, "date": day}
+            if day < settings.year_start or day > settings.year_end:
+                err("D03", f"дата {day:%d.%m.%Y} вне {settings.school_year} учебного года. "
+                           "Проверьте дату урока", **where)
+                continue
+            if settings.is_holiday(day, grade):
+                err("D05", f"{day:%d.%m.%Y} — каникулы или выходной. Перенесите запись на день "
+                           "урока", **where)
+                continue
+            if settings.period_of(school_class, day) is None:
+                err("D03", f"дата {day:%d.%m.%Y} не входит ни в один учебный период. "
+                           "Проверьте дату урока", **where)
+                continue
+            if row_student.joined and day < row_student.joined:
+                err("S05", f"запись до зачисления ученика ({row_student.joined:%d.%m.%Y}). "
+                           "Уберите её или проверьте дату зачисления", **where)
+                continue
+            if row_student.left and day > row_student.left:
+                err("S06", f"запись после выбытия ученика ({row_student.left:%d.%m.%Y}). "
+                           "Уберите её или проверьте дату выбытия", **where)
+                continue
+            if parsed.absence:
+                rec.attendance.append(AttendanceRecord(name, day, seq, parsed.absence, cell.cell))
+            if parsed.marks:
+                column_has_marks[c] = True
+                weight = kind.weight if kind else 1.0
+                for position, value in enumerate(parsed.marks, start=1):
+                    rec.marks.append(MarkRecord(name, day, seq, position, value, weight,
+                                                cell.cell))
+                    marks_by_student.setdefault(name, []).append((value, weight, day))
+    for c, column in enumerate(columns):
+        if column is None or not column_has_marks[c]:
+            continue
+        day, seq, topic, kind = column
+        if not topic:
+            warn("L01", f"за урок {day:%d.%m.%Y} стоят отметки, но не записана тема. "
+                        f"Впишите тему на листе «{SHEET_LOG}»", sheet=SHEET_LOG, date=day)
+        if kind is None:
+            warn("K02", f"за урок {day:%d.%m.%Y} стоят отметки, но не указан вид работы. "
+                        "Выберите его из выпадающего списка", sheet=SHEET_GRID,
+                 cell=view.kinds[c].cell if c < len(view.kinds) else "", date=day)
+
+    # final marks
+    _validate_finals(view, settings, school_class.name, rec, rows, marks_by_student, err, warn,
+                     formula_check)
+    return Validated(rec, out)
+
+
+FINAL_KIND_BY_COLUMN = {FINAL_YEAR: "year", FINAL_EXAM: "exam", FINAL_FINAL: "final"}
+
+
+def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
+                     rec: SubjectRecords, rows: list[KnownStudent | None],
+                     marks_by_student: dict[str, list[tuple[int, float, dt.date]]],
+                     err: Callable[..., None], warn: Callable[..., None],
+                     formula_check: Callable[[Cell, str, str], None]) -> None:
+    periods = {p.name: p for p in settings.periods_for(class_name)}
+    by_key = {name_key(s.full_name): s for s in rows if s is not None}
+    tolerance = settings.norms.period_mark_tolerance
+    for name_cell, cells in view.finals:
+        name = clean_text(name_cell.value)
+        filled = [c for c in cells if c.value is not None and clean_text(c.value)]
+        if not name:
+            if filled:
+                err("S04", "итоговая отметка в строке без ФИО ученика. Впишите ученика или "
+                           "уберите отметку", sheet=SHEET_FINALS, cell=filled[0].cell)
+            continue
+        student = by_key.get(name_key(name))
+        if student is None:
+            if filled:
+                err("S01", f"ученика «{name}» нет в журнале этого предмета. Проверьте ФИО",
+                    sheet=SHEET_FINALS, cell=name_cell.cell, student=name)
+            continue
+        for header, cell in zip(view.finals_header, cells, strict=False):
+            formula_check(cell, SHEET_FINALS, header)
+            parsed = parse_final_mark(cell.value)
+            if parsed is None:
+                continue
+            where = {"sheet": SHEET_FINALS, "cell": cell.cell, "student": student.full_name}
+            if isinstance(parsed, CellProblem):
+                err(parsed.code, parsed.message, **where)
+                continue
+            period = periods.get(header)
+            kind = "period" if period else FINAL_KIND_BY_COLUMN.get(header, header)
+            rec.finals.append(FinalRecord(student.full_name, kind, header if period else "",
+                                          parsed, cell.cell))
+            if period is None or not parsed.isdigit():
+                continue
+            inside = [(v, w) for v, w, day in marks_by_student.get(student.full_name, [])
+                      if period.contains(day)]
+            if not inside:
+                continue
+            average = sum(v * w for v, w in inside) / sum(w for _, w in inside)
+            if abs(int(parsed) - average) > tolerance:
+                warn("F02", f"отметка за {period.name} «{parsed}» далека от средневзвешенного "
+                            f"балла {average:.2f}. Проверьте отметку", **where)
+
+
+# ---------------------------------------------------------------------------
+# class workbooks
+# ---------------------------------------------------------------------------
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validated:
+    """Check a class teacher's workbook: the class list, parents, absence reasons, notes."""
+    meta = view.meta
+    teacher = meta.teacher
+    out: list[Finding] = []
+
+    def err(code: str, message: str, **where: object) -> None:
+        out.append(error(code, message, file=file, teacher=teacher, **where))
+
+    def warn(code: str, message: str, **where: object) -> None:
+        out.append(warning(code, message, file=file, teacher=teacher, **where))
+
+    school_class = settings.school_class(meta.class_name)
+    if meta.school_year and meta.school_year != settings.school_year:
+        err("W02", f"файл за {meta.school_year} учебный год, а в настройках школы "
+                   f"{settings.school_year}. Возьмите файл этого года у ответственного за ЭЖ")
+    if school_class is None:
+        err("W01", f"класса «{meta.class_name}» нет в настройках школы. Проверьте, тот ли это "
+                   "файл, или попросите ответственного за ЭЖ добавить класс")
+        return Validated(None, out)
+    if out:
+        return Validated(None, out)
+    teacher = teacher or school_class.class_teacher
+    rec = ClassRecords(file=file, class_name=school_class.name, grade=school_class.grade,
+                       letter=school_class.letter,
+                       class_teacher=school_class.class_teacher or teacher)
+
+    def formulas(row: dict[str, Cell], sheet: str) -> None:
+        for header, cell in row.items():
+            if cell.formula:
+                err("X01", f"в ячейке формула (столбец «{header}»). Формулы не допускаются: "
+                           "введите значение вручную", sheet=sheet, cell=cell.cell)
+
+    def date_of(row: dict[str, Cell], header: str, sheet: str, student: str,
+                required: bool = False) -> dt.date | None:
+        cell = row.get(header)
+        if cell is None or not clean_text(cell.value):
+            if required:
+                err("C03", f"не заполнен столбец «{header}». Введите дату ДД.ММ.ГГГГ",
+                    sheet=sheet, cell=cell.cell if cell else "", student=student)
+            return None
+        day = to_date(cell.value)
+        if day is None:
+            err("C03", f"«{clean_text(cell.value)}» не дата (столбец «{header}»). Введите "
+                       "дату как ДД.ММ.ГГГГ", sheet=sheet, cell=cell.cell, student=student)
+        return day
+
+    names: dict[str, str] = {}
+    for row in view.students:
+        formulas(row, SHEET_STUDENTS)
+        cell = row.get(STUDENT_NAME)
+        name = clean_text(cell.value) if cell else ""
+        if not name:
+            continue
+        key = name_key(name)
+        if key in names:
+            err("C01", f"ученик «{name}» записан дважды. Оставьте одну строку",
+                sheet=SHEET_STUDENTS, cell=cell.cell if cell else "", student=name)
+            continue
+        names[key] = name
+        birth = date_of(row, STUDENT_BIRTH, SHEET_STUDENTS, name)
+        joined = date_of(row, STUDENT_JOINED, SHEET_STUDENTS, name)
+        left = date_of(row, STUDENT_LEFT, SHEET_STUDENTS, name)
+        if joined and left and left < joined:
+            err("C04", f"дата выбытия {left:%d.%m.%Y} раньше даты зачисления "
+                       f"{joined:%d.%m.%Y}. Исправьте даты", sheet=SHEET_STUDENTS,
+                cell=row[STUDENT_LEFT].cell, student=name)
+        groups = tuple(
+            (header[len(GROUP_COLUMN_PREFIX):], clean_text(gcell.value))
+            for header, gcell in row.items()
+            if header.startswith(GROUP_COLUMN_PREFIX) and clean_text(gcell.value))
+        for subject, grp in groups:
+            if settings.curriculum_item(school_class.name, subject, grp) is None:
+                warn("C07", f"группы «{grp}» по предмету «{subject}» нет в учебном плане. "
+                            "Выберите группу из списка", sheet=SHEET_STUDENTS,
+                     cell=row[GROUP_COLUMN_PREFIX + subject].cell, student=name)
+        rec.students.append(StudentRow(name, birth, joined, left, groups))
+    if not rec.students:
+        warn("C08", "список класса пуст. Впишите учеников на лист "
+                    f"«{SHEET_STUDENTS}»", sheet=SHEET_STUDENTS)
+
+    def student_of(row: dict[str, Cell], header: str, sheet: str) -> str | None:
+        cell = row.get(header)
+        name = clean_text(cell.value) if cell else ""
+        if not name:
+            return None
+        if name_key(name) not in names:
+            err("C02", f"ученика «{name}» нет в списке класса на листе «{SHEET_STUDENTS}». "
+                       "Проверьте ФИО", sheet=sheet, cell=cell.cell if cell else "",
+                student=name)
+            return None
+        return names[name_key(name)]
+
+    for row in view.parents:
+        formulas(row, SHEET_PARENTS)
+        parent = clean_text(row[PARENT_NAME].value) if PARENT_NAME in row else ""
+        student = student_of(row, PARENT_STUDENT, SHEET_PARENTS)
+        if student is None or not parent:
+            continue
+        email = clean_text(row[PARENT_EMAIL].value) if PARENT_EMAIL in row else ""
+        if email and not EMAIL.match(email):
+            warn("C06", f"адрес «{email}» не похож на адрес электронной почты. Проверьте его",
+                 sheet=SHEET_PARENTS, cell=row[PARENT_EMAIL].cell, student=student)
+        phone = clean_text(row[PARENT_PHONE].value) if PARENT_PHONE in row else ""
+        rec.parents.append(ParentRow(student, parent, phone, email))
+
+    for row in view.reasons:
+        formulas(row, SHEET_REASONS)
+        if not any(clean_text(c.value) for c in row.values()):
+            continue
+        student = student_of(row, REASON_STUDENT, SHEET_REASONS)
+        if student is None:
+            if REASON_STUDENT in row and not clean_text(row[REASON_STUDENT].value):
+                err("C02", "не указан ученик. Впишите ФИО из списка класса",
+                    sheet=SHEET_REASONS, cell=row[REASON_STUDENT].cell)
+            continue
+        start = date_of(row, REASON_FROM, SHEET_REASONS, student, required=True)
+        end = date_of(row, REASON_TO, SHEET_REASONS, student) or start
+        code_cell = row.get(REASON_CODE)
+        code = clean_text(code_cell.value).upper().translate(_CODE_LOOKALIKE) if code_cell else ""
+        if code not in ABSENCE_CODES:
+            err("C05", f"причина «{clean_text(code_cell.value) if code_cell else ''}» неизвестна. "
+                       "Допустимо: Б (болеет), У (уважительная), Н (неуважительная), "
+                       "О (опоздал)", sheet=SHEET_REASONS,
+                cell=code_cell.cell if code_cell else "", student=student)
+            continue
+        if start is None or end is None:
+            continue
+        if end < start:
+            err("C04", f"дата «по» {end:%d.%m.%Y} раньше даты «с» {start:%d.%m.%Y}. "
+                       "Исправьте даты", sheet=SHEET_REASONS, cell=row[REASON_TO].cell,
+                student=student)
+            continue
+        if start < settings.year_start or end > settings.year_end:
+            warn("C09", f"период {start:%d.%m.%Y}–{end:%d.%m.%Y} выходит за учебный год. "
+                        "Проверьте даты", sheet=SHEET_REASONS, cell=row[REASON_FROM].cell,
+                 student=student)
+        document = clean_text(row[REASON_DOCUMENT].value) if REASON_DOCUMENT in row else ""
+        rec.reasons.append(ReasonRow(student, start, end, code, document))
+
+    for row in view.notes:
+        formulas(row, SHEET_NOTES)
+        student = student_of(row, NOTE_STUDENT, SHEET_NOTES)
+        text = clean_text(row[NOTE_TEXT].value) if NOTE_TEXT in row else ""
+        if student and text:
+            rec.notes[student] = text
+    return Validated(rec, out)
+
+
+_CODE_LOOKALIKE = str.maketrans("HOBY", "НОБУ")
