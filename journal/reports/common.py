@@ -22,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -268,3 +270,171 @@ def average_mark(values: Iterable[object]) -> float:
     if not grades:
         return math.nan
     return sum(grades) / len(grades)
+
+
+# --- lessons, rosters and date ranges shared by the reports ----------------------------------
+
+
+def has_text(column: pd.Series) -> pd.Series:
+    """True where a text cell (topic, homework) holds more than blanks."""
+    return column.fillna("").astype(str).str.strip() != ""
+
+
+def held_lessons(lessons: pd.DataFrame) -> pd.DataFrame:
+    """Lessons counted as held: the topic is written (the regulation asks for it on the day)."""
+    if lessons.empty:
+        return lessons
+    return lessons[has_text(lessons["topic"])]
+
+
+def who_taught(frame: pd.DataFrame) -> pd.Series:
+    """The teacher who gave each lesson: the substitute when there was one."""
+    if "substitute" not in frame.columns:
+        return frame["teacher"].fillna("").astype(str)
+    substitute = frame["substitute"].fillna("").astype(str).str.strip()
+    return substitute.where(substitute != "", frame["teacher"].fillna("").astype(str))
+
+
+def group_members(student_groups: pd.DataFrame, class_students: pd.DataFrame, subject: str,
+                  grp: str, fallback_ids: Iterable[int] = ()) -> pd.DataFrame:
+    """The students of ``class_students`` who learn ``subject`` in group ``grp``.
+
+    With ``grp`` empty (the class is not split) that is every student. For a split
+    subject the class teacher's group lists (``student_groups``) decide; when the class
+    has none for this subject, the students with a mark or an absence in the group's
+    lessons (``fallback_ids``) are taken.
+    """
+    if not str(grp).strip():
+        return class_students
+    ids = set(class_students["id"])
+    listed = student_groups
+    if not listed.empty:
+        listed = listed[(listed["subject"] == subject) & listed["student_id"].isin(ids)]
+    members = set(listed.loc[listed["grp"] == grp, "student_id"]) if not listed.empty \
+        else set(fallback_ids)
+    return class_students[class_students["id"].isin(members)]
+
+
+DateLike = dt.date | str | pd.Timestamp | None
+
+
+def parse_day(value: DateLike) -> dt.date | None:
+    """A parameter date: ``""`` or None → None; ISO text or ``ДД.ММ.ГГГГ`` → date."""
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"Дата «{text}» не распознана: пишите ГГГГ-ММ-ДД или ДД.ММ.ГГГГ")
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The days a report covers for one class, from ``start`` to ``end`` inclusive."""
+
+    start: dt.date
+    end: dt.date
+    title: str = ""  # «1 четверть» or «с 01.09.2026 по 30.09.2026»
+
+
+def class_ranges(settings: Settings, period: str | int = "", date_from: DateLike = None,
+                 date_to: DateLike = None, today: DateLike = None,
+                 class_names: Iterable[str] | None = None) -> dict[str, DateRange]:
+    """The date range of a report for each class.
+
+    Explicit ``date_from``/``date_to`` win (a missing one is taken from the period, or
+    from the school year); otherwise the period ``period`` in each class's own set
+    (see :func:`class_periods`). ``today`` cuts the end: nothing after today is counted.
+    Classes whose range is empty (the period has not begun) are left out.
+    """
+    names = list(class_names) if class_names is not None else [c.name for c in settings.classes]
+    start_day, end_day, now = parse_day(date_from), parse_day(date_to), parse_day(today)
+    periods = class_periods(settings, period, names) if str(period).strip() else {}
+    ranges: dict[str, DateRange] = {}
+    for name in names:
+        found = periods.get(name)
+        start = start_day or (found.start if found else settings.year_start)
+        end = end_day or (found.end if found else settings.year_end)
+        if now is not None:
+            end = min(end, now)
+        if end < start:
+            continue
+        title = found.name if found is not None and not (start_day or end_day) else \
+            f"с {start:%d.%m.%Y} по {end:%d.%m.%Y}"
+        ranges[name] = DateRange(start, end, title)
+    return ranges
+
+
+def in_ranges(frame: pd.DataFrame, ranges: Mapping[str, DateRange], column: str = "date",
+              class_column: str = "class") -> pd.DataFrame:
+    """Rows dated inside their class's range (classes without a range are dropped)."""
+    periods = {name: Period("", 0, r.title, r.start, r.end) for name, r in ranges.items()}
+    return in_class_periods(frame, periods, column, class_column)
+
+
+@dataclass(frozen=True)
+class SubjectLine:
+    """A subject (in a group) a class learns: a curriculum line or a merged workbook."""
+
+    class_name: str
+    subject: str
+    grp: str
+    teacher: str
+    weekly_hours: float  # 0 when the curriculum does not list it
+
+
+def subject_lines(settings: Settings, class_name: str, *frames: pd.DataFrame) -> list[SubjectLine]:
+    """The class's subjects: its curriculum lines, then any other (subject, group) found
+    in ``frames`` (lessons, marks, period marks of the dataset), in curriculum order."""
+    lines: dict[tuple[str, str], SubjectLine] = {}
+    for item in settings.curriculum_for(class_name):
+        lines[(item.subject, item.group)] = SubjectLine(class_name, item.subject, item.group,
+                                                        item.teacher, item.weekly_hours)
+    wanted = normalise_class_name(class_name)
+    extra: dict[tuple[str, str], str] = {}
+    for frame in frames:
+        if frame.empty:
+            continue
+        mine = frame[frame["class"].map(lambda c: normalise_class_name(str(c)) == wanted)]
+        teachers = mine["teacher"] if "teacher" in mine.columns else pd.Series("", index=mine.index)
+        for subject, grp, teacher in zip(mine["subject"], mine["grp"].fillna(""), teachers,
+                                         strict=True):
+            key = (str(subject), str(grp))
+            if key not in lines and (key not in extra or not extra[key]):
+                extra[key] = str(teacher or "")
+    for (subject, grp), teacher in sorted(extra.items()):
+        lines[(subject, grp)] = SubjectLine(class_name, subject, grp, teacher, 0.0)
+    return list(lines.values())
+
+
+def class_students(students: pd.DataFrame, class_name: str) -> pd.DataFrame:
+    """The rows of ``students`` in class ``class_name`` (spelling normalised), by name."""
+    if students.empty:
+        return students
+    wanted = normalise_class_name(class_name)
+    mine = students[students["class"].map(lambda c: normalise_class_name(str(c)) == wanted)]
+    return mine.sort_values("full_name", kind="stable")
+
+
+def same_period(text: object, period: Period) -> bool:
+    """True when a stored period label («1 четверть», «1») names ``period``."""
+    label = " ".join(str(text or "").split()).lower()
+    return label in (period.name.strip().lower(), str(period.number))
+
+
+def rows_of(frame: pd.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
+    """The values of ``columns`` row by row, as plain tuples."""
+    if frame.empty:
+        return []
+    return list(zip(*(frame[c].tolist() for c in columns), strict=True))

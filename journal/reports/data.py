@@ -1,0 +1,115 @@
+"""The central dataset as DataFrames, for the reports.
+
+:func:`load` reads the tables and views the reports need through :mod:`journal.store`
+and parses dates (``date``, ``joined`` …) and moments (``first_seen`` …) into pandas
+timestamps. A school that has never been merged gives an empty :class:`Dataset` whose
+frames still have every column, so each report yields an empty table, not an error.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import pandas as pd
+
+from .. import store
+from ..settings import normalise_class_name
+
+DATE_COLUMNS = frozenset({"date", "birth_date", "joined", "left_on", "start_date", "end_date",
+                          "lesson_date"})
+MOMENT_COLUMNS = frozenset({"first_seen", "last_seen", "topic_first_seen", "homework_first_seen",
+                            "detected_at", "started_at", "finished_at"})
+
+# Dataset field → table or view it is read from.
+SOURCES = {
+    "students": "students",
+    "classes": "classes",
+    "student_groups": "student_groups",
+    "parents": "parents",
+    "lessons": "lessons",
+    "marks": "v_marks",
+    "attendance": "v_attendance",
+    "finals": "v_final_marks",
+    "changes": "changes",
+    "merges": "merges",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every table the reports read, one DataFrame each (see ``SOURCES`` for the origin)."""
+
+    students: pd.DataFrame
+    classes: pd.DataFrame
+    student_groups: pd.DataFrame
+    parents: pd.DataFrame
+    lessons: pd.DataFrame
+    marks: pd.DataFrame
+    attendance: pd.DataFrame
+    finals: pd.DataFrame
+    changes: pd.DataFrame
+    merges: pd.DataFrame
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing has been merged: no lessons, marks or period marks."""
+        return self.lessons.empty and self.marks.empty and self.finals.empty
+
+    def only_class(self, class_name: str) -> Dataset:
+        """The same dataset restricted to one class («5а» and «5 А» mean «5А»).
+
+        An empty ``class_name`` means the whole school.
+        """
+        if not str(class_name).strip():
+            return self
+        wanted = normalise_class_name(class_name)
+        changed: dict[str, pd.DataFrame] = {}
+        for f in fields(self):
+            frame: pd.DataFrame = getattr(self, f.name)
+            column = "name" if f.name == "classes" else "class"
+            if column in frame.columns and not frame.empty:
+                keep = frame[column].map(lambda c: normalise_class_name(str(c)) == wanted)
+                changed[f.name] = frame[keep.astype(bool)]
+        ids = set(changed.get("students", self.students)["id"])
+        for name in ("student_groups", "parents"):
+            frame = getattr(self, name)
+            if "student_id" in frame.columns and not frame.empty:
+                changed[name] = frame[frame["student_id"].isin(ids)]
+        return replace(self, **changed)
+
+
+def load(store_path: str | Path) -> Dataset:
+    """Read the dataset at ``store_path``; a missing file gives an empty dataset."""
+    path = Path(store_path)
+    if not path.exists():
+        return empty_dataset()
+    with store.opened(path, readonly=True) as conn:
+        return _read(conn)
+
+
+def empty_dataset() -> Dataset:
+    """A dataset with every column of the current schema and no rows."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        store.migrate(conn)
+        return _read(conn)
+    finally:
+        conn.close()
+
+
+def _read(conn: sqlite3.Connection) -> Dataset:
+    frames = {name: parse_dates(store.read_table(conn, source)) for name, source in SOURCES.items()}
+    return Dataset(**frames)
+
+
+def parse_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates and moments stored as ISO text become timestamps (unreadable ones NaT)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if column in DATE_COLUMNS:
+            frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.normalize()
+        elif column in MOMENT_COLUMNS:
+            frame[column] = pd.to_datetime(frame[column], errors="coerce")
+    return frame

@@ -1,0 +1,223 @@
+"""Progress at the end of a period (regulation 6.3).
+
+:func:`period_results` gives each student's mark for each subject of the period: the
+period mark the teacher set (``final_marks`` of kind ``period``) when there is one,
+otherwise a forecast from the weighted average of the period's marks (``source`` says
+which). The other functions count from these results:
+
+* a student is **excellent** with only 5 (зч allowed), **good** with 4 and 5 and at
+  least one 4, **with one 3** with exactly one 3 and the rest 4 and 5; these three
+  exclude each other. **Failing** has a 2 (or 1) or нз; **not attested** has н/а; a
+  student with both is counted in both columns. осв is ignored.
+* the class's pass rate is the share of students neither failing nor not attested; its
+  quality rate the share of excellent and good students. Both are over the students
+  with at least one result (осв and blanks do not count).
+* СОУ and the average mark are over all the class's period marks (see
+  :mod:`journal.reports.common`).
+
+Only students on the class list on the last day counted (a student who left during the
+period is not counted) and classes with marks (grade 1 has none) take part.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..settings import Settings
+from .common import (
+    DateLike,
+    average_mark,
+    class_periods,
+    class_ranges,
+    class_students,
+    enrolled_on,
+    forecast_mark,
+    group_members,
+    pass_rate,
+    quality_rate,
+    rows_of,
+    same_period,
+    sou,
+    subject_lines,
+    value_counts,
+    weighted_averages,
+    within,
+)
+from .data import Dataset
+
+FINAL = "final"
+FORECAST = "forecast"
+RESULT_COLUMNS = ["class", "subject", "grp", "student_id", "student", "value", "source",
+                  "weighted_average", "mark_count"]
+CLASS_COLUMNS = ["class", "students", "attested", "excellent", "good", "one_three", "failing",
+                 "not_attested", "pass_rate", "quality_rate", "sou", "average", "forecasts"]
+SUBJECT_COUNT_COLUMNS = ["n5", "n4", "n3", "n2", "n1", "zch", "nz", "osv", "nna"]
+SUBJECT_COLUMNS = ["class", "subject", "grp", "students", *SUBJECT_COUNT_COLUMNS, "pass_rate",
+                   "quality_rate", "sou", "average", "forecasts"]
+SCHOOL = "Школа"
+
+
+def period_results(dataset: Dataset, settings: Settings, period: str | int,
+                   class_name: str = "", today: DateLike = None) -> pd.DataFrame:
+    """Each student's mark for each subject of the period, one row per student × subject.
+
+    ``value`` is the text of the mark («5», «зч», «н/а» …) or None when there is neither
+    a period mark nor any mark to forecast from; ``source`` is ``final`` or ``forecast``.
+    ``today`` (optional) ends the period early: marks after it are not counted, and the
+    students are those on the list that day.
+    """
+    data = dataset.only_class(class_name)
+    names = [c.name for c in settings.classes if c.has_marks]
+    periods = class_periods(settings, period, names)
+    ranges = class_ranges(settings, period, today=today, class_names=list(periods))
+    rows: list[dict[str, object]] = []
+    for name, rng in ranges.items():
+        roster = class_students(data.students, name)
+        if roster.empty:
+            continue
+        roster = enrolled_on(roster, rng.end)
+        marks = within(data.marks[data.marks["class"] == name] if not data.marks.empty
+                       else data.marks, rng.start, rng.end)
+        averages = {(subj, grp, sid): (float(avg), int(count)) for subj, grp, sid, avg, count
+                    in rows_of(weighted_averages(marks), "subject", "grp", "student_id",
+                               "weighted_average", "mark_count")}
+        finals = data.finals
+        if not finals.empty:
+            finals = finals[(finals["class"] == name) & (finals["kind"] == "period")
+                            & finals["period"].map(lambda p, per=periods[name]: same_period(p, per))]
+        final_values = {(subj, grp, sid): value for subj, grp, sid, value
+                        in rows_of(finals, "subject", "grp", "student_id", "value")}
+        for line in subject_lines(settings, name, data.lessons, data.finals):
+            with_marks = [sid for (subj, grp, sid) in averages
+                          if subj == line.subject and grp == line.grp]
+            members = group_members(data.student_groups, roster, line.subject, line.grp,
+                                    with_marks + [sid for (subj, grp, sid) in final_values
+                                                  if subj == line.subject and grp == line.grp])
+            for sid, full_name in rows_of(members, "id", "full_name"):
+                key = (line.subject, line.grp, sid)
+                avg, count = averages.get(key, (math.nan, 0))
+                value: str | None
+                if key in final_values:
+                    value, source = str(final_values[key]), FINAL
+                elif not math.isnan(avg):
+                    value, source = str(forecast_mark(avg, settings.norms)), FORECAST
+                else:
+                    value, source = None, ""
+                rows.append({"class": name, "subject": line.subject, "grp": line.grp,
+                             "student_id": sid, "student": full_name,
+                             "value": value, "source": source, "weighted_average": avg,
+                             "mark_count": count})
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def student_summary(results: pd.DataFrame) -> pd.DataFrame:
+    """Per student: counts of each mark and the category flags (see the module docstring)."""
+    columns = ["class", "student_id", "student", *SUBJECT_COUNT_COLUMNS, "excellent", "good",
+               "one_three", "failing", "not_attested", "attested", "forecasts"]
+    if results.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for (class_name, sid, student), group in results.groupby(["class", "student_id", "student"],
+                                                              sort=False):
+        counts = _counts(group["value"])
+        rows.append({"class": class_name, "student_id": sid, "student": student, **counts,
+                     **categorise(counts),
+                     "forecasts": int((group["source"] == FORECAST).sum())})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    counts = value_counts(values)
+    return {"n5": counts["5"], "n4": counts["4"], "n3": counts["3"], "n2": counts["2"],
+            "n1": counts["1"], "zch": counts["зч"], "nz": counts["нз"], "osv": counts["осв"],
+            "nna": counts["н/а"]}
+
+
+def categorise(counts: dict[str, int]) -> dict[str, bool]:
+    """The categories of one student from the counts of their marks (``n5`` … ``nna``)."""
+    failing = counts["n2"] + counts["n1"] + counts["nz"] > 0
+    not_attested = counts["nna"] > 0
+    graded = counts["n5"] + counts["n4"] + counts["n3"] + counts["n2"] + counts["n1"]
+    attested = graded + counts["zch"] + counts["nz"] + counts["nna"] > 0
+    clean = not failing and not not_attested and graded > 0
+    return {
+        "excellent": clean and counts["n5"] == graded,
+        "good": clean and counts["n3"] == 0 and counts["n4"] > 0,
+        "one_three": clean and counts["n3"] == 1,
+        "failing": failing,
+        "not_attested": not_attested,
+        "attested": attested,
+    }
+
+
+def class_progress(results: pd.DataFrame, school_total: bool = True) -> pd.DataFrame:
+    """Per class (and a «Школа» row): students, categories, pass and quality rates, СОУ,
+    average mark, and how many of the marks are forecasts."""
+    if results.empty:
+        return pd.DataFrame(columns=CLASS_COLUMNS)
+    students = student_summary(results)
+    rows = [_class_row(str(name), students[students["class"] == name],
+                       results[results["class"] == name])
+            for name in results["class"].drop_duplicates()]
+    if school_total and len(rows) > 1:
+        rows.append(_class_row(SCHOOL, students, results))
+    return pd.DataFrame(rows, columns=CLASS_COLUMNS)
+
+
+def _class_row(name: str, students: pd.DataFrame, results: pd.DataFrame) -> dict[str, object]:
+    counted = students[students["attested"]]
+    n = len(counted)
+    passed = int((~counted["failing"] & ~counted["not_attested"]).sum())
+    good = int(counted["excellent"].sum() + counted["good"].sum())
+    return {
+        "class": name, "students": len(students), "attested": n,
+        "excellent": int(counted["excellent"].sum()), "good": int(counted["good"].sum()),
+        "one_three": int(counted["one_three"].sum()), "failing": int(counted["failing"].sum()),
+        "not_attested": int(counted["not_attested"].sum()),
+        "pass_rate": 100.0 * passed / n if n else math.nan,
+        "quality_rate": 100.0 * good / n if n else math.nan,
+        "sou": sou(results["value"]), "average": average_mark(results["value"]),
+        "forecasts": int((results["source"] == FORECAST).sum()),
+    }
+
+
+def subject_progress(results: pd.DataFrame, by_class: bool = True) -> pd.DataFrame:
+    """Per class × subject (or, with ``by_class=False``, per subject for the school):
+    counts of each mark, pass and quality rates, СОУ and average mark."""
+    if results.empty:
+        return pd.DataFrame(columns=SUBJECT_COLUMNS)
+    keys = ["class", "subject", "grp"] if by_class else ["subject"]
+    rows = []
+    for key, group in results.groupby(keys, sort=False):
+        values = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
+        rows.append({"class": values.get("class", SCHOOL), "subject": values["subject"],
+                     "grp": values.get("grp", ""),
+                     "students": int(group["value"].notna().sum()), **_counts(group["value"]),
+                     "pass_rate": pass_rate(group["value"]),
+                     "quality_rate": quality_rate(group["value"]), "sou": sou(group["value"]),
+                     "average": average_mark(group["value"]),
+                     "forecasts": int((group["source"] == FORECAST).sum())})
+    return pd.DataFrame(rows, columns=SUBJECT_COLUMNS)
+
+
+def summary_sheet(results: pd.DataFrame, class_name: str, mark_forecasts: bool = True) -> pd.DataFrame:
+    """Сводная ведомость: students (rows, by name) × subjects (columns, curriculum order)
+    with the period marks of one class; a forecast is shown with «*» when asked."""
+    mine = results[results["class"] == class_name] if not results.empty else results
+    if mine.empty:
+        return pd.DataFrame()
+    mine = mine.copy()
+    label = mine["subject"].where(mine["grp"] == "", mine["subject"] + " (" + mine["grp"] + ")")
+    text = mine["value"].fillna("")
+    if mark_forecasts:
+        text = text.where(mine["source"] != FORECAST, text + "*")
+    mine["label"], mine["text"] = label, text
+    sheet = mine.pivot_table(index="student", columns="label", values="text", aggfunc="first",
+                             sort=False)
+    sheet = sheet.reindex(columns=list(dict.fromkeys(label)))
+    sheet = sheet.reindex(sorted(sheet.index)).fillna("")
+    sheet.index.name = "Ученик"
+    sheet.columns.name = None
+    return sheet
