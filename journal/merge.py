@@ -26,13 +26,27 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__ as tool_version
 from . import store
-from .findings import Finding, error
-from .validation import ClassRecords, LessonRecord, SubjectRecords
+from .findings import Finding, Severity, error
+from .isolation import read_workbooks_safely
+from .prescreen import display_name
+from .school import SchoolFolder
+from .settings import Settings
+from .validation import (
+    ClassRecords,
+    ClassView,
+    KnownStudent,
+    LessonRecord,
+    SubjectRecords,
+    Validated,
+    validate_class,
+    validate_subject,
+    view_from_raw,
+)
 from .workbook_format import KIND_CLASS, KIND_SUBJECT
 
 MERGED = "merged"
@@ -342,3 +356,212 @@ def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, 
                    last_seen=old["last_seen"], cell=old["cell"])
             plan.final_deletes.append(old["id"])
     return plan
+
+
+# ---------------------------------------------------------------------------
+# read → validate → apply for a whole school folder
+# ---------------------------------------------------------------------------
+
+
+def validate_read(raw: object, settings: Settings, file: str, conn: sqlite3.Connection | None,
+                  class_lists: dict[str, list[KnownStudent]] | None = None) -> Validated:
+    """Validate one read workbook; a subject workbook is checked against its class list.
+
+    The class list comes from ``class_lists`` (class workbooks checked in the same run)
+    or from the dataset ``conn`` (the class workbook merged before); None when neither has it.
+    """
+    view = view_from_raw(raw)
+    if isinstance(view, ClassView):
+        return validate_class(view, settings, file=file)
+    school_class = settings.school_class(view.meta.class_name)
+    class_list: list[KnownStudent] | None = None
+    if school_class is not None:
+        if class_lists is not None and school_class.name in class_lists:
+            class_list = class_lists[school_class.name]
+        elif conn is not None and store.workbook_row(conn, KIND_CLASS, school_class.name):
+            class_list = [
+                KnownStudent(name, _date(row["joined"]), _date(row["left_on"]))
+                for name, row in store.class_students(conn, school_class.name).items()]
+    return validate_subject(view, settings, class_list, file=file)
+
+
+def _date(text: object) -> dt.date | None:
+    return dt.date.fromisoformat(str(text)) if text else None
+
+
+def known_students(records: ClassRecords) -> list[KnownStudent]:
+    """The class list of validated class records, as subject validation needs it."""
+    return [KnownStudent(s.full_name, s.joined, s.left) for s in records.students]
+
+
+def merge_school(school: SchoolFolder, settings: Settings, *, now: dt.datetime | None = None,
+                 confirm_removals: bool = False, progress: Progress | None = None) -> MergeResult:
+    """Validate every workbook of the school folder and merge the valid ones.
+
+    Class workbooks go first (subject workbooks are checked against their class lists),
+    then subject workbooks; each accepted workbook is written in its own transaction.
+    Files whose SHA-256 equals their last accepted version are not read again.
+    ``progress(done, total, file)`` is called as files are read and merged.
+    """
+    now = now or dt.datetime.now()
+    stamp = store.now_text(now)
+    conn = store.connect(school.store_path)
+    try:
+        return _merge(conn, school, settings, now, stamp, confirm_removals, progress)
+    finally:
+        conn.close()
+
+
+def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, now: dt.datetime,
+           stamp: str, confirm_removals: bool, progress: Progress | None) -> MergeResult:
+    merge_id = store.begin_merge(conn, stamp, tool_version)
+    result = MergeResult(merge_id=merge_id, started_at=stamp)
+    paths = school.input_files()
+    total = len(paths) * 2
+    done = 0
+
+    def tick(name: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total, name)
+
+    accepted = store.accepted_hashes(conn)
+    to_read: list[Path] = []
+    outcomes: dict[str, FileOutcome] = {}
+    keys: dict[tuple[str, str, str, str], list[str]] = {}
+    for path in paths:
+        name = display_name(path, school.root)
+        sha = file_sha256(path)
+        if accepted.get(name) == sha:
+            row = store.workbook_by_file(conn, name) or {}
+            outcome = FileOutcome(
+                name, UNCHANGED, sha, str(row.get("kind", "")), str(row.get("class", "")),
+                str(row.get("subject", "")), str(row.get("grp", "")), str(row.get("teacher", "")),
+                findings=[_finding_of(f) for f in store.stored_findings(conn, name)])
+            outcomes[name] = outcome
+            keys.setdefault(_key_of(outcome), []).append(name)
+            tick(name)
+            tick(name)
+        else:
+            to_read.append(path)
+
+    read = read_workbooks_safely(to_read, root=school.root,
+                                 progress=lambda _d, _t, file: tick(file))
+    pending: list[tuple[str, object, list[Finding], str]] = []
+    for path, result_of_read in zip(to_read, read, strict=True):
+        name = display_name(path, school.root)
+        findings = list(result_of_read.findings)
+        sha = result_of_read.sha256 or file_sha256(path)
+        raw = result_of_read.workbook
+        if raw is None or any(f.is_error for f in findings):
+            outcomes[name] = FileOutcome(name, UNREADABLE if raw is None else REJECTED, sha,
+                                         findings=findings)
+            tick(name)
+            continue
+        meta = raw.meta
+        outcome = FileOutcome(name, REJECTED, sha, meta.kind, meta.class_name, meta.subject,
+                              meta.group, meta.teacher, findings=findings)
+        school_class = settings.school_class(meta.class_name)
+        if school_class is not None:
+            outcome.class_name = school_class.name
+        outcomes[name] = outcome
+        keys.setdefault(_key_of(outcome), []).append(name)
+        pending.append((name, raw, findings, sha))
+
+    # a second workbook for the same class × subject × group
+    for key, names in keys.items():
+        if len(names) < 2:
+            continue
+        for name in names:
+            outcome = outcomes[name]
+            if outcome.status == UNCHANGED:
+                continue
+            others = ", ".join(f"«{n}»" for n in names if n != name)
+            what = "класса" if key[0] == KIND_CLASS else "этого класса, предмета и группы"
+            outcome.findings.append(error(
+                "W04", f"есть ещё один файл {what}: {others}. Оставьте в папке один файл — "
+                       "тот, в котором учитель работает, — остальные уберите",
+                file=name, teacher=outcome.teacher))
+
+    # class workbooks first, then subject workbooks
+    pending.sort(key=lambda p: 0 if outcomes[p[0]].kind == KIND_CLASS else 1)
+    for name, raw, _findings, sha in pending:
+        outcome = outcomes[name]
+        if not any(f.is_error for f in outcome.findings):
+            validated = validate_read(raw, settings, name, conn)
+            outcome.findings.extend(validated.findings)
+            if validated.records is not None and not validated.has_errors:
+                records = validated.records
+                if isinstance(records, SubjectRecords):
+                    outcome.teacher = records.teacher
+                    outcome.subject, outcome.group = records.subject, records.group
+                else:
+                    outcome.teacher = records.class_teacher
+                applied = apply(conn, records, now, merge_id=merge_id, sha256=sha,
+                                confirm_removals=confirm_removals,
+                                large_removal_share=settings.norms.large_removal_share)
+                outcome.status = applied.status
+                outcome.changes = applied.changes
+                if applied.finding is not None:
+                    outcome.findings.append(applied.finding)
+        outcome.findings = [_with_teacher(f, outcome.teacher) for f in outcome.findings]
+        tick(name)
+
+    for name in sorted(outcomes):
+        outcome = outcomes[name]
+        if outcome.status != UNCHANGED:
+            outcome.findings = [_with_teacher(f, outcome.teacher) for f in outcome.findings]
+        store.record_merge_file(
+            conn, merge_id,
+            {"file": name, "sha256": outcome.sha256, "kind": outcome.kind,
+             "class": outcome.class_name, "subject": outcome.subject, "grp": outcome.group,
+             "teacher": outcome.teacher, "status": outcome.status, "errors": outcome.errors,
+             "warnings": outcome.warnings, "changes": outcome.changes},
+            None if outcome.status == UNCHANGED else [_row_of(f) for f in outcome.findings],
+        )
+    result.files = [outcomes[p] for p in sorted(outcomes, key=_file_order(outcomes))]
+    counts = {status: result.count(status) for status in STATUS_RU}
+    files = json.dumps([{"file": o.file, "sha256": o.sha256, "status": o.status}
+                        for o in result.files], ensure_ascii=False)
+    store.finish_merge(conn, merge_id, store.now_text(now), files, counts)
+    return result
+
+
+def _file_order(outcomes: dict[str, FileOutcome]) -> Callable[[str], tuple[int, str]]:
+    return lambda name: (0 if outcomes[name].kind == KIND_CLASS else 1, name)
+
+
+def _key_of(outcome: FileOutcome) -> tuple[str, str, str, str]:
+    from .settings import normalise_class_name
+
+    return (outcome.kind, normalise_class_name(outcome.class_name),
+            outcome.subject.strip().lower(), outcome.group.strip().lower())
+
+
+def _with_teacher(finding: Finding, teacher: str) -> Finding:
+    if finding.teacher or not teacher:
+        return finding
+    return replace(finding, teacher=teacher)
+
+
+def _row_of(finding: Finding) -> dict[str, object]:
+    row = finding.as_dict()
+    row["date"] = finding.date.isoformat() if finding.date else None
+    return row
+
+
+def _finding_of(row: dict[str, object]) -> Finding:
+    date = row.get("date")
+    return Finding(code=str(row["code"]), severity=Severity(str(row["severity"])),
+                   message=str(row["message"]), file=str(row["file"]),
+                   sheet=str(row["sheet"] or ""), cell=str(row["cell"] or ""),
+                   student=str(row["student"] or ""),
+                   date=dt.date.fromisoformat(str(date)) if date else None,
+                   teacher=str(row["teacher"] or ""))
+
+
+def changes_of_merge(school: SchoolFolder, merge_id: int) -> list[dict[str, object]]:
+    """The history rows a merge added (for the coordinator's summary)."""
+    with store.opened(school.store_path) as conn:
+        return store.changes_of_merge(conn, merge_id)

@@ -454,3 +454,18 @@ class SubjectPlan:
 def dump(conn: sqlite3.Connection) -> list[str]:
     """Every statement that recreates the dataset (to compare two states in tests)."""
     return list(conn.iterdump())
+
+
+def workbook_by_file(conn: sqlite3.Connection, file: str) -> dict[str, object] | None:
+    """The accepted workbook row whose file is ``file``, or None."""
+    cur = conn.execute("SELECT kind, class, subject, grp, teacher, sha256 FROM workbooks"
+                       " WHERE file = ?", (file,))
+    row = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
+
+
+def changes_of_merge(conn: sqlite3.Connection, merge_id: int) -> list[dict[str, object]]:
+    """The rows of ``changes`` one merge added."""
+    cur = conn.execute("SELECT * FROM changes WHERE merge_id = ? ORDER BY id", (merge_id,))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

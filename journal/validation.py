@@ -23,23 +23,28 @@ from dataclasses import dataclass, field
 
 from .findings import Finding, error, warning
 from .marks import ABSENCE_CODES, CellProblem, parse_final_mark, parse_mark_cell
+from .reading import RawClassWorkbook, RawSubjectWorkbook, RawTable, parse_date_value
 from .settings import WEEKDAYS_SHORT_RU, Settings, WorkKind
 from .workbook_format import (
     FINAL_EXAM,
     FINAL_FINAL,
     FINAL_YEAR,
     GROUP_COLUMN_PREFIX,
+    LOG_COLUMNS,
     LOG_DATE,
     LOG_HOMEWORK,
     LOG_SUBSTITUTE,
     LOG_TOPIC,
+    NOTE_COLUMNS,
     NOTE_STUDENT,
     NOTE_TEXT,
+    PARENT_COLUMNS,
     PARENT_EMAIL,
     PARENT_NAME,
     PARENT_PHONE,
     PARENT_STUDENT,
     REASON_CODE,
+    REASON_COLUMNS,
     REASON_DOCUMENT,
     REASON_FROM,
     REASON_STUDENT,
@@ -52,6 +57,7 @@ from .workbook_format import (
     SHEET_REASONS,
     SHEET_STUDENTS,
     STUDENT_BIRTH,
+    STUDENT_COLUMNS,
     STUDENT_JOINED,
     STUDENT_LEFT,
     STUDENT_NAME,
@@ -201,11 +207,10 @@ class Validated:
 
 @dataclass(frozen=True)
 class Cell:
-    """A raw cell value with its address; ``formula`` when the cell holds a formula."""
+    """A raw cell value with its address («F12»)."""
 
     value: object
     cell: str
-    formula: bool = False
 
 
 @dataclass
@@ -216,7 +221,7 @@ class SubjectView:
     students: list[Cell]  # one per grid row
     dates: list[Cell]  # one per lesson column
     kinds: list[Cell]  # one per lesson column
-    marks: list[list[Cell]]  # [row][column]
+    marks: list[tuple[int, int, str, object]]  # (row, column, address, value), non-empty only
     log: list[dict[str, Cell]]  # one per lesson row, keyed by LOG_COLUMNS
     finals_header: list[str]  # columns of jr_finals after the name column
     finals: list[tuple[Cell, list[Cell]]]  # (name cell, cells under finals_header)
@@ -261,20 +266,9 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).lower().replace("ё", "е")
 
 
-def to_date(value: object) -> dt.date | None:
-    """A cell value as a date: a date, a datetime, or text «28.11.2026» / «2026-11-28»."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-    return None
+def to_date(value: object, school_year: str | None = None) -> dt.date | None:
+    """A cell value as a date (see :func:`journal.reading.parse_date_value`)."""
+    return parse_date_value(value, school_year)
 
 
 # ---------------------------------------------------------------------------
@@ -317,14 +311,9 @@ def validate_subject(view: SubjectView, settings: Settings,
         return Validated(None, out)
     teacher = teacher or item.teacher
     grade = school_class.grade
+    year = settings.school_year
     rec = SubjectRecords(file=file, class_name=school_class.name, subject=item.subject,
                          group=item.group, teacher=teacher, grade=grade)
-
-    # formulas anywhere in the input areas
-    def formula_check(cell: Cell, sheet: str, what: str) -> None:
-        if cell.formula:
-            err("X01", f"в ячейке формула ({what}). Формулы в журнале не допускаются: "
-                       "введите значение вручную", sheet=sheet, cell=cell.cell)
 
     # students
     known = {name_key(s.full_name): s for s in class_list} if class_list is not None else None
@@ -335,7 +324,6 @@ def validate_subject(view: SubjectView, settings: Settings,
     rows: list[KnownStudent | None] = []
     seen_names: dict[str, str] = {}
     for cell in view.students:
-        formula_check(cell, SHEET_GRID, "ФИО ученика")
         name = clean_text(cell.value)
         if not name:
             rows.append(None)
@@ -366,9 +354,7 @@ def validate_subject(view: SubjectView, settings: Settings,
     log_by_key: dict[tuple[dt.date, int], dict[str, Cell]] = {}
     log_seq: dict[dt.date, int] = {}
     for row in view.log:
-        log_day = to_date(row[LOG_DATE].value) if LOG_DATE in row else None
-        for name, cell in row.items():
-            formula_check(cell, SHEET_LOG, name)
+        log_day = to_date(row[LOG_DATE].value, year) if LOG_DATE in row else None
         if log_day is None:
             continue
         log_seq[log_day] = log_seq.get(log_day, 0) + 1
@@ -377,8 +363,7 @@ def validate_subject(view: SubjectView, settings: Settings,
     columns: list[tuple[dt.date, int, str, WorkKind | None] | None] = []
     seq_of: dict[dt.date, int] = {}
     for index, cell in enumerate(view.dates):
-        formula_check(cell, SHEET_GRID, "дата урока")
-        day = to_date(cell.value)
+        day = to_date(cell.value, year)
         if cell.value is not None and clean_text(cell.value) and day is None:
             err("D01", f"«{clean_text(cell.value)}» не дата. Введите дату урока как ДД.ММ.ГГГГ",
                 sheet=SHEET_GRID, cell=cell.cell)
@@ -388,7 +373,6 @@ def validate_subject(view: SubjectView, settings: Settings,
         seq_of[day] = seq_of.get(day, 0) + 1
         seq = seq_of[day]
         kind_cell = view.kinds[index] if index < len(view.kinds) else Cell(None, "")
-        formula_check(kind_cell, SHEET_GRID, "вид работы")
         kind_text = clean_text(kind_cell.value)
         kind = settings.work_kind(kind_text) if kind_text else None
         if kind_text and kind is None:
@@ -417,77 +401,74 @@ def validate_subject(view: SubjectView, settings: Settings,
     # the grid
     marks_by_student: dict[str, list[tuple[int, float, dt.date]]] = {}
     column_has_marks = [False] * len(columns)
-    for r, row_cells in enumerate(view.marks):
+    for r, c, address, value in view.marks:
         row_student = rows[r] if r < len(rows) else None
-        for c, cell in enumerate(row_cells):
-            if cell.value is None and not cell.formula:
-                continue
-            formula_check(cell, SHEET_GRID, "отметка")
-            column = columns[c] if c < len(columns) else None
-            name = row_student.full_name if row_student else ""
-            parsed = parse_mark_cell(cell.value, allow_marks=school_class.has_marks)
-            if isinstance(parsed, CellProblem):
-                err(parsed.code, parsed.message, sheet=SHEET_GRID, cell=cell.cell, student=name,
-                    date=column[0] if column else None)
-                continue
-            if parsed.is_empty:
-                continue
-            if row_student is None:
-                if r < len(view.students) and clean_text(view.students[r].value) == "":
-                    err("S04", "отметка в строке без ФИО ученика. Впишите ученика или "
-                               "уберите отметку", sheet=SHEET_GRID, cell=cell.cell)
-                continue
-            if column is None:
-                err("D02", "отметка в столбце без даты урока. Впишите дату урока в заголовок "
-                           "столбца или перенесите отметку", sheet=SHEET_GRID, cell=cell.cell,
-                    student=name)
-                continue
-            day, seq, _topic, kind = column
-            where = {"sheet": SHEET_GRID, "cell": cell.cell, "student": name, "date": day}
-            if day < settings.year_start or day > settings.year_end:
-                err("D03", f"дата {day:%d.%m.%Y} вне {settings.school_year} учебного года. "
-                           "Проверьте дату урока", **where)
-                continue
-            if settings.is_holiday(day, grade):
-                err("D05", f"{day:%d.%m.%Y} — каникулы или выходной. Перенесите запись на день "
-                           "урока", **where)
-                continue
-            if settings.period_of(school_class, day) is None:
-                err("D03", f"дата {day:%d.%m.%Y} не входит ни в один учебный период. "
-                           "Проверьте дату урока", **where)
-                continue
-            if row_student.joined and day < row_student.joined:
-                err("S05", f"запись до зачисления ученика ({row_student.joined:%d.%m.%Y}). "
-                           "Уберите её или проверьте дату зачисления", **where)
-                continue
-            if row_student.left and day > row_student.left:
-                err("S06", f"запись после выбытия ученика ({row_student.left:%d.%m.%Y}). "
-                           "Уберите её или проверьте дату выбытия", **where)
-                continue
-            if parsed.absence:
-                rec.attendance.append(AttendanceRecord(name, day, seq, parsed.absence, cell.cell))
-            if parsed.marks:
-                column_has_marks[c] = True
-                weight = kind.weight if kind else 1.0
-                for position, value in enumerate(parsed.marks, start=1):
-                    rec.marks.append(MarkRecord(name, day, seq, position, value, weight,
-                                                cell.cell))
-                    marks_by_student.setdefault(name, []).append((value, weight, day))
+        cell = Cell(value, address)
+        column = columns[c] if c < len(columns) else None
+        name = row_student.full_name if row_student else ""
+        parsed = parse_mark_cell(cell.value, allow_marks=school_class.has_marks)
+        if isinstance(parsed, CellProblem):
+            err(parsed.code, parsed.message, sheet=SHEET_GRID, cell=cell.cell, student=name,
+                date=column[0] if column else None)
+            continue
+        if parsed.is_empty:
+            continue
+        if row_student is None:
+            if r < len(view.students) and clean_text(view.students[r].value) == "":
+                err("S04", "отметка в строке без ФИО ученика. Впишите ученика или "
+                           "уберите отметку", sheet=SHEET_GRID, cell=cell.cell)
+            continue
+        if column is None:
+            err("D02", "отметка в столбце без даты урока. Впишите дату урока в заголовок "
+                       "столбца или перенесите отметку", sheet=SHEET_GRID, cell=cell.cell,
+                student=name)
+            continue
+        day, seq, _topic, kind = column
+        where = {"sheet": SHEET_GRID, "cell": cell.cell, "student": name, "date": day}
+        if day < settings.year_start or day > settings.year_end:
+            err("D03", f"дата {day:%d.%m.%Y} вне {settings.school_year} учебного года. "
+                       "Проверьте дату урока", **where)
+            continue
+        if settings.is_holiday(day, grade):
+            err("D05", f"{day:%d.%m.%Y} — каникулы или выходной. Перенесите запись на день "
+                       "урока", **where)
+            continue
+        if settings.period_of(school_class, day) is None:
+            err("D03", f"дата {day:%d.%m.%Y} не входит ни в один учебный период. "
+                       "Проверьте дату урока", **where)
+            continue
+        if row_student.joined and day < row_student.joined:
+            err("S05", f"запись до зачисления ученика ({row_student.joined:%d.%m.%Y}). "
+                       "Уберите её или проверьте дату зачисления", **where)
+            continue
+        if row_student.left and day > row_student.left:
+            err("S06", f"запись после выбытия ученика ({row_student.left:%d.%m.%Y}). "
+                       "Уберите её или проверьте дату выбытия", **where)
+            continue
+        if parsed.absence:
+            rec.attendance.append(AttendanceRecord(name, day, seq, parsed.absence, cell.cell))
+        if parsed.marks:
+            column_has_marks[c] = True
+            weight = kind.weight if kind else 1.0
+            for position, mark in enumerate(parsed.marks, start=1):
+                rec.marks.append(MarkRecord(name, day, seq, position, mark, weight, cell.cell))
+                marks_by_student.setdefault(name, []).append((mark, weight, day))
     for c, column in enumerate(columns):
         if column is None or not column_has_marks[c]:
             continue
         day, seq, topic, kind = column
         if not topic:
+            topic_cell = log_by_key.get((day, seq), {}).get(LOG_TOPIC)
             warn("L01", f"за урок {day:%d.%m.%Y} стоят отметки, но не записана тема. "
-                        f"Впишите тему на листе «{SHEET_LOG}»", sheet=SHEET_LOG, date=day)
+                        f"Впишите тему на листе «{SHEET_LOG}»", sheet=SHEET_LOG,
+                 cell=topic_cell.cell if topic_cell else "", date=day)
         if kind is None:
             warn("K02", f"за урок {day:%d.%m.%Y} стоят отметки, но не указан вид работы. "
                         "Выберите его из выпадающего списка", sheet=SHEET_GRID,
                  cell=view.kinds[c].cell if c < len(view.kinds) else "", date=day)
 
     # final marks
-    _validate_finals(view, settings, school_class.name, rec, rows, marks_by_student, err, warn,
-                     formula_check)
+    _validate_finals(view, settings, school_class.name, rec, rows, marks_by_student, err, warn)
     return Validated(rec, out)
 
 
@@ -497,8 +478,7 @@ FINAL_KIND_BY_COLUMN = {FINAL_YEAR: "year", FINAL_EXAM: "exam", FINAL_FINAL: "fi
 def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
                      rec: SubjectRecords, rows: list[KnownStudent | None],
                      marks_by_student: dict[str, list[tuple[int, float, dt.date]]],
-                     err: Callable[..., None], warn: Callable[..., None],
-                     formula_check: Callable[[Cell, str, str], None]) -> None:
+                     err: Callable[..., None], warn: Callable[..., None]) -> None:
     periods = {p.name: p for p in settings.periods_for(class_name)}
     by_key = {name_key(s.full_name): s for s in rows if s is not None}
     tolerance = settings.norms.period_mark_tolerance
@@ -517,7 +497,6 @@ def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
                     sheet=SHEET_FINALS, cell=name_cell.cell, student=name)
             continue
         for header, cell in zip(view.finals_header, cells, strict=False):
-            formula_check(cell, SHEET_FINALS, header)
             parsed = parse_final_mark(cell.value)
             if parsed is None:
                 continue
@@ -575,12 +554,6 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
                        letter=school_class.letter,
                        class_teacher=school_class.class_teacher or teacher)
 
-    def formulas(row: dict[str, Cell], sheet: str) -> None:
-        for header, cell in row.items():
-            if cell.formula:
-                err("X01", f"в ячейке формула (столбец «{header}»). Формулы не допускаются: "
-                           "введите значение вручную", sheet=sheet, cell=cell.cell)
-
     def date_of(row: dict[str, Cell], header: str, sheet: str, student: str,
                 required: bool = False) -> dt.date | None:
         cell = row.get(header)
@@ -589,7 +562,7 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
                 err("C03", f"не заполнен столбец «{header}». Введите дату ДД.ММ.ГГГГ",
                     sheet=sheet, cell=cell.cell if cell else "", student=student)
             return None
-        day = to_date(cell.value)
+        day = to_date(cell.value, None if header == STUDENT_BIRTH else meta.school_year)
         if day is None:
             err("C03", f"«{clean_text(cell.value)}» не дата (столбец «{header}»). Введите "
                        "дату как ДД.ММ.ГГГГ", sheet=sheet, cell=cell.cell, student=student)
@@ -597,7 +570,6 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
 
     names: dict[str, str] = {}
     for row in view.students:
-        formulas(row, SHEET_STUDENTS)
         cell = row.get(STUDENT_NAME)
         name = clean_text(cell.value) if cell else ""
         if not name:
@@ -642,7 +614,6 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
         return names[name_key(name)]
 
     for row in view.parents:
-        formulas(row, SHEET_PARENTS)
         parent = clean_text(row[PARENT_NAME].value) if PARENT_NAME in row else ""
         student = student_of(row, PARENT_STUDENT, SHEET_PARENTS)
         if student is None or not parent:
@@ -655,7 +626,6 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
         rec.parents.append(ParentRow(student, parent, phone, email))
 
     for row in view.reasons:
-        formulas(row, SHEET_REASONS)
         if not any(clean_text(c.value) for c in row.values()):
             continue
         student = student_of(row, REASON_STUDENT, SHEET_REASONS)
@@ -689,7 +659,6 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
         rec.reasons.append(ReasonRow(student, start, end, code, document))
 
     for row in view.notes:
-        formulas(row, SHEET_NOTES)
         student = student_of(row, NOTE_STUDENT, SHEET_NOTES)
         text = clean_text(row[NOTE_TEXT].value) if NOTE_TEXT in row else ""
         if student and text:
@@ -698,3 +667,50 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
 
 
 _CODE_LOOKALIKE = str.maketrans("HOBY", "НОБУ")
+
+
+# ---------------------------------------------------------------------------
+# from journal.reading's raw workbooks
+# ---------------------------------------------------------------------------
+
+
+def view_from_raw(raw: object) -> SubjectView | ClassView:
+    """The validation view of a :class:`journal.reading.RawSubjectWorkbook` or ``RawClassWorkbook``."""
+    if isinstance(raw, RawSubjectWorkbook):
+        log = _table_rows(raw.log, LOG_COLUMNS) if raw.log is not None else []
+        finals_header: list[str] = []
+        finals: list[tuple[Cell, list[Cell]]] = []
+        if raw.finals is not None:
+            finals_header = [clean_text(c.value) for c in raw.finals.header[1:]]
+            finals = [(Cell(row[0].value, row[0].address),
+                       [Cell(c.value, c.address) for c in row[1:]])
+                      for _i, row in raw.finals.filled_rows() if row]
+        return SubjectView(
+            meta=raw.meta,
+            students=[Cell(c.value, c.address) for c in raw.students],
+            dates=[Cell(c.value, c.address) for c in raw.dates],
+            kinds=[Cell(c.value, c.address) for c in raw.kinds],
+            marks=list(raw.mark_cells()),
+            log=log, finals_header=finals_header, finals=finals)
+    if isinstance(raw, RawClassWorkbook):
+        groups = {GROUP_COLUMN_PREFIX + subject: k for subject, k in raw.group_columns().items()}
+        return ClassView(
+            meta=raw.meta,
+            students=_table_rows(raw.students, STUDENT_COLUMNS, groups),
+            parents=_table_rows(raw.parents, PARENT_COLUMNS),
+            reasons=_table_rows(raw.reasons, REASON_COLUMNS),
+            notes=_table_rows(raw.notes, NOTE_COLUMNS))
+    raise TypeError(f"not a raw workbook: {type(raw).__name__}")
+
+
+def _table_rows(table: RawTable | None, names: tuple[str, ...],
+                extra: dict[str, int] | None = None) -> list[dict[str, Cell]]:
+    if table is None:
+        return []
+    columns = {name: table.column(name) for name in names}
+    columns.update(extra or {})
+    rows = []
+    for _i, row in table.filled_rows():
+        rows.append({name: Cell(row[k].value, row[k].address)
+                     for name, k in columns.items() if k is not None and k < len(row)})
+    return rows

@@ -1,0 +1,68 @@
+"""Helpers for merge tests: a tiny school folder filled through our own workbook builders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from conftest import make_tiny_settings, make_tiny_students
+
+from journal import workbook_format as wf
+from journal.school import SchoolFolder, class_workbook_name, subject_workbook_name
+from journal.settings import Settings
+from journal.templates import build_class_workbook, build_subject_workbook, save_workbook
+
+MATH = ("5А", "Математика", "")
+# First lessons of 5А maths in the tiny school (Mon 1 lesson, Wed 2 lessons)
+MON = dt.date(2026, 9, 7)
+WED = dt.date(2026, 9, 2)
+
+
+def new_school(root: Path) -> SchoolFolder:
+    """An empty school folder (the settings are given to merge_school directly)."""
+    school = SchoolFolder(root)
+    school.classes_dir.mkdir(parents=True, exist_ok=True)
+    school.workbooks_dir.mkdir(parents=True, exist_ok=True)
+    return school
+
+
+def class_content(class_name: str, **extra: object) -> wf.ClassContent:
+    """The tiny class list as class-workbook content; ``extra`` sets parents/reasons/notes."""
+    content = wf.ClassContent(students=make_tiny_students(class_name))
+    for key, value in extra.items():
+        setattr(content, key, value)
+    return content
+
+
+def write_class(school: SchoolFolder, class_name: str = "5А",
+                content: wf.ClassContent | None = None, settings: Settings | None = None,
+                name: str | None = None) -> Path:
+    """Save a class workbook into ``classes/``."""
+    settings = settings or make_tiny_settings()
+    school_class = settings.school_class(class_name)
+    assert school_class is not None
+    wb = build_class_workbook(settings, school_class, content or class_content(class_name))
+    return save_workbook(wb, school.classes_dir / (name or class_workbook_name(class_name)))
+
+
+def write_subject(school: SchoolFolder, content: wf.SubjectContent | None = None,
+                  key: tuple[str, str, str] = MATH, settings: Settings | None = None,
+                  name: str | None = None) -> Path:
+    """Save a subject workbook into ``workbooks/``."""
+    settings = settings or make_tiny_settings()
+    item = settings.curriculum_item(*key)
+    assert item is not None
+    wb = build_subject_workbook(settings, item, make_tiny_students(key[0]), content)
+    return save_workbook(wb, school.workbooks_dir / (name or subject_workbook_name(*key)))
+
+
+def math_content(marks: dict[tuple[str, dt.date, int], object] | None = None,
+                 topics: bool = True) -> wf.SubjectContent:
+    """5А maths content with the given marks; every lesson with a mark gets a topic and kind."""
+    content = wf.SubjectContent(marks=dict(marks or {}))
+    for _student, day, seq in content.marks:
+        content.kinds.setdefault((day, seq), "Ответ на уроке")
+        if topics:
+            content.log.setdefault((day, seq), wf.LogEntry(topic="Натуральные числа",
+                                                           homework="№ 12"))
+    return content
