@@ -40,6 +40,7 @@ from defusedxml import ElementTree as SafeET
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
+from . import prescreen
 from . import workbook_format as wf
 from .findings import Finding, error, warning
 
@@ -47,19 +48,23 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 2_000
 
-# Finding codes of the reader
-R_UNREADABLE = "R01"  # missing, locked or unreadable file
-R_NOT_XLSX = "R02"  # not a zip / not an xlsx
-R_PASSWORD = "R03"  # encrypted with a password
-R_OLD_FORMAT = "R04"  # .xls or .ods
-R_NO_META = "R05"  # no _meta: not a journal workbook
-R_BAD_META = "R06"  # _meta unusable: unknown kind, newer format, no class
-R_MISSING_NAME = "R07"  # a defined name is missing
-R_BAD_NAME = "R08"  # a defined name points to the wrong place
-R_MISSING_COLUMN = "R09"  # a table lacks a column of its header
-R_FORMULA = "R10"  # a formula in an input cell
-R_TOO_LARGE = "R11"  # too large / data far outside the tables
-R_BROKEN = "R12"  # the zip or XML is damaged
+# Finding codes of the reader. Problems of the file as a whole share the codes of
+# journal.prescreen (R01–R29), so a file gets the same code whichever of the two
+# notices the problem first; problems of the journal's structure are R30 and up.
+R_UNREADABLE = prescreen.UNREADABLE  # locked or unreadable file
+R_EMPTY = prescreen.EMPTY  # 0 bytes
+R_NOT_XLSX = prescreen.NOT_XLSX  # not a zip / not an xlsx
+R_PASSWORD = prescreen.ENCRYPTED  # encrypted with a password
+R_XLS = prescreen.XLS  # Excel 97–2003
+R_ODS = prescreen.ODS  # OpenDocument
+R_TOO_LARGE = prescreen.SHEET_TOO_LARGE  # too large / data far outside the tables
+R_BROKEN = prescreen.CORRUPT  # the zip or XML is damaged
+R_NO_META = "R30"  # no _meta: not a journal workbook
+R_BAD_META = "R31"  # _meta unusable: unknown kind, newer format, no class
+R_MISSING_NAME = "R32"  # a defined name is missing
+R_BAD_NAME = "R33"  # a defined name points to the wrong place
+R_MISSING_COLUMN = "R34"  # a table lacks a column of its header
+R_FORMULA = "R35"  # a formula in an input cell
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -420,10 +425,10 @@ def _open_package(data: bytes, where: dict[str, str]) -> zipfile.ZipFile:
             raise _Refused(error(R_PASSWORD, "файл защищён паролем на открытие, программа не может его "
                                  "прочитать. Снимите пароль (Файл → Сведения → Защитить книгу) и "
                                  "сохраните заново", **where))
-        raise _Refused(error(R_OLD_FORMAT, "файл в старом формате Excel 97–2003 (.xls). Откройте его "
+        raise _Refused(error(R_XLS, "файл в старом формате Excel 97–2003 (.xls). Откройте его "
                              "и сохраните как «Книга Excel (.xlsx)»", **where))
     if not data:
-        raise _Refused(error(R_NOT_XLSX, "файл пустой (0 байт): возможно, он ещё копируется или "
+        raise _Refused(error(R_EMPTY, "файл пустой (0 байт): возможно, он ещё копируется или "
                              "был сохранён не до конца. Пришлите его заново", **where))
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
@@ -434,7 +439,7 @@ def _open_package(data: bytes, where: dict[str, str]) -> zipfile.ZipFile:
                              **where)) from exc
     member_names = {i.filename for i in infos}
     if "mimetype" in member_names and "content.xml" in member_names:
-        raise _Refused(error(R_OLD_FORMAT, "файл в формате OpenDocument (.ods). Сохраните его как "
+        raise _Refused(error(R_ODS, "файл в формате OpenDocument (.ods). Сохраните его как "
                              "«Книга Excel 2007–365 (.xlsx)»", **where))
     if "xl/workbook.xml" not in member_names:
         raise _Refused(error(R_NOT_XLSX, "это не файл Excel .xlsx (в архиве нет книги). "

@@ -1,0 +1,232 @@
+"""The low-level reader: areas through defined names, exact addresses, findings instead of crashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from journal import reading
+from journal import workbook_format as wf
+from journal.reading import RawSubjectWorkbook, parse_date_value, read_workbook
+from journal.settings import Settings
+from journal.templates import build_subject_workbook, save_workbook
+from journal.workbook_format import StudentRecord
+
+WED = dt.date(2026, 9, 2)
+
+
+def _math_workbook(settings: Settings, students: list[StudentRecord],
+                   content: wf.SubjectContent | None = None) -> openpyxl.Workbook:
+    item = settings.curriculum_item("5А", "Математика")
+    assert item is not None
+    return build_subject_workbook(settings, item, students, content)
+
+
+@pytest.fixture
+def math_path(tmp_path, tiny_settings, tiny_students) -> Path:
+    students = tiny_students["5А"]
+    content = wf.SubjectContent(marks={(students[1].full_name, WED, 2): "5/4"})
+    path = tmp_path / "any name at all.xlsx"
+    save_workbook(_math_workbook(tiny_settings, students, content), path)
+    return path
+
+
+def _rewrite_workbook_xml(path: Path, edit) -> None:
+    with zipfile.ZipFile(path) as src:
+        parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    parts["xl/workbook.xml"] = edit(parts["xl/workbook.xml"].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+
+
+def test_cell_addresses_are_exact(math_path):
+    wb = openpyxl.load_workbook(math_path)
+    result = read_workbook(math_path)
+    raw = result.workbook
+    assert isinstance(raw, RawSubjectWorkbook)
+    ((_, i, j, address, value),) = [(0, *cell) for cell in raw.mark_cells()]
+    assert value == "5/4"
+    assert wb[raw.sheet][address].value == "5/4"
+    assert raw.students[i].value == "Борисова Дарья Игоревна"
+    assert wb[raw.sheet][raw.students[i].address].value == "Борисова Дарья Игоревна"
+    assert raw.dates[j].value == WED
+    assert raw.lesson_keys()[j] == (WED, 2)
+    assert raw.address(i, j) == address
+    assert len(result.sha256) == 64
+
+
+def test_meta_decides_what_the_workbook_is_not_the_file_name(math_path):
+    renamed = math_path.with_name("10Б — Химия.xlsx")
+    math_path.rename(renamed)
+    result = read_workbook(renamed)
+    assert result.meta is not None
+    assert result.meta.key == ("5А", "Математика", "")
+    assert result.meta.teacher == "Иванова Мария Сергеевна"
+
+
+def test_duplicate_identical_names_are_accepted(math_path):
+    def duplicate(xml: str) -> str:
+        m = re.search(r"<definedName name=\"jr_marks\">[^<]*</definedName>", xml)
+        assert m is not None
+        return xml.replace(m.group(0), m.group(0) * 2)
+
+    _rewrite_workbook_xml(math_path, duplicate)
+    result = read_workbook(math_path)
+    assert result.ok, result.findings
+
+
+def test_conflicting_duplicate_name_is_a_finding(math_path):
+    def conflict(xml: str) -> str:
+        m = re.search(r"<definedName name=\"jr_marks\">[^<]*</definedName>", xml)
+        assert m is not None
+        return xml.replace(m.group(0), m.group(0) + "<definedName name=\"jr_marks\">'Журнал'!$A$1:$B$2"
+                                                   "</definedName>")
+
+    _rewrite_workbook_xml(math_path, conflict)
+    result = read_workbook(math_path)
+    assert result.workbook is None
+    assert [f.code for f in result.findings] == [reading.R_BAD_NAME]
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    (wf.NAME_MARKS, reading.R_MISSING_NAME),
+    (wf.NAME_DATES, reading.R_MISSING_NAME),
+    (wf.NAME_STUDENTS, reading.R_MISSING_NAME),
+])
+def test_missing_defined_name(math_path, name, code):
+    _rewrite_workbook_xml(math_path, lambda xml: re.sub(
+        rf"<definedName name=\"{name}\">[^<]*</definedName>", "", xml))
+    result = read_workbook(math_path)
+    assert result.workbook is None
+    assert code in [f.code for f in result.findings]
+    assert any(name in f.message for f in result.findings)
+
+
+def test_broken_reference_is_a_finding(math_path):
+    _rewrite_workbook_xml(math_path, lambda xml: re.sub(
+        r"(<definedName name=\"jr_dates\">)[^<]*(</definedName>)", r"\1#REF!\2", xml))
+    result = read_workbook(math_path)
+    assert result.workbook is None
+    assert [f.code for f in result.findings] == [reading.R_BAD_NAME]
+
+
+def test_grid_that_does_not_match_the_dates_is_a_finding(math_path):
+    _rewrite_workbook_xml(math_path, lambda xml: re.sub(
+        r"(<definedName name=\"jr_dates\">'Журнал'!\$C\$3:\$)[A-Z]+", r"\1D", xml))
+    result = read_workbook(math_path)
+    assert result.workbook is None
+    assert [f.code for f in result.findings] == [reading.R_BAD_NAME]
+
+
+def test_workbook_without_meta(tmp_path):
+    path = tmp_path / "чужой.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "5"
+    wb.save(path)
+    result = read_workbook(path)
+    assert result.workbook is None
+    assert [f.code for f in result.findings] == [reading.R_NO_META]
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    (b"", reading.R_EMPTY),
+    (b"name;mark\nIvanov;5\n", reading.R_NOT_XLSX),
+    (b"PK\x03\x04" + b"\x00" * 40, reading.R_NOT_XLSX),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "EncryptionInfo".encode("utf-16-le"),
+     reading.R_PASSWORD),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "Workbook".encode("utf-16-le"), reading.R_XLS),
+])
+def test_bad_files_are_findings_not_exceptions(tmp_path, data, code):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(data)
+    result = read_workbook(path)
+    assert result.workbook is None
+    assert [f.code for f in result.findings] == [code]
+    assert result.findings[0].is_error
+    assert result.findings[0].file == str(path)
+
+
+def test_truncated_copy_is_a_finding(math_path):
+    data = math_path.read_bytes()
+    math_path.write_bytes(data[: len(data) // 2])
+    result = read_workbook(math_path)
+    assert result.workbook is None
+    assert result.findings and all(f.is_error for f in result.findings)
+
+
+def test_missing_file_is_a_finding(tmp_path):
+    result = read_workbook(tmp_path / "нет такого.xlsx")
+    assert [f.code for f in result.findings] == [reading.R_UNREADABLE]
+
+
+def test_stray_value_far_away_is_refused_before_parsing(tmp_path, tiny_settings, tiny_students):
+    wb = _math_workbook(tiny_settings, tiny_students["5А"])
+    wb[wf.SHEET_GRID]["XFD1048576"] = "x"
+    path = tmp_path / "far.xlsx"
+    save_workbook(wb, path)
+    result = read_workbook(path)
+    assert result.workbook is None
+    assert [(f.code, f.cell) for f in result.findings] == [(reading.R_TOO_LARGE, "XFD1048576")]
+
+
+def test_formula_without_cached_value_is_an_error(tmp_path, tiny_settings, tiny_students):
+    wb = _math_workbook(tiny_settings, tiny_students["5А"])
+    ws = wb[wf.SHEET_GRID]
+    ws["D7"] = "=C7"
+    ws["A1"] = "=1+1"  # outside the input areas: not reported
+    path = tmp_path / "formula.xlsx"
+    save_workbook(wb, path)
+    result = read_workbook(path)
+    assert [(f.code, f.cell, f.is_error) for f in result.findings] == [(reading.R_FORMULA, "D7", True)]
+    assert isinstance(result.workbook, RawSubjectWorkbook)
+    assert result.workbook.formulas == [(wf.SHEET_GRID, "D7")]
+
+
+def test_formula_with_cached_value_is_a_warning(math_path):
+    with zipfile.ZipFile(math_path) as src:
+        parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet, n = re.subn(r'<c r="E7"([^>]*)/>', r'<c r="E7"\1 t="str"><f>"4"</f><v>4</v></c>', sheet)
+    assert n == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(math_path, "w") as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    result = read_workbook(math_path)
+    assert [(f.code, f.cell, f.is_error) for f in result.findings] == [(reading.R_FORMULA, "E7", False)]
+    assert isinstance(result.workbook, RawSubjectWorkbook)
+    cached = {a: v for _, _, a, v in result.workbook.mark_cells()}
+    assert cached["E7"] in ("4", 4.0)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (dt.date(2026, 9, 1), dt.date(2026, 9, 1)),
+    (dt.datetime(2026, 9, 1, 0, 0), dt.date(2026, 9, 1)),
+    ("01.09.2026", dt.date(2026, 9, 1)),
+    (" 1.9.2026 ", dt.date(2026, 9, 1)),
+    ("01.09.26", dt.date(2026, 9, 1)),
+    ("2026-09-01", dt.date(2026, 9, 1)),
+    ("01/09/2026", dt.date(2026, 9, 1)),
+    ("1 сентября 2026", dt.date(2026, 9, 1)),
+    ("01.09", dt.date(2026, 9, 1)),
+    ("15.01", dt.date(2027, 1, 15)),
+    ("5 марта", dt.date(2027, 3, 5)),
+    (46266.0, dt.date(2026, 9, 1)),
+    ("31.02.2027", None),
+    ("вчера", None),
+    (5.0, None),
+    (None, None),
+    (True, None),
+])
+def test_parse_date_value(value, expected):
+    assert parse_date_value(value, "2026/2027") == expected
+
+
+def test_day_and_month_without_school_year_is_not_guessed():
+    assert parse_date_value("01.09") is None
