@@ -438,3 +438,19 @@ def rows_of(frame: pd.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
     if frame.empty:
         return []
     return list(zip(*(frame[c].tolist() for c in columns), strict=True))
+
+
+def class_sort_key(name: object) -> tuple[int, str]:
+    """«5А» before «10А»: by grade number, then letter."""
+    text = normalise_class_name(str(name))
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return (int(digits) if digits else 99, text)
+
+
+def sort_by_class(frame: pd.DataFrame, *then: str) -> pd.DataFrame:
+    """Rows ordered by class (grade, letter), then by the columns ``then``; index reset."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    order = frame["class"].map(class_sort_key)
+    ordered = frame.assign(_order=order).sort_values(["_order", *then], kind="stable")
+    return ordered.drop(columns="_order").reset_index(drop=True)

@@ -1,0 +1,159 @@
+"""Journal filling and mark accumulation, for a month or the year (regulation 6.2, 3.5).
+
+Per class × subject (× group), for the days from ``start`` to ``end`` (never after
+``today``):
+
+* **planned** — lessons the timetable gives on those days (holidays skipped);
+* **lessons** — lesson columns of the teacher's workbook dated on those days;
+* **with topic**, **with homework** — of those lessons; the percentages are of ``lessons``;
+* **students** — on the class (or group) list on the last day counted; a student who
+  has left is not counted;
+* **no marks**, **one mark**, **below minimum** — students with 0 marks, exactly 1 mark,
+  and fewer than the school's minimum for a period at the subject's weekly hours
+  (``norms.min_marks_for``); every count of marks counts a double mark «5/4» as two.
+  A month is shorter than a period, so for a monthly report the minimum is a guide.
+
+Grade 1 has no marks: its mark columns are empty. Per teacher the same counts are summed
+over the teacher's classes and subjects.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..settings import Settings
+from .common import (
+    DateLike,
+    class_ranges,
+    class_students,
+    enrolled_on,
+    group_members,
+    has_text,
+    rows_of,
+    sort_by_class,
+    subject_lines,
+    within,
+)
+from .data import Dataset
+
+COUNT_COLUMNS = ["planned", "lessons", "with_topic", "with_homework", "students", "no_marks",
+                 "one_mark", "below_min"]
+SUBJECT_COLUMNS = ["class", "subject", "grp", "teacher", "weekly_hours", "min_marks",
+                   *COUNT_COLUMNS, "topic_pct", "homework_pct", "no_marks_pct", "one_mark_pct",
+                   "below_min_pct"]
+TEACHER_COLUMNS = ["teacher", "workbooks", *COUNT_COLUMNS, "topic_pct", "homework_pct",
+                   "no_marks_pct", "one_mark_pct", "below_min_pct"]
+STUDENT_COLUMNS = ["class", "subject", "grp", "teacher", "student_id", "student", "mark_count",
+                   "min_marks", "problem"]
+NO_MARKS = "нет отметок"
+ONE_MARK = "одна отметка"
+BELOW_MIN = "меньше нормы"
+
+
+def mark_accumulation(dataset: Dataset, settings: Settings, start: DateLike = None,
+                      end: DateLike = None, today: DateLike = None, period: str | int = "",
+                      class_name: str = "") -> pd.DataFrame:
+    """Every student × subject line with the number of marks in the range.
+
+    Columns: class, subject, grp, teacher, student_id, student, mark_count, min_marks,
+    problem («нет отметок», «одна отметка», «меньше нормы» or empty). Grade 1 is left out.
+    """
+    data = dataset.only_class(class_name)
+    names = [c.name for c in settings.classes if c.has_marks]
+    ranges = class_ranges(settings, period, start, end, today, names)
+    rows = []
+    for name, rng in ranges.items():
+        roster = enrolled_on(class_students(data.students, name), rng.end)
+        marks = data.marks[data.marks["class"] == name] if not data.marks.empty else data.marks
+        marks = within(marks, rng.start, rng.end)
+        counts = {(str(subj), str(grp), int(sid)): int(n) for subj, grp, sid, n in rows_of(
+            marks.groupby(["subject", "grp", "student_id"]).size().reset_index(name="n"),
+            "subject", "grp", "student_id", "n")} if not marks.empty else {}
+        for line in subject_lines(settings, name, data.lessons):
+            need = settings.norms.min_marks_for(line.weekly_hours) if line.weekly_hours else 0
+            fallback = [sid for (subj, grp, sid) in counts if (subj, grp) == (line.subject, line.grp)]
+            members = group_members(data.student_groups, roster, line.subject, line.grp, fallback)
+            for sid, full_name in rows_of(members, "id", "full_name"):
+                count = int(counts.get((line.subject, line.grp, sid), 0))
+                problem = NO_MARKS if count == 0 else ONE_MARK if count == 1 else \
+                    BELOW_MIN if count < need else ""
+                rows.append({"class": name, "subject": line.subject, "grp": line.grp,
+                             "teacher": line.teacher, "student_id": sid, "student": full_name,
+                             "mark_count": count, "min_marks": need, "problem": problem})
+    return pd.DataFrame(rows, columns=STUDENT_COLUMNS)
+
+
+def filling_by_subject(dataset: Dataset, settings: Settings, start: DateLike = None,
+                       end: DateLike = None, today: DateLike = None, period: str | int = "",
+                       class_name: str = "") -> pd.DataFrame:
+    """Filling and accumulation per class × subject × group (see the module docstring)."""
+    if dataset.is_empty:
+        return pd.DataFrame(columns=SUBJECT_COLUMNS)
+    data = dataset.only_class(class_name)
+    names = [c.name for c in settings.classes]
+    ranges = class_ranges(settings, period, start, end, today, names)
+    accumulation = mark_accumulation(dataset, settings, start, end, today, period, class_name)
+    rows = []
+    for name, rng in ranges.items():
+        school_class = settings.school_class(name)
+        lessons = data.lessons[data.lessons["class"] == name] if not data.lessons.empty \
+            else data.lessons
+        lessons = within(lessons, rng.start, rng.end)
+        for line in subject_lines(settings, name, data.lessons):
+            item = settings.curriculum_item(name, line.subject, line.grp)
+            planned = sum(rng.start <= d <= rng.end for d in settings.lesson_dates(item)) \
+                if item is not None else 0
+            mine = lessons[(lessons["subject"] == line.subject) & (lessons["grp"] == line.grp)] \
+                if not lessons.empty else lessons
+            row: dict[str, object] = {
+                "class": name, "subject": line.subject, "grp": line.grp, "teacher": line.teacher,
+                "weekly_hours": line.weekly_hours,
+                "min_marks": settings.norms.min_marks_for(line.weekly_hours)
+                if line.weekly_hours else 0,
+                "planned": planned, "lessons": len(mine),
+                "with_topic": int(has_text(mine["topic"]).sum()) if not mine.empty else 0,
+                "with_homework": int(has_text(mine["homework"]).sum()) if not mine.empty else 0,
+            }
+            if school_class is not None and school_class.has_marks:
+                acc = accumulation[(accumulation["class"] == name)
+                                   & (accumulation["subject"] == line.subject)
+                                   & (accumulation["grp"] == line.grp)]
+                row.update(students=len(acc), no_marks=int((acc["problem"] == NO_MARKS).sum()),
+                           one_mark=int((acc["problem"] == ONE_MARK).sum()),
+                           below_min=int((acc["mark_count"] < acc["min_marks"]).sum()))
+            else:
+                row.update(students=0, no_marks=0, one_mark=0, below_min=0)
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=SUBJECT_COLUMNS)
+    return _with_shares(frame)
+
+
+def _with_shares(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in COUNT_COLUMNS:
+        frame[column] = frame[column].astype("int64")
+    lessons = frame["lessons"].where(frame["lessons"] > 0)
+    students = frame["students"].where(frame["students"] > 0)
+    frame["topic_pct"] = 100.0 * frame["with_topic"] / lessons
+    frame["homework_pct"] = 100.0 * frame["with_homework"] / lessons
+    frame["no_marks_pct"] = 100.0 * frame["no_marks"] / students
+    frame["one_mark_pct"] = 100.0 * frame["one_mark"] / students
+    frame["below_min_pct"] = 100.0 * frame["below_min"] / students
+    return frame
+
+
+def filling_by_teacher(by_subject: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`filling_by_subject` summed per teacher (by name); student counts
+    are student × subject pairs."""
+    if by_subject.empty:
+        return pd.DataFrame(columns=TEACHER_COLUMNS)
+    grouped = by_subject.groupby("teacher", sort=True)
+    frame = grouped[COUNT_COLUMNS].sum().reset_index()
+    frame.insert(1, "workbooks", grouped.size().to_numpy())
+    return _with_shares(frame)[TEACHER_COLUMNS]
+
+
+def students_behind(accumulation: pd.DataFrame) -> pd.DataFrame:
+    """Who the students with no mark, one mark or fewer than the minimum are."""
+    behind = accumulation[accumulation["problem"] != ""] if not accumulation.empty else accumulation
+    return sort_by_class(behind, "subject", "grp", "student")

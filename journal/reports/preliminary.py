@@ -1,0 +1,109 @@
+"""The class teacher's preliminary report two weeks before a period ends (regulation 5.2 г).
+
+For each student and subject of the period so far: the weighted average of the marks
+from the period's first day to ``today``, how many marks there are (a double mark «5/4»
+counts as two), the forecast period mark (the average rounded by the school's threshold)
+and whether the student is at risk:
+
+* the forecast is 2 (or 1), or
+* there are fewer marks than the school's minimum for the subject's weekly hours
+  (``norms.min_marks_for``), so the student may not be attested.
+
+Only students on the class list on ``today`` and classes with marks take part.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..settings import Settings
+from .common import (
+    DateLike,
+    class_ranges,
+    class_students,
+    enrolled_on,
+    forecast_mark,
+    group_members,
+    rows_of,
+    sort_by_class,
+    subject_lines,
+    weighted_averages,
+    within,
+)
+from .data import Dataset
+
+COLUMNS = ["class", "subject", "grp", "teacher", "student_id", "student", "weighted_average",
+           "mark_count", "min_marks", "forecast", "at_risk", "risk"]
+RISK_FAILING = "прогноз — неудовлетворительная отметка"
+RISK_FEW_MARKS = "мало отметок для аттестации ({count} из {need})"
+
+
+def preliminary_marks(dataset: Dataset, settings: Settings, period: str | int, today: DateLike,
+                      class_name: str = "") -> pd.DataFrame:
+    """Forecast period marks and risks, one row per student × subject (see module docstring).
+
+    ``forecast`` is missing (``<NA>``) for a student without marks; ``risk`` is a Russian
+    explanation, empty when the student is not at risk.
+    """
+    data = dataset.only_class(class_name)
+    names = [c.name for c in settings.classes if c.has_marks]
+    ranges = class_ranges(settings, period, today=today, class_names=names)
+    rows: list[dict[str, object]] = []
+    for name, rng in ranges.items():
+        roster = enrolled_on(class_students(data.students, name), rng.end)
+        if roster.empty:
+            continue
+        marks = data.marks[data.marks["class"] == name] if not data.marks.empty else data.marks
+        averages = {(subj, grp, sid): (float(avg), int(count)) for subj, grp, sid, avg, count
+                    in rows_of(weighted_averages(within(marks, rng.start, rng.end)), "subject",
+                               "grp", "student_id", "weighted_average", "mark_count")}
+        for line in subject_lines(settings, name, data.lessons):
+            with_marks = [sid for (subj, grp, sid) in averages
+                          if subj == line.subject and grp == line.grp]
+            members = group_members(data.student_groups, roster, line.subject, line.grp,
+                                    with_marks)
+            need = settings.norms.min_marks_for(line.weekly_hours) if line.weekly_hours else 0
+            for sid, full_name in rows_of(members, "id", "full_name"):
+                avg, count = averages.get((line.subject, line.grp, sid), (math.nan, 0))
+                forecast = None if math.isnan(avg) else forecast_mark(avg, settings.norms)
+                reasons = []
+                if forecast is not None and forecast <= 2:
+                    reasons.append(RISK_FAILING)
+                if count < need:
+                    reasons.append(RISK_FEW_MARKS.format(count=count, need=need))
+                rows.append({"class": name, "subject": line.subject, "grp": line.grp,
+                             "teacher": line.teacher, "student_id": sid, "student": full_name,
+                             "weighted_average": avg, "mark_count": count, "min_marks": need,
+                             "forecast": forecast, "at_risk": bool(reasons),
+                             "risk": "; ".join(reasons)})
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["forecast"] = frame["forecast"].astype("Int64")
+    frame["at_risk"] = frame["at_risk"].astype(bool)
+    return frame
+
+
+def students_at_risk(preliminary: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`preliminary_marks` with a risk, by class, student and subject."""
+    risky = preliminary[preliminary["at_risk"]] if not preliminary.empty else preliminary
+    return sort_by_class(risky, "student", "subject")
+
+
+def forecast_sheet(preliminary: pd.DataFrame, class_name: str) -> pd.DataFrame:
+    """Students × subjects of one class with the forecast marks («—» without marks)."""
+    mine = preliminary[preliminary["class"] == class_name] if not preliminary.empty else preliminary
+    if mine.empty:
+        return pd.DataFrame()
+    mine = mine.copy()
+    mine["label"] = mine["subject"].where(mine["grp"] == "",
+                                          mine["subject"] + " (" + mine["grp"] + ")")
+    mine["text"] = [("—" if pd.isna(f) else str(int(f))) + ("!" if risk else "")
+                    for f, risk in zip(mine["forecast"], mine["at_risk"], strict=True)]
+    sheet = mine.pivot_table(index="student", columns="label", values="text", aggfunc="first",
+                             sort=False)
+    sheet = sheet.reindex(columns=list(dict.fromkeys(mine["label"])))
+    sheet = sheet.reindex(sorted(sheet.index)).fillna("")
+    sheet.index.name = "Ученик"
+    sheet.columns.name = None
+    return sheet
