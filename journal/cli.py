@@ -75,6 +75,214 @@ def init(
     typer.echo(f"Папка школы создана: {directory}\nЗаполните настройки: {path}")
 
 
+def _report_help() -> str:
+    from .rendering import available_reports
+
+    reports = available_reports()
+    listing = "\n".join(f"  {name:<12} {title}" for name, title in reports.items())
+    listing = listing or "  (блокноты не найдены)"
+    return (
+        "Построить отчёт: выполнить блокнот отчёта и сохранить его в HTML и PDF "
+        "(в папку output/Отчёты школы).\n\n"
+        f"\b\nОтчёты:\n{listing}\n\n"
+        "\b\nПримеры:\n"
+        "  journal report progress --school Школа --period 1\n"
+        "  journal report attendance --school Школа --period 1 --class 5А\n"
+        "  journal report activity --school Школа --from 23.11.2026 --to 28.11.2026\n"
+        "  journal report --all --school Школа --period 2"
+    )
+
+
+@app.command(help=_report_help())
+def report(
+    school: SchoolOption,
+    name: Annotated[
+        str | None, typer.Argument(help="Имя отчёта из списка выше (не нужно с --all).", show_default=False)
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", "-p", help="Учебный период: номер (1–4) или название.")
+    ] = None,
+    class_name: Annotated[
+        str | None, typer.Option("--class", "-c", help="Только этот класс, например 5А.")
+    ] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Начало интервала (ДД.ММ.ГГГГ).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Конец интервала (ДД.ММ.ГГГГ).")] = None,
+    today: TodayOption = None,
+    all_reports: Annotated[
+        bool, typer.Option("--all", help="Построить все отчёты сразу, по нескольку одновременно.")
+    ] = False,
+    html_only: Annotated[bool, typer.Option("--html-only", help="Только HTML, без PDF.")] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Сколько отчётов строить одновременно (по числу ядер).")
+    ] = None,
+) -> None:
+    from .errors import BrowserNotFoundError, RenderError
+    from .rendering import ReportOutput, available_reports, run_report, run_reports
+    from .school import SchoolFolder
+
+    def show(output: ReportOutput) -> None:
+        if output.error:
+            typer.echo(f"Ошибка: {output.error}", err=True)
+            if output.notebook:
+                typer.echo(f"  выполненный блокнот: {output.notebook}", err=True)
+            return
+        typer.echo(f"{output.title}:")
+        options = {"period": "--period", "class_name": "--class", "date_from": "--from", "date_to": "--to"}
+        for key in output.ignored:
+            typer.echo(f"  (этот отчёт не использует {options.get(key, '--' + key)}; пропущено)", err=True)
+        for label, path in (("PDF", output.pdf), ("HTML", output.html), ("блокнот", output.notebook)):
+            if path is not None:
+                typer.echo(f"  {label}: {path}")
+
+    try:
+        folder = SchoolFolder.open(school)
+        parameters = {
+            "period": period,
+            "class_name": class_name,
+            "date_from": parse_date(date_from),
+            "date_to": parse_date(date_to),
+            "today": parse_date(today),
+        }
+        formats = ("html",) if html_only else ("html", "pdf")
+        if all_reports == (name is not None):
+            raise UsageError(
+                "Укажите имя отчёта или --all (но не то и другое). Список: journal report --help"
+            )
+        if name is not None:
+            try:
+                show(run_report(name, folder, parameters, formats=formats))
+            except RenderError as exc:
+                if isinstance(exc, BrowserNotFoundError):
+                    raise
+                typer.echo(f"Ошибка: {exc}", err=True)
+                raise typer.Exit(EXIT_FINDINGS) from None
+            return
+        names = list(available_reports())
+        if not names:
+            raise UsageError("Не найдено ни одного блокнота отчёта")
+
+        def progress(done: int, total: int, output: ReportOutput) -> None:
+            state = "ошибка" if output.error else f"готово за {output.seconds:.1f} с".replace(".", ",")
+            typer.echo(f"[{done}/{total}] {output.title} — {state}", err=True)
+
+        typer.echo(f"Строится отчётов: {len(names)}…", err=True)
+        outputs = run_reports(names, folder, parameters, workers, formats=formats, progress=progress)
+    except BrowserNotFoundError as exc:
+        typer.echo(f"Ошибка: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except JournalError as exc:
+        _fail(exc)
+        return
+    for output in outputs:
+        show(output)
+    if any(not output.ok for output in outputs):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _find_school(files: list[Path]) -> Path | None:
+    from .school import SETTINGS_FILE
+
+    for file in files:
+        for folder in Path(file).resolve().parents:
+            if (folder / SETTINGS_FILE).exists():
+                return folder
+    return None
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Файлы журналов (.xlsx).")],
+    school: Annotated[
+        Path | None,
+        typer.Option("--school", "-s",
+                     help="Папка школы (по умолчанию — папка, где лежит файл, или выше)."),
+    ] = None,
+) -> None:
+    """Проверить журналы, не внося их в общую базу, и напечатать замечания.
+
+    Код выхода 1, если есть ошибки (такой файл сбор журналов не примет).
+
+    Пример: journal check "workbooks/5А — Математика.xlsx" --school "Школа 2026-2027"
+    """
+    from .feedback import format_outcomes
+    from .merge import check_files
+    from .school import SchoolFolder
+    from .settings_workbook import load_settings
+
+    try:
+        missing = [str(f) for f in files if not Path(f).is_file()]
+        if missing:
+            raise UsageError(f"Файл не найден: {missing[0]}")
+        root = school or _find_school(files)
+        if root is None:
+            raise UsageError("Не найдена папка школы с файлом настроек. Укажите её: "
+                             "journal check ФАЙЛ --school ПАПКА")
+        folder = SchoolFolder.open(root)
+        settings = load_settings(folder.settings_path)
+        outcomes = check_files([Path(f) for f in files], settings, school=folder)
+    except JournalError as exc:
+        _fail(exc)
+    typer.echo(format_outcomes(outcomes, checking=True, limit=1000, show_unchanged=True))
+    errors = sum(o.errors for o in outcomes)
+    warnings = sum(o.warnings for o in outcomes)
+    typer.echo(f"Проверено файлов: {len(outcomes)}; ошибок {errors}, предупреждений {warnings}.")
+    raise typer.Exit(EXIT_FINDINGS if errors or any(o.status != "merged" for o in outcomes)
+                     else EXIT_OK)
+
+
+@app.command()
+def merge(
+    school: SchoolOption,
+    confirm_removals: Annotated[
+        bool,
+        typer.Option("--confirm-removals",
+                     help="Принять файлы, которые удаляют много уже принятых отметок."),
+    ] = False,
+    today: TodayOption = None,
+) -> None:
+    """Проверить все журналы школы и внести правильные в общую базу (с историей изменений).
+
+    Файл с ошибками не принимается целиком, его прежние данные в базе остаются. Замечания
+    каждому учителю — в папке output/«Замечания учителям». Код выхода 1, если есть замечания.
+
+    Пример: journal merge --school "Школа 2026-2027"
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .feedback import format_outcomes, summary_line, write_feedback
+    from .merge import changes_of_merge, merge_school
+    from .school import FEEDBACK_DIR, SchoolFolder
+    from .settings_workbook import load_settings
+
+    try:
+        folder = SchoolFolder.open(school)
+        settings = load_settings(folder.settings_path)
+        day = parse_date(today) or settings.today
+        now = dt.datetime.combine(day, dt.datetime.now().time()) if day else None
+        console = Console(stderr=True)
+        with Progress(TextColumn("Сбор журналов"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.description}"), console=console, transient=True,
+                      disable=not console.is_terminal) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(done: int, total: int, file: str) -> None:
+                bar.update(task, completed=done, total=total, description=Path(file).name)
+
+            result = merge_school(folder, settings, now=now, confirm_removals=confirm_removals,
+                                  progress=progress)
+        write_feedback(folder, result, changes_of_merge(folder, result.merge_id))
+    except JournalError as exc:
+        _fail(exc)
+    text = format_outcomes(result.files)
+    if text:
+        typer.echo(text)
+    typer.echo(summary_line(result))
+    if result.findings:
+        typer.echo(f"Замечания учителям: {folder.output_dir / FEEDBACK_DIR}")
+    raise typer.Exit(EXIT_FINDINGS if result.has_problems else EXIT_OK)
+
+
 def main() -> None:
     """Entry point of the ``journal`` console script."""
     try:

@@ -75,6 +75,8 @@ class ReportOutput:
     seconds: float = 0.0
     error: str | None = None
     files: list[Path] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    """Parameters given but not declared by the notebook (left out of the run)."""
 
     @property
     def ok(self) -> bool:
@@ -199,8 +201,23 @@ def _error_message(name: str, title: str, exc: BaseException) -> str:
     return f"Отчёт «{title}» ({name}) не построен: {text}"
 
 
-def _execute(source: Path, target: Path, parameters: dict[str, str]) -> None:
+def declared_parameters(source: Path) -> set[str] | None:
+    """Names assigned in the notebook's ``parameters`` cell; None when it has none."""
     import papermill
+
+    try:
+        declared = papermill.inspect_notebook(str(source))
+    except Exception:
+        return None
+    return set(declared) or None
+
+
+def _execute(source: Path, target: Path, parameters: dict[str, str]) -> None:
+    import logging
+
+    import papermill
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
 
     tmp = target.with_name(f".~{target.stem}.{os.getpid()}.ipynb")
     try:
@@ -261,13 +278,17 @@ def run_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     if "pdf" in formats and renderer is None:
         find_browser()  # fail before running the notebook
-    stem = output_stem(title, parameters)
     result = ReportOutput(name=name, title=title)
     started = time.perf_counter()
-
+    given = report_parameters(school, parameters)
+    declared = declared_parameters(source)
+    if declared is not None:
+        result.ignored = sorted(key for key in given if key not in declared and key != "school")
+        given = {key: value for key, value in given.items() if key in declared}
+    stem = output_stem(title, {key: value for key, value in parameters.items() if key in given})
     executed = out_dir / f"{stem}.ipynb"
     try:
-        _execute(source, executed, report_parameters(school, parameters))
+        _execute(source, executed, given)
     except Exception as exc:
         raise RenderError(_error_message(name, title, exc)) from None
     result.notebook = executed
