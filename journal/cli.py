@@ -283,6 +283,81 @@ def merge(
     raise typer.Exit(EXIT_FINDINGS if result.has_problems else EXIT_OK)
 
 
+@app.command()
+def letters(
+    school: SchoolOption,
+    class_name: Annotated[
+        str | None, typer.Option("--class", "-c", help="Только этот класс, например 5А.")
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Начало интервала (ДД.ММ.ГГГГ).")
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Конец интервала (ДД.ММ.ГГГГ).")] = None,
+    today: TodayOption = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Отправить письма родителям по электронной почте.")
+    ] = False,
+    smtp_config: Annotated[
+        Path | None,
+        typer.Option("--smtp-config", help="Файл настроек почты (по умолчанию ~/.config/journal/smtp.ini)."),
+    ] = None,
+) -> None:
+    """Письма родителям: каждому ученику — его отметки, средний балл, место в классе,
+    домашние задания и пропуски за две недели (по умолчанию — две недели до сегодняшнего дня).
+
+    Письма (PDF) — в output/«Письма родителям»/<интервал>/<класс>/, там же общий файл класса
+    для печати и список рассылки. Без --send ничего не отправляется: список показывает, что
+    будет отправлено. С --send каждое письмо уходит родителям один раз; отправку, которая не
+    удалась, можно повторить той же командой. Настройки почты — в переменных окружения
+    JOURNAL_SMTP_HOST, JOURNAL_SMTP_PORT, JOURNAL_SMTP_USER, JOURNAL_SMTP_PASSWORD,
+    JOURNAL_SMTP_SECURITY (ssl, starttls или none), JOURNAL_SMTP_FROM или в файле
+    ~/.config/journal/smtp.ini (раздел [smtp]), но не в папке школы.
+
+    Пример: journal letters --school "Школа 2026-2027" --class 5А --send
+    """
+    from .letters import letters_range
+    from .mailing import (
+        STATUS_ALREADY_SENT,
+        STATUS_PRINT,
+        STATUS_PRINT_BAD,
+        STATUS_SENT,
+        STATUS_WOULD_SEND,
+        run_letters,
+    )
+    from .school import SchoolFolder
+    from .settings_workbook import load_settings
+
+    try:
+        folder = SchoolFolder.open(school)
+        settings = load_settings(folder.settings_path)
+        date_range = letters_range(settings, parse_date(date_from), parse_date(date_to), parse_date(today))
+        typer.echo(f"Письма родителям {date_range.text_ru}…", err=True)
+        run = run_letters(folder, settings, date_range, class_name=class_name, send=send,
+                          smtp_config=smtp_config)
+    except JournalError as exc:
+        _fail(exc)
+        return
+    output = run.output
+    typer.echo(f"Писем: {len(output.files)} (напечатано заново: {output.printed}) — {output.folder}")
+    for name, path in output.class_files.items():
+        typer.echo(f"  {name}: все письма класса для печати — {path.name}")
+    typer.echo(f"Список рассылки: {run.delivery_list}")
+    if send:
+        typer.echo(f"Отправлено: {run.count(STATUS_SENT)}; уже были отправлены: "
+                   f"{run.count(STATUS_ALREADY_SENT)}; не отправлено из-за ошибок: {len(run.failed)}")
+    else:
+        typer.echo(f"Будет отправлено по e-mail: {run.count(STATUS_WOULD_SEND)}; уже отправлены: "
+                   f"{run.count(STATUS_ALREADY_SENT)}. Ничего не отправлено: добавьте --send")
+    printing = run.count(STATUS_PRINT) + run.count(STATUS_PRINT_BAD)
+    if printing:
+        typer.echo(f"Без e-mail (распечатать и передать через ученика): {printing}")
+    for d in run.failed:
+        typer.echo(f"Ошибка отправки: {d.class_name}, {d.student} → {d.email}: {d.detail}", err=True)
+    if run.failed:
+        typer.echo("Повторите команду с --send, чтобы отправить только то, что не ушло.", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+
+
 def main() -> None:
     """Entry point of the ``journal`` console script."""
     try:

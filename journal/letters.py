@@ -16,15 +16,20 @@ the combined class files and the delivery list. Sending is in
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from . import store
+from .errors import UsageError
 from .formatting import (
     MISSING,
     count_ru,
@@ -36,7 +41,9 @@ from .formatting import (
     ordinal_place_ru,
 )
 from .html_base import document, esc, signature_block
+from .pdf import PdfRenderer, write_atomically
 from .reports.common import enrolled_between, weighted_averages
+from .school import LETTERS_DIR, SchoolFolder, safe_file_name
 from .settings import Period, SchoolClass, Settings, normalise_class_name
 
 LETTER_DAYS = 14
@@ -512,54 +519,59 @@ KIND_SHORT_RU = {
     "сочинение / изложение": "сочинение",
     "лабораторная работа": "лаборат.",
     "проверочная работа": "провероч.",
-    "контрольная работа": "контрольная",
+    "контрольная работа": "контр.",
 }
 
 LETTER_CSS = """
-body { font-size: 9.5pt; line-height: 1.28; }
-.letter-head { display: flex; justify-content: space-between; align-items: flex-end;
-  border-bottom: 1.2pt solid #2f5d8a; padding-bottom: 4pt; margin-bottom: 6pt; }
-.letter-head .school { font-size: 8.5pt; color: #333; max-width: 62%; }
-.letter-head .range { font-size: 8.5pt; color: #333; text-align: right; }
+body { font-size: 9pt; line-height: 1.25; }
+.letter-head { display: flex; justify-content: space-between; align-items: flex-end; gap: 6mm;
+  border-bottom: 1.2pt solid #2f5d8a; padding-bottom: 3pt; margin-bottom: 4pt; font-size: 8pt;
+  color: #333; }
+.letter-head .range { text-align: right; white-space: nowrap; }
 h1.student { font-size: 15pt; margin: 2pt 0 0 0; color: #1f3f60; }
-.who { font-size: 9.5pt; margin: 1pt 0 6pt 0; }
-.greeting { margin: 4pt 0 6pt 0; }
-.summary { display: flex; gap: 5pt; margin: 4pt 0 8pt 0; }
+.who { margin: 0 0 4pt 0; }
+.greeting { margin: 3pt 0 5pt 0; }
+.summary { display: flex; gap: 5pt; margin: 3pt 0 4pt 0; }
 .summary .box { flex: 1 1 0; border: 0.7pt solid #9db4cc; border-radius: 3pt; background: #f2f6fa;
-  padding: 3pt 5pt; }
+  padding: 2pt 5pt; }
 .summary .label { font-size: 7.5pt; color: #444; }
 .summary .value { font-size: 12pt; font-weight: bold; color: #1f3f60; }
-.summary .hint { font-size: 7.5pt; color: #444; }
-h2 { font-size: 11pt; color: #1f3f60; margin: 8pt 0 3pt 0; }
-table.diary { width: 100%; margin: 2pt 0 4pt 0; font-size: 8.5pt; }
-table.diary th { background: #e4ecf4; font-size: 8pt; }
-table.diary td { vertical-align: top; padding: 2pt 3pt; }
-table.diary td.subject { width: 27%; }
-table.diary td.subject .teacher { font-size: 7pt; color: #555; }
-table.diary td.avg { width: 11%; text-align: center; font-weight: bold; font-size: 10pt; }
-table.diary td.finals { width: 12%; text-align: center; font-size: 8pt; }
-.mark { display: inline-block; text-align: center; margin: 0 3pt 2pt 0; min-width: 9mm;
+.summary .hint { font-size: 7pt; color: #444; }
+h2 { font-size: 10.5pt; color: #1f3f60; margin: 6pt 0 2pt 0; }
+table.diary { width: 100%; margin: 2pt 0 2pt 0; font-size: 8.5pt; }
+table.diary th { background: #e4ecf4; font-size: 7.5pt; font-weight: bold; padding: 1pt 3pt; }
+table.diary td { vertical-align: top; padding: 1.5pt 3pt 0.5pt 3pt; }
+table.diary td.subject { width: 22%; }
+table.diary td.subject .teacher { font-size: 6.5pt; color: #555; }
+table.diary td.avg { width: 9%; text-align: center; font-weight: bold; font-size: 10pt;
+  vertical-align: middle; }
+table.diary td.finals { width: 11%; text-align: center; font-size: 7.5pt; white-space: nowrap;
+  vertical-align: middle; }
+.mark { display: inline-block; text-align: center; margin: 0 2pt 1pt 0; min-width: 8.5mm;
   vertical-align: top; }
-.mark b { display: block; font-size: 11pt; line-height: 1.1; }
-.mark small { display: block; font-size: 6.5pt; color: #444; line-height: 1.1; white-space: nowrap; }
-.mark.heavy b { text-decoration: underline; }
-.v5 b { color: #1d6b2f; } .v4 b { color: #1f4f80; } .v3 b { color: #8a5a00; } .v2 b, .v1 b { color: #b01c1c; }
+.mark b { display: block; font-size: 10.5pt; line-height: 1.05; }
+.mark small { display: block; font-size: 6pt; color: #444; line-height: 1.05; white-space: nowrap; }
+.mark.heavy b { border: 0.8pt solid currentColor; border-radius: 2pt; margin: 0 1.5mm; }
+.v5 b { color: #1d6b2f; } .v4 b { color: #1f4f80; } .v3 b { color: #8a5a00; }
+.v2 b, .v1 b { color: #b01c1c; }
 .none { color: #777; font-size: 8pt; }
-.homework { column-count: 2; column-gap: 8mm; font-size: 8pt; line-height: 1.22; }
-.homework p { margin: 0 0 3pt 0; break-inside: avoid; }
+.homework { column-count: 2; column-gap: 7mm; font-size: 7.8pt; line-height: 1.2; }
+.homework p { margin: 0 0 2pt 0; break-inside: avoid; }
 .homework .subj { font-weight: bold; }
-.attendance p { margin: 2pt 0; }
-.note-box { border-left: 2.5pt solid #9db4cc; background: #f6f8fb; padding: 4pt 7pt; margin: 4pt 0;
+.attendance p { margin: 1pt 0; }
+.attendance ul { margin: 1pt 0; padding-left: 14pt; }
+.note-box { border-left: 2.5pt solid #9db4cc; background: #f6f8fb; padding: 3pt 7pt; margin: 3pt 0;
   white-space: pre-wrap; }
-.legend { font-size: 7pt; color: #555; margin-top: 3pt; }
-.closing { margin-top: 8pt; }
-.signatures { margin-top: 10pt; }
-.signature { margin-top: 12pt; }
-.signature .role { min-width: 42mm; }
+.legend { font-size: 6.8pt; color: #555; margin-top: 1pt; }
+.closing { margin-top: 6pt; }
+.signatures { margin-top: 4pt; display: flex; gap: 10mm; }
+.signature { flex: 1 1 0; margin-top: 10pt; }
+.signature .role, .signature .name { max-width: none; min-width: 0; white-space: nowrap; }
+.signature .line { min-width: 18mm; }
 """
 
 WEIGHT_NOTE = (
-    "Подчёркнутые отметки — за работы с большим весом (контрольные, проверочные, диктанты и др.). "
+    "Отметки в рамке — за работы с большим весом (контрольные, проверочные, диктанты и др.). "
     "Средний балл — средневзвешенный: Σ (отметка × вес) / Σ весов, по всем отметкам "
     "с начала учебного периода; из него выводится отметка за период."
 )
@@ -634,12 +646,13 @@ def _summary_html(letter: Letter) -> str:
 def _diary_table(letter: Letter) -> str:
     period = _period_word(letter)
     head = (f"<tr><th>Предмет</th><th>Отметки {esc(letter.date_range.text_ru)}</th>"
-            f"<th>Средний балл<br><span class='small'>{esc(period)}</span></th>"
+            f"<th>Средний балл<br><span class='small'>{esc(_short_period(period))}</span></th>"
             "<th>Отметки за периоды</th></tr>")
     rows = []
     for d in letter.subjects:
         marks = "".join(_mark_html(m) for m in d.marks) or '<span class="none">нет отметок</span>'
-        finals = "<br>".join(f"{esc(name)}: <b>{esc(value)}</b>" for name, value in d.period_marks) \
+        finals = "<br>".join(f"{esc(_short_period(name))}: <b>{esc(value)}</b>"
+                             for name, value in d.period_marks) \
             or '<span class="none">—</span>'
         teacher = f'<div class="teacher">{esc(d.teacher)}</div>' if d.teacher else ""
         rows.append(
@@ -647,6 +660,11 @@ def _diary_table(letter: Letter) -> str:
             f'<td class="avg">{esc(number_ru(d.average))}</td><td class="finals">{finals}</td></tr>'
         )
     return f'<table class="diary"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _short_period(name: str) -> str:
+    """«1 четверть» → «1 четв.», «2 полугодие» → «2 полуг.»."""
+    return name.replace("четверть", "четв.").replace("полугодие", "полуг.")
 
 
 def _homework_html(letter: Letter) -> str:
@@ -695,14 +713,14 @@ def letter_body(letter: Letter) -> str:
     parts = [
         '<article class="letter">',
         '<div class="letter-head">'
-        f'<div class="school">{school_line}<br>Письмо родителям об успеваемости и посещаемости</div>'
-        f'<div class="range">{esc(date_range_long(letter.date_range))}</div></div>',
+        f'<div class="school">{school_line}</div>'
+        f'<div class="range">Письмо родителям {esc(date_range_long(letter.date_range))}</div></div>',
         f'<h1 class="student">{esc(letter.student)}</h1>',
         f'<div class="who">{esc(letter.class_name)} класс · классный руководитель: '
         f'{esc(letter.class_teacher or MISSING)}</div>',
         f'<p class="greeting"><b>{esc(greeting_ru(letter.parents))}</b> '
-        f"Сообщаем, как у вашего ребёнка прошли две недели {esc(letter.date_range.text_ru)}: "
-        "отметки, домашние задания и посещаемость. В письме только данные вашего ребёнка.</p>",
+        "Сообщаем, как у вашего ребёнка прошли последние две недели: отметки, домашние задания "
+        "и посещаемость. В письме только данные вашего ребёнка.</p>",
         _summary_html(letter),
     ]
     if letter.has_marks:
@@ -720,7 +738,7 @@ def letter_body(letter: Letter) -> str:
         '<p class="closing">Если у вас есть вопросы, свяжитесь с классным руководителем. '
         "Спасибо, что вы вместе с нами!</p>",
         signature_block([("Классный руководитель", initials_ru(letter.class_teacher)),
-                         ("С письмом ознакомлен(а), родитель", "")]),
+                         ("Родитель", "")]),
         "</article>",
     ]
     return "\n".join(parts)
@@ -741,3 +759,143 @@ def letter_html(letter: Letter) -> str:
     footer = f"{letter.class_name} · {initials_ru(letter.student)} · {letter.date_range.text_ru}"
     return document(f"Письмо родителям — {letter.student}", letter_body(letter), "portrait",
                     margins_mm=(10.0, 12.0, 14.0, 14.0), extra_css=LETTER_CSS, footer_left=footer)
+
+
+# --- files --------------------------------------------------------------------------------
+
+MANIFEST = ".letters.json"
+
+
+@dataclass(frozen=True)
+class LetterFile:
+    """One letter printed to PDF."""
+
+    letter: Letter
+    path: Path
+    pages: int
+    sha256: str  # of the PDF file
+    content_sha256: str  # of the HTML it was printed from: the same letter, the same value
+
+
+@dataclass
+class LettersOutput:
+    """What :func:`render_letters` made."""
+
+    date_range: DateRange
+    folder: Path
+    files: list[LetterFile] = field(default_factory=list)
+    class_files: dict[str, Path] = field(default_factory=dict)
+    printed: int = 0  # PDFs printed now; the others were already there and unchanged
+
+
+def letters_folder(school: SchoolFolder, date_range: DateRange) -> Path:
+    """``output/Письма родителям/<range>/``."""
+    return school.output(LETTERS_DIR, date_range.key)
+
+
+def letter_file_name(letter: Letter) -> str:
+    """«5А — Белов Артём Игоревич.pdf»."""
+    return safe_file_name(f"{letter.class_name} — {letter.student}") + ".pdf"
+
+
+def class_file_name(class_name: str) -> str:
+    """«5А — все письма для печати.pdf»."""
+    return safe_file_name(f"{class_name} — все письма для печати") + ".pdf"
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def render_letters(
+    letters: Iterable[Letter], folder: Path, renderer: PdfRenderer, date_range: DateRange | None = None
+) -> LettersOutput:
+    """Print each letter to ``folder/<class>/<class — student>.pdf`` and each class's letters
+    into one file for printing.
+
+    A letter whose PDF is already there from the same HTML is not printed again, so its
+    file (and the checksum the sent-log keeps) stays the same.
+    """
+    letters = list(letters)
+    if date_range is None:
+        date_range = letters[0].date_range if letters else default_range(dt.date.today())
+    result = LettersOutput(date_range, folder)
+    manifest = _read_manifest(folder)
+    for letter in letters:
+        html = letter_html(letter)
+        content_sha = hashlib.sha256(html.encode("utf-8")).hexdigest()
+        path = folder / safe_file_name(letter.class_name) / letter_file_name(letter)
+        key = path.relative_to(folder).as_posix()
+        known = manifest.get(key, {})
+        if (path.exists() and known.get("content_sha256") == content_sha
+                and known.get("sha256") == sha256_of(path)):
+            pages = int(known.get("pages", 1))
+        else:
+            pages = renderer.render(html, path)
+            result.printed += 1
+        sha = sha256_of(path)
+        manifest[key] = {"content_sha256": content_sha, "sha256": sha, "pages": pages}
+        result.files.append(LetterFile(letter, path, pages, sha, content_sha))
+        _write_manifest(folder, manifest)
+    by_class: dict[str, list[Path]] = {}
+    for f in result.files:
+        by_class.setdefault(f.letter.class_name, []).append(f.path)
+    for class_name, paths in by_class.items():
+        out = folder / class_file_name(class_name)
+        concatenate_pdfs(paths, out)
+        result.class_files[class_name] = out
+    return result
+
+
+def concatenate_pdfs(paths: Iterable[Path], out: Path) -> None:
+    """One PDF of the given ones in order, written atomically; each letter keeps its own
+    page numbers («Стр. 1 из 1») because nothing is printed again."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for path in paths:
+        writer.append(str(path))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    write_atomically(buffer.getvalue(), out)
+
+
+def _read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
+    path = folder / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_manifest(folder: Path, manifest: dict[str, dict[str, Any]]) -> None:
+    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
+    write_atomically(text.encode("utf-8"), folder / MANIFEST)
+
+
+def letters_range(
+    settings: Settings,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    today: dt.date | None = None,
+) -> DateRange:
+    """The range of the letters: ``--from``/``--to`` when given (one of them means two
+    weeks from or up to it), otherwise the two weeks up to today (see :func:`letters_today`).
+    """
+    if date_from and date_to:
+        if date_from > date_to:
+            raise UsageError(
+                f"Начало интервала {date_from:%d.%m.%Y} позже его конца {date_to:%d.%m.%Y}"
+            )
+        return DateRange(date_from, date_to)
+    if date_to:
+        return default_range(date_to)
+    if date_from:
+        return DateRange(date_from, date_from + dt.timedelta(days=LETTER_DAYS - 1))
+    return default_range(letters_today(settings, today))
