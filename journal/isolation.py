@@ -26,7 +26,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ def failed_result(path: str | Path, findings: list[Finding], sha256: str = "") -
     """A :class:`journal.reading.ReadResult` holding no workbook, only ``findings``."""
     from .reading import ReadResult
 
-    return ReadResult(workbook=None, findings=list(findings), sha256=sha256)
+    return ReadResult(path=Path(path), sha256=sha256, workbook=None, findings=list(findings))
 
 
 @dataclass
@@ -130,9 +130,10 @@ def _complete(path: Path, name: str, screening: ps.Screening, outcome: tuple[str
         changed = ps.changed_since(path, fingerprint, sha256=result_sha, file=name)
         if changed is not None:
             return failed_result(path, [changed], sha)
-    extra = [f for f in screening.findings if f not in getattr(value, "findings", [])]
-    if extra and hasattr(value, "findings"):
-        value.findings[:0] = extra
+    if isinstance(getattr(value, "findings", None), list):
+        own = {str(path), str(path.resolve()), path.name}
+        named = [replace(f, file=name) if f.file in own else f for f in value.findings]
+        value.findings[:] = [f for f in screening.findings if f not in named] + named
     return value
 
 

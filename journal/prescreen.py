@@ -414,6 +414,8 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
                     col = _column_number(match.group(1)) if match.group(1) else 0
                     max_row, max_col = max(max_row, row), max(max_col, col)
                 cells += len(_CELL_OPEN.findall(chunk))
+                if max_row > limits.max_rows or max_col > limits.max_columns or cells > limits.max_cells:
+                    break
             tail = window[-_OVERLAP:]
     if not is_sheet:
         return []
