@@ -1,0 +1,257 @@
+"""HTML → PDF: A4 pages, page numbers, Cyrillic fonts, every row and column printed, offline.
+
+What is checked is what a reader of the PDF sees: the page size (pdfinfo), the text
+(pdftotext) and the embedded fonts (pdffonts).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import http.server
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from journal import html_base
+from journal.errors import BrowserNotFoundError
+from journal.pdf import PdfRenderer, count_pdf_pages, find_browser, html_to_pdf
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+
+
+def _has_browser() -> bool:
+    try:
+        find_browser()
+    except BrowserNotFoundError:
+        return False
+    return True
+
+
+needs_browser = pytest.mark.skipif(not _has_browser(), reason="no Chromium/Chrome/Edge installed")
+
+
+def pdf_text(path: Path, page: int | None = None) -> str:
+    args = ["pdftotext", "-layout"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run([*args, str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+
+def page_size(path: Path) -> tuple[float, float]:
+    match = re.match(r"([\d.]+) x ([\d.]+) pts", pdf_info(path)["Page size"])
+    assert match, pdf_info(path)
+    return float(match.group(1)), float(match.group(2))
+
+
+def pdf_fonts(path: Path) -> str:
+    return subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+
+
+# -- finding the browser ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_browser_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An environment where no browser can be found: empty PATH, empty Playwright cache."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("HOME", str(empty))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(empty))
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(empty))
+    monkeypatch.delenv("JOURNAL_BROWSER", raising=False)
+
+
+def test_no_browser_says_how_to_get_one(no_browser_env: None) -> None:
+    with pytest.raises(BrowserNotFoundError) as info:
+        find_browser()
+    message = str(info.value)
+    assert "apt-get install chromium" in message
+    assert "JOURNAL_BROWSER" in message
+
+
+def test_wrong_journal_browser_is_named(no_browser_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNAL_BROWSER", "/nonexistent/chromium")
+    with pytest.raises(BrowserNotFoundError) as info:
+        find_browser()
+    assert "/nonexistent/chromium" in str(info.value)
+    assert "apt-get install chromium" in str(info.value)
+
+
+def test_renderer_without_browser_fails_before_work(no_browser_env: None) -> None:
+    with pytest.raises(BrowserNotFoundError):
+        PdfRenderer()
+
+
+def test_journal_browser_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake = tmp_path / "my-chrome"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("JOURNAL_BROWSER", str(fake))
+    assert find_browser() == str(fake)
+
+
+def test_browser_found_on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "google-chrome"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.delenv("JOURNAL_BROWSER", raising=False)
+    assert find_browser() == str(fake)
+
+
+# -- HTML building blocks --------------------------------------------------------------------
+
+
+def test_document_escapes_data() -> None:
+    body = html_base.table(["Ученик", "Отметка"], [["<script>alert(1)</script>", "5 & 4"]])
+    page = html_base.document("Отчёт <1>", body)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;" in page and "5 &amp; 4" in page
+    assert "<title>Отчёт &lt;1&gt;</title>" in page
+
+
+@pytest.mark.parametrize(
+    ("orientation", "size"), [("portrait", "A4 portrait"), ("landscape", "A4 landscape")]
+)
+def test_page_css(orientation: html_base.Orientation, size: str) -> None:
+    css = html_base.page_css(orientation)
+    assert f"size: {size}" in css
+    assert 'counter(page) " из " counter(pages)' in css
+    assert "display: table-header-group" in css
+
+
+def test_signature_lines_are_borders_not_underscores() -> None:
+    block = html_base.signature_block([("Директор", "Иванов И. И.")], with_date=True)
+    assert "_" not in block.replace('class="', "")
+    assert "Директор" in block
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[PdfRenderer]:
+    if not _has_browser():
+        pytest.skip("no Chromium/Chrome/Edge installed")
+    with PdfRenderer() as shared:
+        yield shared
+
+
+def long_table_html(rows: int, orientation: html_base.Orientation) -> str:
+    header = html_base.document_header("Список учеников", school="МБОУ «Тестовая СОШ»", subtitle="5А класс")
+    body = html_base.table(
+        ["№", "Ученик", "Средний балл"],
+        [[i, f"Ученикова{i:03d} Анна", f"{i % 5},{i % 10}0"] for i in range(1, rows + 1)],
+        numeric=(0, 2),
+        name_columns=(1,),
+    )
+    return html_base.document("Список", header + body, orientation)
+
+
+@pytest.mark.slow
+@needs_poppler
+@pytest.mark.parametrize(
+    ("orientation", "width", "height"), [("portrait", 595, 842), ("landscape", 842, 595)]
+)
+def test_a4_size_page_numbers_and_fonts(
+    renderer: PdfRenderer, tmp_path: Path, orientation: html_base.Orientation, width: int, height: int
+) -> None:
+    out = tmp_path / "список.pdf"
+    pages = renderer.render(long_table_html(150, orientation), out)
+    w, h = page_size(out)
+    assert abs(w - width) < 2 and abs(h - height) < 2
+    assert pages == int(pdf_info(out)["Pages"]) >= 2
+    text = pdf_text(out)
+    assert f"Стр. 1 из {pages}" in text
+    assert f"Стр. {pages} из {pages}" in text
+    for i in range(1, 151):
+        assert f"Ученикова{i:03d} Анна" in text
+    for page in range(1, pages + 1):  # the header row is repeated on every page
+        assert "Средний балл" in pdf_text(out, page)
+    fonts = pdf_fonts(out)
+    assert "DejaVuSans" in fonts
+    assert all(" yes " in line for line in fonts.splitlines()[2:] if line.strip())
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_wide_grid_fits_landscape(renderer: PdfRenderer, tmp_path: Path) -> None:
+    days = [dt.date(2026, 9, 1) + dt.timedelta(days=i) for i in range(60)]  # 01.09 … 30.10
+    columns = ["Ученик", *(d.strftime("%d.%m") for d in days)]
+    rows = [[f"Ученик{r:02d} Фамилия", *("5" if (r + c) % 4 else "Н" for c in range(60))] for r in range(25)]
+    body = html_base.table(columns, rows, css_class="grid", vertical=range(1, 61))
+    out = tmp_path / "сетка.pdf"
+    renderer.render(html_base.document("Сетка", body, "landscape"), out)
+    text = pdf_text(out, 1)
+    assert "30.10" in text and "01.09" in text
+    assert all(f"Ученик{r:02d} Фамилия" in text for r in range(25))
+
+
+@pytest.mark.slow
+def test_render_is_atomic_and_replaces(renderer: PdfRenderer, tmp_path: Path) -> None:
+    out = tmp_path / "отчёт.pdf"
+    out.write_bytes(b"old")
+    renderer.render(html_base.document("Т", "<p>Один</p>"), out)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["отчёт.pdf"]
+    assert count_pdf_pages(out.read_bytes()) == 1
+
+
+class _CountingHandler(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self) -> None:
+        type(self).hits += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.slow
+def test_rendering_is_offline(renderer: PdfRenderer, tmp_path: Path) -> None:
+    server = http.server.HTTPServer(("127.0.0.1", 0), _CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        body = (
+            f'<link rel="stylesheet" href="{url}/a.css"><script src="{url}/b.js"></script>'
+            f'<img src="{url}/c.png" alt=""><p>Без сети</p>'
+        )
+        renderer.render(html_base.document("Т", body), tmp_path / "offline.pdf")
+    finally:
+        server.shutdown()
+    assert _CountingHandler.hits == 0
+    assert (tmp_path / "offline.pdf").exists()
+
+
+def _render_in_process(out: str) -> int:
+    return html_to_pdf(html_base.document("Т", "<p>Параллельно</p>" * 200), Path(out))
+
+
+@pytest.mark.slow
+@needs_browser
+def test_renderers_in_parallel_processes(tmp_path: Path) -> None:
+    outs = [str(tmp_path / f"{i}.pdf") for i in range(3)]
+    with concurrent.futures.ProcessPoolExecutor(max_workers=3) as pool:
+        pages = list(pool.map(_render_in_process, outs))
+    assert all(p >= 2 for p in pages)
+    assert all(Path(o).read_bytes().startswith(b"%PDF") for o in outs)
