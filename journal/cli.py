@@ -358,6 +358,70 @@ def letters(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+@app.command("print")
+def print_command(
+    school: SchoolOption,
+    period: Annotated[
+        str, typer.Option("--period", "-p", help="Номер периода (1–4 или 1–2) или его название.")
+    ],
+    class_name: Annotated[
+        str | None, typer.Option("--class", "-c", help="Только этот класс, например 5А.")
+    ] = None,
+) -> None:
+    """Бумажные копии журнала за период (по одному PDF на класс) и реестр копий для архива.
+
+    В копии: титульный лист с заверением классного руководителя и содержанием, по каждому
+    предмету — отметки и пропуски по датам, отметка за период, темы уроков и домашние
+    задания с подписью учителя внизу каждой страницы; в конце — сводная ведомость,
+    пропуски по ученикам и подпись заместителя директора. В 1 классе — без отметок.
+    Файлы и «Реестр бумажных копий.xlsx» — в output/«Бумажные копии». Повторная печать
+    того же класса и периода сохраняет прежний файл и делает новую версию.
+
+    Без --class номер — это номер четверти: 1–9 классы печатаются за эту четверть,
+    10–11 классы — за полугодие, которое ею заканчивается (2 → «1 полугодие»,
+    4 → «2 полугодие»); после 1 и 3 четверти копии 10–11 классов не печатаются.
+    С --class номер считается в периодах самого класса (для 10А «2» — «2 полугодие»);
+    копия 10–11 класса за четверть не печатается. Название периода работает всегда.
+    Код выхода 1 — копии сделаны, но в данных есть замечания (нет отметок за период, нет уроков).
+
+    Пример: journal print --school "Школа 2026-2027" --period 2
+
+    Пример: journal print --school "Школа 2026-2027" --period "1 полугодие" --class 10А
+    """
+    import time
+
+    from .pdf import PdfRenderer
+    from .printing import PrintedCopy, plan_print, print_copies
+    from .school import SchoolFolder
+    from .settings_workbook import load_settings
+
+    def show(copy: PrintedCopy) -> None:
+        typer.echo(f"  {copy.describe()}")
+
+    try:
+        folder = SchoolFolder.open(school)
+        settings = load_settings(folder.settings_path)
+        plan = plan_print(settings, period, class_name)
+        for note in plan.skipped:
+            typer.echo(f"Пропущено: {note}", err=True)
+        if not plan.jobs:
+            typer.echo("Печатать нечего.", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        typer.echo(f"Печать бумажных копий: {len(plan.jobs)}…", err=True)
+        started = time.perf_counter()
+        with PdfRenderer() as renderer:
+            outcome = print_copies(folder, settings, plan, renderer.render, progress=show)
+    except JournalError as exc:
+        _fail(exc)
+        return
+    for finding in outcome.findings:
+        typer.echo(f"  {finding.format()}", err=True)
+    pages = sum(c.pages for c in outcome.copies)
+    typer.echo(f"Готово: копий {len(outcome.copies)}, страниц {pages}, "
+               f"{time.perf_counter() - started:.0f} с. Реестр: {outcome.register}")
+    raise typer.Exit(EXIT_FINDINGS if outcome.findings else EXIT_OK)
+
+
 def main() -> None:
     """Entry point of the ``journal`` console script."""
     try:

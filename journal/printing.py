@@ -883,7 +883,8 @@ def copy_file_name(class_name: str, period: Period, version: int) -> str:
 
 
 def print_copies(school: SchoolFolder, settings: Settings, plan: PrintPlan, render: Renderer,
-                 *, now: dt.datetime | None = None) -> PrintOutcome:
+                 *, now: dt.datetime | None = None,
+                 progress: Callable[[PrintedCopy], None] | None = None) -> PrintOutcome:
     """Print every job of ``plan`` into ``output/Бумажные копии`` and record it in the register.
 
     A class and period printed before get the next version; the earlier PDF is kept.
@@ -919,8 +920,11 @@ def print_copies(school: SchoolFolder, settings: Settings, plan: PrintPlan, rend
                 version=version, pages=pages, produced=now.strftime("%d.%m.%Y %H:%M"),
                 sha256=digest, file_name=path.name)
             new_rows.append(row)
-            outcome.copies.append(PrintedCopy(job.school_class.name, job.period.name, version, pages,
-                                              path, digest, tuple(earlier)))
+            printed = PrintedCopy(job.school_class.name, job.period.name, version, pages, path, digest,
+                                  tuple(earlier))
+            outcome.copies.append(printed)
+            if progress is not None:
+                progress(printed)
             outcome.seconds[f"{job.school_class.name}, {job.period.name}"] = time.perf_counter() - started
     if new_rows:
         write_register(reg_path, [*rows, *new_rows])

@@ -10,8 +10,9 @@ fills ``journal.sqlite`` for every curriculum line over the whole first half-yea
 * every lesson gets a topic and homework; the third lesson of each subject was taught by
   a substitute;
 * marks follow a fixed pattern (no randomness); a few absences of each code; one «5/4»;
-* period marks for every student except the one who left, for 5А and 1А… except that
-  grade 1 gets none (it has no marks), and 10А gets «1 полугодие» marks.
+* period marks for every student except the one who left (10А: «1 полугодие»).
+* grade 1 gets marks and period marks too, as a dataset from a careless import might:
+  its paper copy must show none of them.
 
 The expected values in the tests come from these rules, not from the code under test.
 """
@@ -117,7 +118,7 @@ def build_print_dataset(path: Path, settings: Settings,
                     conn.execute(
                         "INSERT INTO attendance (lesson_id, student_id, code, reason, first_seen, last_seen) "
                         "VALUES (?, ?, ?, ?, ?, ?)", (lesson_id, sid, code, code, now, now))
-                elif pattern in (2, 5) and school_class.has_marks:
+                elif pattern in (2, 5):  # grade 1 too: its copy must not show them
                     values = [5 - (index + k) % 3]
                     if pattern == 5 and k == 1:
                         values.append(4)
@@ -126,8 +127,6 @@ def build_print_dataset(path: Path, settings: Settings,
                             "INSERT INTO marks (lesson_id, student_id, position, value, weight, first_seen, "
                             "last_seen, first_merge_id) VALUES (?, ?, ?, ?, 1, ?, ?, 1)",
                             (lesson_id, sid, position, value, now, now))
-        if not school_class.has_marks:
-            continue
         for period in settings.periods_for(school_class):
             if period.end > until:
                 continue
