@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .findings import SEVERITY_RU, Finding
-from .merge import STATUS_RU, MergeResult
+from .merge import MERGED, STATUS_RU, UNCHANGED, UNREADABLE, FileOutcome, MergeResult
 from .school import FEEDBACK_DIR, SchoolFolder, safe_file_name
 
 SUMMARY_NAME = "_Сводка для ответственного за ЭЖ.xlsx"
@@ -190,3 +190,28 @@ def summary_line(result: MergeResult) -> str:
             f"не читается {result.count('unreadable')}; ошибок {errors}, "
             f"предупреждений {len(findings) - errors}; записей в истории изменений "
             f"{result.changes}.")
+
+
+def format_outcomes(outcomes: Sequence[FileOutcome], *, checking: bool = False,
+                    limit: int = 25, show_unchanged: bool = False) -> str:
+    """The terminal text for files: one status line each, then its findings (at most ``limit``)."""
+    lines: list[str] = []
+    for o in outcomes:
+        if o.status == UNCHANGED and not show_unchanged:
+            continue
+        if checking:
+            status = ("можно сдавать" if o.status == MERGED
+                      else "не читается" if o.status == UNREADABLE
+                      else "будет отклонён: исправьте ошибки")
+        else:
+            status = STATUS_RU[o.status]
+        counts = f" (ошибок {o.errors}, предупреждений {o.warnings})" if o.findings else ""
+        changes = f", записей в истории изменений: {o.changes}" if o.changes else ""
+        lines.append(f"{o.file}: {status}{counts}{changes}")
+        ordered = sorted(o.findings, key=sort_key)
+        for f in ordered[:limit]:
+            lines.append("  " + f.format(with_file=False))
+        if len(ordered) > limit:
+            lines.append(f"  … и ещё {len(ordered) - limit}; все замечания — в файлах "
+                         f"папки «{FEEDBACK_DIR}»")
+    return "\n".join(lines)

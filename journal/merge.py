@@ -565,3 +565,56 @@ def changes_of_merge(school: SchoolFolder, merge_id: int) -> list[dict[str, obje
     """The history rows a merge added (for the coordinator's summary)."""
     with store.opened(school.store_path) as conn:
         return store.changes_of_merge(conn, merge_id)
+
+
+def check_files(paths: list[Path], settings: Settings, *, school: SchoolFolder | None = None,
+                progress: Progress | None = None) -> list[FileOutcome]:
+    """Validate workbooks without merging; status ``merged`` here means «would be accepted».
+
+    Subject workbooks are checked against the class lists of class workbooks given in
+    the same call, else against the class lists in the school's dataset (when it exists).
+    """
+    root = school.root if school else None
+    conn = None
+    if school is not None and school.store_path.exists():
+        conn = store.connect(school.store_path, readonly=True)
+    try:
+        read = read_workbooks_safely(paths, root=root, progress=progress)
+        outcomes: list[FileOutcome] = []
+        pending: list[tuple[FileOutcome, object]] = []
+        for path, result_of_read in zip(paths, read, strict=True):
+            name = display_name(path, root)
+            raw = result_of_read.workbook
+            outcome = FileOutcome(name, REJECTED, result_of_read.sha256,
+                                  findings=list(result_of_read.findings))
+            outcomes.append(outcome)
+            if raw is None:
+                outcome.status = UNREADABLE
+                continue
+            meta = raw.meta
+            outcome.kind, outcome.class_name = meta.kind, meta.class_name
+            outcome.subject, outcome.group, outcome.teacher = meta.subject, meta.group, meta.teacher
+            pending.append((outcome, raw))
+        keys: dict[tuple[str, str, str, str], list[FileOutcome]] = {}
+        for outcome, _raw in pending:
+            keys.setdefault(_key_of(outcome), []).append(outcome)
+        for same in keys.values():
+            for outcome in same if len(same) > 1 else []:
+                others = ", ".join(f"«{o.file}»" for o in same if o is not outcome)
+                outcome.findings.append(error(
+                    "W04", f"есть ещё один файл того же журнала: {others}. Оставьте один файл",
+                    file=outcome.file, teacher=outcome.teacher))
+        class_lists: dict[str, list[KnownStudent]] = {}
+        pending.sort(key=lambda p: 0 if p[0].kind == KIND_CLASS else 1)
+        for outcome, raw in pending:
+            validated = validate_read(raw, settings, outcome.file, conn, class_lists)
+            outcome.findings.extend(validated.findings)
+            if isinstance(validated.records, ClassRecords):
+                class_lists[validated.records.class_name] = known_students(validated.records)
+            if validated.records is not None and not any(f.is_error for f in outcome.findings):
+                outcome.status = MERGED
+            outcome.findings = [_with_teacher(f, outcome.teacher) for f in outcome.findings]
+        return outcomes
+    finally:
+        if conn is not None:
+            conn.close()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import openpyxl
 from conftest import make_tiny_settings, make_tiny_students
+from openpyxl.cell.cell import Cell
 
 from journal import workbook_format as wf
 from journal.school import SchoolFolder, class_workbook_name, subject_workbook_name
@@ -66,3 +68,62 @@ def math_content(marks: dict[tuple[str, dt.date, int], object] | None = None,
             content.log.setdefault((day, seq), wf.LogEntry(topic="Натуральные числа",
                                                            homework="№ 12"))
     return content
+
+
+def _name_range(wb: openpyxl.Workbook, name: str) -> tuple[str, list[list[Cell]]]:
+    ref = wb.defined_names[name].attr_text
+    sheet, cells = ref.split("!")
+    ws = wb[sheet.strip("'")]
+    area = ws[cells.replace("$", "")]
+    rows = [list(r) for r in area] if isinstance(area[0], tuple) else [list(area)]
+    return ws.title, rows
+
+
+def grid_cell(path: Path, student: str, day: dt.date, seq: int = 1) -> str:
+    """The address of a student's mark cell for a lesson, found through the defined names."""
+    wb = openpyxl.load_workbook(path)
+    _, names = _name_range(wb, wf.NAME_STUDENTS)
+    _, dates = _name_range(wb, wf.NAME_DATES)
+    row = next(r[0].row for r in names if r[0].value == student)
+    seen = 0
+    for cell in dates[0]:
+        value = cell.value.date() if isinstance(cell.value, dt.datetime) else cell.value
+        if value == day:
+            seen += 1
+            if seen == seq:
+                return f"{cell.column_letter}{row}"
+    raise KeyError((student, day, seq))
+
+
+def date_cell(path: Path, day: dt.date, seq: int = 1, name: str = wf.NAME_DATES) -> str:
+    """The address of a lesson's date cell (or, with ``name=jr_kinds``, its kind cell)."""
+    wb = openpyxl.load_workbook(path)
+    _, dates = _name_range(wb, wf.NAME_DATES)
+    _, other = _name_range(wb, name)
+    seen = 0
+    for k, cell in enumerate(dates[0]):
+        value = cell.value.date() if isinstance(cell.value, dt.datetime) else cell.value
+        if value == day:
+            seen += 1
+            if seen == seq:
+                return other[0][k].coordinate
+    raise KeyError((day, seq))
+
+
+def find_cell(path: Path, sheet: str, value: object) -> str:
+    """The address of the first cell of ``sheet`` holding ``value``."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == value:
+                return cell.coordinate
+    raise KeyError(value)
+
+
+def edit_cells(path: Path, sheet: str, values: dict[str, object]) -> None:
+    """Change cells of a saved workbook as a teacher would (openpyxl load and save)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    for address, value in values.items():
+        ws[address] = value
+    wb.save(path)
