@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -200,7 +200,7 @@ def test_final_marks(school, tiny_settings):
     found = codes(validated)
     assert ("F02", a_cell) in found
     assert ("F01", b_cell) in found
-    assert [f for f in validated.findings if f.code == "F02"][0].severity == "warning"
+    assert next(f for f in validated.findings if f.code == "F02").severity == "warning"
 
 
 def test_period_mark_near_average_is_fine(school, tiny_settings):
