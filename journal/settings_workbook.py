@@ -600,6 +600,7 @@ class _Reader:
         self.wb = wb
         self.file = file
         self.findings: list[Finding] = []
+        self.hours_cells: dict[tuple[str, str, str], str] = {}
 
     def error(self, code: str, message: str, sheet: str, cell: str = "") -> None:
         self.findings.append(error(code, message, file=self.file, sheet=sheet, cell=cell))
@@ -609,7 +610,8 @@ class _Reader:
 
     def area(self, name: str, sheet: str, required: tuple[str, ...],
              optional: tuple[str, ...] = ()) -> tuple[list[_Row], str]:
-        """Non-empty rows of area ``name`` keyed by header; the header row's first cell."""
+        """Non-empty rows of area ``name`` keyed by header, and the header row's first cell
+        ("" when the area is missing or lacks a required column: it cannot be read)."""
         cells = self._area_cells(name)
         if cells is None:
             self.error("set-missing-area",
@@ -626,11 +628,13 @@ class _Reader:
             if h in wanted:
                 columns[wanted[h]] = i
         first = header[0].coordinate if header else ""
-        for h in required:
-            if h not in columns:
-                self.error("set-missing-column",
-                           f"В таблице нет столбца «{h}». Верните заголовок столбца как в новом "
-                           f"файле настроек.", ws_title, first)
+        missing = [h for h in required if h not in columns]
+        for h in missing:
+            self.error("set-missing-column",
+                       f"В таблице нет столбца «{h}». Верните заголовок столбца как в новом "
+                       f"файле настроек, иначе таблица не читается.", ws_title, first)
+        if missing:
+            return [], ""
         rows: list[_Row] = []
         for line in grid[1:]:
             if all(_is_blank(c.value) for c in line):
@@ -1086,6 +1090,7 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass]) -> list[CurriculumI
             continue
         seen[key] = row.number
         items.append(CurriculumItem(school_class.name, subject, group, hours, teacher))
+        r.hours_cells[items[-1].key] = row.cells[COL_HOURS]
     split = {(c.class_name, c.subject.lower()) for c in items if c.group}
     whole = {(c.class_name, c.subject.lower()) for c in items if not c.group}
     for class_name, subject in sorted(split & whole):
@@ -1157,13 +1162,6 @@ def _check_hours(r: _Reader, curriculum: list[CurriculumItem], entries: list[Tim
     counts: dict[tuple[str, str, str], int] = {}
     for e in entries:
         counts[(e.class_name, e.subject, e.group)] = counts.get((e.class_name, e.subject, e.group), 0) + 1
-    rows, _first = r.area(NAME_CURRICULUM, SHEET_CURRICULUM, ())
-    cell_of: dict[tuple[str, str, str], str] = {}
-    for row in rows:
-        key = (normalise_class_name(str(row.values.get(COL_CLASS) or "")),
-               " ".join(str(row.values.get(COL_SUBJECT) or "").split()).lower(),
-               _group(str(row.values.get(COL_GROUP) or "")).lower())
-        cell_of.setdefault(key, row.cells.get(COL_HOURS, ""))
     for item in curriculum:
         n = counts.get(item.key, 0)
         if n != item.weekly_hours:
@@ -1173,7 +1171,7 @@ def _check_hours(r: _Reader, curriculum: list[CurriculumItem], entries: list[Tim
                                          f"уроков — {n}. "
                                          f"Даты уроков в журнал берутся из расписания; поправьте "
                                          f"расписание или часы.", SHEET_CURRICULUM,
-                   cell_of.get((item.class_name, item.subject.lower(), item.group.lower()), ""))
+                   r.hours_cells.get(item.key, ""))
 
 
 def _read_kinds(r: _Reader) -> list[WorkKind]:
