@@ -697,7 +697,8 @@ def _attendance_html(letter: Letter) -> str:
         for code in REASONS:
             n = a.missed(code)
             if n:
-                lines.append(f"<li>{esc(REASON_RU[code])} ({code}) — {n}: "
+                lines.append(f"<li>{esc(REASON_RU[code])} ({code}): "
+                             f"{esc(count_ru(n, ('урок', 'урока', 'уроков')))} — "
                              f"{esc(_days_text(a.days(code)))}</li>")
         lines.append("</ul>")
     else:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journal import store
+from journal.school import SETTINGS_FILE
 from journal.settings import (
     CurriculumItem,
     SchoolClass,
@@ -33,6 +34,10 @@ STUDENTS = {
         "Дмитриева Ксения Павловна",
         "Ершов Никита Владимирович",
         "Жукова Ульяна Романовна",
+    ],
+    "1А": [
+        "Мельникова Алиса Романовна",
+        "Новиков Лев Артёмович",
     ],
     "10Б": [
         "Зайцев Егор Алексеевич",
@@ -55,12 +60,17 @@ PARENTS = {
     "Кузнецов Тимофей Ильич": [("Кузнецова Вера Андреевна", "kuznetsova@example.ru")],
     "Лебедева София Максимовна": [("Лебедев Максим Петрович", "lebedev@example.ru")],
 }
+LEFT = {"Осипов Кирилл Денисович": ("5А", "2026-11-06")}  # left before the letters' range
+PARENTS["Мельникова Алиса Романовна"] = [("Мельникова Ольга Сергеевна", "melnikova@example.ru")]
+PARENTS["Новиков Лев Артёмович"] = [("Новиков Артём Павлович", "")]
 NOTES = {
     "Белов Артём Игоревич": "Артём стал внимательнее на уроках, но часто забывает дневник. "
                             "Прошу проверять сборы портфеля вечером.",
     "Зайцев Егор Алексеевич": "Егор хорошо выступил на школьной олимпиаде по физике.",
 }
 SUBJECTS = {
+    "1А": [("Русский язык", "", 5, "Титова Галина Ивановна"),
+           ("Окружающий мир", "", 2, "Титова Галина Ивановна")],
     "5А": [("Русский язык", "", 5, "Смирнова Елена Васильевна"),
            ("Литература", "", 3, "Смирнова Елена Васильевна"),
            ("Математика", "", 5, "Орлов Павел Сергеевич"),
@@ -85,21 +95,29 @@ class School:
     store_path: Path
     students: dict[str, list[str]]
 
+    @property
+    def all_names(self) -> list[str]:
+        """Every student ever on a list, those who left included."""
+        return [n for names in self.students.values() for n in names] + list(LEFT)
+
 
 def make_settings(today: dt.date | None = TODAY) -> Settings:
     """The fixture school's settings."""
     periods, holidays = default_calendar(2026)
-    classes = (SchoolClass("5А", 5, "А", "Никитина Светлана Юрьевна"),
+    classes = (SchoolClass("1А", 1, "А", "Титова Галина Ивановна"),
+               SchoolClass("5А", 5, "А", "Никитина Светлана Юрьевна"),
                SchoolClass("10Б", 10, "Б", "Орлов Павел Сергеевич"))
     curriculum = tuple(CurriculumItem(c, s, g, h, t) for c, rows in SUBJECTS.items()
                        for s, g, h, t in rows)
     timetable: list[TimetableEntry] = []
-    for item in curriculum:
-        days = [1, 2, 3, 4, 5][: int(item.weekly_hours)] or [1]
-        offset = sum(ord(ch) for ch in item.subject) % 5
-        for i, _ in enumerate(days):
-            timetable.append(TimetableEntry(item.class_name, item.subject, item.group,
-                                            (offset + i) % 5 + 1, i + 1))
+    for c in classes:
+        used = dict.fromkeys(range(1, 6), 0)  # weekday → lessons so far
+        day = 0
+        for item in (i for i in curriculum if i.class_name == c.name):
+            for _ in range(int(item.weekly_hours)):
+                day = day % 5 + 1
+                used[day] += 1
+                timetable.append(TimetableEntry(c.name, item.subject, item.group, day, used[day]))
     return Settings(
         school_name="МБОУ «Сосновская средняя общеобразовательная школа»",
         school_year="2026/2027",
@@ -109,8 +127,18 @@ def make_settings(today: dt.date | None = TODAY) -> Settings:
         curriculum=curriculum,
         timetable=tuple(timetable),
         director="Иванова Галина Михайловна",
+        deputy="Белкина Ольга Викторовна",
         today=today,
     )
+
+
+def build_school_folder(root: Path, seed: int = 7) -> School:
+    """A whole school folder: the settings workbook and the dataset (no teachers' workbooks)."""
+    from journal.settings_workbook import write_settings_workbook
+
+    school = build_school(root, seed)
+    write_settings_workbook(school.settings, root / SETTINGS_FILE)
+    return school
 
 
 def build_school(root: Path, seed: int = 7) -> School:
@@ -143,6 +171,11 @@ def _fill(conn: sqlite3.Connection, settings: Settings, rng: random.Random) -> N
                              (ids[name], parent, email))
             if name in NOTES:
                 conn.execute("INSERT INTO notes (student_id, text) VALUES (?, ?)", (ids[name], NOTES[name]))
+    for name, (class_name, left_on) in LEFT.items():
+        cur = conn.execute("INSERT INTO students (class, full_name, left_on) VALUES (?, ?, ?)",
+                           (class_name, name, left_on))
+        assert cur.lastrowid is not None
+        ids[name] = cur.lastrowid
     for i, name in enumerate(STUDENTS["5А"]):
         conn.execute("INSERT INTO student_groups (student_id, subject, grp) VALUES (?, ?, ?)",
                      (ids[name], "Английский язык", "1 группа" if i % 2 == 0 else "2 группа"))
@@ -152,6 +185,7 @@ def _fill(conn: sqlite3.Connection, settings: Settings, rng: random.Random) -> N
         assert school_class is not None
         members = [n for i, n in enumerate(STUDENTS[item.class_name])
                    if not item.group or (item.group == "1 группа") == (i % 2 == 0)]
+        members += [n for n, (c, _) in LEFT.items() if c == item.class_name and not item.group]
         seq_of: dict[dt.date, int] = {}
         for day in settings.lesson_dates(item):
             if day > TODAY:
@@ -168,6 +202,8 @@ def _fill(conn: sqlite3.Connection, settings: Settings, rng: random.Random) -> N
                  item.teacher))
             lesson_id = cur.lastrowid
             for name in members:
+                if name in LEFT and day.isoformat() >= LEFT[name][1]:
+                    continue
                 roll = rng.random()
                 if roll < 0.06:
                     code = rng.choice("НБУО")
@@ -176,14 +212,14 @@ def _fill(conn: sqlite3.Connection, settings: Settings, rng: random.Random) -> N
                         " VALUES (?, ?, ?, ?, ?, ?)", (lesson_id, ids[name], code, code, now, now))
                     if code != "О":
                         continue
-                if roll < 0.45 or kind.written:
+                if school_class.has_marks and (roll < 0.45 or kind.written):
                     value = min(5, max(2, round(rng.gauss(3.9, 0.8))))
                     conn.execute(
                         "INSERT INTO marks (lesson_id, student_id, position, value, weight, first_seen,"
                         " last_seen, first_merge_id) VALUES (?, ?, 1, ?, ?, ?, ?, 1)",
                         (lesson_id, ids[name], value, kind.weight, now, now))
         first = settings.periods_for(school_class)[0]
-        if first.end < TODAY:
+        if first.end < TODAY and school_class.has_marks:
             for name in members:
                 conn.execute(
                     "INSERT INTO final_marks (class, subject, grp, student_id, kind, period, value,"

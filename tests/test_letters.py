@@ -1,0 +1,277 @@
+"""Letters to parents: a filled dataset in, one PDF per student out, read back with pdftotext."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from letters_fixtures import LEFT, TODAY, School, build_school
+
+from journal import store
+from journal.errors import UsageError
+from journal.formatting import number_ru
+from journal.letters import (
+    DateRange,
+    Letter,
+    LettersOutput,
+    build_letters,
+    default_range,
+    greeting_ru,
+    letters_range,
+    render_letters,
+    split_emails,
+)
+from journal.letters import (
+    Parent as LetterParent,
+)
+from journal.pdf import PdfRenderer
+from journal.reports.data import load
+from journal.reports.progress import period_results
+
+RANGE = default_range(TODAY)
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text with all runs of white space made one space."""
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                         check=True, text=True).stdout
+    return " ".join(raw.split())
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory: pytest.TempPathFactory) -> School:
+    return build_school(tmp_path_factory.mktemp("letters"))
+
+
+@pytest.fixture(scope="module")
+def letters(school: School) -> list[Letter]:
+    with store.opened(school.store_path) as conn:
+        return build_letters(conn, school.settings, RANGE)
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    with PdfRenderer() as r:
+        yield r
+
+
+@pytest.fixture(scope="module")
+def rendered(school: School, letters: list[Letter], renderer: PdfRenderer) -> LettersOutput:
+    return render_letters(letters, school.store_path.parent / "out", renderer, RANGE)
+
+
+def test_every_student_on_the_list_gets_one_letter(school: School, letters: list[Letter]) -> None:
+    expected = sorted((c, n) for c, names in school.students.items() for n in names)
+    assert sorted((x.class_name, x.student) for x in letters) == expected
+    assert not {n for n in LEFT} & {x.student for x in letters}
+
+
+def test_one_class_only(school: School) -> None:
+    with store.opened(school.store_path) as conn:
+        found = build_letters(conn, school.settings, RANGE, "10 б")
+    assert sorted(x.student for x in found) == sorted(school.students["10Б"])
+
+
+@pytest.mark.slow
+def test_each_pdf_names_its_own_student_and_nobody_else(school: School, rendered: LettersOutput) -> None:
+    assert len(rendered.files) == sum(len(v) for v in school.students.values())
+    for f in rendered.files:
+        text = pdf_text(f.path)
+        assert f.letter.student in text, f.path
+        assert f.letter.class_name in f.path.name and f.letter.student in f.path.name
+        others = [n for n in school.all_names if n != f.letter.student]
+        leaked = [n for n in others if n in text]
+        assert not leaked, (f.path.name, leaked)
+
+
+@pytest.mark.slow
+def test_a_letter_fits_one_page_and_shows_range_teacher_and_note(rendered: LettersOutput) -> None:
+    by_name = {f.letter.student: f for f in rendered.files}
+    f = by_name["Белов Артём Игоревич"]
+    assert f.pages == 1
+    text = pdf_text(f.path)
+    assert "с 14 по 27 ноября 2026" in text
+    assert "Никитина Светлана Юрьевна" in text
+    assert "часто забывает дневник" in text
+    assert "Уважаемая Наталья Юрьевна!" in text
+    assert "подпись" in text
+
+
+def _weighted_by_hand(conn, student_id: int, subject: str, start: dt.date, end: dt.date) -> float | None:
+    rows = conn.execute(
+        "SELECT m.value, m.weight FROM marks m JOIN lessons l ON l.id = m.lesson_id "
+        "WHERE m.student_id = ? AND l.subject = ? AND l.date BETWEEN ? AND ?",
+        (student_id, subject, start.isoformat(), end.isoformat())).fetchall()
+    if not rows:
+        return None
+    return sum(v * w for v, w in rows) / sum(w for _, w in rows)
+
+
+def test_averages_equal_the_progress_report_and_a_hand_count(school: School, letters: list[Letter]) -> None:
+    dataset = load(school.store_path)
+    checked = 0
+    with store.opened(school.store_path) as conn:
+        for class_name in ("5А", "10Б"):
+            mine = [x for x in letters if x.class_name == class_name]
+            period = mine[0].period
+            assert period is not None and period.contains(TODAY)
+            results = period_results(dataset, school.settings, period.name, class_name, today=RANGE.end)
+            report = {(int(r.student_id), r.subject): float(r.weighted_average)
+                      for r in results.itertuples() if r.weighted_average == r.weighted_average}
+            for letter in mine:
+                for d in letter.subjects:
+                    by_hand = _weighted_by_hand(conn, letter.student_id, d.subject, period.start, RANGE.end)
+                    if by_hand is None:
+                        assert d.average is None
+                        continue
+                    assert d.average == pytest.approx(report[(letter.student_id, d.subject)], abs=1e-12)
+                    assert d.average == pytest.approx(by_hand, abs=1e-12)
+                    checked += 1
+    assert checked > 40
+
+
+@pytest.mark.slow
+def test_the_printed_averages_are_the_report_numbers(school: School, rendered: LettersOutput) -> None:
+    for f in rendered.files:
+        if not f.letter.has_marks:
+            continue
+        text = pdf_text(f.path)
+        table = text[text.index("Отметки с"):text.index("Отметки в рамке")]
+        printed = sorted(re.findall(r"\b\d,\d\d\b", table))
+        expected = sorted(number_ru(d.average) for d in f.letter.subjects if d.average is not None)
+        assert printed == expected, f.path.name
+        assert number_ru(f.letter.average) in text[:text.index("Отметки с")]
+
+
+def test_rating_is_the_place_by_mean_of_subject_averages(letters: list[Letter]) -> None:
+    mine = [x for x in letters if x.class_name == "5А"]
+    means = {}
+    for x in mine:
+        values = [d.average for d in x.subjects if d.average is not None]
+        means[x.student] = round(sum(values) / len(values), 2)
+    for x in mine:
+        better = sum(1 for v in means.values() if v > means[x.student])
+        assert x.rating.place == better + 1
+        assert x.rating.of == len(mine)
+
+
+@pytest.mark.slow
+def test_the_rating_line_is_in_the_letter(rendered: LettersOutput) -> None:
+    f = next(f for f in rendered.files if f.letter.class_name == "5А")
+    assert f"{f.letter.rating.place}-е место из {f.letter.rating.of}" in pdf_text(f.path)
+
+
+def test_attendance_counts_by_reason(school: School, letters: list[Letter]) -> None:
+    with store.opened(school.store_path) as conn:
+        rows = conn.execute(
+            "SELECT a.student_id, a.reason, COUNT(*) FROM attendance a JOIN lessons l ON l.id = a.lesson_id "
+            "WHERE l.date BETWEEN ? AND ? GROUP BY a.student_id, a.reason",
+            (RANGE.start.isoformat(), RANGE.end.isoformat())).fetchall()
+    counts = {(sid, reason): n for sid, reason, n in rows}
+    assert counts, "the fixture has absences in the range"
+    for x in letters:
+        for reason in "БУН":
+            assert x.attendance.missed(reason) == counts.get((x.student_id, reason), 0)
+        assert x.attendance.late == counts.get((x.student_id, "О"), 0)
+
+
+@pytest.mark.slow
+def test_attendance_and_homework_are_printed(school: School, rendered: LettersOutput) -> None:
+    with store.opened(school.store_path) as conn:
+        homework = conn.execute(
+            "SELECT homework FROM lessons WHERE class = '10Б' AND subject = 'Физика' AND homework != '' "
+            "AND date BETWEEN ? AND ? ORDER BY date DESC LIMIT 1",
+            (RANGE.start.isoformat(), RANGE.end.isoformat())).fetchone()[0]
+    for f in rendered.files:
+        text = pdf_text(f.path)
+        missed = f.letter.attendance.missed()
+        if missed:
+            assert f"Пропущено {missed} урок" in text, f.path.name
+        else:
+            assert "Пропусков" in text
+        if f.letter.class_name == "10Б":
+            assert " ".join(homework.split()) in text
+
+
+def test_split_subject_shows_only_the_students_group(letters: list[Letter], school: School) -> None:
+    first, second = school.students["5А"][0], school.students["5А"][1]
+    teachers = {x.student: {d.subject: d.teacher for d in x.subjects} for x in letters}
+    assert teachers[first]["Английский язык"] == "Петрова Анна Игоревна"
+    assert teachers[second]["Английский язык"] == "Носова Ирина Олеговна"
+
+
+def test_period_marks_already_set_are_listed(letters: list[Letter]) -> None:
+    five = [x for x in letters if x.class_name == "5А"]
+    assert all(d.period_marks and d.period_marks[0][0] == "1 четверть" for x in five for d in x.subjects)
+    ten = [x for x in letters if x.class_name == "10Б"]
+    assert all(not d.period_marks for x in ten for d in x.subjects)
+
+
+def test_first_grade_letters_have_no_marks(letters: list[Letter]) -> None:
+    first = [x for x in letters if x.class_name == "1А"]
+    assert first and all(not x.has_marks and x.average is None for x in first)
+    assert all(d.homework for x in first for d in x.subjects)
+
+
+@pytest.mark.slow
+def test_class_file_holds_every_letter_of_the_class(rendered: LettersOutput, school: School) -> None:
+    from pypdf import PdfReader
+
+    for class_name, path in rendered.class_files.items():
+        files = [f for f in rendered.files if f.letter.class_name == class_name]
+        assert len(PdfReader(str(path)).pages) == sum(f.pages for f in files)
+        text = pdf_text(path)
+        assert all(n in text for n in school.students[class_name])
+
+
+@pytest.mark.slow
+def test_unchanged_letters_are_not_printed_again(
+    school: School, letters: list[Letter], rendered: LettersOutput, renderer: PdfRenderer
+) -> None:
+    again = render_letters(letters, rendered.folder, renderer, RANGE)
+    assert again.printed == 0
+    assert [f.sha256 for f in again.files] == [f.sha256 for f in rendered.files]
+
+
+@pytest.mark.parametrize(("names", "expected"), [
+    (["Белова Наталья Юрьевна"], "Уважаемая Наталья Юрьевна!"),
+    (["Ильин Денис Аркадьевич"], "Уважаемый Денис Аркадьевич!"),
+    (["Алексеева Ирина Петровна", "Алексеев Сергей Николаевич"],
+     "Уважаемые Ирина Петровна и Сергей Николаевич!"),
+    (["Смит Джон"], "Уважаемые родители!"),
+    ([], "Уважаемые родители!"),
+])
+def test_greeting(names: list[str], expected: str) -> None:
+    assert greeting_ru([LetterParent(n) for n in names]) == expected
+
+
+@pytest.mark.parametrize(("typed", "good", "bad"), [
+    ("mama@example.ru", ("mama@example.ru",), ""),
+    ("a@b.ru; c@d.ru", ("a@b.ru", "c@d.ru"), ""),
+    ("a@b.ru, <c@d.ru>", ("a@b.ru", "c@d.ru"), ""),
+    ("почта не указана", (), "почта не указана"),
+    ("", (), ""),
+    ("mama@mail", (), "mama@mail"),
+])
+def test_split_emails(typed: str, good: tuple[str, ...], bad: str) -> None:
+    assert split_emails(typed) == (good, bad)
+
+
+@pytest.mark.parametrize(("date_from", "date_to", "today", "expected"), [
+    (None, None, None, DateRange(dt.date(2026, 11, 14), TODAY)),  # the demo school's own today
+    (None, None, dt.date(2026, 12, 4), DateRange(dt.date(2026, 11, 21), dt.date(2026, 12, 4))),
+    (dt.date(2026, 11, 2), dt.date(2026, 11, 20), None,
+     DateRange(dt.date(2026, 11, 2), dt.date(2026, 11, 20))),
+    (None, dt.date(2026, 11, 20), None, DateRange(dt.date(2026, 11, 7), dt.date(2026, 11, 20))),
+    (dt.date(2026, 11, 2), None, None, DateRange(dt.date(2026, 11, 2), dt.date(2026, 11, 15))),
+])
+def test_letters_range(school: School, date_from, date_to, today, expected: DateRange) -> None:
+    assert letters_range(school.settings, date_from, date_to, today) == expected
+
+
+def test_range_backwards_is_a_usage_error(school: School) -> None:
+    with pytest.raises(UsageError):
+        letters_range(school.settings, dt.date(2026, 11, 20), dt.date(2026, 11, 2))
