@@ -1,0 +1,319 @@
+"""Merging into the central dataset: whole-workbook transactions and the change history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from merge_fixtures import (
+    MON,
+    WED,
+    class_content,
+    edit_cells,
+    grid_cell,
+    math_content,
+    new_school,
+    write_class,
+    write_subject,
+)
+
+from journal import merge as merge_module
+from journal import store
+from journal import workbook_format as wf
+from journal.feedback import SUMMARY_NAME, write_feedback
+from journal.merge import HELD, MERGED, REJECTED, UNCHANGED, UNREADABLE, apply, merge_school
+from journal.school import FEEDBACK_DIR
+from journal.validation import LessonRecord, MarkRecord, SubjectRecords
+
+A = "Алексеев Артём Павлович"
+B = "Борисова Дарья Игоревна"
+V = "Васильев Егор Андреевич"
+DATA_TABLES_ONLY = ('INSERT INTO "merges"', 'INSERT INTO "merge_files"', 'INSERT INTO "findings"')
+
+
+def at(day: int, month: int = 9, hour: int = 16) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, 0)
+
+
+def data_dump(school) -> list[str]:
+    """The dataset minus the merge log: what a merge must not touch when it rejects."""
+    with store.opened(school.store_path) as conn:
+        return [line for line in store.dump(conn) if not line.startswith(DATA_TABLES_ONLY)]
+
+
+def query(school, sql: str, params: tuple = ()) -> list[tuple]:
+    with store.opened(school.store_path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def status_of(result, fragment: str) -> str:
+    (outcome,) = [o for o in result.files if fragment in o.file]
+    return outcome.status
+
+
+@pytest.fixture
+def school(tmp_path):
+    school = new_school(tmp_path)
+    write_class(school)
+    return school
+
+
+def test_first_merge_stores_everything(school, tiny_settings):
+    content = math_content({(A, WED, 2): "5/4", (B, WED, 2): "н", (V, MON, 1): "3"})
+    content.kinds[(WED, 2)] = "Контрольная работа"
+    content.finals[(A, "1 четверть")] = "5"
+    write_subject(school, content)
+    result = merge_school(school, tiny_settings, now=at(8))
+    assert [o.status for o in result.files] == [MERGED, MERGED]
+    assert not result.findings
+    marks = query(school, "SELECT student, date, seq, position, value, weight, kind FROM v_marks"
+                          " ORDER BY date, seq, student, position")
+    assert marks == [(A, "2026-09-02", 2, 1, 5, 3.0, "Контрольная работа"),
+                     (A, "2026-09-02", 2, 2, 4, 3.0, "Контрольная работа"),
+                     (V, "2026-09-07", 1, 1, 3, 1.0, "Ответ на уроке")]
+    assert query(school, "SELECT student, code, reason FROM v_attendance") == [(B, "Н", "Н")]
+    assert query(school, "SELECT student, kind, period, value FROM v_final_marks") == [
+        (A, "period", "1 четверть", "5")]
+    planned = len(tiny_settings.lesson_dates(tiny_settings.curriculum_item("5А", "Математика")))
+    assert query(school, "SELECT count(*) FROM lessons")[0][0] == planned
+    assert query(school, "SELECT topic, homework, teacher FROM lessons WHERE date = ? AND seq = 2",
+                 ("2026-09-02",)) == [("Натуральные числа", "№ 12", "Иванова Мария Сергеевна")]
+    assert query(school, "SELECT count(*) FROM students WHERE class = '5А'")[0][0] == 4
+    assert query(school, "SELECT count(*) FROM changes")[0][0] == 0  # the baseline
+    assert query(school, "SELECT merged, rejected FROM merges") == [(2, 0)]
+
+
+def test_rejected_workbook_leaves_the_dataset_as_it_was(school, tiny_settings):
+    path = write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "4"}))
+    merge_school(school, tiny_settings, now=at(8))
+    before = data_dump(school)
+    write_subject(school, math_content({(A, MON, 1): "3", (B, MON, 1): "4", (V, MON, 1): "7"}))
+    result = merge_school(school, tiny_settings, now=at(9))
+    assert status_of(result, "Математика") == REJECTED
+    (finding,) = result.findings
+    assert finding.code == "M01" and finding.cell == grid_cell(path, V, MON)
+    assert data_dump(school) == before
+    assert query(school, "SELECT status, errors FROM merge_files WHERE merge_id = 2"
+                         " AND file LIKE 'workbooks/%'") == [("rejected", 1)]
+
+
+def test_merging_the_same_files_twice_changes_nothing(school, tiny_settings, monkeypatch):
+    write_subject(school, math_content({(A, MON, 1): "5"}))
+    merge_school(school, tiny_settings, now=at(8))
+    before = data_dump(school)
+    read_paths: list[Path] = []
+    real = merge_module.read_workbooks_safely
+
+    def spy(paths, **kwargs):
+        read_paths.extend(paths)
+        return real(paths, **kwargs)
+
+    monkeypatch.setattr(merge_module, "read_workbooks_safely", spy)
+    result = merge_school(school, tiny_settings, now=at(20))
+    assert [o.status for o in result.files] == [UNCHANGED, UNCHANGED]
+    assert read_paths == []  # skipped by hash, not parsed
+    assert data_dump(school) == before
+    assert not result.has_problems
+
+
+def test_correction_removal_and_late_entry_are_in_changes(school, tiny_settings):
+    path = write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "4",
+                                               (V, MON, 1): "3", (A, WED, 1): "5"}))
+    merge_school(school, tiny_settings, now=at(8))
+    write_subject(school, math_content({(A, MON, 1): "4", (V, MON, 1): "3", (A, WED, 1): "5",
+                                        (B, WED, 2): "5"}))
+    result = merge_school(school, tiny_settings, now=at(14))
+    assert status_of(result, "Математика") == MERGED
+    rows = query(school, "SELECT change, entity, student, lesson_date, seq, old_value, new_value,"
+                         " first_seen, days_late, cell FROM changes WHERE entity = 'mark'"
+                         " ORDER BY change")
+    assert rows == [
+        ("correction", "mark", A, "2026-09-07", 1, "5", "4", "2026-09-08 16:00:00", None,
+         grid_cell(path, A, MON)),
+        # Wednesday 2 Sept, second lesson, an ordinary mark allowed 1 day: first seen on the 14th
+        ("late_entry", "mark", B, "2026-09-02", 2, None, "5", "2026-09-14 16:00:00", 11,
+         grid_cell(path, B, WED, 2)),
+        ("removal", "mark", B, "2026-09-07", 1, "4", None, "2026-09-08 16:00:00", None,
+         grid_cell(path, B, MON)),
+    ]
+    assert query(school, "SELECT value, first_seen FROM v_marks WHERE student = ? AND date = ?",
+                 (A, "2026-09-07")) == [(4, "2026-09-14 16:00:00")]
+    assert query(school, "SELECT last_seen FROM v_marks WHERE student = ?", (V,)) == [
+        ("2026-09-14 16:00:00",)]
+
+
+@pytest.mark.parametrize(("class_name", "subject", "student", "day", "allowed"), [
+    ("5А", "Математика", A, dt.date(2026, 9, 16), 5),
+    ("10А", "Физика", "Жуков Иван Сергеевич", dt.date(2026, 9, 15), 7),
+])
+def test_written_work_has_more_days(school, tiny_settings, class_name, subject, student, day,
+                                    allowed):
+    key = (class_name, subject, "")
+    write_class(school, class_name)
+    write_subject(school, wf.SubjectContent(), key=key)
+    merge_school(school, tiny_settings, now=at(8))
+    content = wf.SubjectContent(marks={(student, day, 1): "4"},
+                                kinds={(day, 1): "Контрольная работа"},
+                                log={(day, 1): wf.LogEntry(topic="Контрольная")})
+    write_subject(school, content, key=key)
+    merge_school(school, tiny_settings, now=at(day.day + allowed))
+    assert query(school, "SELECT count(*) FROM changes WHERE change = 'late_entry'")[0][0] == 0
+    content.marks[(student, day, 1)] = "4/5"
+    write_subject(school, content, key=key)
+    merge_school(school, tiny_settings, now=at(day.day + allowed + 1))
+    assert query(school, "SELECT student, new_value, days_late FROM changes"
+                         " WHERE change = 'late_entry'") == [(student, "5", 1)]
+
+
+def test_topic_change_of_a_past_lesson(school, tiny_settings):
+    content = math_content({(A, MON, 1): "5"})
+    write_subject(school, content)
+    merge_school(school, tiny_settings, now=at(8))
+    content.log[(MON, 1)] = wf.LogEntry(topic="Дроби", homework="№ 12")
+    write_subject(school, content)
+    merge_school(school, tiny_settings, now=at(10))
+    assert query(school, "SELECT change, entity, old_value, new_value, lesson_date FROM changes") == [
+        ("correction", "topic", "Натуральные числа", "Дроби", "2026-09-07")]
+
+
+def test_large_removal_is_held_until_confirmed(school, tiny_settings):
+    marks = {(s, day, seq): "5" for s in (A, B, V) for day, seq in ((MON, 1), (WED, 1))}
+    write_subject(school, math_content(marks))
+    merge_school(school, tiny_settings, now=at(8))
+    before = data_dump(school)
+    write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "5"}))
+    result = merge_school(school, tiny_settings, now=at(9))
+    assert status_of(result, "Математика") == HELD
+    (finding,) = result.findings
+    assert finding.code == "W06" and "--confirm-removals" in finding.message
+    assert "4 из 6" in finding.message
+    assert data_dump(school) == before
+    result = merge_school(school, tiny_settings, now=at(9), confirm_removals=True)
+    assert status_of(result, "Математика") == MERGED
+    assert query(school, "SELECT count(*) FROM changes WHERE change = 'removal'"
+                         " AND entity = 'mark'")[0][0] == 4
+
+
+def test_absence_reasons_apply_to_absence_marks(school, tiny_settings):
+    write_subject(school, math_content({(A, MON, 1): "н", (B, MON, 1): "н", (B, WED, 1): "О"}))
+    merge_school(school, tiny_settings, now=at(8))
+    reasons = [wf.AbsenceReason(B, dt.date(2026, 9, 1), MON, "Б", "справка"),
+               wf.AbsenceReason(A, MON, MON, "У")]
+    write_class(school, content=class_content("5А", reasons=reasons))
+    merge_school(school, tiny_settings, now=at(9))
+    assert query(school, "SELECT student, date, code, reason FROM v_attendance"
+                         " ORDER BY student, date") == [
+        (A, "2026-09-07", "Н", "У"), (B, "2026-09-02", "О", "О"), (B, "2026-09-07", "Н", "Б")]
+
+
+def test_second_workbook_for_the_same_subject_is_rejected(school, tiny_settings):
+    write_subject(school, math_content({(A, MON, 1): "5"}))
+    write_subject(school, math_content({(A, MON, 1): "4"}), name="копия математики.xlsx")
+    result = merge_school(school, tiny_settings, now=at(8))
+    subject_files = [o for o in result.files if o.kind == wf.KIND_SUBJECT]
+    assert [o.status for o in subject_files] == [REJECTED, REJECTED]
+    assert all(any(f.code == "W04" for f in o.findings) for o in subject_files)
+    assert query(school, "SELECT count(*) FROM marks")[0][0] == 0
+
+
+def test_bad_files_are_findings_not_crashes(school, tiny_settings):
+    write_subject(school, math_content({(A, MON, 1): "5"}))
+    (school.workbooks_dir / "~$5А — Математика.xlsx").write_bytes(b"lock")
+    (school.workbooks_dir / "half.xlsx").write_bytes(
+        (school.workbooks_dir / "5А — Математика.xlsx").read_bytes()[:3000])
+    (school.workbooks_dir / "notes.xlsx").write_text("просто текст", encoding="utf-8")
+    result = merge_school(school, tiny_settings, now=at(8))
+    assert {o.file: o.status for o in result.files} == {
+        "classes/5А — классный руководитель.xlsx": MERGED,
+        "workbooks/5А — Математика.xlsx": MERGED,
+        "workbooks/half.xlsx": UNREADABLE,
+        "workbooks/notes.xlsx": UNREADABLE,
+    }
+    assert all(f.is_error for o in result.files if o.status == UNREADABLE for f in o.findings)
+
+
+def test_formula_without_value_rejects_the_workbook(school, tiny_settings):
+    path = write_subject(school, math_content({(A, MON, 1): "5"}))
+    edit_cells(path, wf.SHEET_GRID, {grid_cell(path, B, MON): "=2+3"})
+    result = merge_school(school, tiny_settings, now=at(8))
+    assert status_of(result, "Математика") == REJECTED
+    assert any(f.cell == grid_cell(path, B, MON) for f in result.findings)
+
+
+def test_subject_workbook_without_class_list(tmp_path, tiny_settings):
+    school = new_school(tmp_path)
+    write_subject(school, math_content({(A, MON, 1): "5"}))
+    result = merge_school(school, tiny_settings, now=at(8))
+    assert status_of(result, "Математика") == MERGED
+    assert [f.code for f in result.findings] == ["S03"]
+    assert query(school, "SELECT student FROM v_marks") == [(A,)]
+
+
+def test_apply_validated_records_at_a_given_moment(tmp_path, tiny_settings):
+    conn = store.connect(tmp_path / "journal.sqlite")
+    lesson = LessonRecord(MON, 1, "1 четверть", "Ответ на уроке", "Тема", "", "", 1)
+    records = SubjectRecords("f.xlsx", "5А", "Математика", "", "Иванова Мария Сергеевна", 5,
+                             students=[A], lessons=[lesson],
+                             marks=[MarkRecord(A, MON, 1, 1, 5, 1.0, "E6")], new_students=[A])
+    assert apply(conn, records, at(7)).status == MERGED
+    records.marks.append(MarkRecord(A, MON, 1, 2, 4, 1.0, "E6"))
+    assert apply(conn, records, at(10)).changes == 1
+    assert conn.execute("SELECT change, days_late FROM changes").fetchall() == [("late_entry", 2)]
+    assert conn.execute("SELECT count(*) FROM merges WHERE finished_at IS NOT NULL").fetchone() == (2,)
+    conn.close()
+
+
+def test_feedback_files_per_teacher(school, tiny_settings):
+    write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "x"}))
+    write_subject(school, wf.SubjectContent(marks={(A, dt.date(2026, 9, 8), 1): "ы"}),
+                  key=("5А", "Английский язык", "1 группа"))
+    result = merge_school(school, tiny_settings, now=at(8))
+    paths = write_feedback(school, result)
+    folder = school.output_dir / FEEDBACK_DIR
+    assert {p.name for p in paths} == {"Иванова Мария Сергеевна.xlsx",
+                                       "Петрова Елена Викторовна.xlsx", SUMMARY_NAME}
+    ws = openpyxl.load_workbook(folder / "Иванова Мария Сергеевна.xlsx").active
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+    assert len(rows) == 1
+    file, sheet, cell, student, _date, severity, message, code = rows[0]
+    assert (file, sheet, student, severity, code) == (
+        "workbooks/5А — Математика.xlsx", "Журнал", B, "ошибка", "M01")
+    assert cell == grid_cell(school.workbooks_dir / "5А — Математика.xlsx", B, MON)
+    assert "«x»" in message
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_workbook_saved_by_libreoffice_merges_the_same(tmp_path, tiny_settings):
+    content = math_content({(A, WED, 2): "5/4", (B, WED, 2): "н", (V, MON, 1): 3})
+    content.kinds[(WED, 2)] = "Контрольная работа"
+    content.finals[(A, "1 четверть")] = "5"
+
+    def merged_rows(root: Path, convert: bool) -> tuple[list, list]:
+        school = new_school(root)
+        write_class(school)
+        path = write_subject(school, content)
+        if convert:
+            out = root / "lo"
+            subprocess.run(["soffice", "--headless", "--norestore", "--convert-to", "xlsx",
+                            "--outdir", str(out), str(path)], check=True, timeout=120,
+                           capture_output=True, env={"HOME": str(root), "PATH": "/usr/bin:/bin"})
+            shutil.move(out / path.name, path)
+        result = merge_school(school, tiny_settings, now=at(8))
+        conn = sqlite3.connect(school.store_path)
+        marks = conn.execute("SELECT student, date, seq, position, value, weight, cell"
+                             " FROM v_marks ORDER BY 1, 2, 3, 4").fetchall()
+        rest = conn.execute("SELECT date, seq, kind, topic, homework FROM lessons ORDER BY 1, 2"
+                            ).fetchall() + conn.execute(
+            "SELECT student, code, cell FROM v_attendance").fetchall() + conn.execute(
+            "SELECT student, kind, period, value FROM v_final_marks").fetchall()
+        conn.close()
+        assert [o.status for o in result.files] == [MERGED, MERGED], result.findings
+        return marks, rest
+
+    assert merged_rows(tmp_path / "lo-school", True) == merged_rows(tmp_path / "py-school", False)
