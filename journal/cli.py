@@ -422,6 +422,249 @@ def print_command(
     raise typer.Exit(EXIT_FINDINGS if outcome.findings else EXIT_OK)
 
 
+def _find_school(files: list[Path]) -> Path | None:
+    from .school import SETTINGS_FILE
+
+    for file in files:
+        for folder in Path(file).resolve().parents:
+            if (folder / SETTINGS_FILE).exists():
+                return folder
+    return None
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Файлы журналов (.xlsx).")],
+    school: Annotated[
+        Path | None,
+        typer.Option("--school", "-s",
+                     help="Папка школы (по умолчанию — папка, где лежит файл, или выше)."),
+    ] = None,
+) -> None:
+    """Проверить журналы, не внося их в общую базу, и напечатать замечания.
+
+    Код выхода 1, если есть ошибки (такой файл сбор журналов не примет).
+
+    Пример: journal check "workbooks/5А — Математика.xlsx" --school "Школа 2026-2027"
+    """
+    from .feedback import format_outcomes
+    from .merge import check_files
+    from .school import SchoolFolder
+    from .settings_workbook import load_settings
+
+    try:
+        missing = [str(f) for f in files if not Path(f).is_file()]
+        if missing:
+            raise UsageError(f"Файл не найден: {missing[0]}")
+        root = school or _find_school(files)
+        if root is None:
+            raise UsageError("Не найдена папка школы с файлом настроек. Укажите её: "
+                             "journal check ФАЙЛ --school ПАПКА")
+        folder = SchoolFolder.open(root)
+        settings = load_settings(folder.settings_path)
+        outcomes = check_files([Path(f) for f in files], settings, school=folder)
+    except JournalError as exc:
+        _fail(exc)
+    typer.echo(format_outcomes(outcomes, checking=True, limit=1000, show_unchanged=True))
+    errors = sum(o.errors for o in outcomes)
+    warnings = sum(o.warnings for o in outcomes)
+    typer.echo(f"Проверено файлов: {len(outcomes)}; ошибок {errors}, предупреждений {warnings}.")
+    raise typer.Exit(EXIT_FINDINGS if errors or any(o.status != "merged" for o in outcomes)
+                     else EXIT_OK)
+
+
+@app.command()
+def merge(
+    school: SchoolOption,
+    confirm_removals: Annotated[
+        bool,
+        typer.Option("--confirm-removals",
+                     help="Принять файлы, которые удаляют много уже принятых отметок."),
+    ] = False,
+    today: TodayOption = None,
+) -> None:
+    """Проверить все журналы школы и внести правильные в общую базу (с историей изменений).
+
+    Файл с ошибками не принимается целиком, его прежние данные в базе остаются. Замечания
+    каждому учителю — в папке output/«Замечания учителям». Код выхода 1, если есть замечания.
+
+    Пример: journal merge --school "Школа 2026-2027"
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .feedback import format_outcomes, summary_line, write_feedback
+    from .merge import changes_of_merge, merge_school
+    from .school import FEEDBACK_DIR, SchoolFolder
+    from .settings_workbook import load_settings
+
+    try:
+        folder = SchoolFolder.open(school)
+        settings = load_settings(folder.settings_path)
+        day = parse_date(today) or settings.today
+        now = dt.datetime.combine(day, dt.datetime.now().time()) if day else None
+        console = Console(stderr=True)
+        with Progress(TextColumn("Сбор журналов"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.description}"), console=console, transient=True,
+                      disable=not console.is_terminal) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(done: int, total: int, file: str) -> None:
+                bar.update(task, completed=done, total=total, description=Path(file).name)
+
+            result = merge_school(folder, settings, now=now, confirm_removals=confirm_removals,
+                                  progress=progress)
+        write_feedback(folder, result, changes_of_merge(folder, result.merge_id))
+    except JournalError as exc:
+        _fail(exc)
+    text = format_outcomes(result.files)
+    if text:
+        typer.echo(text)
+    typer.echo(summary_line(result))
+    if result.findings:
+        typer.echo(f"Замечания учителям: {folder.output_dir / FEEDBACK_DIR}")
+    raise typer.Exit(EXIT_FINDINGS if result.has_problems else EXIT_OK)
+
+
+@app.command()
+def letters(
+    school: SchoolOption,
+    class_name: Annotated[
+        str | None, typer.Option("--class", "-c", help="Только этот класс, например 5А.")
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Начало интервала (ДД.ММ.ГГГГ).")
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Конец интервала (ДД.ММ.ГГГГ).")] = None,
+    today: TodayOption = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Отправить письма родителям по электронной почте.")
+    ] = False,
+    smtp_config: Annotated[
+        Path | None,
+        typer.Option("--smtp-config", help="Файл настроек почты (по умолчанию ~/.config/journal/smtp.ini)."),
+    ] = None,
+) -> None:
+    """Письма родителям: каждому ученику — его отметки, средний балл, место в классе,
+    домашние задания и пропуски за две недели (по умолчанию — две недели до сегодняшнего дня).
+
+    Письма (PDF) — в output/«Письма родителям»/<интервал>/<класс>/, там же общий файл класса
+    для печати и список рассылки. Без --send ничего не отправляется: список показывает, что
+    будет отправлено. С --send каждое письмо уходит родителям один раз; отправку, которая не
+    удалась, можно повторить той же командой. Настройки почты — в переменных окружения
+    JOURNAL_SMTP_HOST, JOURNAL_SMTP_PORT, JOURNAL_SMTP_USER, JOURNAL_SMTP_PASSWORD,
+    JOURNAL_SMTP_SECURITY (ssl, starttls или none), JOURNAL_SMTP_FROM или в файле
+    ~/.config/journal/smtp.ini (раздел [smtp]), но не в папке школы.
+
+    Пример: journal letters --school "Школа 2026-2027" --class 5А --send
+    """
+    from .letters import letters_range
+    from .mailing import (
+        STATUS_ALREADY_SENT,
+        STATUS_PRINT,
+        STATUS_PRINT_BAD,
+        STATUS_SENT,
+        STATUS_WOULD_SEND,
+        run_letters,
+    )
+    from .school import SchoolFolder
+    from .settings_workbook import load_settings
+
+    try:
+        folder = SchoolFolder.open(school)
+        settings = load_settings(folder.settings_path)
+        date_range = letters_range(settings, parse_date(date_from), parse_date(date_to), parse_date(today))
+        typer.echo(f"Письма родителям {date_range.text_ru}…", err=True)
+        run = run_letters(folder, settings, date_range, class_name=class_name, send=send,
+                          smtp_config=smtp_config)
+    except JournalError as exc:
+        _fail(exc)
+        return
+    output = run.output
+    typer.echo(f"Писем: {len(output.files)} (напечатано заново: {output.printed}) — {output.folder}")
+    for name, path in output.class_files.items():
+        typer.echo(f"  {name}: все письма класса для печати — {path.name}")
+    typer.echo(f"Список рассылки: {run.delivery_list}")
+    if send:
+        typer.echo(f"Отправлено: {run.count(STATUS_SENT)}; уже были отправлены: "
+                   f"{run.count(STATUS_ALREADY_SENT)}; не отправлено из-за ошибок: {len(run.failed)}")
+    else:
+        typer.echo(f"Будет отправлено по e-mail: {run.count(STATUS_WOULD_SEND)}; уже отправлены: "
+                   f"{run.count(STATUS_ALREADY_SENT)}. Ничего не отправлено: добавьте --send")
+    printing = run.count(STATUS_PRINT) + run.count(STATUS_PRINT_BAD)
+    if printing:
+        typer.echo(f"Без e-mail (распечатать и передать через ученика): {printing}")
+    for d in run.failed:
+        typer.echo(f"Ошибка отправки: {d.class_name}, {d.student} → {d.email}: {d.detail}", err=True)
+    if run.failed:
+        typer.echo("Повторите команду с --send, чтобы отправить только то, что не ушло.", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("print")
+def print_command(
+    school: SchoolOption,
+    period: Annotated[
+        str, typer.Option("--period", "-p", help="Номер периода (1–4 или 1–2) или его название.")
+    ],
+    class_name: Annotated[
+        str | None, typer.Option("--class", "-c", help="Только этот класс, например 5А.")
+    ] = None,
+) -> None:
+    """Бумажные копии журнала за период (по одному PDF на класс) и реестр копий для архива.
+
+    В копии: титульный лист с заверением классного руководителя и содержанием, по каждому
+    предмету — отметки и пропуски по датам, отметка за период, темы уроков и домашние
+    задания с подписью учителя внизу каждой страницы; в конце — сводная ведомость,
+    пропуски по ученикам и подпись заместителя директора. В 1 классе — без отметок.
+    Файлы и «Реестр бумажных копий.xlsx» — в output/«Бумажные копии». Повторная печать
+    того же класса и периода сохраняет прежний файл и делает новую версию.
+
+    Без --class номер — это номер четверти: 1–9 классы печатаются за эту четверть,
+    10–11 классы — за полугодие, которое ею заканчивается (2 → «1 полугодие»,
+    4 → «2 полугодие»); после 1 и 3 четверти копии 10–11 классов не печатаются.
+    С --class номер считается в периодах самого класса (для 10А «2» — «2 полугодие»);
+    копия 10–11 класса за четверть не печатается. Название периода работает всегда.
+    Код выхода 1 — копии сделаны, но в данных есть замечания (нет отметок за период, нет уроков).
+
+    Пример: journal print --school "Школа 2026-2027" --period 2
+
+    Пример: journal print --school "Школа 2026-2027" --period "1 полугодие" --class 10А
+    """
+    import time
+
+    from .pdf import PdfRenderer
+    from .printing import PrintedCopy, plan_print, print_copies
+    from .school import SchoolFolder
+    from .settings_workbook import load_settings
+
+    def show(copy: PrintedCopy) -> None:
+        typer.echo(f"  {copy.describe()}")
+
+    try:
+        folder = SchoolFolder.open(school)
+        settings = load_settings(folder.settings_path)
+        plan = plan_print(settings, period, class_name)
+        for note in plan.skipped:
+            typer.echo(f"Пропущено: {note}", err=True)
+        if not plan.jobs:
+            typer.echo("Печатать нечего.", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        typer.echo(f"Печать бумажных копий: {len(plan.jobs)}…", err=True)
+        started = time.perf_counter()
+        with PdfRenderer() as renderer:
+            outcome = print_copies(folder, settings, plan, renderer.render, progress=show)
+    except JournalError as exc:
+        _fail(exc)
+        return
+    for finding in outcome.findings:
+        typer.echo(f"  {finding.format()}", err=True)
+    pages = sum(c.pages for c in outcome.copies)
+    typer.echo(f"Готово: копий {len(outcome.copies)}, страниц {pages}, "
+               f"{time.perf_counter() - started:.0f} с. Реестр: {outcome.register}")
+    raise typer.Exit(EXIT_FINDINGS if outcome.findings else EXIT_OK)
+
+
 def main() -> None:
     """Entry point of the ``journal`` console script."""
     try:
