@@ -1,0 +1,103 @@
+"""What every report notebook does first: open the school, read settings and dataset.
+
+The notebooks' parameters are text (papermill passes strings); :func:`open_report` turns
+them into a :class:`ReportContext`. A relative school folder is looked for from the
+current folder and then from the repository (so the default ``output/demo`` works both
+from ``journal report`` and from JupyterLab opened in ``notebooks/``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..formatting import date_long_ru, date_ru
+from ..school import SchoolFolder
+from ..settings import Settings
+from .common import DateRange, class_ranges, parse_day
+from .data import Dataset, load
+
+NO_DATA = "Нет данных за выбранный период"
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """A school opened for a report, with the parameters understood."""
+
+    folder: Path
+    settings: Settings
+    dataset: Dataset
+    today: dt.date
+    period: str
+    class_name: str
+    date_from: dt.date | None
+    date_to: dt.date | None
+
+    def ranges(self, *, up_to_today: bool = True) -> dict[str, DateRange]:
+        """Each class's date range for this report (the period or the given dates)."""
+        names = [c.name for c in self.settings.classes]
+        if self.class_name.strip():
+            found = self.settings.school_class(self.class_name)
+            names = [found.name] if found is not None else []
+        return class_ranges(self.settings, self.period, self.date_from, self.date_to,
+                            self.today if up_to_today else None, names)
+
+    def span(self, *, up_to_today: bool = True) -> tuple[dt.date, dt.date] | None:
+        """The first and last day over all classes' ranges, or None when there are none."""
+        ranges = self.ranges(up_to_today=up_to_today)
+        if not ranges:
+            return None
+        return min(r.start for r in ranges.values()), max(r.end for r in ranges.values())
+
+    def heading(self, title: str, covers: str = "") -> str:
+        """The Markdown heading of a report page: title, school, what it covers, date."""
+        lines = [f"# {title}", "", f"**{self.settings.school_name}**, "
+                 f"{self.settings.school_year} учебный год"]
+        if covers:
+            lines.append(f"\n{covers}")
+        if self.class_name.strip():
+            lines.append(f"\nКласс: **{self.class_name.strip()}**")
+        lines.append(f"\nСформировано {date_long_ru(self.today)}")
+        return "\n".join(lines)
+
+    def period_text(self, *, up_to_today: bool = True) -> str:
+        """«1 четверть (с 01.09.2026 по 25.10.2026)» or the dates, for headings."""
+        ranges = self.ranges(up_to_today=up_to_today)
+        if not ranges:
+            return ""
+        titles = sorted({r.title for r in ranges.values()})
+        span = self.span(up_to_today=up_to_today)
+        assert span is not None
+        dates = f"с {date_ru(span[0])} по {date_ru(span[1])}"
+        if self.date_from or self.date_to or not self.period.strip():
+            return f"Период: {dates}"
+        return f"Период: {', '.join(titles)} ({dates})"
+
+
+def find_school(school: str | Path) -> Path:
+    """The school folder: as given, else relative to the repository."""
+    path = Path(school).expanduser()
+    if path.is_absolute() or path.exists():
+        return path
+    candidate = REPOSITORY / path
+    return candidate if candidate.exists() else path
+
+
+def open_report(school: str | Path, period: str = "", class_name: str = "", date_from: str = "",
+                date_to: str = "", today: str = "", settings_path: str = "") -> ReportContext:
+    """Open the school for a report; raises :class:`journal.errors.UsageError` with a
+    Russian message when the folder or its settings are missing."""
+    from ..settings_workbook import load_settings
+
+    if settings_path.strip():
+        folder = find_school(school) if str(school).strip() else Path(settings_path).parent
+        settings = load_settings(Path(settings_path))
+    else:
+        folder = SchoolFolder.open(find_school(school)).root
+        settings = load_settings(SchoolFolder(folder).settings_path)
+    dataset = load(SchoolFolder(folder).store_path).only_class(class_name)
+    day = parse_day(today) or settings.today or dt.date.today()
+    return ReportContext(folder, settings, dataset, day, str(period or "").strip(),
+                         str(class_name or "").strip(), parse_day(date_from), parse_day(date_to))
