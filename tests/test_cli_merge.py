@@ -1,0 +1,95 @@
+"""`journal check` and `journal merge`: output in Russian and the exit codes of DESIGN.md."""
+
+from __future__ import annotations
+
+import pytest
+from merge_fixtures import MON, grid_cell, math_content, new_school, write_class, write_subject
+from typer.testing import CliRunner
+
+from journal.cli import app
+from journal.school import FEEDBACK_DIR
+from journal.settings_workbook import write_settings_workbook
+
+A = "Алексеев Артём Павлович"
+B = "Борисова Дарья Игоревна"
+runner = CliRunner()
+
+
+@pytest.fixture
+def school(tmp_path, tiny_settings):
+    school = new_school(tmp_path / "Школа")
+    write_settings_workbook(tiny_settings, school.settings_path)
+    write_class(school)
+    return school
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_clean_merge_exits_0(school):
+    write_subject(school, math_content({(A, MON, 1): "5"}))
+    result = run("merge", "--school", str(school.root), "--today", "08.09.2026")
+    assert result.exit_code == 0, result.output
+    assert "Принято 2" in result.output
+    again = run("merge", "--school", str(school.root), "--today", "09.09.2026")
+    assert again.exit_code == 0
+    assert "без изменений 2" in again.output
+
+
+def test_merge_with_findings_exits_1_and_writes_feedback(school):
+    path = write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "шесть"}))
+    result = run("merge", "--school", str(school.root), "--today", "2026-09-08")
+    assert result.exit_code == 1
+    assert "отклонён" in result.output and grid_cell(path, B, MON) in result.output
+    assert (school.output_dir / FEEDBACK_DIR / "Иванова Мария Сергеевна.xlsx").exists()
+
+
+def test_held_removal_message_and_confirm(school):
+    marks = {(s, MON, 1): "5" for s in (A, B, "Васильев Егор Андреевич")}
+    write_subject(school, math_content(marks))
+    assert run("merge", "--school", str(school.root), "--today", "08.09.2026").exit_code == 0
+    write_subject(school, math_content({}))
+    held = run("merge", "--school", str(school.root), "--today", "09.09.2026")
+    assert held.exit_code == 1 and "задержан" in held.output and "--confirm-removals" in held.output
+    done = run("merge", "--school", str(school.root), "--today", "09.09.2026",
+               "--confirm-removals")
+    assert done.exit_code == 0, done.output
+
+
+@pytest.mark.parametrize("args", [
+    ("merge", "--school", "{root}/нет такой папки"),
+    ("merge", "--school", "{root}", "--today", "завтра"),
+    ("merge", "--school", "{broken}"),
+    ("check", "{root}/нет файла.xlsx"),
+])
+def test_usage_and_settings_errors_exit_2(school, tmp_path, args):
+    broken = tmp_path / "сломанная"
+    new_school(broken)
+    (broken / school.settings_path.name).write_bytes(b"not a workbook")
+    argv = [a.format(root=school.root, broken=broken) for a in args]
+    result = run(*argv)
+    assert result.exit_code == 2, result.output
+
+
+def test_check_prints_findings_and_exits_1_on_errors(school):
+    path = write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "5/4/3"}))
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert f"ячейка {grid_cell(path, B, MON)}" in result.output and "M02" in result.output
+    assert not school.store_path.exists()
+
+
+def test_check_clean_file_exits_0(school):
+    path = write_subject(school, math_content({(A, MON, 1): "5"}))
+    result = run("check", str(path), str(school.classes_dir / "5А — классный руководитель.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "можно сдавать" in result.output
+
+
+def test_check_without_school_folder(tmp_path, tiny_settings):
+    school = new_school(tmp_path / "без настроек")
+    path = write_subject(school, math_content({(A, MON, 1): "5"}))
+    result = run("check", str(path))
+    assert result.exit_code == 2
+    assert "--school" in result.output
