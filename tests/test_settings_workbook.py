@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -302,3 +303,15 @@ def test_blank_optional_fields_keep_defaults(tmp_path: Path) -> None:
     write_settings_workbook(settings, path)
     loaded, _ = read_settings(path)
     assert loaded is not None and loaded.today is None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_settings_saved_by_libreoffice_read_the_same(written: Path, tmp_path: Path) -> None:
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", "--norestore", "--convert-to", "xlsx", "--outdir", str(out),
+                    str(written)], check=True, timeout=120, capture_output=True,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    settings, findings = read_settings(out / written.name)
+    assert settings == sample_settings()
+    assert [f.code for f in findings] == ["set-hours-mismatch"]
