@@ -75,6 +75,37 @@ def init(
     typer.echo(f"Папка школы создана: {directory}\nЗаполните настройки: {path}")
 
 
+@app.command()
+def templates(
+    school: SchoolOption,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Только показать, что будет сделано, ничего не меняя."),
+    ] = False,
+) -> None:
+    """Создать недостающие журналы и обновить существующие (новые ученики, даты), не теряя записей.
+
+    Для каждого класса — файл классного руководителя в classes/, для каждой строки учебного плана —
+    журнал учителя в workbooks/. Журнал, который нужно обновить, перестраивается заново, все
+    заполненные клетки переносятся, старый файл копируется в output/«Резервные копии». Если
+    какое-то значение потерялось бы (например, отметка ученика, которого убрали из списка), файл
+    не меняется, а программа называет эту клетку. Код выхода 1, если какие-то файлы не обновлены.
+
+    Пример: journal templates --school "Школа 2026-2027"
+    """
+    from .school import SchoolFolder
+    from .settings_workbook import load_settings
+    from .template_update import format_result, update_templates
+
+    try:
+        folder = SchoolFolder.open(school)
+        settings = load_settings(folder.settings_path)
+        result = update_templates(folder, settings, dry_run=dry_run)
+    except JournalError as exc:
+        _fail(exc)
+    typer.echo(format_result(result, folder.root))
+    raise typer.Exit(EXIT_FINDINGS if result.has_errors else EXIT_OK)
+
+
 def _report_help() -> str:
     from .rendering import available_reports
 

@@ -328,6 +328,7 @@ class ReadResult:
     path: Path
     sha256: str = ""
     meta: wf.WorkbookMeta | None = None
+    meta_values: dict[str, str] = field(default_factory=dict)  # every key of _meta, also unknown ones
     workbook: RawSubjectWorkbook | RawClassWorkbook | None = None
     findings: list[Finding] = field(default_factory=list)
 
@@ -568,6 +569,7 @@ def _read_meta(rows: list[list[object]], result: ReadResult, where: dict[str, st
     for row in rows:
         if len(row) >= 2 and _text(row[0]):
             values[_text(row[0]).lower()] = _text(row[1])
+    result.meta_values = values
     kind = values.get(wf.META_KIND, "")
     bad = {"file": where["file"], "sheet": wf.META_SHEET}
     if kind not in (wf.KIND_SUBJECT, wf.KIND_CLASS, wf.KIND_SETTINGS):

@@ -16,10 +16,13 @@ same builder makes blank templates, the demo school and updated workbooks.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
+from copy import copy
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -47,6 +50,7 @@ CLASS_SPARE_ROWS = 40  # empty rows for new students, parents, reasons, notes
 CLASS_MIN_ROWS = 60
 
 MARK_LIST_VALUES = (*[str(m) for m in MARKS], *ABSENCE_CODES)
+META_LAYOUT = "layout"  # extra _meta key: fingerprint of what the layout was built from
 
 _THIN = Side(style="thin", color="A6A6A6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -63,6 +67,30 @@ _UNLOCKED = Protection(locked=False)
 _CENTER = Alignment(horizontal="center", vertical="center")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _ROTATED = Alignment(text_rotation=90, horizontal="center", vertical="bottom", wrap_text=True)
+
+
+_SMALL_GREY = Font(size=8, color="595959")
+_SMALL = Font(size=8)
+
+
+class _Styler:
+    """Sets a combination of styles on the first cell, then copies its style array to the next ones.
+
+    openpyxl hashes every style object on each assignment; copying the array is ~10× faster,
+    which matters for a year grid of thousands of cells. ``key`` names the combination.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[object, Any] = {}
+
+    def __call__(self, cell: Any, key: object, **styles: object) -> None:
+        array = self._cache.get(key)
+        if array is not None:
+            cell._style = copy(array)
+            return
+        for name, value in styles.items():
+            setattr(cell, name, value)
+        self._cache[key] = copy(cell._style)
 
 
 # ---------------------------------------------------------------------------
@@ -113,7 +141,8 @@ def build_subject_workbook(
     _write_subject_help(help_ws, settings, school_class, item)
     _write_meta(wb, meta, wf.WorkbookMeta(
         kind=wf.KIND_SUBJECT, school_year=settings.school_year, class_name=school_class.name,
-        subject=item.subject, group=item.group, teacher=item.teacher, created=created))
+        subject=item.subject, group=item.group, teacher=item.teacher, created=created),
+        subject_layout(settings, item, students))
     wb.active = 0
     return wb
 
@@ -247,31 +276,23 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
                                 showInputMessage=False)
     ws.add_data_validation(list_kinds)
     kind_map = content.kinds
+    style = _Styler()
+    period_starts = {start for start, _, _ in period_spans if start != first_col}
     for j, key in enumerate(keys):
         col = first_col + j
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = 6.2
-        fill = fills.get(period_index.get(col, 0), _HEADER_FILL)
-        first_of_period = any(start == col for start, _, _ in period_spans)
-        border = _THICK_LEFT if first_of_period and col != first_col else _BORDER
-        date_cell = ws.cell(GRID_DATE_ROW, col, key[0])
-        date_cell.number_format = "DD.MM"
-        date_cell.font = _HEADER_FONT
-        date_cell.alignment = _CENTER
-        date_cell.fill = fill
-        date_cell.border = border
-        wd = ws.cell(GRID_WEEKDAY_ROW, col,
-                     WEEKDAYS_SHORT_RU[key[0].weekday()] + (f" {key[1]}" if key[1] > 1 else ""))
-        wd.alignment = _CENTER
-        wd.font = Font(size=8, color="595959")
-        wd.fill = fill
-        wd.border = border
-        kind = ws.cell(GRID_KIND_ROW, col, _text_or_none(kind_map.get(key)))
-        kind.alignment = _ROTATED
-        kind.font = Font(size=8)
-        kind.protection = _UNLOCKED
-        kind.border = border
-        kind.number_format = "@"
+        number = period_index.get(col, 0)
+        fill = fills.get(number, _HEADER_FILL)
+        thick = col in period_starts
+        border = _THICK_LEFT if thick else _BORDER
+        style(ws.cell(GRID_DATE_ROW, col, key[0]), ("date", number, thick), number_format="DD.MM",
+              font=_HEADER_FONT, alignment=_CENTER, fill=fill, border=border)
+        style(ws.cell(GRID_WEEKDAY_ROW, col,
+                      WEEKDAYS_SHORT_RU[key[0].weekday()] + (f" {key[1]}" if key[1] > 1 else "")),
+              ("weekday", number, thick), alignment=_CENTER, font=_SMALL_GREY, fill=fill, border=border)
+        style(ws.cell(GRID_KIND_ROW, col, _text_or_none(kind_map.get(key))), ("kind", thick),
+              alignment=_ROTATED, font=_SMALL, protection=_UNLOCKED, border=border, number_format="@")
     if keys:
         list_kinds.add(f"{get_column_letter(first_col)}{GRID_KIND_ROW}:"
                        f"{get_column_letter(last_col)}{GRID_KIND_ROW}")
@@ -290,16 +311,16 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
         row = first_row + i
         for j, key in enumerate(keys):
             col = first_col + j
-            cell = ws.cell(row, col)
-            cell.number_format = "@"
-            cell.protection = _UNLOCKED
-            cell.alignment = _CENTER
-            first_of_period = any(start == col for start, _, _ in period_spans)
-            cell.border = _THICK_LEFT if first_of_period and col != first_col else _BORDER
             day = key[0]
-            if (student.left is not None and day > student.left) or \
-                    (student.joined is not None and day < student.joined):
-                cell.fill = _OUTSIDE_FILL
+            thick = col in period_starts
+            outside = (student.left is not None and day > student.left) or \
+                (student.joined is not None and day < student.joined)
+            if outside:
+                style(ws.cell(row, col), ("mark", thick, True), number_format="@", protection=_UNLOCKED,
+                      alignment=_CENTER, border=_THICK_LEFT if thick else _BORDER, fill=_OUTSIDE_FILL)
+            else:
+                style(ws.cell(row, col), ("mark", thick, False), number_format="@", protection=_UNLOCKED,
+                      alignment=_CENTER, border=_THICK_LEFT if thick else _BORDER)
     for (student_name, day, seq), value in content.marks.items():
         at_row = row_of.get(student_name)
         at_col = col_of.get((day, seq))
@@ -332,21 +353,16 @@ def _write_log(wb: Workbook, ws: Worksheet, title: str, keys: list[wf.LessonKey]
         _header(ws, TABLE_HEADER_ROW, col, text)
         ws.column_dimensions[get_column_letter(col)].width = width
     first = TABLE_HEADER_ROW + 1
+    style = _Styler()
     for i, key in enumerate(keys):
         row = first + i
-        ws.cell(row, 1, i + 1).alignment = _CENTER
-        date_cell = ws.cell(row, 2, key[0])
-        date_cell.number_format = "DD.MM.YYYY"
-        date_cell.alignment = _CENTER
+        style(ws.cell(row, 1, i + 1), "number", alignment=_CENTER, border=_BORDER)
+        style(ws.cell(row, 2, key[0]), "date", number_format="DD.MM.YYYY", alignment=_CENTER, border=_BORDER)
         entry = content.log.get(key)
         values = (entry.topic, entry.homework, entry.substitute) if entry else ("", "", "")
         for k, value in enumerate(values):
-            cell = ws.cell(row, 3 + k, value or None)
-            cell.protection = _UNLOCKED
-            cell.alignment = _WRAP
-            cell.number_format = "@"
-        for col in range(1, 6):
-            ws.cell(row, col).border = _BORDER
+            style(ws.cell(row, 3 + k, value or None), "input", protection=_UNLOCKED, alignment=_WRAP,
+                  number_format="@", border=_BORDER)
     last = first + max(len(keys), 1) - 1
     _define(wb, wf.NAME_LOG, f"{quote_sheetname(ws.title)}!$B${TABLE_HEADER_ROW}:$E${last}")
     ws.freeze_panes = ws.cell(first, 3)
@@ -368,6 +384,7 @@ def _write_finals(wb: Workbook, ws: Worksheet, title: str, period_names: list[st
         errorStyle="warning", errorTitle="Проверьте отметку",
         error="Допустимо: 5, 4, 3, 2, 1, зч, нз, осв, н/а. Если значение верное, нажмите «Да».")
     ws.add_data_validation(validation)
+    style = _Styler()
     for i, student in enumerate(roster):
         row = first + i
         name = ws.cell(row, 1, student.full_name)
@@ -376,11 +393,8 @@ def _write_finals(wb: Workbook, ws: Worksheet, title: str, period_names: list[st
             name.fill = _LEFT_FILL
             name.font = _LEFT_FONT
         for col in range(2, len(columns) + 1):
-            cell = ws.cell(row, col, _cell_value(content.finals.get((student.full_name, columns[col - 1]))))
-            cell.number_format = "@"
-            cell.protection = _UNLOCKED
-            cell.alignment = _CENTER
-            cell.border = _BORDER
+            style(ws.cell(row, col, _cell_value(content.finals.get((student.full_name, columns[col - 1])))),
+                  "final", number_format="@", protection=_UNLOCKED, alignment=_CENTER, border=_BORDER)
     last = first + max(len(roster), 1) - 1
     last_letter = get_column_letter(len(columns))
     if roster:
@@ -539,7 +553,8 @@ def build_class_workbook(
     _write_class_help(help_ws, settings, school_class, split)
     _write_meta(wb, meta, wf.WorkbookMeta(
         kind=wf.KIND_CLASS, school_year=settings.school_year, class_name=school_class.name,
-        teacher=school_class.class_teacher, created=created))
+        teacher=school_class.class_teacher, created=created),
+        class_layout(settings, school_class))
     wb.active = 0
     return wb
 
@@ -564,19 +579,20 @@ def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, col
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[TABLE_HEADER_ROW].height = 30
     first = TABLE_HEADER_ROW + 1
+    style = _Styler()
+    text_first = Alignment(vertical="top")
+    text_other = Alignment(vertical="top", wrap_text=True)
     for i in range(n_rows):
         values = rows[i] if i < len(rows) else []
         for k in range(len(columns)):
             value = values[k] if k < len(values) else None
             cell = ws.cell(first + i, k + 1, value)
-            cell.protection = _UNLOCKED
-            cell.border = _BORDER
             if k in date_cols:
-                cell.number_format = "DD.MM.YYYY"
-                cell.alignment = _CENTER
+                style(cell, "date", protection=_UNLOCKED, border=_BORDER, number_format="DD.MM.YYYY",
+                      alignment=_CENTER)
             else:
-                cell.number_format = "@"
-                cell.alignment = Alignment(vertical="top", wrap_text=k > 0)
+                style(cell, ("text", k > 0), protection=_UNLOCKED, border=_BORDER, number_format="@",
+                      alignment=text_other if k > 0 else text_first)
     last = first + n_rows - 1
     letter = get_column_letter(len(columns))
     _define(wb, defined_name, f"{quote_sheetname(ws.title)}!$A${TABLE_HEADER_ROW}:${letter}${last}")
@@ -650,7 +666,33 @@ def _write_lists(wb: Workbook, ws: Worksheet, settings: Settings, school_class: 
     _protect(ws)
 
 
-def _write_meta(wb: Workbook, ws: Worksheet, meta: wf.WorkbookMeta) -> None:
+def subject_layout(settings: Settings, item: CurriculumItem, students: Sequence[wf.StudentRecord]) -> str:
+    """A fingerprint of everything a subject workbook's layout is built from.
+
+    Stored in ``_meta`` under :data:`META_LAYOUT`; a workbook whose fingerprint differs
+    from the current one needs rebuilding (new students, dates, teacher, lists).
+    """
+    school_class = settings.school_class(item.class_name)
+    parts = [
+        wf.FORMAT_VERSION, settings.school_name, settings.school_year, item.class_name, item.subject,
+        item.group, item.teacher,
+        [(s.full_name, s.joined, s.left) for s in subject_students(item, students)],
+        settings.lesson_dates(item),
+        [(p.name, p.start, p.end) for p in settings.periods_for(school_class)] if school_class else [],
+        school_class.has_marks if school_class else None,
+        [k.name for k in settings.work_kinds],
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def class_layout(settings: Settings, school_class: SchoolClass) -> str:
+    """A fingerprint of everything a class workbook's layout is built from (see :func:`subject_layout`)."""
+    parts = [wf.FORMAT_VERSION, settings.school_name, settings.school_year, school_class.name,
+             school_class.class_teacher, class_group_subjects(settings, school_class)]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _write_meta(wb: Workbook, ws: Worksheet, meta: wf.WorkbookMeta, layout: str) -> None:
     values = {
         wf.META_FORMAT_VERSION: meta.format_version,
         wf.META_KIND: meta.kind,
@@ -661,7 +703,8 @@ def _write_meta(wb: Workbook, ws: Worksheet, meta: wf.WorkbookMeta) -> None:
         wf.META_TEACHER: meta.teacher,
         wf.META_CREATED: meta.created,
     }
-    for row, key in enumerate(wf.META_KEYS, start=1):
+    values[META_LAYOUT] = layout
+    for row, key in enumerate((*wf.META_KEYS, META_LAYOUT), start=1):
         ws.cell(row, 1, key).number_format = "@"
         cell = ws.cell(row, 2, values[key])
         cell.number_format = "@"
