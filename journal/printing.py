@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Sequence
@@ -481,8 +482,13 @@ def date_chunks(lessons: Sequence[LessonLine], names_mm: float, final_columns: i
     if not lessons:
         return [[]]
     count = -(-len(lessons) // per_chunk)
-    size = -(-len(lessons) // count)
-    return [list(lessons[i:i + size]) for i in range(0, len(lessons), size)]
+    base, rest = divmod(len(lessons), count)
+    chunks, start = [], 0
+    for i in range(count):
+        size = base + (1 if i < rest else 0)
+        chunks.append(list(lessons[start:start + size]))
+        start += size
+    return chunks
 
 
 def _e(text: object) -> str:
@@ -506,6 +512,10 @@ def _header(copy: ClassCopy) -> str:
             f'{_e(copy.period.name)} {_e(copy.school_year)} · копия, версия {copy.version}</div>')
 
 
+def _anchor(number: int) -> str:
+    return f"subject-{number}"
+
+
 def title_part(copy: ClassCopy, contents: Sequence[tuple[str, str, int | None]]) -> str:
     """The title page: the class, period and class teacher, the certification, the contents.
 
@@ -515,7 +525,7 @@ def title_part(copy: ClassCopy, contents: Sequence[tuple[str, str, int | None]])
     span = period_ru(copy.period.start, copy.period.end)
     made = f"{date_ru(produced)} в {produced:%H:%M}"
     rows = "".join(
-        f'<tr><td class="num">{i}</td><td>{_e(title)}</td><td>{_e(teacher)}</td>'
+        f'<tr><td class="num">{i}</td><td><a href="#{_anchor(i)}">{_e(title)}</a></td><td>{_e(teacher)}</td>'
         f'<td class="num page">{page if page is not None else "000"}</td></tr>'
         for i, (title, teacher, page) in enumerate(contents, start=1)
     )
@@ -633,7 +643,7 @@ def subject_part(copy: ClassCopy, section: SubjectSection, number: int) -> str:
     body_rows.append(f'<tr><td class="log-block"><h3>Темы уроков и домашние задания</h3>'
                      f'{_log_table(section, with_kinds=copy.with_marks)}</td></tr>')
     return f"""
-<section class="part subject" data-subject="{_e(section.title)}">
+<section class="part subject" id="{_anchor(number)}">
 <table class="frame">
   <thead><tr><td>{_header(copy)}
     <div class="subject-head"><span class="subject-no">{number}.</span>
@@ -816,27 +826,88 @@ Renderer = Callable[[str, Path], int]
 def render_class_copy(copy: ClassCopy, out: Path, render: Renderer) -> int:
     """Print a copy to ``out``; the page count.
 
-    Each part starts on a new page and is paginated the same alone as in the whole
-    document, so each part is printed on its own first to learn its page count; the
-    contents then get the first page of each subject, and the whole is printed.
-    Raises :class:`RenderError` when the whole does not add up to the parts.
+    The contents link to the subjects; Chromium writes those links as named destinations,
+    which say on which page each subject starts. So the copy is printed once with blank
+    page numbers, the numbers are read from the PDF, and it is printed again with them
+    (and checked again). When the destinations cannot be read, each part (which starts on
+    a new page and is paginated alone as in the whole) is printed on its own to count its
+    pages instead.
     """
+    total = render(class_copy_html(copy, class_copy_parts(copy)), out)
+    starts = section_pages(Path(out).read_bytes(), len(copy.sections))
+    if starts is not None:
+        total = render(class_copy_html(copy, class_copy_parts(copy, starts)), out)
+        if section_pages(Path(out).read_bytes(), len(copy.sections)) == starts:
+            return total
     parts = class_copy_parts(copy)
     with tempfile.TemporaryDirectory(prefix="journal-print-") as tmp:
         counts = [render(class_copy_html(copy, [part]), Path(tmp) / f"part{i}.pdf")
                   for i, part in enumerate(parts)]
-    starts: list[int | None] = []
+    counted: list[int | None] = []
     page = 1 + counts[0]
     for count in counts[1:-1]:
-        starts.append(page)
+        counted.append(page)
         page += count
-    total = render(class_copy_html(copy, class_copy_parts(copy, starts)), out)
+    total = render(class_copy_html(copy, class_copy_parts(copy, counted)), out)
     if total != sum(counts):
         raise RenderError(
             f"{copy.school_class.name}, {copy.period.name}: страниц в копии {total}, а по частям "
             f"{sum(counts)} — номера страниц в содержании были бы неверны. Сообщите разработчикам"
         )
     return total
+
+
+_OBJECT = re.compile(rb"(\d+) 0 obj\b")
+_REF = re.compile(rb"(\d+) 0 R")
+
+
+def _pdf_objects(data: bytes) -> dict[int, bytes]:
+    """Object number → its dictionary text (up to ``stream`` or ``endobj``)."""
+    objects: dict[int, bytes] = {}
+    for match in _OBJECT.finditer(data):
+        body_start = match.end()
+        ends = [i for i in (data.find(b"endobj", body_start), data.find(b"stream", body_start)) if i >= 0]
+        if ends:
+            objects.setdefault(int(match.group(1)), data[body_start:min(ends)])
+    return objects
+
+
+def section_pages(data: bytes, sections: int) -> list[int | None] | None:
+    """The first page of each subject, from the PDF's named destinations ``subject-N``.
+
+    None when the PDF does not hold them in a readable form (compressed object streams,
+    another browser), so that the caller can count pages another way.
+    """
+    objects = _pdf_objects(data)
+    catalog = next((body for body in objects.values() if re.search(rb"/Type\s*/Catalog\b", body)), None)
+    if catalog is None:
+        return None
+    root = re.search(rb"/Pages\s+(\d+) 0 R", catalog)
+    dests_ref = re.search(rb"/Dests\s+(\d+) 0 R", catalog)
+    if root is None or (dests_ref is None and sections):
+        return None
+    order: list[int] = []
+
+    def walk(number: int, depth: int = 0) -> None:
+        body = objects.get(number, b"")
+        if depth > 32:
+            return
+        if re.search(rb"/Type\s*/Pages\b", body):
+            kids = re.search(rb"/Kids\s*\[([^\]]*)\]", body)
+            for kid in _REF.findall(kids.group(1) if kids else b""):
+                walk(int(kid), depth + 1)
+        elif re.search(rb"/Type\s*/Page\b", body):
+            order.append(number)
+
+    walk(int(root.group(1)))
+    page_of = {number: i for i, number in enumerate(order, start=1)}
+    dests = objects.get(int(dests_ref.group(1)), b"") if dests_ref else b""
+    found = {int(n): page_of.get(int(ref)) for n, ref in
+             re.findall(rb"/subject-(\d+)\s*\[\s*(\d+) 0 R", dests)}
+    starts = [found.get(i) for i in range(1, sections + 1)]
+    if any(p is None for p in starts) or starts != sorted(starts):  # type: ignore[type-var]
+        return None
+    return starts
 
 
 # -- the whole run ---------------------------------------------------------------------

@@ -1,0 +1,429 @@
+"""Paper copies of the journal (`journal print`) and the archive register.
+
+The dataset comes from ``print_fixtures`` (built with INSERTs from the tiny school);
+expected values come from the fixture's rules or straight SQL on the dataset, and
+the PDFs are read back with poppler's ``pdftotext`` / ``pdfinfo`` as a person would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from print_fixtures import SUBSTITUTE, PrintDataset, build_print_dataset, print_settings
+from typer.testing import CliRunner
+
+from journal import printing, store
+from journal.archive_register import (
+    COL_ARCHIVE_NO,
+    COL_ARCHIVED_BY,
+    COL_SHA,
+    RegisterRow,
+    read_register,
+    register_path,
+    write_register,
+)
+from journal.cli import app
+from journal.errors import UsageError
+from journal.pdf import PdfRenderer
+from journal.printing import (
+    CONTENT_WIDTH_MM,
+    DATE_COL_MM,
+    FINAL_COL_MM,
+    NUMBER_COL_MM,
+    LessonLine,
+    date_chunks,
+    load_class_copy,
+    plan_print,
+)
+from journal.school import PRINT_DIR, SETTINGS_FILE
+from journal.settings_workbook import write_settings_workbook
+
+POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdfinfo") is not None
+Q1_END = dt.date(2026, 10, 25)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> PrintDataset:
+    """The print dataset (read-only for the tests that use it)."""
+    return build_print_dataset(tmp_path_factory.mktemp("printdata") / "journal.sqlite", print_settings())
+
+
+# -- which copies a period gives -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "class_name", "expected"),
+    [
+        ("1", None, {("1А", "1 четверть"), ("5А", "1 четверть")}),
+        ("1 четверть", None, {("1А", "1 четверть"), ("5А", "1 четверть")}),
+        ("2", None, {("1А", "2 четверть"), ("5А", "2 четверть"), ("10А", "1 полугодие")}),
+        ("4", None, {("1А", "4 четверть"), ("5А", "4 четверть"), ("10А", "2 полугодие")}),
+        ("1 полугодие", None, {("10А", "1 полугодие")}),
+        ("1", "5а", {("5А", "1 четверть")}),
+        ("2", "10А", {("10А", "2 полугодие")}),
+        ("1 ПОЛУГОДИЕ", "10 а", {("10А", "1 полугодие")}),
+    ],
+)
+def test_plan_print_chooses_classes_and_periods(period: str, class_name: str | None,
+                                                expected: set[tuple[str, str]]) -> None:
+    plan = plan_print(print_settings(), period, class_name)
+    assert {(j.school_class.name, j.period.name) for j in plan.jobs} == expected
+
+
+def test_plan_after_first_quarter_says_why_grade_10_is_left_out() -> None:
+    plan = plan_print(print_settings(), "1")
+    assert len(plan.skipped) == 1
+    assert "10А" in plan.skipped[0] and "1 полугодие" in plan.skipped[0]
+
+
+@pytest.mark.parametrize(
+    ("period", "class_name", "must_name"),
+    [
+        ("1 четверть", "10А", "1 полугодие"),
+        ("3 четверть", "10А", "2 полугодие"),
+        ("3", "10А", "полугод"),
+        ("1 полугодие", "5А", "четверт"),
+        ("5", "5А", "4 четверть"),
+        ("1", "7Б", "5А"),
+    ],
+)
+def test_plan_refuses_wrong_period_or_class(period: str, class_name: str, must_name: str) -> None:
+    with pytest.raises(UsageError, match=must_name):
+        plan_print(print_settings(), period, class_name)
+
+
+def test_cli_refuses_quarter_copy_of_grade_10(tmp_path: Path, dataset: PrintDataset) -> None:
+    settings = print_settings()
+    write_settings_workbook(settings, tmp_path / SETTINGS_FILE)
+    shutil.copy(dataset.path, tmp_path / "journal.sqlite")
+    result = CliRunner().invoke(app, ["print", "--school", str(tmp_path), "--period", "2 четверть",
+                                      "--class", "10А"])
+    assert result.exit_code == 2
+    assert "«1 полугодие»" in result.output
+    folder = tmp_path / "output" / PRINT_DIR
+    assert not folder.exists() or not list(folder.iterdir())
+
+
+# -- what a copy holds -----------------------------------------------------------------
+
+
+def _load(dataset: PrintDataset, class_name: str, period: str):  # type: ignore[no-untyped-def]
+    settings = print_settings()
+    job = plan_print(settings, period, class_name).jobs[0]
+    with store.opened(dataset.path) as conn:
+        return load_class_copy(conn, settings, job.school_class, job.period)
+
+
+def test_copy_has_every_subject_student_and_lesson_of_the_period(dataset: PrintDataset) -> None:
+    copy = _load(dataset, "5А", "1")
+    assert [s.title for s in copy.sections] == [
+        "Математика", "Английский язык (1 группа)", "Английский язык (2 группа)"]
+    assert {s.name for s in copy.students} == set(dataset.students["5А"])
+    for section in copy.sections:
+        expected = [d for d in dataset.lessons[("5А", section.subject, section.group)] if d <= Q1_END]
+        assert [lesson.date for lesson in section.lessons] == expected
+    math = copy.sections[0]
+    assert math.lessons[2].substitute == SUBSTITUTE
+    left = next(s for s in copy.students if s.name == "Григорьева София Олеговна")
+    assert "выбыл" in left.note and "09.10.2026" in left.note
+
+
+def test_groups_hold_only_their_students(dataset: PrintDataset) -> None:
+    copy = _load(dataset, "5А", "1")
+    first, second = copy.sections[1], copy.sections[2]
+    names_1 = {s.name for s in first.students}
+    names_2 = {s.name for s in second.students}
+    assert "Алексеев Артём Павлович" in names_1 and "Борисова Дарья Игоревна" in names_2
+    assert not names_1 & names_2
+    assert len(names_1) + len(names_2) == len(dataset.students["5А"])
+
+
+def test_cells_and_period_marks_match_the_dataset(dataset: PrintDataset) -> None:
+    copy = _load(dataset, "5А", "1")
+    conn = sqlite3.connect(dataset.path)
+    rows = conn.execute(
+        "SELECT s.full_name, l.date, l.seq, group_concat(m.value, '/') FROM marks m "
+        "JOIN lessons l ON l.id = m.lesson_id JOIN students s ON s.id = m.student_id "
+        "WHERE l.class = '5А' AND l.subject = 'Математика' AND l.date <= '2026-10-25' "
+        "GROUP BY m.lesson_id, m.student_id").fetchall()
+    conn.close()
+    math = copy.sections[0]
+    by_name = {s.name: s.student_id for s in math.students}
+    by_lesson = {(lesson.date.isoformat(), lesson.seq): lesson.lesson_id for lesson in math.lessons}
+    assert rows
+    for name, date, seq, value in rows:
+        assert math.cells[(by_name[name], by_lesson[(date, seq)])].endswith(value)
+    assert any("/" in v and v[0].isdigit() for v in math.cells.values())  # the «5/4» cell
+    for student in math.students:
+        expected = dataset.period_marks.get(("5А", "Математика", "", student.name))
+        assert math.period_marks.get(student.student_id) == expected
+
+
+def test_attendance_totals_count_each_reason(dataset: PrintDataset) -> None:
+    copy = _load(dataset, "5А", "1")
+    conn = sqlite3.connect(dataset.path)
+    counts = dict(conn.execute(
+        "SELECT s.full_name || a.reason, count(*) FROM attendance a JOIN lessons l ON l.id = a.lesson_id "
+        "JOIN students s ON s.id = a.student_id WHERE l.class = '5А' AND l.date <= '2026-10-25' "
+        "GROUP BY s.full_name, a.reason").fetchall())
+    conn.close()
+    for total in copy.attendance:
+        assert total.ill == counts.get(total.name + "Б", 0)
+        assert total.excused == counts.get(total.name + "У", 0)
+        assert total.unexcused == counts.get(total.name + "Н", 0)
+        assert total.late == counts.get(total.name + "О", 0)
+        assert total.missed == total.ill + total.excused + total.unexcused
+
+
+def test_grade_1_copy_carries_no_marks(dataset: PrintDataset) -> None:
+    copy = _load(dataset, "1А", "1")
+    assert not copy.with_marks
+    section = copy.sections[0]
+    assert section.cells and all(v in {"Н", "Б", "У", "О"} for v in section.cells.values())
+    assert not section.period_marks
+
+
+def test_missing_period_marks_are_reported(dataset: PrintDataset, tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite"
+    shutil.copy(dataset.path, path)
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM final_marks WHERE subject = 'Математика' AND student_id = "
+                 "(SELECT id FROM students WHERE full_name = 'Жданов Глеб Ильич')")
+    conn.commit()
+    conn.close()
+    settings = print_settings()
+    job = plan_print(settings, "1", "5А").jobs[0]
+    with store.opened(path) as conn2:
+        copy = load_class_copy(conn2, settings, job.school_class, job.period)
+    codes = [(f.code, f.message) for f in copy.findings]
+    assert len(codes) == 1
+    assert codes[0][0] == "print_missing_period_mark" and "Жданов Глеб Ильич" in codes[0][1]
+
+
+@pytest.mark.parametrize("lessons", [0, 1, 20, 26, 27, 62, 130])
+@pytest.mark.parametrize("names_mm", [34.0, 58.0])
+def test_date_chunks_fit_the_page_and_keep_every_lesson(lessons: int, names_mm: float) -> None:
+    lines = [LessonLine(i, dt.date(2026, 9, 1) + dt.timedelta(days=i // 2), 1 + i % 2, "", "", "", "")
+             for i in range(lessons)]
+    chunks = date_chunks(lines, names_mm, 2)
+    assert [line for chunk in chunks for line in chunk] == lines
+    for chunk in chunks:
+        assert NUMBER_COL_MM + names_mm + len(chunk) * DATE_COL_MM + 2 * FINAL_COL_MM <= CONTENT_WIDTH_MM
+    if lessons:
+        sizes = [len(c) for c in chunks]
+        assert max(sizes) - min(sizes) <= 1
+
+
+# -- the register ----------------------------------------------------------------------
+
+
+def _row(version: int, **kw: object) -> RegisterRow:
+    return RegisterRow(class_name="5А", period="1 четверть", school_year="2026/2027", version=version,
+                       pages=10, produced="26.10.2026 10:00", sha256="ab" * 32,
+                       file_name=f"5А — 1 четверть (версия {version}).pdf", **kw)  # type: ignore[arg-type]
+
+
+def test_register_keeps_what_the_secretary_typed(tmp_path: Path) -> None:
+    path = register_path(tmp_path)
+    write_register(path, [_row(1)])
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert ws is not None
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index(COL_ARCHIVED_BY) + 1, value="Секретарёва Т. И.")
+    ws.cell(row=2, column=header.index(COL_ARCHIVE_NO) + 1, value="А-17")
+    ws.cell(row=1, column=len(header) + 1, value="Полка")
+    ws.cell(row=2, column=len(header) + 1, value="3")
+    wb.save(path)
+    rows = read_register(path)
+    write_register(path, [*rows, _row(2)])
+    again = read_register(path)
+    assert [r.version for r in again] == [1, 2]
+    assert again[0].archived_by == "Секретарёва Т. И." and again[0].archive_number == "А-17"
+    assert again[0].extra == {"Полка": "3"}
+
+
+def test_unreadable_register_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = register_path(tmp_path)
+    path.write_bytes(b"not a workbook")
+    with pytest.raises(UsageError, match="не читается"):
+        read_register(path)
+    assert path.read_bytes() == b"not a workbook"
+
+
+# -- the printed PDFs ------------------------------------------------------------------
+
+
+def _text(pdf: Path, page: int | None = None, layout: bool = False) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    if layout:
+        args.append("-layout")
+    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    out = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True,
+                         check=True).stdout
+    return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)]
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory, dataset: PrintDataset) -> tuple[Path, str]:
+    """A school folder printed with `journal print --period 1` (once for the module)."""
+    root = tmp_path_factory.mktemp("school")
+    write_settings_workbook(print_settings(), root / SETTINGS_FILE)
+    shutil.copy(dataset.path, root / "journal.sqlite")
+    result = CliRunner().invoke(app, ["print", "--school", str(root), "--period", "1"])
+    assert result.exit_code == 0, result.output
+    return root, result.output
+
+
+def _register(root: Path) -> list[RegisterRow]:
+    return read_register(register_path(root / "output" / PRINT_DIR))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_class_copy_pdf_holds_every_student_date_and_subject(printed: tuple[Path, str],
+                                                             dataset: PrintDataset) -> None:
+    root, _ = printed
+    pdf = root / "output" / PRINT_DIR / "5А — 1 четверть.pdf"
+    text = _text(pdf)
+    flat = " ".join(text.split())
+    for name in dataset.students["5А"]:
+        assert name in flat, name
+    for (class_name, subject, _group), dates in dataset.lessons.items():
+        if class_name != "5А":
+            continue
+        assert subject in text
+        for day in (d for d in dates if d <= Q1_END):
+            assert day.strftime("%d.%m.%Y") in text
+            assert day.strftime("%d.%m") in text
+    assert "Достоверность бумажной копии подтверждаю" in text
+    assert "Кузнецова Анна Ивановна" in flat and "Завучева Нина Павловна" in flat
+    later = [d for d in dataset.lessons[("5А", "Математика", "")] if d > Q1_END]
+    assert later[0].strftime("%d.%m.%Y") not in text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_pages_are_a4_landscape_numbered_and_counted_in_the_register(printed: tuple[Path, str]) -> None:
+    root, output = printed
+    rows = _register(root)
+    assert {(r.class_name, r.period, r.version) for r in rows} == {("1А", "1 четверть", 1),
+                                                                   ("5А", "1 четверть", 1)}
+    for row in rows:
+        pdf = root / "output" / PRINT_DIR / row.file_name
+        sizes = _page_sizes(pdf)
+        assert len(sizes) == row.pages > 2
+        assert all(round(w) == 842 and round(h) == 595 for w, h in sizes)
+        for page in range(1, row.pages + 1):
+            assert f"Стр. {page} из {row.pages}" in _text(pdf, page)
+        assert row.sha256 == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert "10А" in output  # told why 10А was not printed
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_contents_page_numbers_point_at_the_subjects(printed: tuple[Path, str]) -> None:
+    root, _ = printed
+    pdf = root / "output" / PRINT_DIR / "5А — 1 четверть.pdf"
+    title = _text(pdf, 1, layout=True)
+    entries = re.findall(r"^\s*(\d+)\s+(\S.*?\S)\s{2,}.*?\s(\d+)\s*$", title, flags=re.M)
+    assert [e[1] for e in entries] == ["Математика", "Английский язык (1 группа)",
+                                       "Английский язык (2 группа)"]
+    for number, subject, page in entries:
+        heading = f"{number}. {subject}"
+        assert heading in " ".join(_text(pdf, int(page)).split())
+        if int(page) > 2:
+            assert heading not in " ".join(_text(pdf, int(page) - 1).split())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_every_subject_page_has_the_teachers_signature_line(printed: tuple[Path, str]) -> None:
+    root, _ = printed
+    pdf = root / "output" / PRINT_DIR / "5А — 1 четверть.pdf"
+    pages = len(_page_sizes(pdf))
+    teachers = ("Иванова Мария Сергеевна", "Петрова Елена Викторовна", "Соколов Дмитрий Андреевич")
+    for page in range(2, pages + 1):
+        text = " ".join(_text(pdf, page).split())
+        if "Сводная ведомость" in text or "Посещаемость за" in text:
+            continue
+        heading_teacher = re.search(r"Учитель: (\S+ \S+ \S+)", text)
+        assert heading_teacher and heading_teacher.group(1) in teachers
+        assert "расшифровка подписи" in text and "Дата" in text
+        assert text.count(heading_teacher.group(1)) >= 2  # the heading and the signature line
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_grade_1_pdf_shows_no_marks(printed: tuple[Path, str], dataset: PrintDataset) -> None:
+    root, _ = printed
+    pdf = root / "output" / PRINT_DIR / "1А — 1 четверть.pdf"
+    text = _text(pdf, layout=True)
+    assert "Сводная ведомость" not in text and "Отметки" not in text
+    students = dataset.students["1А"]
+    grid_lines = [line for line in text.splitlines()
+                  if any(name in line for name in students) and re.match(r"\s*\d+\s", line)]
+    assert grid_lines
+    for line in grid_lines:
+        name = next(n for n in students if n in line)
+        tokens = line.split(name, 1)[1].split()
+        numbers = [t for t in tokens if t.isdigit()]
+        assert all(t in {"Н", "Б", "У", "О"} for t in tokens if not t.isdigit()), line
+        assert len(numbers) <= 5, line  # attendance totals, never a row of marks
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_printing_again_makes_a_new_version_and_keeps_the_old(tmp_path: Path, dataset: PrintDataset) -> None:
+    write_settings_workbook(print_settings(), tmp_path / SETTINGS_FILE)
+    shutil.copy(dataset.path, tmp_path / "journal.sqlite")
+    args = ["print", "--school", str(tmp_path), "--period", "1 полугодие", "--class", "10А"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    folder = tmp_path / "output" / PRINT_DIR
+    old = (folder / "10А — 1 полугодие.pdf").read_bytes()
+    second = CliRunner().invoke(app, args)
+    assert second.exit_code == 0, second.output
+    assert "версия 2" in second.output and "версия 1" in second.output
+    assert (folder / "10А — 1 полугодие.pdf").read_bytes() == old
+    rows = _register(tmp_path)
+    assert [(r.version, r.file_name) for r in rows] == [(1, "10А — 1 полугодие.pdf"),
+                                                       (2, "10А — 1 полугодие (версия 2).pdf")]
+    assert rows[0].sha256 == hashlib.sha256(old).hexdigest()
+    wb = openpyxl.load_workbook(register_path(folder))
+    assert wb.active is not None and COL_SHA in [c.value for c in wb.active[1]]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+@pytest.mark.parametrize("destinations", [True, False], ids=["named-destinations", "counting-parts"])
+def test_contents_numbers_with_either_way_of_finding_pages(
+        tmp_path: Path, dataset: PrintDataset, monkeypatch: pytest.MonkeyPatch, destinations: bool) -> None:
+    if not destinations:
+        monkeypatch.setattr(printing, "section_pages", lambda data, sections: None)
+    settings = print_settings()
+    job = plan_print(settings, "1", "5А").jobs[0]
+    with store.opened(dataset.path) as conn:
+        copy = load_class_copy(conn, settings, job.school_class, job.period)
+    out = tmp_path / "copy.pdf"
+    with PdfRenderer() as renderer:
+        pages = printing.render_class_copy(copy, out, renderer.render)
+    assert pages == len(_page_sizes(out))
+    title = " ".join(_text(out, 1).split())
+    for number, section in enumerate(copy.sections, start=1):
+        first = next(p for p in range(2, pages + 1)
+                     if f"{number}. {section.title}" in " ".join(_text(out, p).split()))
+        assert re.search(rf"{re.escape(section.title)} {re.escape(section.teacher)} {first}\b", title)
