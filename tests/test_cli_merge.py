@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
+from conftest import make_tiny_settings
 from merge_fixtures import MON, grid_cell, math_content, new_school, write_class, write_subject
 from typer.testing import CliRunner
 
 from journal.cli import app
-from journal.school import FEEDBACK_DIR
+from journal.school import FEEDBACK_DIR, SchoolFolder
 from journal.settings_workbook import write_settings_workbook
 
 A = "Алексеев Артём Павлович"
@@ -15,12 +18,19 @@ B = "Борисова Дарья Игоревна"
 runner = CliRunner()
 
 
-@pytest.fixture
-def school(tmp_path, tiny_settings):
-    school = new_school(tmp_path / "Школа")
-    write_settings_workbook(tiny_settings, school.settings_path)
+@pytest.fixture(scope="module")
+def school_template(tmp_path_factory):
+    school = new_school(tmp_path_factory.mktemp("template") / "Школа")
+    write_settings_workbook(make_tiny_settings(), school.settings_path)
     write_class(school)
     return school
+
+
+@pytest.fixture
+def school(tmp_path, school_template):
+    root = tmp_path / "Школа"
+    shutil.copytree(school_template.root, root)
+    return SchoolFolder(root)
 
 
 def run(*args: str):
