@@ -279,6 +279,9 @@ def _limit_memory(limit: int | None) -> None:
 
 
 def _silence_stderr() -> None:
+    import faulthandler
+
+    faulthandler.disable()
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)

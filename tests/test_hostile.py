@@ -1,0 +1,261 @@
+"""Broken and hostile files: each ends in a finding for that file and a dataset left as it was.
+
+The corpus (``tests/hostile_corpus.py``) is built by code in a temporary folder.
+Each kind is put into a copy of a school folder whose dataset already holds a
+merge, then ``merge_school`` runs: it must not raise or hang, the file must get a
+finding, and the data tables must be unchanged (or, for defects our reader
+handles, equal to what the clean workbook gives). The table in
+``docs/bad-inputs.md`` must be what this run produces.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import hostile_corpus as hc
+import pytest
+from conftest import make_tiny_settings, make_tiny_students
+
+from journal import isolation
+from journal import prescreen as ps
+
+CorpusRun = tuple[dict[str, hc.Outcome], list[str], list[str]]
+DOCS_TABLE = Path(__file__).parents[1] / "docs" / "bad-inputs.md"
+
+# Kinds the merge does not handle yet: the expected behaviour stays in the test,
+# marked as a known gap with the module that owns the fix.
+KNOWN_GAPS = {
+    "lock_file": "merge skips «~$» files silently (SchoolFolder.input_files); proposal: report R12 "
+                 "as a warning so the coordinator knows the workbook is open in Excel",
+    "columns_deleted": "validation: lesson columns deleted from the grid are taken as removed marks "
+                       "without a finding",
+    "merged_over_grid": "reading/validation: merged cells over jr_marks are not reported; the marks "
+                        "hidden by the merge are taken as removed",
+    "dates_text_dotted": "reading reads dates typed as text without a finding (proposal: warning)",
+    "dates_text_iso": "reading reads dates typed as text without a finding (proposal: warning)",
+    "dates_text_slash": "reading reads dates typed as text without a finding (proposal: warning)",
+    "dates_text_words": "reading reads dates typed as text without a finding (proposal: warning)",
+}
+
+
+def _params() -> list:
+    return [pytest.param(k.name, marks=pytest.mark.xfail(reason=KNOWN_GAPS[k.name], strict=True))
+            if k.name in KNOWN_GAPS else k.name for k in hc.KINDS]
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
+    """Every kind through a merge, once for the module."""
+    return hc.run_all(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="module")
+def corpus() -> hc.Corpus:
+    """The tiny school's 5А and its mathematics workbook."""
+    return hc.Corpus(make_tiny_settings(), make_tiny_students("5А"))
+
+
+def test_corpus_has_at_least_30_kinds() -> None:
+    names = [k.name for k in hc.KINDS]
+    assert len(set(names)) == len(names) >= 30
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _params())
+def test_bad_file_ends_in_finding_and_dataset_kept(
+        name: str, corpus_run: CorpusRun) -> None:
+    outcomes, base, twin = corpus_run
+    bad, outcome = hc.kind(name), outcomes[name]
+    assert not outcome.error, outcome.error
+    assert outcome.integrity == "ok"
+    assert base != twin  # the bad files carry marks the dataset does not have
+    codes = [f.code for f in outcome.findings]
+    if bad.outcome == hc.REJECTED:
+        assert any(f.is_error for f in outcome.findings), (outcome.file, codes)
+        assert outcome.statuses.get(outcome.file) in {"unreadable", "rejected", "held"}
+        assert outcome.dump == base
+    else:
+        assert outcome.findings, outcome.file
+        assert outcome.dump == twin
+    if bad.codes:
+        assert set(codes) & set(bad.codes), (outcome.file, codes)
+
+
+@pytest.mark.slow
+def test_bad_files_do_not_stop_the_other_files(
+        corpus_run: CorpusRun) -> None:
+    outcomes, _base, _twin = corpus_run
+    for name, outcome in outcomes.items():
+        assert outcome.statuses.get(f"classes/{hc.CLASS_FILE}") == "unchanged", name
+
+
+@pytest.mark.slow
+def test_docs_table_is_what_the_corpus_gives(
+        corpus_run: CorpusRun) -> None:
+    expected = hc.table(*corpus_run)
+    assert DOCS_TABLE.read_text(encoding="utf-8") == expected, (
+        "docs/bad-inputs.md is out of date: .venv/bin/python tests/hostile_corpus.py > docs/bad-inputs.md")
+
+
+# ---------------------------------------------------------------------------
+# Prescreen on its own: each file-level kind gets its code, a clean workbook none
+# ---------------------------------------------------------------------------
+
+SCREENED = [k for k in hc.KINDS if k.codes and k.codes[0].startswith("R") and int(k.codes[0][1:]) < 30
+            and not k.changes_while_read]
+
+
+@pytest.mark.parametrize("name", [k.name for k in SCREENED])
+def test_prescreen_names_the_problem(name: str, corpus: hc.Corpus, tmp_path: Path) -> None:
+    bad = hc.kind(name)
+    path = bad.make(corpus, tmp_path)
+    findings = ps.prescreen(path, root=tmp_path)
+    assert [f.code for f in findings] == [bad.codes[0]]
+    assert all(f.message and f.file for f in findings)
+
+
+def test_prescreen_accepts_our_workbooks(corpus: hc.Corpus, tmp_path: Path) -> None:
+    corpus.write_school(tmp_path)
+    for path in sorted(tmp_path.rglob("*.xlsx")):
+        assert ps.prescreen(path, root=tmp_path) == [], path
+
+
+def test_prescreen_refuses_a_path_with_dotdot(corpus: hc.Corpus, tmp_path: Path) -> None:
+    corpus.write_school(tmp_path)
+    path = tmp_path / "classes" / ".." / "workbooks" / hc.MATH
+    assert [f.code for f in ps.prescreen(path, root=tmp_path)] == [ps.BAD_PATH]
+
+
+def test_prescreen_refuses_what_is_too_big_for_the_limits(corpus: hc.Corpus, tmp_path: Path) -> None:
+    corpus.write_school(tmp_path)
+    path = tmp_path / "workbooks" / hc.MATH
+    small = ps.Limits(max_columns=20)
+    findings = ps.prescreen(path, limits=small)
+    assert [f.code for f in findings] == [ps.SHEET_TOO_LARGE]
+    assert findings[0].sheet == "Журнал"
+
+
+# ---------------------------------------------------------------------------
+# Isolation: a parser that dies, hangs or eats memory costs one file, not the merge
+# ---------------------------------------------------------------------------
+
+
+def _parse_ok(path: Path) -> str:
+    return path.name
+
+
+def _parse_abort(path: Path) -> str:
+    if "bad" in path.name:
+        os.abort()
+    return path.name
+
+
+def _parse_slow(path: Path) -> str:
+    if "bad" in path.name:
+        time.sleep(30)
+    return path.name
+
+
+def _parse_hungry(path: Path) -> str:
+    if "bad" in path.name:
+        return str(len(bytearray(4 * 1024 ** 3)))
+    return path.name
+
+
+def _parse_raises(path: Path) -> str:
+    raise ValueError("Алексеев Артём Павлович: 5")
+
+
+def _parse_kill_self(path: Path) -> str:
+    if "bad" in path.name:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return path.name
+
+
+def _calamine_everything(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    return sum(len(workbook.get_sheet_by_name(name).to_python()) for name in workbook.sheet_names)
+
+
+def _files(corpus: hc.Corpus, tmp_path: Path, names: list[str]) -> list[Path]:
+    data = corpus.workbook_bytes()
+    paths = []
+    for name in names:
+        path = tmp_path / name
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize(("parse", "code"), [
+    (_parse_abort, ps.PARSER_CRASHED),
+    (_parse_kill_self, ps.PARSER_CRASHED),
+    (_parse_raises, ps.PARSER_FAILED),
+])
+def test_a_dying_worker_costs_one_file(parse, code: str, corpus: hc.Corpus, tmp_path: Path) -> None:
+    paths = _files(corpus, tmp_path, ["a.xlsx", "bad.xlsx", "c.xlsx", "d.xlsx"])
+    results = isolation.read_workbooks_safely(paths, root=tmp_path, parse=parse, workers=2)
+    bad = results[1]
+    assert bad.workbook is None
+    assert [f.code for f in bad.findings] == [code]
+    assert bad.findings[0].file == "bad.xlsx"
+    if parse is not _parse_raises:
+        assert results[0] == "a.xlsx" and results[2:] == ["c.xlsx", "d.xlsx"]
+
+
+def test_worker_error_message_carries_no_cell_contents(corpus: hc.Corpus, tmp_path: Path) -> None:
+    path, = _files(corpus, tmp_path, ["a.xlsx"])
+    result = isolation.read_workbook_safely(path, parse=_parse_raises)
+    assert "ValueError" in result.findings[0].message
+    assert "Алексеев" not in result.findings[0].format()
+
+
+def test_a_hanging_parser_times_out(corpus: hc.Corpus, tmp_path: Path) -> None:
+    paths = _files(corpus, tmp_path, ["bad.xlsx", "b.xlsx"])
+    results = isolation.read_workbooks_safely(paths, parse=_parse_slow, timeout=1.0, workers=2)
+    assert [f.code for f in results[0].findings] == [ps.PARSER_TIMEOUT]
+    assert results[1] == "b.xlsx"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux")
+def test_memory_limit_stops_a_hungry_parser(corpus: hc.Corpus, tmp_path: Path) -> None:
+    paths = _files(corpus, tmp_path, ["bad.xlsx", "b.xlsx"])
+    results = isolation.read_workbooks_safely(paths, parse=_parse_hungry, memory_limit=256 * 1024 ** 2)
+    assert [f.code for f in results[0].findings] == [ps.PARSER_CRASHED]
+    assert "памяти" in results[0].findings[0].message
+    assert results[1] == "b.xlsx"
+
+
+def test_calamine_abort_on_xfd1048576_is_contained(corpus: hc.Corpus, tmp_path: Path) -> None:
+    """Without the prescreen limits, calamine itself aborts on XFD1048576: the worker dies, we don't."""
+    path = hc.kind("stray_xfd1048576").make(corpus, tmp_path)
+    ok, = _files(corpus, tmp_path, ["ok.xlsx"])
+    unlimited = ps.Limits(max_rows=10 ** 9, max_columns=10 ** 9, max_area=10 ** 18, max_cells=10 ** 9)
+    results = isolation.read_workbooks_safely([path, ok], root=tmp_path, parse=_calamine_everything,
+                                              limits=unlimited)
+    assert [f.code for f in results[0].findings] == [ps.PARSER_CRASHED]
+    assert isinstance(results[1], int) and results[1] > 0
+
+
+def test_results_keep_input_order(corpus: hc.Corpus, tmp_path: Path) -> None:
+    names = [f"f{i:02}.xlsx" for i in range(9)]
+    paths = _files(corpus, tmp_path, names)
+    seen: list[str] = []
+    results = isolation.read_workbooks_safely(paths, parse=_parse_ok, workers=2,
+                                              progress=lambda done, total, file: seen.append(file))
+    assert results == names
+    assert sorted(seen) == names
+
+
+def test_default_parser_reads_our_workbook(corpus: hc.Corpus, tmp_path: Path) -> None:
+    corpus.write_school(tmp_path)
+    path = tmp_path / "workbooks" / hc.MATH
+    result = isolation.read_workbook_safely(path, root=tmp_path)
+    assert result.ok, [f.format() for f in result.findings]
+    assert result.meta.subject == "Математика"
