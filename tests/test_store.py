@@ -1,0 +1,92 @@
+"""The dataset module: schema, transactions and the write helpers used by the merge."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from journal import store
+from journal.errors import StoreError
+
+
+@pytest.fixture
+def conn(tmp_path):
+    conn = store.connect(tmp_path / "journal.sqlite")
+    yield conn
+    conn.close()
+
+
+def test_new_dataset_has_the_documented_tables(conn):
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN"
+                                        " ('table', 'view')")}
+    assert {"students", "lessons", "marks", "attendance", "final_marks", "merges", "changes",
+            "merge_files", "findings", "v_marks", "v_attendance", "v_final_marks"} <= names
+    assert store.schema_version(conn) == store.SCHEMA_VERSION
+
+
+def test_documentation_names_every_table_and_column(conn):
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[1] / "docs" / "dataset.md").read_text(encoding="utf-8")
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"):
+        assert f"`{table}`" in doc, table
+        for column in conn.execute(f"PRAGMA table_info({table})").fetchall():
+            assert f"`{column[1]}`" in doc, f"{table}.{column[1]}"
+
+
+def test_transaction_rolls_back_on_error(conn):
+    store.upsert_class(conn, "5А", 5, "А", "")
+    conn.commit()
+    before = store.dump(conn)
+    with pytest.raises(sqlite3.IntegrityError), store.transaction(conn):
+        store.upsert_class(conn, "6А", 6, "А", "")
+        conn.execute("INSERT INTO students (class, full_name) VALUES ('5А', 'X')")
+        conn.execute("INSERT INTO students (class, full_name) VALUES ('5А', 'X')")
+    assert store.dump(conn) == before
+
+
+def test_class_list_replacement_keeps_students_with_history(conn):
+    merge_id = store.begin_merge(conn, "2026-09-01 10:00:00", "test")
+    students = [{"full_name": n, "birth_date": None, "joined": None, "left_on": None}
+                for n in ("Анна", "Борис", "Вера")]
+    with store.transaction(conn):
+        store.replace_class_list(conn, "5А", students, [("Анна", "Английский язык", "1 группа")],
+                                 [{"student": "Анна", "full_name": "Мама", "phone": "1",
+                                   "email": ""}],
+                                 [{"student": "Борис", "start_date": "2026-09-01",
+                                   "end_date": "2026-09-03", "code": "Б", "document": ""}],
+                                 {"Вера": "Заметка"})
+    plan = store.SubjectPlan(key=("5А", "Математика", ""), merge_id=merge_id)
+    plan.lessons.append({"date": "2026-09-02", "seq": 1, "period": "1 четверть", "kind": "",
+                         "topic": "", "homework": "", "teacher": "", "substitute": "",
+                         "topic_first_seen": None, "homework_first_seen": None})
+    plan.mark_inserts.append({"student": "Борис", "date": "2026-09-02", "seq": 1, "position": 1,
+                              "value": 5, "weight": 1.0, "cell": "C6",
+                              "first_seen": "2026-09-02 10:00:00",
+                              "last_seen": "2026-09-02 10:00:00"})
+    plan.attendance_inserts.append({"student": "Анна", "date": "2026-09-02", "seq": 1,
+                                    "code": "Н", "cell": "C5",
+                                    "first_seen": "2026-09-02 10:00:00",
+                                    "last_seen": "2026-09-02 10:00:00"})
+    with store.transaction(conn):
+        store.write_subject(conn, plan)
+    with store.transaction(conn):
+        store.replace_class_list(conn, "5А", students[2:], [], [], [], {})
+    left = sorted(store.class_students(conn, "5А"))
+    assert left == ["Анна", "Борис", "Вера"]  # Анна and Борис have history, so they stay
+    for table in ("parents", "absence_reasons", "student_groups"):
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+    with store.transaction(conn):
+        store.replace_class_list(conn, "5А", students[:1], [], [], [], {})
+    assert sorted(store.class_students(conn, "5А")) == ["Анна", "Борис"]  # Вера had none
+
+
+def test_read_helpers_return_frames(conn):
+    store.upsert_class(conn, "5А", 5, "А", "Кузнецова")
+    conn.commit()
+    frame = store.read_table(conn, "classes")
+    assert isinstance(frame, pd.DataFrame) and frame.loc[0, "class_teacher"] == "Кузнецова"
+    with pytest.raises(StoreError):
+        store.read_table(conn, "classes; DROP TABLE classes")
