@@ -179,6 +179,7 @@ _TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
 _HINT_FONT = Font(italic=True, color="595959")
 _HEADER_FONT = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(horizontal="center", vertical="center")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
@@ -193,6 +194,7 @@ class _Column:
     width: float
     number_format: str = "General"
     validation: DataValidation | None = None
+    centered: bool = False
 
 
 def write_settings_workbook(settings: Settings, path: Path, *, created: str = "") -> None:
@@ -308,6 +310,8 @@ def _table(wb: Workbook, ws: Worksheet, name: str, columns: list[_Column],
             c.number_format = col.number_format
             c.border = _BORDER
             c.fill = _INPUT_FILL
+            if col.centered or col.number_format == DATE_FORMAT:
+                c.alignment = _CENTER
     for i, col in enumerate(columns):
         if col.validation is not None:
             letter = get_column_letter(first_col + i)
@@ -343,7 +347,7 @@ def _write_school(wb: Workbook, s: Settings) -> None:
         [ROW_YEAR, s.school_year, "Например 2026/2027."],
         [ROW_DIRECTOR, s.director, "Фамилия и инициалы — для подписи в бумажных копиях."],
         [ROW_DEPUTY, s.deputy, "Заместитель директора по учебно-воспитательной работе."],
-        [ROW_TODAY, s.today, "Только для учебного примера; в настоящей школе оставьте пустым."],
+        [ROW_TODAY, s.today, "Только для учебного примера; в школе оставьте пустым."],
     ]
     columns = [_Column(COL_PARAM, 34), _Column(COL_VALUE, 44), _Column(COL_NOTE, 60)]
     _table(wb, ws, NAME_SCHOOL, columns, rows, len(rows))
@@ -370,7 +374,8 @@ def _write_periods(wb: Workbook, s: Settings) -> None:
                 "о календарном учебном графике.")
     columns = [
         _Column(COL_SET, 18, validation=_list_validation(LIST_SETS)),
-        _Column(COL_NUMBER, 10, validation=_number_validation("whole", 1, 4, "Номер периода: 1–4.")),
+        _Column(COL_NUMBER, 10, centered=True,
+                validation=_number_validation("whole", 1, 4, "Номер периода: 1–4.")),
         _Column(COL_NAME, 22),
         _Column(COL_START, 14, DATE_FORMAT, _date_validation()),
         _Column(COL_END, 14, DATE_FORMAT, _date_validation()),
@@ -403,9 +408,9 @@ def _write_classes(wb: Workbook, s: Settings) -> None:
                 "просто «9».")
     columns = [
         _Column(COL_CLASS, 12, "@"),
-        _Column(COL_GRADE, 12,
+        _Column(COL_GRADE, 12, centered=True,
                 validation=_number_validation("whole", 1, 11, "Параллель — число от 1 до 11.")),
-        _Column(COL_LETTER, 10, "@"),
+        _Column(COL_LETTER, 10, "@", centered=True),
         _Column(COL_CLASS_TEACHER, 40),
     ]
     rows = [[c.name, c.grade, c.letter, c.class_teacher] for c in s.classes]
@@ -423,7 +428,7 @@ def _write_curriculum(wb: Workbook, s: Settings) -> None:
         _Column(COL_SUBJECT, 36, validation=_list_validation(
             LIST_SUBJECTS, strict=False, prompt="Выберите из списка или впишите свой предмет.")),
         _Column(COL_GROUP, 22),
-        _Column(COL_HOURS, 12, "General", _number_validation(
+        _Column(COL_HOURS, 12, "General", centered=True, validation=_number_validation(
             "decimal", 0.5, 40, "Часов в неделю — число больше нуля, например 2 или 0,5.")),
         _Column(COL_TEACHER, 36),
     ]
@@ -440,7 +445,7 @@ def _write_timetable(wb: Workbook, s: Settings) -> None:
         _Column(COL_SUBJECT, 36, validation=_list_validation(LIST_SUBJECTS, strict=False)),
         _Column(COL_GROUP, 22),
         _Column(COL_WEEKDAY, 16, validation=_list_validation(LIST_WEEKDAYS)),
-        _Column(COL_LESSON_NO, 12, validation=_number_validation(
+        _Column(COL_LESSON_NO, 12, centered=True, validation=_number_validation(
             "whole", 1, LESSON_NO_MAX, f"Номер урока — от 1 до {LESSON_NO_MAX}.")),
     ]
     rows = [[t.class_name, t.subject, t.group, WEEKDAYS_RU[t.weekday - 1], t.lesson_no]
@@ -454,9 +459,9 @@ def _write_kinds(wb: Workbook, s: Settings) -> None:
                 "Письменные работы проверяются дольше (см. «Нормы»).")
     columns = [
         _Column(COL_KIND, 36),
-        _Column(COL_WEIGHT, 10, "General", _number_validation(
+        _Column(COL_WEIGHT, 10, "General", centered=True, validation=_number_validation(
             "decimal", 0.1, 10, "Вес — число больше нуля, например 1 или 1,5.")),
-        _Column(COL_WRITTEN, 16, validation=_list_validation(LIST_YES_NO)),
+        _Column(COL_WRITTEN, 16, centered=True, validation=_list_validation(LIST_YES_NO)),
     ]
     rows = [[k.name, k.weight, YES if k.written else NO] for k in s.work_kinds]
     _table(wb, ws, NAME_KINDS, columns, rows, ROWS[NAME_KINDS])
@@ -479,7 +484,7 @@ def _write_norms(wb: Workbook, s: Settings) -> None:
         ws.cell(row=r, column=2).number_format = (
             "0" if attr in NORM_INT_FIELDS else "0%" if attr == "large_removal_share" else "0.0#")
         ws.row_dimensions[r].height = 30
-    min_columns = [_Column(COL_MIN_HOURS, 16), _Column(COL_MIN_MARKS, 20, "0")]
+    min_columns = [_Column(COL_MIN_HOURS, 16, centered=True), _Column(COL_MIN_MARKS, 20, "0", centered=True)]
     min_rows: list[list[object]] = [[m.weekly_hours, m.min_marks] for m in s.norms.min_marks]
     _table(wb, ws, NAME_MIN_MARKS, min_columns, min_rows, ROWS[NAME_MIN_MARKS], first_col=5)
     ws.column_dimensions["D"].width = 3
