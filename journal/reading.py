@@ -77,7 +77,9 @@ _REF = re.compile(
 )
 _FORMULA_CELL = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>]*>(?:(?!</c>|<c[\s>]).){0,200}?<f[\s>/]', re.S)
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"')
+# Only references that may lie beyond MAX_COLUMNS (3 letters) or MAX_ROWS (5+ digits); rows
+# (<row r="…">) have no letters and never match.
+_FAR_REF = re.compile(rb'\sr="([A-Z]{3}[0-9]+|[A-Z]{1,2}[0-9]{5,})"')
 
 
 class RawCell(NamedTuple):
@@ -527,18 +529,12 @@ class _SheetReader:
 
     def _check_extent(self, sheet: str) -> None:
         xml = self.xml(sheet)
-        max_row = 0
-        max_col = 0
         far = ""
-        for m in _CELL_REF.finditer(xml):
-            letters, digits = m.group(1), m.group(2)
-            if len(letters) >= 3 or len(digits) >= 5:
-                col = column_index_from_string(letters.decode())
-                row = int(digits)
-                if col > MAX_COLUMNS or row > MAX_ROWS:
-                    far = letters.decode() + digits.decode()
-                    break
-                max_row, max_col = max(max_row, row), max(max_col, col)
+        for m in _FAR_REF.finditer(xml):
+            row, col = _split_address(m.group(1).decode())
+            if col > MAX_COLUMNS or row > MAX_ROWS:
+                far = m.group(1).decode()
+                break
         if far:
             raise _Refused(error(
                 R_TOO_LARGE, f"на листе «{sheet}» есть данные далеко за пределами журнала (ячейка {far}). "
@@ -680,10 +676,8 @@ def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, li
     values = reader.values(sheet)
     students = [RawCell(_addr(r, students_a.min_col), _at(values, r, students_a.min_col))
                 for r in range(students_a.min_row, students_a.max_row + 1)]
-    dates = [RawCell(_addr(dates_a.min_row, c), _at(values, dates_a.min_row, c))
-             for c in range(dates_a.min_col, dates_a.max_col + 1)]
-    kinds = [RawCell(_addr(kinds_a.min_row, c), _at(values, kinds_a.min_row, c))
-             for c in range(kinds_a.min_col, kinds_a.max_col + 1)]
+    dates = _row_cells(values, dates_a.min_row, dates_a.min_col, dates_a.max_col)
+    kinds = _row_cells(values, kinds_a.min_row, kinds_a.min_col, kinds_a.max_col)
     marks = []
     for r in range(marks_a.min_row, marks_a.max_row + 1):
         line = values[r - 1] if r - 1 < len(values) else []
@@ -731,9 +725,8 @@ def _table(area: Area | None, name: str, required: tuple[str, ...], reader: _She
     if area is None:
         return None
     values = reader.values(area.sheet)
-    header = [RawCell(_addr(area.min_row, c), _at(values, area.min_row, c))
-              for c in range(area.min_col, area.max_col + 1)]
-    rows = [[RawCell(_addr(r, c), _at(values, r, c)) for c in range(area.min_col, area.max_col + 1)]
+    header = _row_cells(values, area.min_row, area.min_col, area.max_col)
+    rows = [_row_cells(values, r, area.min_col, area.max_col)
             for r in range(area.min_row + 1, area.max_row + 1)]
     columns: dict[str, int] = {}
     for k, cell in enumerate(header):
@@ -850,6 +843,16 @@ def _at(values: list[list[object]], row: int, col: int) -> object:
         if col - 1 < len(line):
             return _clean(line[col - 1])
     return None
+
+
+def _row_cells(values: list[list[Any]], row: int, min_col: int, max_col: int) -> list[RawCell]:
+    """The cells of one row from ``min_col`` to ``max_col`` (1-based), empty ones as None."""
+    line = values[row - 1] if row - 1 < len(values) else []
+    segment = line[min_col - 1:max_col]
+    letters = [get_column_letter(c) for c in range(min_col, max_col + 1)]
+    suffix = str(row)
+    return [RawCell(letters[k] + suffix, _clean(segment[k]) if k < len(segment) else None)
+            for k in range(max_col - min_col + 1)]
 
 
 def _addr(row: int, col: int) -> str:
