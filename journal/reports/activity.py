@@ -37,6 +37,12 @@ def week_of(day: DateLike) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=6)
 
 
+def activity_range(date_from: DateLike, date_to: DateLike, today: DateLike) -> tuple[dt.date, dt.date]:
+    """The days of the report: the given dates, else the week (Monday–Sunday) of ``today``."""
+    monday, sunday = week_of(today)
+    return parse_day(date_from) or monday, parse_day(date_to) or sunday
+
+
 def teacher_activity(dataset: Dataset, start: DateLike, end: DateLike,
                      settings: Settings | None = None, class_name: str = "") -> pd.DataFrame:
     """Per teacher (see the module docstring); sorted by teacher's name."""

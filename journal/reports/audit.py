@@ -37,14 +37,17 @@ SUMMARY_COLUMNS = ["teacher", "correction", "removal", "late_entry", "late_writt
 
 def change_log(dataset: Dataset, start: DateLike = None, end: DateLike = None,
                class_name: str = "") -> pd.DataFrame:
-    """Changes detected from ``start`` to ``end``, oldest first; ``change`` and ``entity``
-    keep the dataset's English codes (see ``CHANGE_RU``/``ENTITY_RU`` for the words)."""
+    """Changes concerning the days from ``start`` to ``end``: those whose lesson date is in
+    the range, and those without a lesson date (period marks) detected in the range;
+    oldest first. ``change`` and ``entity`` keep the dataset's English codes (see
+    ``CHANGE_RU``/``ENTITY_RU`` for the words)."""
     data = dataset.only_class(class_name)
     changes = data.changes
     if changes.empty:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
-    frame = within(changes.assign(_day=pd.to_datetime(changes["detected_at"]).dt.normalize()),
-                   start, end, "_day")
+    day = pd.to_datetime(changes["lesson_date"]).fillna(
+        pd.to_datetime(changes["detected_at"]).dt.normalize())
+    frame = within(changes.assign(_day=day), start, end, "_day")
     frame = frame.sort_values(["detected_at", "class", "subject"], kind="stable")
     return frame[[c for c in CHANGE_COLUMNS if c in frame.columns]].reset_index(drop=True)
 

@@ -129,21 +129,38 @@ def in_period(frame: pd.DataFrame, period: Period, column: str = "date") -> pd.D
     return within(frame, period.start, period.end, column)
 
 
-def class_periods(settings: Settings, spec: str | int,
-                  class_names: Iterable[str] | None = None) -> dict[str, Period]:
-    """The period ``spec`` («1», «2 четверть», «1 полугодие») for each class.
+YEAR = "year"
+YEAR_WORDS = frozenset({"год", "year", "учебный год", "за год"})
+CURRENT_WORDS = frozenset({"текущий", "current", "текущий период", "сейчас"})
 
-    ``spec`` given as a number means the number in the class's own set: «1» is the
-    first quarter for grades 1–9 and the first half-year for grades 10–11. A name
-    applies only to the classes of its set. Classes without such a period are left out.
+
+def class_periods(settings: Settings, spec: str | int,
+                  class_names: Iterable[str] | None = None,
+                  today: dt.date | None = None) -> dict[str, Period]:
+    """The period ``spec`` for each class.
+
+    ``spec`` may be a number in the class's own set («1» is the first quarter for grades
+    1–9 and the first half-year for grades 10–11), a period's name («2 четверть», which
+    applies only to the classes of its set), «год» (the whole school year, a period of
+    the set ``year``) or «текущий» (the class's period that contains ``today``, or the
+    last one begun before it). Classes without such a period are left out.
     """
     names = list(class_names) if class_names is not None else [c.name for c in settings.classes]
+    text = " ".join(str(spec).split()).lower()
     found: dict[str, Period] = {}
     for name in names:
         school_class = settings.school_class(name)
         if school_class is None:
             continue
-        period = settings.find_period(spec, school_class.period_set)
+        period: Period | None
+        if text in YEAR_WORDS:
+            period = Period(YEAR, 0, "учебный год", settings.year_start, settings.year_end)
+        elif text in CURRENT_WORDS:
+            day = today or dt.date.today()
+            begun = [p for p in settings.periods_for(school_class) if p.start <= day]
+            period = begun[-1] if begun else None
+        else:
+            period = settings.find_period(spec, school_class.period_set)
         if period is not None:
             found[name] = period
     return found
@@ -360,10 +377,12 @@ def class_ranges(settings: Settings, period: str | int = "", date_from: DateLike
     """
     names = list(class_names) if class_names is not None else [c.name for c in settings.classes]
     start_day, end_day, now = parse_day(date_from), parse_day(date_to), parse_day(today)
-    periods = class_periods(settings, period, names) if str(period).strip() else {}
+    periods = class_periods(settings, period, names, now) if str(period).strip() else {}
     ranges: dict[str, DateRange] = {}
     for name in names:
         found = periods.get(name)
+        if found is None and str(period).strip() and not (start_day and end_day):
+            continue
         start = start_day or (found.start if found else settings.year_start)
         end = end_day or (found.end if found else settings.year_end)
         if now is not None:

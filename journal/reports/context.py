@@ -9,7 +9,7 @@ from ``journal report`` and from JupyterLab opened in ``notebooks/``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..formatting import date_long_ru, date_ru
@@ -35,6 +35,10 @@ class ReportContext:
     date_from: dt.date | None
     date_to: dt.date | None
 
+    def with_dates(self, date_from: dt.date | None, date_to: dt.date | None) -> ReportContext:
+        """The same report over other dates."""
+        return replace(self, date_from=date_from, date_to=date_to)
+
     def ranges(self, *, up_to_today: bool = True) -> dict[str, DateRange]:
         """Each class's date range for this report (the period or the given dates)."""
         names = [c.name for c in self.settings.classes]
@@ -51,10 +55,9 @@ class ReportContext:
             return None
         return min(r.start for r in ranges.values()), max(r.end for r in ranges.values())
 
-    def heading(self, title: str, covers: str = "") -> str:
-        """The Markdown heading of a report page: title, school, what it covers, date."""
-        lines = [f"# {title}", "", f"**{self.settings.school_name}**, "
-                 f"{self.settings.school_year} учебный год"]
+    def heading(self, covers: str = "") -> str:
+        """The Markdown lines under a report's title: school, what it covers, class, date."""
+        lines = [f"**{self.settings.school_name}**, {self.settings.school_year} учебный год"]
         if covers:
             lines.append(f"\n{covers}")
         if self.class_name.strip():
@@ -67,7 +70,7 @@ class ReportContext:
         ranges = self.ranges(up_to_today=up_to_today)
         if not ranges:
             return ""
-        titles = sorted({r.title for r in ranges.values()})
+        titles = list(dict.fromkeys(r.title for r in ranges.values()))
         span = self.span(up_to_today=up_to_today)
         assert span is not None
         dates = f"с {date_ru(span[0])} по {date_ru(span[1])}"

@@ -27,6 +27,8 @@ import pandas as pd
 
 from ..settings import Settings
 from .common import (
+    FAILED,
+    YEAR,
     DateLike,
     average_mark,
     class_periods,
@@ -35,10 +37,13 @@ from .common import (
     enrolled_on,
     forecast_mark,
     group_members,
+    normalise_value,
+    parse_day,
     pass_rate,
     quality_rate,
     rows_of,
     same_period,
+    sort_by_class,
     sou,
     subject_lines,
     value_counts,
@@ -70,7 +75,7 @@ def period_results(dataset: Dataset, settings: Settings, period: str | int,
     """
     data = dataset.only_class(class_name)
     names = [c.name for c in settings.classes if c.has_marks]
-    periods = class_periods(settings, period, names)
+    periods = class_periods(settings, period, names, parse_day(today))
     ranges = class_ranges(settings, period, today=today, class_names=list(periods))
     rows: list[dict[str, object]] = []
     for name, rng in ranges.items():
@@ -85,8 +90,11 @@ def period_results(dataset: Dataset, settings: Settings, period: str | int,
                                "weighted_average", "mark_count")}
         finals = data.finals
         if not finals.empty:
-            finals = finals[(finals["class"] == name) & (finals["kind"] == "period")
-                            & finals["period"].map(lambda p, per=periods[name]: same_period(p, per))]
+            if periods[name].set == YEAR:
+                finals = finals[(finals["class"] == name) & (finals["kind"] == "year")]
+            else:
+                finals = finals[(finals["class"] == name) & (finals["kind"] == "period")
+                                & finals["period"].map(lambda p, per=periods[name]: same_period(p, per))]
         final_values = {(subj, grp, sid): value for subj, grp, sid, value
                         in rows_of(finals, "subject", "grp", "student_id", "value")}
         for line in subject_lines(settings, name, data.lessons, data.finals):
@@ -221,3 +229,14 @@ def summary_sheet(results: pd.DataFrame, class_name: str, mark_forecasts: bool =
     sheet.index.name = "Ученик"
     sheet.columns.name = None
     return sheet
+
+
+def problem_marks(results: pd.DataFrame) -> pd.DataFrame:
+    """The failing marks (2, 1, нз) and н/а: class, student, subject, value, source —
+    who needs attention and in which subject."""
+    columns = ["class", "student", "subject", "grp", "value", "source"]
+    if results.empty:
+        return pd.DataFrame(columns=columns)
+    values = results["value"].map(normalise_value)
+    bad = results[values.isin(sorted(FAILED))]
+    return sort_by_class(bad, "student", "subject")[columns]

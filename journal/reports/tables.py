@@ -7,7 +7,7 @@ notebooks show them through :func:`for_print` (a DataFrame of text) or :func:`st
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -56,6 +56,8 @@ VALUE_WORDS = {"final": "выставлена", "forecast": "прогноз", "c
                "attendance": "пропуск", "final_mark": "итоговая отметка", "topic": "тема урока",
                "homework": "домашнее задание"}
 WORD_COLUMNS = frozenset({"source", "change", "entity"})
+LEFT = frozenset({"student", "full_name", "teacher", "subject", "topic", "homework", "risk",
+                  "problem", "file", "kind"})
 
 
 def _moment_ru(value: object) -> str:
@@ -102,7 +104,13 @@ def for_print(frame: pd.DataFrame, titles: Mapping[str, str] | None = None,
 def styled(frame: pd.DataFrame, titles: Mapping[str, str] | None = None,
            drop: tuple[str, ...] = ()) -> Styler:
     """:func:`for_print` as a Styler without the index (what the notebooks display)."""
-    return for_print(frame, titles, drop).style.hide(axis="index")
+    printed = for_print(frame, titles, drop)
+    names = {**COLUMN_TITLES, **(titles or {})}
+    left: list[Hashable] = [names.get(c, c) for c in frame.columns if c in LEFT and c not in drop]
+    styler = printed.style.hide(axis="index")
+    if left:
+        styler = styler.map(lambda _value: "text-align: left", subset=left)
+    return styler
 
 
 def styled_sheet(sheet: pd.DataFrame) -> Styler:
