@@ -460,8 +460,9 @@ CONTENT_WIDTH_MM = PAGE_WIDTH_MM - 2 * PAGE_MARGIN_MM - 1.0  # a millimetre for 
 NUMBER_COL_MM = 6.0
 DATE_COL_MM = 7.4  # the narrowest date column: «28.11» in 6.3 pt DejaVu Sans fits
 MAX_DATE_COL_MM = 10.0
+SUMMARY_MIN_COL_MM, SUMMARY_MAX_COL_MM = 8.0, 16.0
 FINAL_COL_MM = 13.0
-NAME_MM_PER_CHAR = 1.45
+NAME_MM_PER_CHAR = 1.6
 NAME_COL_MIN_MM, NAME_COL_MAX_MM = 34.0, 58.0
 
 
@@ -664,11 +665,13 @@ def finals_part(copy: ClassCopy) -> str:
         subjects, marks = copy.summary()
         names_mm = name_column_mm([s.name for s in copy.students])
         room = CONTENT_WIDTH_MM - NUMBER_COL_MM - names_mm
-        col = max(9.0, min(22.0, room / max(1, len(subjects))))
-        per_table = max(1, int(room // col))
+        per_table = max(1, min(len(subjects), int(room // SUMMARY_MIN_COL_MM)))
+        tables = -(-len(subjects) // per_table) if subjects else 1
+        per_table = -(-len(subjects) // tables) if subjects else 1
+        col = min(SUMMARY_MAX_COL_MM, room / per_table)
         groups_of = [subjects[i:i + per_table] for i in range(0, len(subjects), per_table)] or [[]]
         for part in groups_of:
-            head = "".join(f'<th class="subj">{_e(s)}</th>' for s in part)
+            head = "".join(f'<th class="subj"><div>{_e(s)}</div></th>' for s in part)
             rows = "".join(
                 f'<tr><td class="num">{i}</td><td class="name">{_e(s.name)}</td>'
                 + "".join(f'<td class="mark">{_e(marks.get(s.student_id, {}).get(subj, ""))}</td>'
@@ -706,9 +709,9 @@ def finals_part(copy: ClassCopy) -> str:
         f'<tbody>{att_rows}</tbody><tfoot class="totals"><tr><td></td><td class="name">Итого по классу</td>'
         + "".join(f'<td class="n">{v}</td>' for v in total) + "</tr></tfoot></table>")
     return f"""
+{f'<section class="part finals">{_header(copy)}{summary}</section>' if summary else ""}
 <section class="part finals">
 {_header(copy)}
-{summary}
 <div class="keep">{attendance}</div>
 <div class="deputy">
   <p>Бумажная копия проверена.</p>
@@ -788,10 +791,14 @@ table.log td.logdate { white-space: nowrap; }
 table.log .empty { text-align: center; font-style: italic; }
 /* final pages */
 table.summary, table.attendance { table-layout: fixed; margin-bottom: 2mm; font-size: 8pt; }
-table.summary th.subj { font-size: 6.5pt; line-height: 1.05; text-align: center; overflow-wrap: anywhere;
-  hyphens: auto; }
+table.summary th.subj { height: 34mm; padding: 0.5mm 0; vertical-align: bottom; }
+table.summary th.subj > div { writing-mode: vertical-rl; transform: rotate(180deg); margin: 0 auto;
+  max-height: 33mm; font-size: 7pt; line-height: 1.1; text-align: left; white-space: normal; }
+table.summary tbody tr:nth-child(5n) td { border-bottom-width: 1.1pt; }
+.title-page a { color: inherit; text-decoration: none; }
 table.summary td.mark, table.attendance td.n { text-align: center; }
 table.attendance th { font-size: 7pt; text-align: center; }
+table.attendance th.name { text-align: left; }
 table.attendance tfoot td { font-weight: bold; }
 .keep { break-inside: avoid; }
 .deputy { margin-top: 4mm; break-inside: avoid; font-size: 9pt; }

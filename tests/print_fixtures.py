@@ -28,6 +28,7 @@ from conftest import make_tiny_settings, make_tiny_students
 
 from journal import store
 from journal.settings import Settings, TimetableEntry, normalise_class_name
+from journal.workbook_format import StudentRecord
 
 EXTRA_5A = [
     "Жданов Глеб Ильич", "Захарова Вера Олеговна", "Иванов Роман Петрович", "Кириллова Майя Андреевна",
@@ -62,21 +63,26 @@ class PrintDataset:
     period_marks: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
 
 
-def build_print_dataset(path: Path, settings: Settings,
-                        until: dt.date = dt.date(2026, 12, 28)) -> PrintDataset:
-    """Fill a new dataset at ``path`` for every curriculum line up to ``until``."""
+def build_print_dataset(path: Path, settings: Settings, until: dt.date = dt.date(2026, 12, 28),
+                        class_lists: dict[str, list[StudentRecord]] | None = None) -> PrintDataset:
+    """Fill a new dataset at ``path`` for every curriculum line up to ``until``.
+
+    ``class_lists`` replaces the tiny school's class lists (e.g. for a bigger school).
+    """
     result = PrintDataset(path)
     conn = store.connect(path)
     now = "2026-10-26 10:00:00"
     conn.execute("INSERT INTO merges (id, started_at, tool_version) VALUES (1, ?, 'test')", (now,))
     student_ids: dict[tuple[str, str], int] = {}
     groups: dict[tuple[str, str], dict[str, str]] = {}
+    left_on: dict[tuple[str, str], dt.date | None] = {}
     for school_class in settings.classes:
         conn.execute("INSERT INTO classes (name, grade, letter, class_teacher) VALUES (?, ?, ?, ?)",
                      (school_class.name, school_class.grade, school_class.letter, school_class.class_teacher))
-        records = make_tiny_students(school_class.name)
+        records = (class_lists or {}).get(school_class.name) or make_tiny_students(school_class.name)
         names = [(r.full_name, r.joined, r.left, dict(r.groups)) for r in records]
-        if school_class.name == "5А":
+        left_on.update({(school_class.name, r.full_name): r.left for r in records})
+        if class_lists is None and school_class.name == "5А":
             for i, name in enumerate(EXTRA_5A):
                 names.append((name, None, None, {"Английский язык": "1 группа" if i % 2 else "2 группа"}))
         result.students[school_class.name] = [n for n, *_ in names]
@@ -131,8 +137,7 @@ def build_print_dataset(path: Path, settings: Settings,
             if period.end > until:
                 continue
             for k, name in enumerate(members):
-                left = next(r.left for r in make_tiny_students(item.class_name) if r.full_name == name) \
-                    if name in {r.full_name for r in make_tiny_students(item.class_name)} else None
+                left = left_on.get((item.class_name, name))
                 if left is not None and left <= period.end:
                     continue
                 value = str(5 - k % 3)
