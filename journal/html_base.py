@@ -132,6 +132,7 @@ th.vertical {{
 }}
 
 .page-break {{ break-before: page; }}
+table.split-continued {{ margin-top: 6pt; }}
 .muted {{ color: #555; }}
 .small {{ font-size: 8pt; }}
 .note {{ font-size: 8.5pt; color: #333; margin-top: 6pt; }}
@@ -157,6 +158,82 @@ th.vertical {{
 .signature .date {{ flex: 0 0 auto; }}
 .date-line {{ display: inline-block; min-width: 10mm; border-bottom: 0.6pt solid #000; height: 11pt; }}
 """
+
+
+A4_MM = (210.0, 297.0)
+
+
+def content_width_mm(
+    orientation: Orientation = "portrait", margins_mm: Sequence[float] = DEFAULT_MARGINS_MM
+) -> float:
+    """The printable width of an A4 page between the left and right margins."""
+    width = A4_MM[1] if orientation == "landscape" else A4_MM[0]
+    return width - margins_mm[1] - margins_mm[3]
+
+
+_SPLIT_SCRIPT = """
+(function () {
+  var limit = __WIDTH_MM__ * 96 / 25.4;
+  function simple(table) {
+    return !table.querySelector('[colspan]:not([colspan="1"]), [rowspan]:not([rowspan="1"])')
+      && !table.querySelector('table');
+  }
+  function split(table) {
+    if (!simple(table) || table.getBoundingClientRect().width <= limit + 1) return;
+    var rows = Array.prototype.slice.call(table.rows);
+    var body = table.tBodies.length && table.tBodies[0].rows.length ? table.tBodies[0].rows[0] : rows[0];
+    if (!body) return;
+    var n = body.cells.length;
+    if (n < 3 || rows.some(function (r) { return r.cells.length !== n; })) return;
+    var sticky = 0;
+    for (var i = 0; i < Math.min(3, n - 1); i++) {
+      var c = body.cells[i];
+      var named = c.classList.contains('name') || c.classList.contains('sticky');
+      if (c.tagName === 'TH' || named) sticky = i + 1;
+    }
+    var widths = Array.prototype.map.call(body.cells, function (c) {
+      return c.getBoundingClientRect().width;
+    });
+    var fixed = widths.slice(0, sticky).reduce(function (a, b) { return a + b; }, 0);
+    var room = limit - fixed - 4;
+    if (room < limit / 4) return;
+    var chunks = [], current = [], used = 0;
+    for (var j = sticky; j < n; j++) {
+      if (current.length && used + widths[j] > room) { chunks.push(current); current = []; used = 0; }
+      current.push(j); used += widths[j];
+    }
+    if (current.length) chunks.push(current);
+    if (chunks.length < 2) return;
+    chunks.forEach(function (chunk, index) {
+      var part = table.cloneNode(true);
+      var keep = {};
+      chunk.forEach(function (k) { keep[k] = true; });
+      Array.prototype.forEach.call(part.rows, function (row) {
+        for (var k = n - 1; k >= sticky; k--) { if (!keep[k]) row.deleteCell(k); }
+      });
+      part.classList.add('split-part');
+      if (index > 0) part.classList.add('split-continued');
+      table.parentNode.insertBefore(part, table);
+    });
+    table.parentNode.removeChild(table);
+  }
+  var root = document.querySelector('main') || document.body;
+  var saved = root.style.width;
+  root.style.width = limit + 'px';
+  Array.prototype.slice.call(document.querySelectorAll('table')).forEach(split);
+  root.style.width = saved;
+})();
+"""
+
+
+def wide_table_script(width_mm: float) -> str:
+    """An inline script splitting tables wider than ``width_mm`` into column groups.
+
+    The leading name columns (``th`` cells or cells of class ``name``) are repeated in
+    every part, so no column is ever clipped off the page. Tables with merged cells are
+    left as they are.
+    """
+    return f"<script>{_SPLIT_SCRIPT.replace('__WIDTH_MM__', f'{width_mm:.2f}')}</script>"
 
 
 def page_css(
@@ -281,5 +358,6 @@ def document(
     return (
         '<!DOCTYPE html>\n<html lang="ru">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{esc(title)}</title>\n<style>\n{css}{extra_css}\n</style>\n</head>\n"
-        f"<body>\n{body_html}\n</body>\n</html>\n"
+        f"<body>\n{body_html}\n{wide_table_script(content_width_mm(orientation, margins_mm))}\n"
+        "</body>\n</html>\n"
     )

@@ -56,6 +56,10 @@ main {{ padding: 0 !important; margin: 0 !important; }}
 }}
 .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"] {{ display: none !important; }}
 .jp-RenderedHTMLCommon {{ padding-right: 0 !important; font-size: 10pt; }}
+.jp-RenderedMarkdown, .jp-MarkdownOutput, .jp-MarkdownCell .jp-InputArea {{
+  padding: 0 !important; margin: 0 !important;
+}}
+.jp-RenderedHTMLCommon table.split-continued {{ margin-top: 6pt !important; }}
 .jp-RenderedMarkdown h1 {{ font-size: 15pt; margin: 0 0 6pt 0; }}
 .jp-RenderedMarkdown h2 {{ font-size: 12.5pt; margin: 12pt 0 4pt 0; break-after: avoid-page; }}
 .jp-RenderedMarkdown h3 {{ font-size: 11pt; margin: 9pt 0 3pt 0; break-after: avoid-page; }}
@@ -126,6 +130,7 @@ class _JournalTemplateMixin:
         orientation = notebook_orientation(nb, self.orientation)
         resources["journal_orientation"] = orientation
         resources["journal_css"] = notebook_css(orientation)
+        resources["journal_script"] = html_base.wide_table_script(html_base.content_width_mm(orientation))
         return resources
 
 

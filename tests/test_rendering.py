@@ -197,18 +197,23 @@ def test_cli_report_prints_where_files_are(notebooks: Path, school: SchoolFolder
 
 
 @pytest.mark.slow
-def test_nbconvert_to_journal_pdf(tmp_path: Path) -> None:
-    """The notebook asks for landscape; the exporter option overrides it."""
+def test_nbconvert_to_journal_pdf_portrait_splits_the_wide_table(tmp_path: Path) -> None:
+    """The notebook asks for landscape; the exporter option overrides it; 60 dates do not
+    fit a portrait page, so the table is split with the names repeated."""
     notebook = tmp_path / "отчёт.ipynb"
     shutil.copy(SMOKE, notebook)
     jupyter = Path(sys.executable).with_name("jupyter")
     subprocess.run(
         [
-            str(jupyter), "nbconvert", "--to", "journal_pdf", "--no-input",
+            str(jupyter), "nbconvert", "--to", "journal_pdf", "--no-input", "--execute",
             "--JournalPDFExporter.orientation=portrait", str(notebook),
         ],
         check=True, capture_output=True, cwd=tmp_path,
     )
     pdf = tmp_path / "отчёт.pdf"
     assert abs(page_size(pdf)[0] - 595) < 2
-    assert "Стр. 1 из" in pdf_text(pdf)
+    text = pdf_text(pdf)
+    assert "Стр. 1 из" in text
+    assert "01.09" in text and "30.10" in text
+    for student in STUDENTS:
+        assert text.count(student) >= 2
