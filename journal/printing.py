@@ -52,6 +52,7 @@ from .school import PRINT_DIR, SchoolFolder, safe_file_name
 from .settings import HALVES, QUARTERS, Period, SchoolClass, Settings, normalise_class_name
 
 MISSED_CODES = ("Н", "Б", "У")  # О (late) is not a missed lesson
+YEAR_KINDS = {"year": "Год", "exam": "Экзамен", "final": "Итог"}  # final_marks.kind → column
 LATE_CODE = "О"
 
 # -- choosing what to print ------------------------------------------------------------
@@ -220,6 +221,16 @@ class SubjectSection:
     cells: dict[tuple[int, int], str]  # (student_id, lesson_id) → «5», «5/4», «Н», «О/4»
     period_marks: dict[int, str]
     missed: dict[int, int]  # student_id → lessons missed (Н, Б, У)
+    year_marks: dict[str, dict[int, str]] = field(default_factory=dict)  # kind → student_id → mark
+
+    def final_columns(self, period_name: str, with_marks: bool) -> list[tuple[str, dict[int, str]]]:
+        """(header, student_id → value) of the columns after the dates: marks, then year marks."""
+        if not with_marks:
+            return []
+        columns = [(period_name, self.period_marks)]
+        columns += [(YEAR_KINDS[kind], self.year_marks[kind])
+                    for kind in YEAR_KINDS if self.year_marks.get(kind)]
+        return columns
 
     @property
     def title(self) -> str:
@@ -266,14 +277,18 @@ class ClassCopy:
         """Grade 1 copies carry attendance, topics and homework only."""
         return self.school_class.has_marks
 
-    def summary(self) -> tuple[list[str], dict[int, dict[str, str]]]:
-        """The summary sheet: subject columns, and student_id → subject → period mark."""
+    def summary(self, kind: str = "period") -> tuple[list[str], dict[int, dict[str, str]]]:
+        """A summary sheet: subject columns, and student_id → subject → mark.
+
+        ``kind`` is ``period`` (the period marks) or a key of :data:`YEAR_KINDS`.
+        """
         subjects: list[str] = []
         marks: dict[int, dict[str, str]] = {}
         for section in self.sections:
             if section.subject not in subjects:
                 subjects.append(section.subject)
-            for student_id, value in section.period_marks.items():
+            values = section.period_marks if kind == "period" else section.year_marks.get(kind, {})
+            for student_id, value in values.items():
                 marks.setdefault(student_id, {})[section.subject] = value
         return subjects, marks
 
@@ -333,12 +348,17 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
     finals = store.read_sql(
         conn, f"SELECT subject, grp, student_id, value FROM final_marks WHERE class IN ({holders}) "
               f"AND kind = 'period' AND period = ?", (*names, period.name))
+    year_end = period == settings.periods_for(school_class)[-1]
+    year_finals = store.read_sql(
+        conn, f"SELECT subject, grp, student_id, kind, value FROM final_marks WHERE class IN ({holders}) "
+              f"AND kind IN ('year', 'exam', 'final')", tuple(names)) if year_end else None
 
     def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
 
     student_rows, group_rows, lesson_rows = records(students), records(groups), records(lessons)
     mark_rows, absence_rows, final_rows = records(marks), records(absences), records(finals)
+    year_rows = records(year_finals) if year_finals is not None else []
     with_any_data = {int(r["student_id"]) for r in (*mark_rows, *absence_rows)}
     student_lines: dict[int, StudentLine] = {}
     left_during: set[int] = set()
@@ -406,8 +426,13 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
         for r in absence_rows:
             if int(r["lesson_id"]) in lesson_ids and r["code"] in MISSED_CODES:
                 missed[int(r["student_id"])] = missed.get(int(r["student_id"]), 0) + 1
+        year_marks: dict[str, dict[int, str]] = {}
+        if marks_wanted:
+            for r in year_rows:
+                if (norm(r["subject"]), norm(r["grp"])) == key:
+                    year_marks.setdefault(str(r["kind"]), {})[int(r["student_id"])] = str(r["value"])
         section = SubjectSection(subject, group, teacher, members, lesson_lines, own_cells,
-                                 period_marks, missed)
+                                 period_marks, missed, year_marks)
         sections.append(section)
         if not lesson_lines:
             findings.append(warning(
@@ -561,10 +586,10 @@ def title_part(copy: ClassCopy, contents: Sequence[tuple[str, str, int | None]])
 def _grid_table(copy: ClassCopy, section: SubjectSection, chunk: list[LessonLine], names_mm: float,
                 date_mm: float, last: bool, part_no: int, parts: int) -> str:
     finals = last
-    mark_col = copy.with_marks
+    final_columns = section.final_columns(copy.period.name, copy.with_marks) if finals else []
     cols = [f'<col style="width:{NUMBER_COL_MM}mm">', f'<col style="width:{names_mm:.1f}mm">']
     cols += [f'<col style="width:{date_mm:.2f}mm">'] * len(chunk)
-    extra = ((1 if mark_col else 0) + 1) if finals else 0
+    extra = (len(final_columns) + 1) if finals else 0
     cols += [f'<col style="width:{FINAL_COL_MM}mm">'] * extra
     width = NUMBER_COL_MM + names_mm + date_mm * len(chunk) + FINAL_COL_MM * extra
     head = ['<th class="num">№</th>', '<th class="name">Ученик</th>']
@@ -572,8 +597,7 @@ def _grid_table(copy: ClassCopy, section: SubjectSection, chunk: list[LessonLine
         mark = f'<span class="seq">{lesson.seq}</span>' if lesson.seq > 1 else ""
         head.append(f'<th class="date">{_e(date_short_ru(lesson.date))}{mark}</th>')
     if finals:
-        if mark_col:
-            head.append(f'<th class="final">{_e(copy.period.name)}</th>')
+        head += [f'<th class="final">{_e(header)}</th>' for header, _ in final_columns]
         head.append('<th class="final">Пропу\u00adщено уроков</th>')
     body = []
     for i, student in enumerate(section.students, start=1):
@@ -584,9 +608,8 @@ def _grid_table(copy: ClassCopy, section: SubjectSection, chunk: list[LessonLine
             cls = "cell absent" if value[:1] in ABSENCE_CODES else "cell"
             row.append(f'<td class="{cls}">{_e(value)}</td>')
         if finals:
-            if mark_col:
-                mark = section.period_marks.get(student.student_id, "")
-                row.append(f'<td class="final mark">{_e(mark)}</td>')
+            row += [f'<td class="final mark">{_e(values.get(student.student_id, ""))}</td>'
+                    for _, values in final_columns]
             row.append(f'<td class="final">{section.missed.get(student.student_id, 0) or ""}</td>')
         body.append(f"<tr>{''.join(row)}</tr>")
     caption = ""
@@ -625,7 +648,7 @@ def subject_part(copy: ClassCopy, section: SubjectSection, number: int) -> str:
     line at the foot of every page (an outer table's header and footer groups).
     """
     names_mm = name_column_mm([s.name + (f" ({s.note})" if s.note else "") for s in section.students])
-    final_cols = 2 if copy.with_marks else 1
+    final_cols = len(section.final_columns(copy.period.name, copy.with_marks)) + 1
     chunks = date_chunks(section.lessons, names_mm, final_cols)
     room = CONTENT_WIDTH_MM - NUMBER_COL_MM - names_mm - final_cols * FINAL_COL_MM
     date_mm = min(MAX_DATE_COL_MM, room / max(1, max(len(c) for c in chunks)))
@@ -658,37 +681,43 @@ def subject_part(copy: ClassCopy, section: SubjectSection, number: int) -> str:
 </section>"""
 
 
-def finals_part(copy: ClassCopy) -> str:
-    """The final pages: the summary sheet, attendance totals, the deputy's signature."""
+def _summary_tables(copy: ClassCopy, kind: str) -> str:
+    """Students × subjects with one kind of mark, split into tables only when too wide."""
+    subjects, marks = copy.summary(kind)
+    names_mm = name_column_mm([s.name for s in copy.students])
+    room = CONTENT_WIDTH_MM - NUMBER_COL_MM - names_mm
+    per_table = max(1, min(len(subjects), int(room // SUMMARY_MIN_COL_MM)))
+    tables = -(-len(subjects) // per_table) if subjects else 1
+    per_table = -(-len(subjects) // tables) if subjects else 1
+    col = min(SUMMARY_MAX_COL_MM, room / per_table)
     blocks = []
+    for part in [subjects[i:i + per_table] for i in range(0, len(subjects), per_table)] or [[]]:
+        head = "".join(f'<th class="subj"><div>{_e(s)}</div></th>' for s in part)
+        rows = "".join(
+            f'<tr><td class="num">{i}</td><td class="name">{_e(s.name)}</td>'
+            + "".join(f'<td class="mark">{_e(marks.get(s.student_id, {}).get(subj, ""))}</td>'
+                      for subj in part)
+            + "</tr>"
+            for i, s in enumerate(copy.students, start=1)
+        )
+        width = NUMBER_COL_MM + names_mm + col * len(part)
+        cols = (f'<col style="width:{NUMBER_COL_MM}mm"><col style="width:{names_mm:.1f}mm">'
+                + f'<col style="width:{col:.1f}mm">' * len(part))
+        blocks.append(
+            f'<table class="summary" style="width:{width:.1f}mm"><colgroup>{cols}</colgroup>'
+            f'<thead><tr><th class="num">№</th><th class="name">Ученик</th>{head}</tr></thead>'
+            f'<tbody>{rows}</tbody></table>')
+    what = f"отметки за {copy.period.name}" if kind == "period" else {
+        "year": "годовые отметки", "exam": "экзаменационные отметки", "final": "итоговые отметки"}[kind]
+    return f'<h2>Сводная ведомость: {_e(what)}</h2>' + "".join(blocks)
+
+
+def finals_part(copy: ClassCopy) -> str:
+    """The final pages: the summary sheets, attendance totals, the deputy's signature."""
+    summaries = []
     if copy.with_marks:
-        subjects, marks = copy.summary()
-        names_mm = name_column_mm([s.name for s in copy.students])
-        room = CONTENT_WIDTH_MM - NUMBER_COL_MM - names_mm
-        per_table = max(1, min(len(subjects), int(room // SUMMARY_MIN_COL_MM)))
-        tables = -(-len(subjects) // per_table) if subjects else 1
-        per_table = -(-len(subjects) // tables) if subjects else 1
-        col = min(SUMMARY_MAX_COL_MM, room / per_table)
-        groups_of = [subjects[i:i + per_table] for i in range(0, len(subjects), per_table)] or [[]]
-        for part in groups_of:
-            head = "".join(f'<th class="subj"><div>{_e(s)}</div></th>' for s in part)
-            rows = "".join(
-                f'<tr><td class="num">{i}</td><td class="name">{_e(s.name)}</td>'
-                + "".join(f'<td class="mark">{_e(marks.get(s.student_id, {}).get(subj, ""))}</td>'
-                          for subj in part)
-                + "</tr>"
-                for i, s in enumerate(copy.students, start=1)
-            )
-            width = NUMBER_COL_MM + names_mm + col * len(part)
-            cols = (f'<col style="width:{NUMBER_COL_MM}mm"><col style="width:{names_mm:.1f}mm">'
-                    + f'<col style="width:{col:.1f}mm">' * len(part))
-            blocks.append(
-                f'<table class="summary" style="width:{width:.1f}mm"><colgroup>{cols}</colgroup>'
-                f'<thead><tr><th class="num">№</th><th class="name">Ученик</th>{head}</tr></thead>'
-                f'<tbody>{rows}</tbody></table>')
-        summary = (f'<h2>Сводная ведомость: отметки за {_e(copy.period.name)}</h2>' + "".join(blocks))
-    else:
-        summary = ""
+        kinds = ["period"] + [k for k in YEAR_KINDS if any(s.year_marks.get(k) for s in copy.sections)]
+        summaries = [_summary_tables(copy, kind) for kind in kinds]
     att_rows = "".join(
         f'<tr><td class="num">{i}</td><td class="name">{_e(t.name)}</td><td class="n">{t.missed or ""}</td>'
         f'<td class="n">{t.ill or ""}</td><td class="n">{t.excused or ""}</td>'
@@ -709,7 +738,7 @@ def finals_part(copy: ClassCopy) -> str:
         f'<tbody>{att_rows}</tbody><tfoot class="totals"><tr><td></td><td class="name">Итого по классу</td>'
         + "".join(f'<td class="n">{v}</td>' for v in total) + "</tr></tfoot></table>")
     return f"""
-{f'<section class="part finals">{_header(copy)}{summary}</section>' if summary else ""}
+{"".join(f'<section class="part finals">{_header(copy)}{summary}</section>' for summary in summaries)}
 <section class="part finals">
 {_header(copy)}
 <div class="keep">{attendance}</div>

@@ -208,6 +208,27 @@ def test_missing_period_marks_are_reported(dataset: PrintDataset, tmp_path: Path
     assert codes[0][0] == "print_missing_period_mark" and "Жданов Глеб Ильич" in codes[0][1]
 
 
+@pytest.mark.parametrize(("period", "with_year"), [("1", False), ("4", True)])
+def test_year_marks_appear_on_the_last_period_only(dataset: PrintDataset, tmp_path: Path, period: str,
+                                                   with_year: bool) -> None:
+    path = tmp_path / "journal.sqlite"
+    shutil.copy(dataset.path, path)
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO final_marks (class, subject, grp, student_id, kind, period, value, first_seen, "
+                 "last_seen) SELECT '5А', 'Математика', '', id, 'year', '', '4', '', '' FROM students "
+                 "WHERE class = '5А'")
+    conn.commit()
+    conn.close()
+    settings = print_settings()
+    job = plan_print(settings, period, "5А").jobs[0]
+    with store.opened(path) as conn2:
+        copy = load_class_copy(conn2, settings, job.school_class, job.period)
+    headers = [h for h, _ in copy.sections[0].final_columns(job.period.name, True)]
+    assert headers == ([job.period.name, "Год"] if with_year else [job.period.name])
+    html = printing.finals_part(copy)
+    assert ("Сводная ведомость: годовые отметки" in html) is with_year
+
+
 @pytest.mark.parametrize("lessons", [0, 1, 20, 26, 27, 62, 130])
 @pytest.mark.parametrize("names_mm", [34.0, 58.0])
 def test_date_chunks_fit_the_page_and_keep_every_lesson(lessons: int, names_mm: float) -> None:
