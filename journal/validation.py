@@ -22,9 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .findings import Finding, error, warning
-from .marks import ABSENCE_CODES, CellProblem, parse_final_mark, parse_mark_cell
+from .marks import ABSENCE_CODES, CellEntry, CellProblem, parse_final_mark, parse_mark_cell
 from .reading import RawClassWorkbook, RawSubjectWorkbook, RawTable, parse_date_value
-from .settings import WEEKDAYS_SHORT_RU, Settings, WorkKind
+from .settings import WEEKDAYS_SHORT_RU, SchoolClass, Settings, WorkKind
 from .workbook_format import (
     FINAL_EXAM,
     FINAL_FINAL,
@@ -398,7 +398,10 @@ def validate_subject(view: SubjectView, settings: Settings,
             cell=cell.cell))
         columns.append((day, seq, topic, kind))
 
-    # the grid
+    # the grid: date checks once per column, cell parsing once per distinct value
+    date_problems = [_date_problem(col[0], settings, school_class) if col else None
+                     for col in columns]
+    parsed_cache: dict[tuple[type, object], CellEntry | CellProblem] = {}
     marks_by_student: dict[str, list[tuple[int, float, dt.date]]] = {}
     column_has_marks = [False] * len(columns)
     for r, c, address, value in view.marks:
@@ -406,7 +409,11 @@ def validate_subject(view: SubjectView, settings: Settings,
         cell = Cell(value, address)
         column = columns[c] if c < len(columns) else None
         name = row_student.full_name if row_student else ""
-        parsed = parse_mark_cell(cell.value, allow_marks=school_class.has_marks)
+        cache_key = (type(cell.value), cell.value)
+        parsed = parsed_cache.get(cache_key)
+        if parsed is None:
+            parsed = parse_mark_cell(cell.value, allow_marks=school_class.has_marks)
+            parsed_cache[cache_key] = parsed
         if isinstance(parsed, CellProblem):
             err(parsed.code, parsed.message, sheet=SHEET_GRID, cell=cell.cell, student=name,
                 date=column[0] if column else None)
@@ -425,17 +432,9 @@ def validate_subject(view: SubjectView, settings: Settings,
             continue
         day, seq, _topic, kind = column
         where = {"sheet": SHEET_GRID, "cell": cell.cell, "student": name, "date": day}
-        if day < settings.year_start or day > settings.year_end:
-            err("D03", f"дата {day:%d.%m.%Y} вне {settings.school_year} учебного года. "
-                       "Проверьте дату урока", **where)
-            continue
-        if settings.is_holiday(day, grade):
-            err("D05", f"{day:%d.%m.%Y} — каникулы или выходной. Перенесите запись на день "
-                       "урока", **where)
-            continue
-        if settings.period_of(school_class, day) is None:
-            err("D03", f"дата {day:%d.%m.%Y} не входит ни в один учебный период. "
-                       "Проверьте дату урока", **where)
+        problem = date_problems[c]
+        if problem is not None:
+            err(problem[0], problem[1], **where)
             continue
         if row_student.joined and day < row_student.joined:
             err("S05", f"запись до зачисления ученика ({row_student.joined:%d.%m.%Y}). "
@@ -470,6 +469,20 @@ def validate_subject(view: SubjectView, settings: Settings,
     # final marks
     _validate_finals(view, settings, school_class.name, rec, rows, marks_by_student, err, warn)
     return Validated(rec, out)
+
+
+def _date_problem(day: dt.date, settings: Settings,
+                  school_class: SchoolClass) -> tuple[str, str] | None:
+    """Why nothing may be recorded on ``day`` (finding code and message), or None."""
+    if day < settings.year_start or day > settings.year_end:
+        return ("D03", f"дата {day:%d.%m.%Y} вне {settings.school_year} учебного года. "
+                       "Проверьте дату урока")
+    if settings.is_holiday(day, school_class.grade):
+        return ("D05", f"{day:%d.%m.%Y} — каникулы или выходной. Перенесите запись на день урока")
+    if settings.period_of(school_class, day) is None:
+        return ("D03", f"дата {day:%d.%m.%Y} не входит ни в один учебный период. "
+                       "Проверьте дату урока")
+    return None
 
 
 FINAL_KIND_BY_COLUMN = {FINAL_YEAR: "year", FINAL_EXAM: "exam", FINAL_FINAL: "final"}
