@@ -650,7 +650,23 @@ class _Reader:
                 row.values[h] = value.strip() if isinstance(value, str) else value
                 row.cells[h] = line[i].coordinate
             rows.append(row)
+        self._check_below(ws_title, grid)
         return rows, first
+
+    def _check_below(self, ws_title: str, grid: list[tuple[Cell, ...]]) -> None:
+        """Warn about values typed under the area: they are not read."""
+        ws = self.wb[ws_title]
+        last = grid[-1][0].row
+        first_col, last_col = grid[0][0].column, grid[0][-1].column
+        for line in ws.iter_rows(min_row=last + 1, max_row=max(ws.max_row, last + 1),
+                                 min_col=first_col, max_col=last_col):
+            for c in line:
+                if not _is_blank(c.value):
+                    self.warn("set-outside-area",
+                              f"Значение «{c.value}» стоит ниже таблицы (после строки {last}) и не "
+                              f"читается. Перенесите строку в пустую строку таблицы выше.",
+                              ws_title, c.coordinate)
+                    return
 
     def _area_cells(self, name: str) -> tuple[str, list[tuple[Cell, ...]]] | None:
         dn = self.wb.defined_names.get(name)

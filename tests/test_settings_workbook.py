@@ -315,3 +315,14 @@ def test_settings_saved_by_libreoffice_read_the_same(written: Path, tmp_path: Pa
     settings, findings = read_settings(out / written.name)
     assert settings == sample_settings()
     assert [f.code for f in findings] == ["set-hours-mismatch"]
+
+
+def test_values_below_the_area_are_reported(written: Path) -> None:
+    wb = load_workbook(written)
+    ((sheet, ref),) = list(wb.defined_names["jr_set_classes"].destinations)
+    below = wb[sheet][ref.replace("$", "")][-1][0].row + 3
+    wb[sheet][f"A{below}"] = "11Б"
+    wb.save(written)
+    _, findings = read_settings(written)
+    assert [(f.code, f.sheet, f.cell) for f in findings if f.code == "set-outside-area"] == [
+        ("set-outside-area", "Классы", f"A{below}")]
