@@ -47,7 +47,7 @@ from .validation import (
     validate_subject,
     view_from_raw,
 )
-from .workbook_format import KIND_CLASS, KIND_SUBJECT
+from .workbook_format import KIND_CLASS, KIND_SUBJECT, WorkbookMeta
 
 MERGED = "merged"
 UNCHANGED = "unchanged"
@@ -253,7 +253,8 @@ def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, 
             if old_text and old_text != new_text and les.date < today:
                 change("correction" if new_text else "removal", name, lesson_date=day, seq=seq,
                        kind=les.kind, period=les.period, old_value=old_text,
-                       new_value=new_text or None, first_seen=old_seen, cell=les.cell)
+                       new_value=new_text or None, first_seen=old_seen,
+                       cell=les.topic_cell if name == "topic" else les.homework_cell)
         plan.lessons.append(row)
     plan.lesson_deletes = [k for k in old_lessons if k not in lessons]
 
@@ -465,6 +466,7 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
         school_class = settings.school_class(meta.class_name)
         if school_class is not None:
             outcome.class_name = school_class.name
+        outcome.teacher = outcome.teacher or _teacher_from_settings(settings, meta)
         outcomes[name] = outcome
         keys.setdefault(_key_of(outcome), []).append(name)
         pending.append((name, raw, findings, sha))
@@ -526,6 +528,15 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
                         for o in result.files], ensure_ascii=False)
     store.finish_merge(conn, merge_id, store.now_text(now), files, counts)
     return result
+
+
+def _teacher_from_settings(settings: Settings, meta: WorkbookMeta) -> str:
+    """Whose workbook it is by the settings, when its ``_meta`` names no teacher."""
+    if meta.kind == KIND_CLASS:
+        school_class = settings.school_class(meta.class_name)
+        return school_class.class_teacher if school_class else ""
+    item = settings.curriculum_item(meta.class_name, meta.subject, meta.group)
+    return item.teacher if item else ""
 
 
 def _file_order(outcomes: dict[str, FileOutcome]) -> Callable[[str], tuple[int, str]]:
@@ -593,7 +604,8 @@ def check_files(paths: list[Path], settings: Settings, *, school: SchoolFolder |
                 continue
             meta = raw.meta
             outcome.kind, outcome.class_name = meta.kind, meta.class_name
-            outcome.subject, outcome.group, outcome.teacher = meta.subject, meta.group, meta.teacher
+            outcome.subject, outcome.group = meta.subject, meta.group
+            outcome.teacher = meta.teacher or _teacher_from_settings(settings, meta)
             pending.append((outcome, raw))
         keys: dict[tuple[str, str, str, str], list[FileOutcome]] = {}
         for outcome, _raw in pending:

@@ -79,7 +79,9 @@ class LessonRecord:
     homework: str
     substitute: str
     allowed_days: int  # days after the lesson a mark may still be entered on time
-    cell: str = ""
+    cell: str = ""  # the date cell of the grid
+    topic_cell: str = ""  # the topic cell of the lesson log
+    homework_cell: str = ""
 
 
 @dataclass(frozen=True)
@@ -395,7 +397,9 @@ def validate_subject(view: SubjectView, settings: Settings,
                         if LOG_SUBSTITUTE in log_row else ""),
             allowed_days=(settings.norms.written_days(grade) if kind and kind.written
                           else settings.norms.ordinary_mark_days),
-            cell=cell.cell))
+            cell=cell.cell,
+            topic_cell=log_row[LOG_TOPIC].cell if LOG_TOPIC in log_row else "",
+            homework_cell=log_row[LOG_HOMEWORK].cell if LOG_HOMEWORK in log_row else ""))
         columns.append((day, seq, topic, kind))
 
     # the grid: date checks once per column, cell parsing once per distinct value

@@ -15,6 +15,7 @@ from merge_fixtures import (
     WED,
     class_content,
     edit_cells,
+    find_cell,
     grid_cell,
     math_content,
     new_school,
@@ -175,10 +176,12 @@ def test_topic_change_of_a_past_lesson(school, tiny_settings):
     write_subject(school, content)
     merge_school(school, tiny_settings, now=at(8))
     content.log[(MON, 1)] = wf.LogEntry(topic="Дроби", homework="№ 12")
-    write_subject(school, content)
+    path = write_subject(school, content)
     merge_school(school, tiny_settings, now=at(10))
-    assert query(school, "SELECT change, entity, old_value, new_value, lesson_date FROM changes") == [
-        ("correction", "topic", "Натуральные числа", "Дроби", "2026-09-07")]
+    rows = query(school, "SELECT change, entity, old_value, new_value, lesson_date, cell"
+                         " FROM changes")
+    assert rows == [("correction", "topic", "Натуральные числа", "Дроби", "2026-09-07",
+                     find_cell(path, wf.SHEET_LOG, "Дроби"))]
 
 
 def test_large_removal_is_held_until_confirmed(school, tiny_settings):
