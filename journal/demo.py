@@ -347,25 +347,19 @@ class DemoSubject:
                 if key in self.content.kinds:
                     content.kinds[key] = self.content.kinds[key]
         for e in self.mark_entries:
-            if e.entered <= day:
-                content.marks[e.key] = e.value
-            elif e.earlier is not None and e.corrected and e.corrected > day >= e.entered:
-                content.marks[e.key] = e.earlier
-        for e in self.mark_entries:
-            if e.earlier is not None and e.corrected and e.entered <= day < e.corrected:
-                content.marks[e.key] = e.earlier
+            if e.entered > day:
+                continue
+            corrected_later = e.earlier is not None and e.corrected is not None and day < e.corrected
+            content.marks[e.key] = e.earlier if corrected_later else e.value
         for e in self.removed:
-            if e.entered <= day < (e.corrected or day):
+            if e.entered <= day and (e.corrected is None or day < e.corrected):
                 content.marks[e.key] = e.value
-        if day >= DEMO_TODAY:
+        if day >= FINALS_ENTERED:
             content.finals = dict(self.content.finals)
-        else:
-            content.finals = {k: v for k, v in self.content.finals.items() if day >= _finals_day()}
         return content
 
 
-def _finals_day() -> dt.date:
-    return dt.date(2026, 10, 26)
+FINALS_ENTERED = dt.date(2026, 10, 23)
 
 
 def demo_subject(settings: Settings, item: CurriculumItem,
