@@ -59,6 +59,49 @@ def _fail(exc: JournalError) -> None:
 
 
 @app.command()
+def demo(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Папка для примера школы.")
+    ] = Path("output/demo"),
+    no_reports: Annotated[
+        bool, typer.Option("--no-reports", help="Только школа и общая база, без отчётов, копий и писем.")
+    ] = False,
+) -> None:
+    """Собрать пример школы (11 классов, полторы четверти уроков), слить журналы и построить
+    все отчёты, бумажные копии за 1 четверть и письма родителям.
+
+    Прежний пример в той же папке заменяется. В журналах примера есть несколько типичных
+    ошибок учителей: их показывают замечания учителям.
+
+    Пример: journal demo --out пример
+    """
+    from .demo_school import build_demo
+
+    try:
+        result = build_demo(out, progress=lambda text: typer.echo(text, err=True),
+                            reports=not no_reports)
+    except JournalError as exc:
+        _fail(exc)
+        return
+    root = result.school.root
+    typer.echo(f"Пример школы готов: {root}")
+    if result.merge is not None:
+        from .feedback import summary_line
+
+        typer.echo(f"  сбор журналов: {summary_line(result.merge)}")
+    typer.echo(f"  настройки: {result.school.settings_path.name}; книги: classes/, workbooks/; "
+               f"общая база: {result.school.store_path.name}")
+    labels = {"reports": "отчёты", "print": "бумажные копии", "letters": "письма родителям"}
+    for key, paths in result.outputs.items():
+        if paths:
+            typer.echo(f"  {labels.get(key, key)}: {len(paths)} файлов в {paths[0].parent}")
+    typer.echo(f"  замечания учителям: {result.school.output_dir}")
+    for problem in result.problems:
+        typer.echo(f"Не получилось: {problem}", err=True)
+    raise typer.Exit(EXIT_FINDINGS if result.problems else EXIT_OK)
+
+
+@app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Новая папка школы.")],
 ) -> None:
