@@ -104,6 +104,7 @@ def forecast_sheet(preliminary: pd.DataFrame, class_name: str) -> pd.DataFrame:
                              sort=False)
     sheet = sheet.reindex(columns=list(dict.fromkeys(mine["label"])))
     sheet = sheet.reindex(sorted(sheet.index)).fillna("")
-    sheet.index.name = "Ученик"
     sheet.columns.name = None
-    return sheet
+    sheet.insert(0, "Ученик", sheet.index)
+    sheet.insert(0, "№", range(1, len(sheet) + 1))
+    return sheet.reset_index(drop=True)

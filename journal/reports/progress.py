@@ -226,9 +226,10 @@ def summary_sheet(results: pd.DataFrame, class_name: str, mark_forecasts: bool =
                              sort=False)
     sheet = sheet.reindex(columns=list(dict.fromkeys(label)))
     sheet = sheet.reindex(sorted(sheet.index)).fillna("")
-    sheet.index.name = "Ученик"
     sheet.columns.name = None
-    return sheet
+    sheet.insert(0, "Ученик", sheet.index)
+    sheet.insert(0, "№", range(1, len(sheet) + 1))
+    return sheet.reset_index(drop=True)
 
 
 def problem_marks(results: pd.DataFrame) -> pd.DataFrame:

@@ -114,5 +114,10 @@ def styled(frame: pd.DataFrame, titles: Mapping[str, str] | None = None,
 
 
 def styled_sheet(sheet: pd.DataFrame) -> Styler:
-    """A students × subjects sheet (index = students) with centred marks."""
-    return sheet.style.set_table_styles([{"selector": "td", "props": [("text-align", "center")]}])
+    """A students × subjects sheet (columns «№», «Ученик», then subjects) with centred
+    marks and the names on the left."""
+    styler = sheet.style.hide(axis="index").set_table_styles(
+        [{"selector": "td", "props": [("text-align", "center")]}])
+    if "Ученик" in sheet.columns:
+        styler = styler.map(lambda _value: "text-align: left", subset=["Ученик"])
+    return styler
