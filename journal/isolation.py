@@ -25,7 +25,7 @@ import multiprocessing as mp
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -318,3 +318,79 @@ def _worker_main(conn: Connection, memory_limit: int | None, parse: Parse) -> No
             os._exit(_EXIT_MEMORY)
         except Exception as exc:  # the result could not be pickled
             conn.send((index, "error", type(exc).__name__))
+
+
+# ---------------------------------------------------------------------------
+# One merge at a time
+# ---------------------------------------------------------------------------
+
+LOCK_SUFFIX = ".lock"
+
+
+@contextlib.contextmanager
+def merge_lock(store_path: str | Path, *, wait: float = 0.0) -> Iterator[None]:
+    """Hold the school's merge lock while the block runs; :class:`StoreBusyError` if another holds it.
+
+    The lock is an OS file lock on ``journal.sqlite.lock`` beside the dataset
+    (``flock`` on Unix, ``msvcrt.locking`` on Windows), so it vanishes with the
+    process that held it, even one killed with SIGKILL: no stale lock to clean up.
+    ``wait`` seconds are spent retrying before giving up.
+    """
+    from .errors import StoreBusyError
+
+    path = Path(str(store_path) + LOCK_SUFFIX)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+b")  # noqa: SIM115 - held for the whole block
+    try:
+        deadline = time.monotonic() + wait
+        while not _try_lock(handle):
+            if time.monotonic() >= deadline:
+                handle.seek(0)
+                holder = handle.read(200).decode("utf-8", "replace").strip()
+                since = f" (начата {holder})" if holder else ""
+                raise StoreBusyError(
+                    f"Сборка журналов в этой папке уже идёт{since}. Дождитесь её окончания и "
+                    "запустите journal merge снова.")
+            time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{time.strftime('%d.%m.%Y %H:%M:%S')}, процесс {os.getpid()}".encode())
+        handle.flush()
+        try:
+            yield
+        finally:
+            _unlock(handle)
+    finally:
+        handle.close()
+
+
+def _try_lock(handle: Any) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(handle: Any) -> None:
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt
+
+        with contextlib.suppress(OSError):
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

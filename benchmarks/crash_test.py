@@ -1,0 +1,274 @@
+"""Kill ``journal merge`` with SIGKILL at random moments and check that nothing is lost.
+
+A small school (the tiny school of ``tests/conftest.py``, made with our builders)
+gets a new version of every subject workbook each round; ``journal merge`` runs as
+a subprocess and is killed after a random delay (within the time a whole merge
+takes). After each kill:
+
+* ``PRAGMA integrity_check`` is ``ok``;
+* every workbook in the dataset holds exactly the marks of one version that was
+  written to the folder (the version whose SHA-256 the ``workbooks`` table records):
+  nothing half-applied;
+* every merge that recorded ``finished_at`` has a ``merge_files`` row for each
+  input file, and no workbook it accepted went back to an older version (lost);
+* a re-run of ``journal merge`` completes and brings every workbook up to date.
+
+Prints one summary line: ``kills=N survived=N lost=0``; exit code 0 when every
+kill survived and nothing was lost.
+
+    .venv/bin/python benchmarks/crash_test.py --kills 40 --seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import make_tiny_settings, make_tiny_students  # noqa: E402
+
+from journal import workbook_format as wf  # noqa: E402
+from journal.school import class_workbook_name, subject_workbook_name  # noqa: E402
+from journal.settings import Settings  # noqa: E402
+from journal.settings_workbook import write_settings_workbook  # noqa: E402
+from journal.templates import (  # noqa: E402
+    build_class_workbook,
+    build_subject_workbook,
+    save_workbook,
+    subject_students,
+)
+
+TODAY = "20.11.2026"
+MarkKey = tuple[str, str, str, str, int, str, int]  # class, subject, grp, date, seq, student, position
+
+
+@dataclass
+class School:
+    """The crash-test school: its folder, settings, and every version written so far."""
+
+    root: Path
+    settings: Settings
+    versions: dict[str, set[MarkKey]] = field(default_factory=dict)  # sha256 → marks of that file
+    current: dict[tuple[str, str, str], str] = field(default_factory=dict)  # key → sha of the file now
+
+    @property
+    def store(self) -> Path:
+        """The dataset."""
+        return self.root / "journal.sqlite"
+
+
+def build_school(root: Path) -> School:
+    """The settings workbook, the class workbooks and round 0 of every subject workbook."""
+    settings = make_tiny_settings()
+    write_settings_workbook(settings, root / "Настройки.xlsx")
+    for school_class in settings.classes:
+        content = wf.ClassContent(students=make_tiny_students(school_class.name))
+        save_workbook(build_class_workbook(settings, school_class, content),
+                      root / "classes" / class_workbook_name(school_class.name))
+    school = School(root, settings)
+    write_round(school, 0)
+    return school
+
+
+def write_round(school: School, round_no: int) -> None:
+    """A new version of every subject workbook: more lessons filled, some marks corrected."""
+    settings = school.settings
+    for item in settings.curriculum:
+        school_class = settings.school_class(item.class_name)
+        assert school_class is not None
+        students = make_tiny_students(item.class_name)
+        roster = [s for s in subject_students(item, students) if s.left is None]
+        content = wf.SubjectContent()
+        marks: set[MarkKey] = set()
+        keys = [k for k in wf.lesson_keys(settings.lesson_dates(item))
+                if k[0] <= (settings.today or dt.date.max)]
+        filled = keys[: min(len(keys), 6 + 2 * round_no)]
+        for n, (day, seq) in enumerate(filled):
+            content.kinds[(day, seq)] = settings.work_kinds[0].name
+            content.log[(day, seq)] = wf.LogEntry(topic=f"Тема {n + 1}", homework=f"№ {n}")
+            if not school_class.has_marks:
+                continue
+            for k, student in enumerate(roster):
+                if student.joined and day < student.joined:
+                    continue
+                if (n + k) % 2 == 0:
+                    value = 5 - (n + k + round_no // 3) % 3
+                    content.marks[(student.full_name, day, seq)] = str(value)
+                    marks.add((item.class_name, item.subject, item.group, day.isoformat(), seq,
+                               student.full_name, value))
+        path = school.root / "workbooks" / subject_workbook_name(item.class_name, item.subject, item.group)
+        save_workbook(build_subject_workbook(settings, item, students, content), path)
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        school.versions[sha] = marks
+        school.current[(item.class_name, item.subject, item.group)] = sha
+
+
+def merge_command(school: School) -> list[str]:
+    """``journal merge`` for the school, as a command line."""
+    return [str(Path(sys.executable).parent / "journal"), "merge", "--school", str(school.root),
+            "--today", TODAY]
+
+
+def check(school: School) -> tuple[list[str], int]:
+    """(problems, lost versions) of the dataset as it is now."""
+    problems: list[str] = []
+    lost = 0
+    if not school.store.exists():
+        return problems, 0
+    conn = sqlite3.connect(school.store)
+    try:
+        state = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if state != "ok":
+            return [f"integrity_check: {state}"], 0
+        if not conn.execute("SELECT name FROM sqlite_master WHERE name = 'workbooks'").fetchone():
+            return problems, 0  # killed before the schema was created: nothing to hold yet
+        stored = {(c, s, g): sha for c, s, g, sha in conn.execute(
+            "SELECT class, subject, grp, sha256 FROM workbooks WHERE kind = 'subject'")}
+        marks: dict[tuple[str, str, str], set[MarkKey]] = {}
+        for row in conn.execute("SELECT class, subject, grp, date, seq, student, value FROM v_marks"):
+            marks.setdefault((row[0], row[1], row[2]), set()).add(row)
+        for key, sha in stored.items():
+            if sha not in school.versions:
+                problems.append(f"{key}: unknown version {sha[:8]}")
+            elif marks.get(key, set()) != school.versions[sha]:
+                problems.append(f"{key}: marks differ from the version {sha[:8]} (half-applied)")
+        for key in marks.keys() - stored.keys():
+            problems.append(f"{key}: marks without an accepted workbook")
+        files = len(list((school.root / "classes").glob("*.xlsx"))) + len(school.current)
+        for merge_id, count in conn.execute(
+                "SELECT m.id, COUNT(f.id) FROM merges m LEFT JOIN merge_files f ON f.merge_id = m.id"
+                " WHERE m.finished_at IS NOT NULL GROUP BY m.id"):
+            if count != files:
+                problems.append(f"finished merge {merge_id} lists {count} of {files} files")
+        last = conn.execute("SELECT MAX(id) FROM merges WHERE finished_at IS NOT NULL").fetchone()[0]
+        if last is not None:
+            order = {sha: n for n, sha in enumerate(school.versions)}
+            for c, s, g, sha in conn.execute(
+                    "SELECT class, subject, grp, sha256 FROM merge_files WHERE merge_id = ?"
+                    " AND status = 'merged' AND kind = 'subject'", (last,)):
+                now = stored.get((c, s, g))
+                if now is None or order.get(now, -1) < order.get(sha, -1):
+                    lost += 1
+                    problems.append(f"{(c, s, g)}: version {sha[:8]} of finished merge {last} lost")
+    finally:
+        conn.close()
+    return problems, lost
+
+
+def up_to_date(school: School) -> list[str]:
+    """Problems when the dataset does not hold the current version of every workbook."""
+    conn = sqlite3.connect(school.store)
+    try:
+        stored = {(c, s, g): sha for c, s, g, sha in conn.execute(
+            "SELECT class, subject, grp, sha256 FROM workbooks WHERE kind = 'subject'")}
+    finally:
+        conn.close()
+    return [f"{key}: not merged after the re-run" for key, sha in school.current.items()
+            if stored.get(key) != sha]
+
+
+def run_merge(school: School, timeout: float = 300) -> tuple[int, float, str]:
+    """Run a merge to its end: (exit code, seconds, standard error)."""
+    start = time.perf_counter()
+    done = subprocess.run(merge_command(school), capture_output=True, text=True, timeout=timeout,
+                          check=False)
+    return done.returncode, time.perf_counter() - start, done.stderr
+
+
+@dataclass
+class Summary:
+    """What the crash test found."""
+
+    kills: int = 0
+    survived: int = 0
+    lost: int = 0
+    killed_while_writing: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """The one summary line."""
+        return (f"kills={self.kills} survived={self.survived} lost={self.lost} "
+                f"(killed after the dataset was opened: {self.killed_while_writing})")
+
+
+def crash_test(root: Path, kills: int, seed: int, log: bool = False) -> Summary:
+    """Build the school in ``root`` and kill ``kills`` merges; the summary of what happened."""
+    rng = random.Random(seed)
+    school = build_school(root)
+    code, full, err = run_merge(school)
+    if code not in (0, 1):
+        raise RuntimeError(f"the first merge failed ({code}): {err[-2000:]}")
+    summary = Summary()
+    for round_no in range(1, kills + 1):
+        write_round(school, round_no)
+        merges_before = _count_merges(school)
+        delay = rng.uniform(0.2, 1.1) * full  # the first fifth is the interpreter starting
+        process = subprocess.Popen(merge_command(school), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)  # the merge and its reading workers
+        process.wait()
+        summary.kills += 1
+        if _count_merges(school) > merges_before:
+            summary.killed_while_writing += 1
+        problems, lost = check(school)
+        code, seconds, err = run_merge(school)
+        if code not in (0, 1):
+            problems.append(f"re-run exited with {code}: {err.strip()[-300:]}")
+        else:
+            full = max(full * 0.8, seconds) if round_no < 3 else full
+            more, lost_after = check(school)
+            problems += more + up_to_date(school)
+            lost += lost_after
+        summary.lost += lost
+        if not problems:
+            summary.survived += 1
+        summary.problems += [f"kill {round_no} after {delay:.2f}s: {p}" for p in problems]
+        if log:
+            print(f"kill {round_no}: after {delay:.2f}s, {problems or 'ok'}",
+                  file=sys.stderr)
+    return summary
+
+
+def _count_merges(school: School) -> int:
+    if not school.store.exists():
+        return 0
+    conn = sqlite3.connect(school.store)
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM merges").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+
+
+def main() -> int:
+    """Run the crash test from the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kills", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        summary = crash_test(Path(tmp) / "school", args.kills, args.seed, log=args.verbose)
+    for problem in summary.problems:
+        print(problem, file=sys.stderr)
+    print(summary.line())
+    return 0 if summary.survived == summary.kills and summary.lost == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
