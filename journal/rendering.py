@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import RenderError, UsageError
+from .errors import BrowserNotFoundError, RenderError, UsageError
 from .pdf import PdfRenderer, find_browser, write_atomically
 from .school import REPORTS_DIR, SchoolFolder, safe_file_name
 
@@ -305,11 +305,16 @@ def run_report(
             result.files.append(result.html)
         if "pdf" in formats:
             result.pdf = out_dir / f"{stem}.pdf"
-            if renderer is not None:
-                result.pages = renderer.render(html, result.pdf)
-            else:
-                with PdfRenderer() as own:
-                    result.pages = own.render(html, result.pdf)
+            try:
+                if renderer is not None:
+                    result.pages = renderer.render(html, result.pdf)
+                else:
+                    with PdfRenderer() as own:
+                        result.pages = own.render(html, result.pdf)
+            except BrowserNotFoundError:
+                raise
+            except RenderError as exc:
+                raise RenderError(f"Отчёт «{title}» ({name}): PDF не создан. {exc}") from exc
             result.files.append(result.pdf)
     result.seconds = time.perf_counter() - started
     return result
