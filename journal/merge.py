@@ -365,7 +365,8 @@ def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, 
 
 
 def validate_read(raw: object, settings: Settings, file: str, conn: sqlite3.Connection | None,
-                  class_lists: dict[str, list[KnownStudent]] | None = None) -> Validated:
+                  class_lists: dict[str, list[KnownStudent]] | None = None,
+                  today: dt.date | None = None) -> Validated:
     """Validate one read workbook; a subject workbook is checked against its class list.
 
     The class list comes from ``class_lists`` (class workbooks checked in the same run)
@@ -383,7 +384,7 @@ def validate_read(raw: object, settings: Settings, file: str, conn: sqlite3.Conn
             class_list = [
                 KnownStudent(name, _date(row["joined"]), _date(row["left_on"]))
                 for name, row in store.class_students(conn, school_class.name).items()]
-    return validate_subject(view, settings, class_list, file=file)
+    return validate_subject(view, settings, class_list, file=file, today=today)
 
 
 def _date(text: object) -> dt.date | None:
@@ -491,7 +492,7 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
     for name, raw, _findings, sha in pending:
         outcome = outcomes[name]
         if not any(f.is_error for f in outcome.findings):
-            validated = validate_read(raw, settings, name, conn)
+            validated = validate_read(raw, settings, name, conn, today=now.date())
             outcome.findings.extend(validated.findings)
             if validated.records is not None and not validated.has_errors:
                 records = validated.records

@@ -279,8 +279,11 @@ def to_date(value: object, school_year: str | None = None) -> dt.date | None:
 
 
 def validate_subject(view: SubjectView, settings: Settings,
-                     class_list: list[KnownStudent] | None, *, file: str) -> Validated:
+                     class_list: list[KnownStudent] | None, *, file: str,
+                     today: dt.date | None = None) -> Validated:
     """Check a subject workbook against the settings and the class list.
+
+    With ``today``, marks and absences for lessons after it are flagged (``D06``).
 
     ``class_list`` is None when the class has no class list yet: then the workbook's own
     students are taken (with a warning) and become ``new_students`` of the records.
@@ -406,6 +409,7 @@ def validate_subject(view: SubjectView, settings: Settings,
     date_problems = [_date_problem(col[0], settings, school_class) if col else None
                      for col in columns]
     parsed_cache: dict[tuple[type, object], CellEntry | CellProblem] = {}
+    future_columns: set[int] = set()
     marks_by_student: dict[str, list[tuple[int, float, dt.date]]] = {}
     column_has_marks = [False] * len(columns)
     for r, c, address, value in view.marks:
@@ -448,6 +452,8 @@ def validate_subject(view: SubjectView, settings: Settings,
             err("S06", f"запись после выбытия ученика ({row_student.left:%d.%m.%Y}). "
                        "Уберите её или проверьте дату выбытия", **where)
             continue
+        if today is not None and day > today:
+            future_columns.add(c)
         if parsed.absence:
             rec.attendance.append(AttendanceRecord(name, day, seq, parsed.absence, cell.cell))
         if parsed.marks:
@@ -456,6 +462,12 @@ def validate_subject(view: SubjectView, settings: Settings,
             for position, mark in enumerate(parsed.marks, start=1):
                 rec.marks.append(MarkRecord(name, day, seq, position, mark, weight, cell.cell))
                 marks_by_student.setdefault(name, []).append((mark, weight, day))
+    for c in sorted(future_columns):
+        future = columns[c]
+        if future is not None and today is not None:
+            warn("D06", f"записи за урок {future[0]:%d.%m.%Y}, который ещё не прошёл (сегодня "
+                        f"{today:%d.%m.%Y}). Проверьте, в тот ли столбец они внесены",
+                 sheet=SHEET_GRID, cell=view.dates[c].cell, date=future[0])
     for c, column in enumerate(columns):
         if column is None or not column_has_marks[c]:
             continue

@@ -286,3 +286,13 @@ def _cells(path: Path, sheet: str, value: object) -> list[str]:
 
     ws = openpyxl.load_workbook(path)[sheet]
     return [c.coordinate for row in ws.iter_rows() for c in row if c.value == value]
+
+
+def test_marks_for_a_lesson_not_yet_held_are_a_warning(school, tiny_settings):
+    path = write_subject(school, math_content({(A, MON, 1): "5", (B, WED, 1): "4"}))
+    result = read_workbook(path)
+    validated = validate_read(result.workbook, tiny_settings, path.name, None,
+                              {"5А": CLASS_5A}, today=dt.date(2026, 9, 4))
+    (finding,) = validated.findings
+    assert (finding.code, finding.cell, finding.date) == ("D06", date_cell(path, MON), MON)
+    assert not validated.has_errors
