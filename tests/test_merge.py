@@ -320,3 +320,15 @@ def test_workbook_saved_by_libreoffice_merges_the_same(tmp_path, tiny_settings):
         return marks, rest
 
     assert merged_rows(tmp_path / "lo-school", True) == merged_rows(tmp_path / "py-school", False)
+
+
+def test_resaved_file_with_the_same_data_adds_no_history(school, tiny_settings):
+    path = write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "н"}))
+    merge_school(school, tiny_settings, now=at(8))
+    wb = openpyxl.load_workbook(path)
+    wb.save(path)  # other bytes, same values
+    result = merge_school(school, tiny_settings, now=at(30))
+    assert status_of(result, "Математика") == MERGED and result.changes == 0
+    assert query(school, "SELECT count(*) FROM changes")[0][0] == 0
+    assert query(school, "SELECT value, first_seen, last_seen FROM v_marks") == [
+        (5, "2026-09-08 16:00:00", "2026-09-30 16:00:00")]
