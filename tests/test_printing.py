@@ -430,11 +430,9 @@ def test_printing_again_makes_a_new_version_and_keeps_the_old(tmp_path: Path, da
 
 @pytest.mark.slow
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
-@pytest.mark.parametrize("destinations", [True, False], ids=["named-destinations", "counting-parts"])
-def test_contents_numbers_with_either_way_of_finding_pages(
-        tmp_path: Path, dataset: PrintDataset, monkeypatch: pytest.MonkeyPatch, destinations: bool) -> None:
-    if not destinations:
-        monkeypatch.setattr(printing, "section_pages", lambda data, sections: None)
+def test_contents_numbers_when_the_pdf_has_no_readable_destinations(
+        tmp_path: Path, dataset: PrintDataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(printing, "section_pages", lambda data, sections: None)
     settings = print_settings()
     job = plan_print(settings, "1", "5А").jobs[0]
     with store.opened(dataset.path) as conn:
