@@ -28,12 +28,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import workbook_format as wf
 from .marks import ABSENCE_CODES, ABSENCE_RU, FINAL_VALUES, MARKS
-from .settings import WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings
+from .settings import HALVES, WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings
 
 # Layout of the «Журнал» sheet (readers never rely on it: they use defined names)
 GRID_TITLE_ROW = 1
@@ -137,13 +139,14 @@ def build_subject_workbook(
     _write_grid(wb, grid, settings, school_class, item, title, roster, dates, keys, content)
     _write_log(wb, log, title, keys, content)
     if finals is not None:
-        _write_finals(wb, finals, title, [p.name for p in periods], roster, content)
+        _write_finals(wb, finals, title, school_class, [p.name for p in periods], roster, content)
     _write_subject_help(help_ws, settings, school_class, item)
     _write_meta(wb, meta, wf.WorkbookMeta(
         kind=wf.KIND_SUBJECT, school_year=settings.school_year, class_name=school_class.name,
         subject=item.subject, group=item.group, teacher=item.teacher, created=created),
         subject_layout(settings, item, students))
     wb.active = 0
+    _lock_structure(wb)
     return wb
 
 
@@ -203,9 +206,11 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
     last_col = first_col + n_dates - 1
 
     ws.cell(GRID_TITLE_ROW, 1, title).font = _TITLE_FONT
-    teacher = f"учитель: {item.teacher}" if item.teacher else ""
-    ws.cell(GRID_TITLE_ROW, first_col + 8,
-            f"{settings.school_name}, {settings.school_year} учебный год; {teacher}").font = _SUBTITLE_FONT
+    teacher = f"; учитель {item.teacher}" if item.teacher else ""
+    subtitle = ws.cell(GRID_TITLE_ROW, first_col,
+                       f"{settings.school_name}, {settings.school_year} учебный год{teacher}")
+    subtitle.font = _SUBTITLE_FONT
+    subtitle.alignment = Alignment(vertical="center")
     ws.row_dimensions[GRID_TITLE_ROW].height = 22
 
     for row, text in ((GRID_PERIOD_ROW, "Период"), (GRID_DATE_ROW, "Дата урока"),
@@ -268,6 +273,8 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
         for col in range(start, end):
             ws.column_dimensions[get_column_letter(col)].outlineLevel = 1
     ws.sheet_properties.outlinePr.summaryRight = True
+    for start, _end, _name in period_spans[1:]:
+        ws.col_breaks.append(Break(id=start - 1))  # each period starts a printed page
 
     list_kinds = DataValidation(type="list", formula1=wf.LIST_KINDS, allow_blank=True,
                                 showErrorMessage=True, errorStyle="stop",
@@ -371,9 +378,12 @@ def _write_log(wb: Workbook, ws: Worksheet, title: str, keys: list[wf.LessonKey]
     ws.print_title_rows = f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
 
 
-def _write_finals(wb: Workbook, ws: Worksheet, title: str, period_names: list[str],
+def _write_finals(wb: Workbook, ws: Worksheet, title: str, school_class: SchoolClass, period_names: list[str],
                   roster: list[wf.StudentRecord], content: wf.SubjectContent) -> None:
-    ws.cell(1, 1, f"{title}: четвертные (полугодовые), годовые и итоговые отметки").font = _TITLE_FONT
+    kind = "полугодовые" if school_class.period_set == HALVES else "четвертные"
+    ws.cell(1, 1, f"{title}: {kind}, годовые, экзаменационные и итоговые отметки").font = _TITLE_FONT
+    ws.cell(2, 1, "Допустимо: 5, 4, 3, 2, 1, зч (зачёт), нз (незачёт), осв (освобождён), "
+                  "н/а (не аттестован).").font = _SUBTITLE_FONT
     columns = [wf.FINALS_NAME_COLUMN, *wf.final_columns(period_names)]
     for col, text in enumerate(columns, start=1):
         _header(ws, TABLE_HEADER_ROW, col, text)
@@ -518,7 +528,9 @@ def build_class_workbook(
     columns = [*wf.STUDENT_COLUMNS, *[wf.GROUP_COLUMN_PREFIX + subject for subject, _ in split]]
     rows = [[s.full_name, s.birth_date, s.joined, s.left,
              *[_group_of(s, subject) or None for subject, _ in split]] for s in content.students]
-    _write_table(wb, ws_students, wf.NAME_CLASS_STUDENTS, f"Список учеников: {title}", columns,
+    _write_table(wb, ws_students, wf.NAME_CLASS_STUDENTS, f"Список учеников: {title}",
+                 "ФИО полностью: Фамилия Имя Отчество. Даты — ДД.ММ.ГГГГ. Выбывшего ученика не удаляйте: "
+                 "поставьте дату выбытия." + (" Группу выберите из списка." if split else ""), columns,
                  [32, 15, 16, 15, *[22] * len(split)], rows, n_rows, date_cols={1, 2, 3})
     for k, name in enumerate(group_lists):
         dv = DataValidation(type="list", formula1=name, allow_blank=True, showErrorMessage=True,
@@ -529,13 +541,17 @@ def build_class_workbook(
 
     # Parents
     rows = [[p.student, p.full_name, p.phone or None, p.email or None] for p in content.parents]
-    _write_table(wb, ws_parents, wf.NAME_PARENTS, f"Родители: {title}", list(wf.PARENT_COLUMNS),
+    _write_table(wb, ws_parents, wf.NAME_PARENTS, f"Родители: {title}",
+                 "По строке на каждого родителя; ученика выберите из списка (ФИО как на листе «Ученики»).",
+                 list(wf.PARENT_COLUMNS),
                  [32, 32, 18, 28], rows, n_rows, date_cols=set())
     _student_dropdown(ws_parents, "A", first, last)
 
     # Absence reasons
     rows = [[r.student, r.start, r.end, r.code, r.document or None] for r in content.reasons]
     _write_table(wb, ws_reasons, wf.NAME_REASONS, f"Причины пропусков: {title}",
+                 "Б — болезнь, У — уважительная причина, Н — без уважительной причины, О — опоздание. "
+                 "«С» и «По» — первый и последний день (ДД.ММ.ГГГГ); для одного дня «По» можно не писать.",
                  list(wf.REASON_COLUMNS), [32, 13, 13, 10, 40], rows, n_rows, date_cols={1, 2})
     _student_dropdown(ws_reasons, "A", first, last)
     dv = DataValidation(type="list", formula1=wf.LIST_REASONS, allow_blank=True, showErrorMessage=True,
@@ -546,7 +562,8 @@ def build_class_workbook(
 
     # Notes
     rows = [[student, text] for student, text in content.notes.items()]
-    _write_table(wb, ws_notes, wf.NAME_NOTES, f"Заметки для родителей: {title}", list(wf.NOTE_COLUMNS),
+    _write_table(wb, ws_notes, wf.NAME_NOTES, f"Заметки для родителей: {title}",
+                 "Короткая заметка попадёт в письмо родителям этого ученика.", list(wf.NOTE_COLUMNS),
                  [32, 90], rows, n_rows, date_cols=set())
     _student_dropdown(ws_notes, "A", first, last)
 
@@ -556,6 +573,7 @@ def build_class_workbook(
         teacher=school_class.class_teacher, created=created),
         class_layout(settings, school_class))
     wb.active = 0
+    _lock_structure(wb)
     return wb
 
 
@@ -570,10 +588,11 @@ def class_group_subjects(settings: Settings, school_class: SchoolClass) -> list[
     return list(found.items())
 
 
-def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, columns: list[str],
+def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hint: str, columns: list[str],
                  widths: list[int], rows: Sequence[Sequence[object]], n_rows: int,
                  date_cols: set[int]) -> None:
     ws.cell(1, 1, title).font = _TITLE_FONT
+    ws.cell(2, 1, hint).font = _SUBTITLE_FONT
     for col, (text, width) in enumerate(zip(columns, widths, strict=True), start=1):
         _header(ws, TABLE_HEADER_ROW, col, text)
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -714,7 +733,7 @@ def _write_meta(wb: Workbook, ws: Worksheet, meta: wf.WorkbookMeta, layout: str)
 
 
 def _write_help_lines(ws: Worksheet, lines: list[tuple[str, str]]) -> None:
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = 78
     for row, (style, text) in enumerate(lines, start=1):
         cell = ws.cell(row, 1, text)
         if style == "title":
@@ -725,7 +744,7 @@ def _write_help_lines(ws: Worksheet, lines: list[tuple[str, str]]) -> None:
             ws.row_dimensions[row].height = 22
         else:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // 105))
+            ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // 68))
     _protect(ws)
     _print_setup(ws, fit_width=True, landscape=False)
 
@@ -740,6 +759,11 @@ def _header(ws: Worksheet, row: int, col: int, text: str) -> None:
 
 def _define(wb: Workbook, name: str, ref: str) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _lock_structure(wb: Workbook) -> None:
+    """No password: sheets cannot be renamed, moved, deleted or unhidden by accident."""
+    wb.security = WorkbookProtection(lockStructure=True)
 
 
 def _protect(ws: Worksheet) -> None:
