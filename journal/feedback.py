@@ -10,6 +10,7 @@ entries) the merge added. Files of the previous merge are replaced.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -99,10 +100,18 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding]) -> None:
                 cell.number_format = "DD.MM.YYYY"
             if f.is_error and col == 6:
                 cell.fill = _ERROR_FILL
+        lines = max(math.ceil(len(f.message) / (_WIDTHS[6] * 1.05)),
+                    math.ceil(len(f.file) / _WIDTHS[0]), 1)
+        ws.row_dimensions[i].height = 15 * lines
     last = top + max(len(findings), 1)
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(FINDING_COLUMNS))}{last}"
     ws.freeze_panes = ws.cell(top + 1, 1)
+    _print_wide(ws)
+
+
+def _print_wide(ws: Worksheet) -> None:
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -173,6 +182,8 @@ def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
             history.cell(i, col, value)
     history.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + max(len(changes), 1)}"
     history.freeze_panes = "A2"
+    for sheet in (ws, teachers, history):
+        _print_wide(sheet)
     return wb
 
 
