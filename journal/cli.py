@@ -115,7 +115,8 @@ def init(
         path = init_school(directory, today=dt.date.today())
     except JournalError as exc:
         _fail(exc)
-    typer.echo(f"Папка школы создана: {directory}\nЗаполните настройки: {path}")
+    typer.echo(f"Папка школы создана: {directory}\nЗаполните настройки: {path}\n"
+               f"Затем создайте файлы журнала: journal templates --school \"{directory}\"")
 
 
 @app.command()
