@@ -257,3 +257,45 @@ def test_class_workbook_gets_group_columns_when_a_class_is_split(school, tiny_se
     assert isinstance(raw, RawClassWorkbook)
     assert list(raw.group_columns()) == ["Физика"]
     assert raw.to_content().students == students
+
+
+def test_a_student_who_leaves_stays_greyed_with_every_value(school, tiny_settings, tiny_students):
+    students = tiny_students["5А"]
+    _fill_class(school, tiny_settings, "5А", students)
+    content = _math_content(students)
+    path = _fill_math(school, tiny_settings, students, content)
+    leaving = [dataclasses.replace(s, left=dt.date(2026, 10, 1)) if s.full_name == "Борисова Дарья Игоревна"
+               else s for s in students]
+    _fill_class(school, tiny_settings, "5А", leaving)
+
+    result = update_templates(school, tiny_settings, now=NOW)
+
+    assert next(c for c in result.changes if c.path == path).action == UPDATED
+    names, back = _content_of(path)
+    assert "Борисова Дарья Игоревна" in names
+    assert back == content
+
+
+def test_moving_a_student_to_another_group_keeps_their_marks_safe(school, tiny_settings, tiny_students):
+    students = tiny_students["5А"]
+    _fill_class(school, tiny_settings, "5А", students)
+    item = tiny_settings.curriculum_item("5А", "Английский язык", "1 группа")
+    assert item is not None
+    tuesday = dt.date(2026, 9, 1)
+    content = wf.SubjectContent(marks={("Алексеев Артём Павлович", tuesday, 1): "5"})
+    path = school.workbooks_dir / subject_workbook_name("5А", "Английский язык", "1 группа")
+    save_workbook(build_subject_workbook(tiny_settings, item, students, content), path)
+    before = path.read_bytes()
+    moved = [dataclasses.replace(s, groups={"Английский язык": "2 группа"})
+             if s.full_name == "Алексеев Артём Павлович" else s for s in students]
+    _fill_class(school, tiny_settings, "5А", moved)
+
+    result = update_templates(school, tiny_settings, now=NOW)
+
+    assert next(c for c in result.changes if c.path == path).action == REFUSED
+    (lost,) = [f for f in result.findings if f.code == T_LOST]
+    assert lost.student == "Алексеев Артём Павлович"
+    assert "группу" in lost.message
+    assert path.read_bytes() == before
+    other = school.workbooks_dir / subject_workbook_name("5А", "Английский язык", "2 группа")
+    assert "Алексеев Артём Павлович" in _content_of(other)[0]
