@@ -36,7 +36,7 @@ COL_ARCHIVE_NO = "Архивный номер"
 COL_REMARKS = "Примечание"
 COLUMNS = (COL_NO, COL_CLASS, COL_PERIOD, COL_YEAR, COL_VERSION, COL_PAGES, COL_PRODUCED, COL_SHA,
            COL_FILE, COL_ARCHIVED_ON, COL_ARCHIVED_BY, COL_ARCHIVE_NO, COL_REMARKS)
-WIDTHS = (5, 8, 14, 12, 8, 9, 17, 30, 34, 18, 22, 16, 30)
+WIDTHS = (5, 8, 13, 11, 8, 9, 16, 24, 30, 14, 20, 14, 24)
 
 
 @dataclass(frozen=True)
@@ -172,10 +172,17 @@ def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    ws.row_dimensions[1].height = 32
+    wrap = Alignment(wrap_text=True, vertical="top")
     for no, row in enumerate(rows, start=1):
         ws.append([no, row.class_name, row.period, row.school_year, row.version, row.pages, row.produced,
                    row.sha256, row.file_name, row.archived_on, row.archived_by, row.archive_number,
                    row.remarks, *(row.extra.get(k) for k in extra_names)])
+        for cell in ws[no + 1]:
+            cell.alignment = wrap
+            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        ws.cell(row=no + 1, column=COLUMNS.index(COL_SHA) + 1).font = Font(name="Courier New", size=8)
+        ws.row_dimensions[no + 1].height = 24  # the hash in two lines
         archived = ws.cell(row=no + 1, column=COLUMNS.index(COL_ARCHIVED_ON) + 1)
         if isinstance(archived.value, dt.date | dt.datetime):
             archived.number_format = "DD.MM.YYYY"
