@@ -18,18 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from . import store
-from .errors import UsageError
+from .errors import RenderError, UsageError
 from .formatting import (
     MISSING,
     count_ru,
@@ -40,11 +41,14 @@ from .formatting import (
     number_ru,
     ordinal_place_ru,
 )
-from .html_base import document, esc, signature_block
+from .html_base import FONT_FAMILY, css_string, document, esc, signature_block
 from .pdf import PdfRenderer, write_atomically
 from .reports.common import enrolled_between, weighted_averages
 from .school import LETTERS_DIR, SchoolFolder, safe_file_name
 from .settings import Period, SchoolClass, Settings, normalise_class_name
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 LETTER_DAYS = 14
 REASONS = ("Б", "У", "Н")
@@ -712,7 +716,7 @@ def letter_body(letter: Letter) -> str:
     """The HTML of one letter (without the page around it)."""
     school_line = f"{esc(letter.school_name)} · {esc(letter.school_year)} учебный год"
     parts = [
-        '<article class="letter">',
+        "<article>",
         '<div class="letter-head">'
         f'<div class="school">{school_line}</div>'
         f'<div class="range">Письмо родителям {esc(date_range_long(letter.date_range))}</div></div>',
@@ -755,11 +759,37 @@ def date_range_long(date_range: DateRange) -> str:
     return f"с {s.day} по {date_long_ru(e)}"
 
 
+LETTER_MARGINS_MM = (10.0, 12.0, 14.0, 14.0)
+
+
+def _footer_css(index: int, letter: Letter) -> str:
+    footer = f"{letter.class_name} · {initials_ru(letter.student)} · письмо {letter.date_range.text_ru}"
+    return (f"@page letter{index} {{ @bottom-left {{ content: {css_string(footer)}; "
+            f"font-family: {FONT_FAMILY}; font-size: 7.5pt; color: #555; }} }}\n"
+            f".letter-{index} {{ page: letter{index}; }}\n")
+
+
+def letters_html(letters: Sequence[Letter], title: str = "Письма родителям") -> str:
+    """Letters as one printable HTML document (A4 portrait), each from a new page.
+
+    Each letter is a named page with its own footer (class, student, range), so a
+    letter never carries another's name, and an anchor ``#letter-N`` whose page the
+    PDF records: :func:`render_letters` cuts the class's PDF into letters by it.
+    """
+    css = LETTER_CSS + ".letter + .letter { break-before: page; }\n"
+    css += ".letter > a.mark-start { position: absolute; width: 1px; height: 1px; overflow: hidden; }\n"
+    bodies = []
+    for index, letter in enumerate(letters):
+        css += _footer_css(index, letter)
+        bodies.append(f'<section class="letter letter-{index}" id="letter-{index}">'
+                      f'<a class="mark-start" href="#letter-{index}"></a>{letter_body(letter)}</section>')
+    return document(title, "\n".join(bodies), "portrait", margins_mm=LETTER_MARGINS_MM,
+                    extra_css=css, page_numbers=False)
+
+
 def letter_html(letter: Letter) -> str:
     """One letter as a whole printable HTML page (A4 portrait)."""
-    footer = f"{letter.class_name} · {initials_ru(letter.student)} · {letter.date_range.text_ru}"
-    return document(f"Письмо родителям — {letter.student}", letter_body(letter), "portrait",
-                    margins_mm=(10.0, 12.0, 14.0, 14.0), extra_css=LETTER_CSS, footer_left=footer)
+    return letters_html([letter], f"Письмо родителям — {letter.student}")
 
 
 # --- files --------------------------------------------------------------------------------
@@ -817,53 +847,88 @@ def render_letters(
     letters: Iterable[Letter], folder: Path, renderer: PdfRenderer, date_range: DateRange | None = None
 ) -> LettersOutput:
     """Print each letter to ``folder/<class>/<class — student>.pdf`` and each class's letters
-    into one file for printing.
+    into ``folder/<class — все письма для печати>.pdf``.
 
-    A letter whose PDF is already there from the same HTML is not printed again, so its
-    file (and the checksum the sent-log keeps) stays the same.
+    A class's letters are printed as one document (one browser page load per class, which
+    is several times faster than one per letter): that document is the class's file for
+    printing, and it is cut into the students' files at the pages where each letter begins.
+    A class whose letters are all already there from the same content is not printed
+    again, and a letter whose content did not change keeps its file, so its checksum (which
+    the sent-log keeps) stays the same.
     """
     letters = list(letters)
     if date_range is None:
         date_range = letters[0].date_range if letters else default_range(dt.date.today())
     result = LettersOutput(date_range, folder)
     manifest = _read_manifest(folder)
+    by_class: dict[str, list[Letter]] = {}
     for letter in letters:
-        html = letter_html(letter)
-        content_sha = hashlib.sha256(html.encode("utf-8")).hexdigest()
-        path = folder / safe_file_name(letter.class_name) / letter_file_name(letter)
-        key = path.relative_to(folder).as_posix()
-        known = manifest.get(key, {})
-        if (path.exists() and known.get("content_sha256") == content_sha
-                and known.get("sha256") == sha256_of(path)):
-            pages = int(known.get("pages", 1))
-        else:
-            pages = renderer.render(html, path)
-            result.printed += 1
-        sha = sha256_of(path)
-        manifest[key] = {"content_sha256": content_sha, "sha256": sha, "pages": pages}
-        result.files.append(LetterFile(letter, path, pages, sha, content_sha))
+        by_class.setdefault(letter.class_name, []).append(letter)
+    for class_name, group in by_class.items():
+        class_path = folder / class_file_name(class_name)
+        entries = []
+        for letter in group:
+            path = folder / safe_file_name(letter.class_name) / letter_file_name(letter)
+            content_sha = hashlib.sha256(letter_html(letter).encode("utf-8")).hexdigest()
+            known = manifest.get(path.relative_to(folder).as_posix(), {})
+            fresh = (path.exists() and known.get("content_sha256") == content_sha
+                     and known.get("sha256") == sha256_of(path))
+            entries.append((letter, path, content_sha, fresh, known))
+        if not class_path.exists() or not all(fresh for *_, fresh, _ in entries):
+            renderer.render(letters_html(group, f"Письма родителям — {class_name}"), class_path)
+            result.printed += len(group)
+            from pypdf import PdfReader
+
+            reader = PdfReader(str(class_path))
+            starts = _letter_starts(reader, class_path.name, len(group))
+            for index, (letter, path, content_sha, fresh, known) in enumerate(entries):
+                if not fresh:
+                    pages = split_pdf(reader, starts[index], starts[index + 1], path,
+                                      f"Письмо родителям — {letter.student}")
+                    known = {"content_sha256": content_sha, "pages": pages}
+                    manifest[path.relative_to(folder).as_posix()] = known
+                    entries[index] = (letter, path, content_sha, fresh, known)
+        for letter, path, content_sha, _fresh, known in entries:
+            sha = sha256_of(path)
+            known["sha256"] = sha
+            manifest[path.relative_to(folder).as_posix()] = known
+            result.files.append(LetterFile(letter, path, int(known.get("pages", 1)), sha, content_sha))
+        result.class_files[class_name] = class_path
         _write_manifest(folder, manifest)
-    by_class: dict[str, list[Path]] = {}
-    for f in result.files:
-        by_class.setdefault(f.letter.class_name, []).append(f.path)
-    for class_name, paths in by_class.items():
-        out = folder / class_file_name(class_name)
-        concatenate_pdfs(paths, out)
-        result.class_files[class_name] = out
     return result
 
 
-def concatenate_pdfs(paths: Iterable[Path], out: Path) -> None:
-    """One PDF of the given ones in order, written atomically; each letter keeps its own
-    page numbers («Стр. 1 из 1») because nothing is printed again."""
+def _letter_starts(reader: PdfReader, name: str, count: int) -> list[int]:
+    """The first page of each letter of a class PDF (from its ``#letter-N`` anchors), and the
+    page count at the end."""
+    total = len(reader.pages)
+    found: dict[int, int] = {}
+    for name, destination in reader.named_destinations.items():
+        match = re.fullmatch(r"/?letter-(\d+)", str(name))
+        page = reader.get_destination_page_number(destination)
+        if match and page is not None:
+            found[int(match.group(1))] = page
+    starts = [found.get(i, -1) for i in range(count)]
+    if count and (starts[0] != 0 or any(b <= a for a, b in itertools.pairwise(starts))):
+        raise RenderError(f"В файле «{name}» не удалось найти начало каждого письма")
+    return [*starts, total]
+
+
+def split_pdf(reader: PdfReader, first: int, end: int, out: Path, title: str) -> int:
+    """Pages ``first`` … ``end - 1`` of an open PDF as the PDF ``out`` (written atomically);
+    their page count. Links are dropped (they pointed inside the class's file)."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
-    for path in paths:
-        writer.append(str(path))
+    for number in range(first, end):
+        page = writer.add_page(reader.pages[number])
+        if "/Annots" in page:
+            del page["/Annots"]
+    writer.add_metadata({"/Title": title, "/Producer": "journal"})
     buffer = io.BytesIO()
     writer.write(buffer)
     write_atomically(buffer.getvalue(), out)
+    return end - first
 
 
 def _read_manifest(folder: Path) -> dict[str, dict[str, Any]]:

@@ -16,6 +16,7 @@ school folder, and the password is never printed or written anywhere.
 
 from __future__ import annotations
 
+import base64
 import configparser
 import datetime as dt
 import io
@@ -354,11 +355,33 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
         server = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
     else:
         server = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    try:
         if config.security == "starttls":
             server.starttls(context=context)
-    if config.user:
-        server.login(config.user, config.password)
+        if config.user:
+            _login(server, config.user, config.password)
+    except BaseException:
+        server.close()
+        raise
     return server
+
+
+def _login(server: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; a login or password that is not ASCII goes as UTF-8 in AUTH PLAIN (RFC 4616),
+    which ``smtplib`` cannot send by itself."""
+    try:
+        (user + password).encode("ascii")
+    except UnicodeEncodeError:
+        server.ehlo_or_helo_if_needed()
+        token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+        code, response = server.docmd("AUTH", "PLAIN " + token)
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, response) from None
+        return
+    try:
+        server.login(user, password)
+    except smtplib.SMTPServerDisconnected as exc:  # some servers hang up on a wrong password
+        raise smtplib.SMTPAuthenticationError(535, b"disconnected during login") from exc
 
 
 def _reason(exc: BaseException) -> str:
