@@ -601,6 +601,8 @@ def _grid_table(copy: ClassCopy, section: SubjectSection, chunk: list[LessonLine
         for lesson in chunk:
             value = section.cells.get((student.student_id, lesson.lesson_id), "")
             cls = "cell absent" if value[:1] in ABSENCE_CODES else "cell"
+            if len(value) > 3:  # «О/5/4»: late and two marks
+                cls += " long"
             row.append(f'<td class="{cls}">{_e(value)}</td>')
         if finals:
             row += [f'<td class="final mark">{_e(values.get(student.student_id, ""))}</td>'
@@ -798,6 +800,7 @@ table.grid .seq { display: block; font-size: 5pt; font-weight: normal; line-heig
 table.grid th.final { font-size: 6pt; hyphens: manual; line-height: 1.05; text-align: center; }
 table.grid td.cell { text-align: center; font-size: 7.5pt; padding: 0; white-space: nowrap; }
 table.grid td.absent { color: #000; background: #e6e6e6; }
+table.grid td.long { font-size: 5.6pt; letter-spacing: -0.1pt; }
 table.grid td.final { text-align: center; font-weight: bold; font-size: 8pt; }
 table td.name { white-space: normal; overflow-wrap: anywhere; line-height: 1.1; font-size: 7.5pt; }
 table th.name { text-align: left; }
