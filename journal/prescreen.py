@@ -372,8 +372,8 @@ def _unescape(text: str) -> str:
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z$]+\$?\d+)(?::([A-Za-z$]+\$?\d+))?\"")
-_CELL_REF = re.compile(rb"<(?:\w+:)?(?:c|row)\s[^>]*?\br=\"\$?([A-Za-z]*)\$?(\d+)\"")
-_CELL_OPEN = re.compile(rb"<(?:\w+:)?c[\s>/]")
+# In sheet XML only <c> and <row> carry an attribute named exactly «r».
+_CELL_REF = re.compile(rb"\sr=\"\$?([A-Za-z]{0,3})\$?(\d{1,9})\"")
 _CHUNK = 1 << 20
 _OVERLAP = 256
 
@@ -405,15 +405,14 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
                     match = _DIMENSION.search(window)
                     if match:
                         dimension = _ref_position(match.group(2) or match.group(1))
-                # references that straddle the boundary were seen whole in the previous window
-                start = len(tail)
-                for match in _CELL_REF.finditer(window):
-                    if match.end() <= start:
-                        continue
-                    row = int(match.group(2))
-                    col = _column_number(match.group(1)) if match.group(1) else 0
-                    max_row, max_col = max(max_row, row), max(max_col, col)
-                cells += len(_CELL_OPEN.findall(chunk))
+                # the overlap with the previous chunk is scanned twice: harmless for a maximum
+                refs = _CELL_REF.findall(window)
+                if refs:
+                    max_row = max(max_row, max(map(int, (digits for _, digits in refs))))
+                    letters = {col for col, _ in refs if col}
+                    if letters:
+                        max_col = max(max_col, max(map(_column_number, letters)))
+                cells += chunk.count(b"<c")
                 if max_row > limits.max_rows or max_col > limits.max_columns or cells > limits.max_cells:
                     break
             tail = window[-_OVERLAP:]
