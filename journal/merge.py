@@ -11,10 +11,12 @@ History rules (see ``docs/dataset.md``):
 * every mark, absence and final mark keeps ``first_seen`` (the merge that first saw
   this value) and ``last_seen`` (the last merge that read the workbook and still saw it);
 * a changed value is a ``correction`` (old → new), a vanished one a ``removal``;
-* a mark first seen later than its lesson date + the allowed days
-  (``norms.ordinary_mark_days``, or ``norms.written_days(grade)`` for written work) is a
-  ``late_entry``; the first merge of a workbook is a baseline: when its marks were typed
-  is unknown, so none of them is judged late;
+* a new mark is a ``late_entry`` when the workbook was already observed (merged, or found
+  unchanged) **after** the mark's deadline — the lesson date + ``norms.ordinary_mark_days``,
+  or + ``norms.written_days(grade)`` for written work — and the mark was not there then.
+  Only what was observed is judged: the first merge of a workbook is a baseline, and with
+  weekly merges a mark typed a few days late but before the next merge is not flagged.
+  ``days_late`` counts from the deadline to that last observation, so it is a lower bound;
 * changed or cleared topics and homework of lessons already held are ``correction`` /
   ``removal`` changes with entity ``topic`` / ``homework``.
 """
@@ -196,9 +198,10 @@ def _write_class(conn: sqlite3.Connection, rec: ClassRecords, merge_id: int, sha
 def _apply_subject(conn: sqlite3.Connection, rec: SubjectRecords, now: dt.datetime,
                    merge_id: int, sha256: str, confirm_removals: bool,
                    share: float) -> ApplyOutcome:
-    baseline = store.workbook_row(conn, KIND_SUBJECT, *rec.key) is None
+    seen = store.last_observed(conn, KIND_SUBJECT, *rec.key)
+    observed = dt.datetime.fromisoformat(seen).date() if seen else None
     state = store.subject_state(conn, *rec.key)
-    plan = plan_subject(rec, state, now, merge_id, baseline=baseline)
+    plan = plan_subject(rec, state, now, merge_id, observed=observed)
     removed = sum(1 for c in plan.changes if c["entity"] == "mark" and c["change"] == "removal")
     merged = len(state["marks"])
     if (not confirm_removals and merged and removed >= MIN_HELD_REMOVALS
@@ -222,8 +225,12 @@ def _apply_subject(conn: sqlite3.Connection, rec: SubjectRecords, now: dt.dateti
 
 
 def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, merge_id: int,
-                 *, baseline: bool) -> store.SubjectPlan:
-    """Compare a validated subject workbook with the dataset and list what to write."""
+                 *, observed: dt.date | None) -> store.SubjectPlan:
+    """Compare a validated subject workbook with the dataset and list what to write.
+
+    ``observed`` is the day the workbook was last observed by an earlier merge (None for
+    its first merge): a new mark whose deadline had passed by then is a late entry.
+    """
     stamp = store.now_text(now)
     today = now.date()
     plan = store.SubjectPlan(key=rec.key, merge_id=merge_id)
@@ -277,8 +284,8 @@ def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, 
                                       "weight": m.weight, "cell": m.cell, "first_seen": stamp,
                                       "last_seen": stamp})
             allowed = lesson.allowed_days if lesson else 1
-            late = (today - m.date).days - allowed
-            if not baseline and late > 0:
+            late = (observed - m.date).days - allowed if observed else 0
+            if late > 0:
                 change("late_entry", "mark", new_value=str(m.value), first_seen=stamp,
                        days_late=late, **where)
         elif old["value"] != m.value:

@@ -469,3 +469,16 @@ def changes_of_merge(conn: sqlite3.Connection, merge_id: int) -> list[dict[str, 
     cur = conn.execute("SELECT * FROM changes WHERE merge_id = ? ORDER BY id", (merge_id,))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def last_observed(conn: sqlite3.Connection, kind: str, class_name: str, subject: str,
+                  group: str) -> str | None:
+    """When a workbook was last observed: merged, or found unchanged by ``journal merge``."""
+    row = conn.execute(
+        "SELECT max(started_at) FROM merges WHERE id IN ("
+        " SELECT last_merge_id FROM workbooks WHERE kind = ? AND class = ? AND subject = ?"
+        " AND grp = ? UNION SELECT merge_id FROM merge_files WHERE kind = ? AND class = ?"
+        " AND subject = ? AND grp = ? AND status IN ('merged', 'unchanged'))",
+        (kind, class_name, subject, group, kind, class_name, subject, group),
+    ).fetchone()
+    return row[0] if row else None

@@ -136,8 +136,9 @@ def test_correction_removal_and_late_entry_are_in_changes(school, tiny_settings)
     assert rows == [
         ("correction", "mark", A, "2026-09-07", 1, "5", "4", "2026-09-08 16:00:00", None,
          grid_cell(path, A, MON)),
-        # Wednesday 2 Sept, second lesson, an ordinary mark allowed 1 day: first seen on the 14th
-        ("late_entry", "mark", B, "2026-09-02", 2, None, "5", "2026-09-14 16:00:00", 11,
+        # Wednesday 2 Sept, second lesson, an ordinary mark allowed 1 day (due by the 3rd):
+        # absent when the workbook was merged on the 8th, so at least 5 days late
+        ("late_entry", "mark", B, "2026-09-02", 2, None, "5", "2026-09-14 16:00:00", 5,
          grid_cell(path, B, WED, 2)),
         ("removal", "mark", B, "2026-09-07", 1, "4", None, "2026-09-08 16:00:00", None,
          grid_cell(path, B, MON)),
@@ -162,13 +163,22 @@ def test_written_work_has_more_days(school, tiny_settings, class_name, subject, 
                                 kinds={(day, 1): "Контрольная работа"},
                                 log={(day, 1): wf.LogEntry(topic="Контрольная")})
     write_subject(school, content, key=key)
-    merge_school(school, tiny_settings, now=at(day.day + allowed))
+    merge_school(school, tiny_settings, now=at(day.day + allowed))  # on the last allowed day
+    merge_school(school, tiny_settings, now=at(day.day + allowed + 1))  # unchanged: observed
     assert query(school, "SELECT count(*) FROM changes WHERE change = 'late_entry'")[0][0] == 0
     content.marks[(student, day, 1)] = "4/5"
     write_subject(school, content, key=key)
-    merge_school(school, tiny_settings, now=at(day.day + allowed + 1))
+    merge_school(school, tiny_settings, now=at(day.day + allowed + 5))
     assert query(school, "SELECT student, new_value, days_late FROM changes"
                          " WHERE change = 'late_entry'") == [(student, "5", 1)]
+
+
+def test_late_entry_needs_an_observation_after_the_deadline(school, tiny_settings):
+    write_subject(school, math_content({(A, MON, 1): "5"}))
+    merge_school(school, tiny_settings, now=at(7))  # Monday: the baseline
+    write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "4"}))
+    merge_school(school, tiny_settings, now=at(14))  # weekly: never seen without B's mark late
+    assert query(school, "SELECT count(*) FROM changes")[0][0] == 0
 
 
 def test_topic_change_of_a_past_lesson(school, tiny_settings):
@@ -264,10 +274,11 @@ def test_apply_validated_records_at_a_given_moment(tmp_path, tiny_settings):
                              students=[A], lessons=[lesson],
                              marks=[MarkRecord(A, MON, 1, 1, 5, 1.0, "E6")], new_students=[A])
     assert apply(conn, records, at(7)).status == MERGED
+    assert apply(conn, records, at(10)).changes == 0
     records.marks.append(MarkRecord(A, MON, 1, 2, 4, 1.0, "E6"))
-    assert apply(conn, records, at(10)).changes == 1
+    assert apply(conn, records, at(11)).changes == 1
     assert conn.execute("SELECT change, days_late FROM changes").fetchall() == [("late_entry", 2)]
-    assert conn.execute("SELECT count(*) FROM merges WHERE finished_at IS NOT NULL").fetchone() == (2,)
+    assert conn.execute("SELECT count(*) FROM merges WHERE finished_at IS NOT NULL").fetchone() == (3,)
     conn.close()
 
 
