@@ -31,6 +31,7 @@ import sqlite3
 from pathlib import Path
 
 from journal import store
+from journal.reports.data import Dataset, load
 from journal.settings import (
     CurriculumItem,
     MinMarksRule,
@@ -238,3 +239,8 @@ def _fill(conn: sqlite3.Connection) -> None:
         " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, '', ?, ?, ?)",
         [(detected, change, entity, cls, subj, teacher, sid, names[sid], day, old, new, late)
          for change, entity, cls, subj, teacher, sid, day, old, new, late, detected in CHANGES])
+
+
+def load_fixture(folder: Path) -> Dataset:
+    """Build the fixture dataset in ``folder`` and load it for the reports."""
+    return load(build_dataset(folder / "journal.sqlite"))

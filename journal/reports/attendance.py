@@ -171,7 +171,7 @@ def weekly_attendance(dataset: Dataset, ranges: dict[str, DateRange],
         return pd.DataFrame(columns=WEEK_COLUMNS)
     frame = missed.copy()
     dates = pd.to_datetime(frame["date"])
-    frame["week"] = (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
+    frame["week"] = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
     table = pd.crosstab([frame["week"], frame["class"]], frame["reason"])
     table = table.reindex(columns=[*MISSED_REASONS, LATE], fill_value=0).reset_index()
     table.columns.name = None

@@ -1,0 +1,70 @@
+"""Loading the dataset for the reports, and the tables as printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from reports_fixtures import build_empty_dataset, load_fixture, make_settings
+
+from journal.formatting import NBSP
+from journal.reports import progress
+from journal.reports.common import class_ranges
+from journal.reports.data import empty_dataset, load
+from journal.reports.tables import for_print, styled
+
+
+def test_missing_file_is_an_empty_dataset(tmp_path: Path) -> None:
+    data = load(tmp_path / "journal.sqlite")
+    assert data.is_empty
+    assert {"class", "subject", "date", "value", "weight", "first_seen"} <= set(data.marks.columns)
+    assert {"student_id", "kind", "period", "value"} <= set(data.finals.columns)
+
+
+def test_empty_file_is_an_empty_dataset(tmp_path: Path) -> None:
+    data = load(build_empty_dataset(tmp_path / "journal.sqlite"))
+    assert data.is_empty
+    assert list(data.lessons.columns) == list(empty_dataset().lessons.columns)
+
+
+def test_dates_are_parsed(tmp_path: Path) -> None:
+    data = load_fixture(tmp_path)
+    assert pd.api.types.is_datetime64_any_dtype(data.marks["date"])
+    assert pd.api.types.is_datetime64_any_dtype(data.marks["first_seen"])
+    assert pd.api.types.is_datetime64_any_dtype(data.students["left_on"])
+    assert data.students.set_index("full_name").loc["Дмитриева Ольга", "left_on"] == \
+        pd.Timestamp("2026-10-05")
+
+
+def test_only_class(tmp_path: Path) -> None:
+    data = load_fixture(tmp_path).only_class("10 а")
+    assert set(data.students["class"]) == {"10А"}
+    assert set(data.marks["class"]) == {"10А"}
+    assert list(data.classes["name"]) == ["10А"]
+
+
+@pytest.mark.parametrize(("period", "expected"), [
+    ("1", {"5А": "1 четверть", "10А": "1 полугодие"}),
+    ("2 четверть", {"5А": "2 четверть"}),
+    ("год", {"5А": "учебный год", "10А": "учебный год"}),
+    ("текущий", {"5А": "2 четверть", "10А": "1 полугодие"}),
+])
+def test_class_ranges(period: str, expected: dict[str, str]) -> None:
+    ranges = class_ranges(make_settings(), period, today="2026-11-20")
+    assert {name: r.title for name, r in ranges.items()} == expected
+    assert all(r.end <= pd.Timestamp("2026-11-20").date() for r in ranges.values())
+
+
+def test_printed_table(tmp_path: Path) -> None:
+    results = progress.period_results(load_fixture(tmp_path), make_settings(), "1")
+    printed = for_print(progress.class_progress(results))
+    assert list(printed.columns[:3]) == ["Класс", "Учеников", "Аттестовано"]
+    first = printed.iloc[0]
+    assert first["Успеваемость, %"] == f"60,0{NBSP}%"
+    assert first["СОУ, %"] == f"54,6{NBSP}%"
+    assert first["Средний балл"] == "4,00"
+    subjects = for_print(progress.subject_progress(results))
+    assert subjects.set_index("Предмет").loc["ОДНКНР", "Качество знаний, %"] == "—"
+    html = styled(results).to_html()
+    assert "Ученик" in html and "student_id" not in html

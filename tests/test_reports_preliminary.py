@@ -1,0 +1,57 @@
+"""Preliminary forecasts on 12 October, two weeks before the 1st quarter ends."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from reports_fixtures import load_fixture, make_settings
+
+from journal.reports import preliminary
+from journal.reports.data import empty_dataset
+
+
+@pytest.fixture(scope="module")
+def forecast(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    data = load_fixture(tmp_path_factory.mktemp("pr"))
+    return preliminary.preliminary_marks(data, make_settings(), "текущий", "2026-10-12")
+
+
+def _maths(forecast: pd.DataFrame) -> pd.DataFrame:
+    return forecast[forecast["subject"] == "Математика"].set_index("student")
+
+
+def test_forecasts(forecast: pd.DataFrame) -> None:
+    maths = _maths(forecast)
+    assert maths.loc["Алексеев Иван", "forecast"] == 5
+    assert maths.loc["Борисова Анна", "forecast"] == 4  # 4.25
+    assert maths.loc["Васильев Пётр", "forecast"] == 4  # 16.5 / 4.5 = 3.67 ≥ 3.6
+    assert maths.loc["Григорьев Олег", "forecast"] == 2  # (2 + 3 + 6) / 5 = 2.2
+    assert pd.isna(maths.loc["Егоров Сергей", "forecast"])
+    assert "Дмитриева Ольга" not in maths.index  # left on 05.10
+
+
+def test_risks(forecast: pd.DataFrame) -> None:
+    maths = _maths(forecast)
+    assert not maths.loc["Алексеев Иван", "at_risk"]
+    # the double mark «5/4» counts as two: 3 marks reach the minimum of 3
+    assert not maths.loc["Борисова Анна", "at_risk"]
+    assert maths.loc["Васильев Пётр", "risk"] == "мало отметок для аттестации (2 из 3)"
+    assert maths.loc["Григорьев Олег", "risk"] == preliminary.RISK_FAILING
+    assert maths.loc["Егоров Сергей", "at_risk"]
+    risky = preliminary.students_at_risk(forecast)
+    assert not ((risky["student"] == "Алексеев Иван") & (risky["subject"] == "Математика")).any()
+    assert list(risky["class"].drop_duplicates()) == ["5А", "10А"]
+
+
+def test_forecast_sheet(forecast: pd.DataFrame) -> None:
+    sheet = preliminary.forecast_sheet(forecast, "5А").set_index("Ученик")
+    assert sheet.loc["Алексеев Иван", "Математика"] == "5"
+    assert sheet.loc["Григорьев Олег", "Математика"] == "2!"
+    assert sheet.loc["Егоров Сергей", "Математика"] == "—!"
+
+
+def test_empty_dataset() -> None:
+    frame = preliminary.preliminary_marks(empty_dataset(), make_settings(), "1", "2026-10-12")
+    assert frame.empty
+    assert preliminary.students_at_risk(frame).empty
+    assert preliminary.forecast_sheet(frame, "5А").empty
