@@ -477,7 +477,7 @@ def validate_subject(view: SubjectView, settings: Settings,
             warn("L01", f"за урок {day:%d.%m.%Y} стоят отметки, но не записана тема. "
                         f"Впишите тему на листе «{SHEET_LOG}»", sheet=SHEET_LOG,
                  cell=topic_cell.cell if topic_cell else "", date=day)
-        if kind is None:
+        if kind is None and not (c < len(view.kinds) and clean_text(view.kinds[c].value)):
             warn("K02", f"за урок {day:%d.%m.%Y} стоят отметки, но не указан вид работы. "
                         "Выберите его из выпадающего списка", sheet=SHEET_GRID,
                  cell=view.kinds[c].cell if c < len(view.kinds) else "", date=day)

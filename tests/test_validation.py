@@ -166,6 +166,7 @@ def test_kind_of_work_rules(school, tiny_settings):
     found = codes(validated)
     assert ("K01", date_cell(path, MON, name=wf.NAME_KINDS)) in found
     assert ("K02", date_cell(path, WED, name=wf.NAME_KINDS)) in found
+    assert len([f for f in validated.findings if f.code.startswith("K")]) == 2
 
 
 def test_marks_without_topic_is_a_warning_at_the_log_row(school, tiny_settings):
