@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from reports_fixtures import load_fixture, make_settings
 
