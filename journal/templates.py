@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
@@ -53,6 +54,10 @@ CLASS_MIN_ROWS = 60
 
 MARK_LIST_VALUES = (*[str(m) for m in MARKS], *ABSENCE_CODES)
 META_LAYOUT = "layout"  # extra _meta key: fingerprint of what the layout was built from
+LIST_UNDERSTOOD = "jr_list_understood"  # every common spelling the reader understands (for highlighting)
+GROUP_LISTS_FIRST_COL = 6  # class workbooks: group lists on _lists start in this column
+_PROBLEM_FILL = PatternFill("solid", fgColor="F8CBAD")
+_PROBLEM_FONT = Font(color="9C0006", bold=True)
 
 _THIN = Side(style="thin", color="A6A6A6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -334,7 +339,12 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
         if at_row is not None and at_col is not None and not _empty(value):
             ws.cell(at_row, at_col).value = _cell_value(value)
     if roster and keys:
-        list_marks.add(f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}")
+        grid_ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
+        list_marks.add(grid_ref)
+        top_left = f"{get_column_letter(first_col)}{first_row}"
+        ws.conditional_formatting.add(grid_ref, FormulaRule(
+            formula=[f'AND(LEN(TRIM({top_left}))>0,ISNA(MATCH(TRIM({top_left}),{LIST_UNDERSTOOD},0)))'],
+            fill=_PROBLEM_FILL, font=_PROBLEM_FONT, stopIfTrue=True))
 
     sheet = quote_sheetname(ws.title)
     c1, c2 = get_column_letter(first_col), get_column_letter(last_col)
@@ -446,6 +456,8 @@ def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolC
     lines += [
         ("", "Можно писать строчными буквами; латинские H, O, B вместо русских Н, О, Б тоже будут поняты. "
              "Клетки уже имеют текстовый формат, поэтому «5/4» не превратится в дату."),
+        ("", "Клетка с непонятным значением (например, «55» или «5-») сразу выделяется красным: "
+             "исправьте её, иначе при сборе журнала она попадёт в замечания."),
         ("", "Причину пропуска (Б, У) можно не ставить самому: классный руководитель указывает причины "
              "в своём файле, и при сборе журнала они применяются к пропускам «Н»."),
         ("head", "Лист «Уроки»"),
@@ -508,7 +520,7 @@ def build_class_workbook(
     _write_lists(wb, lists, settings, school_class)
     group_lists: list[str] = []
     for k, (_subject, groups) in enumerate(split):
-        col = 5 + k
+        col = GROUP_LISTS_FIRST_COL + k
         lists.cell(1, col, f"Группы {k + 1}")
         for i, group in enumerate(groups):
             lists.cell(2 + i, col, group)
@@ -674,6 +686,7 @@ def _write_lists(wb: Workbook, ws: Worksheet, settings: Settings, school_class: 
         (wf.LIST_KINDS, "Виды работ", [k.name for k in settings.work_kinds]),
         (wf.LIST_FINALS, "Итоговые", list(FINAL_VALUES)),
         (wf.LIST_REASONS, "Причины", list(ABSENCE_CODES)),
+        (LIST_UNDERSTOOD, "Понятные значения", understood_mark_values(school_class.has_marks)),
     )
     for col, (name, header, values) in enumerate(columns, start=1):
         ws.cell(1, col, header)
@@ -683,6 +696,23 @@ def _write_lists(wb: Workbook, ws: Worksheet, settings: Settings, school_class: 
         _define(wb, name, f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${1 + max(len(values), 1)}")
     ws.sheet_state = "hidden"
     _protect(ws)
+
+
+def understood_mark_values(has_marks: bool) -> list[str]:
+    """Common spellings of a mark cell that the reader understands; anything else is highlighted.
+
+    Case does not matter to the highlighting (MATCH ignores it), so each letter is listed once
+    in Cyrillic and once as its Latin look-alike.
+    """
+    codes = [*ABSENCE_CODES, "H", "B", "Y", "O"]
+    if not has_marks:
+        return codes
+    marks = [str(m) for m in MARKS]
+    values = [*marks, *codes]
+    for sep in ("/", ",", " "):
+        values += [f"{a}{sep}{b}" for a in marks for b in marks]
+        values += [f"{c}{sep}{m}" for c in codes for m in marks]
+    return values
 
 
 def subject_layout(settings: Settings, item: CurriculumItem, students: Sequence[wf.StudentRecord]) -> str:

@@ -218,3 +218,25 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, tiny_settings):
     path = tmp_path / "a" / "class.xlsx"
     save_workbook(build_class_workbook(tiny_settings, tiny_settings.classes[0]), path)
     assert [p.name for p in path.parent.iterdir()] == ["class.xlsx"]
+
+
+@pytest.mark.parametrize("has_marks", [True, False])
+def test_values_left_unhighlighted_are_all_understood_by_the_reader(has_marks):
+    from journal.marks import CellEntry, parse_mark_cell
+    from journal.templates import understood_mark_values
+
+    values = understood_mark_values(has_marks)
+    assert "5/4" in values or not has_marks
+    for value in values:
+        assert isinstance(parse_mark_cell(value, allow_marks=has_marks), CellEntry), value
+        assert isinstance(parse_mark_cell(value.lower(), allow_marks=has_marks), CellEntry), value
+
+
+def test_grid_highlights_values_the_reader_would_reject(tmp_path, tiny_settings, tiny_students):
+    item = _item(tiny_settings, "5А", "Математика")
+    wb = openpyxl.load_workbook(_save_subject(tmp_path, tiny_settings, item, tiny_students["5А"]))
+    _, ref = _defined(wb, wf.NAME_MARKS)
+    rules = wb[wf.SHEET_GRID].conditional_formatting
+    (entry,) = [cf for cf in rules if str(cf.sqref) == ref]
+    assert "jr_list_understood" in entry.rules[0].formula[0]
+    assert "jr_list_understood" in wb.defined_names
