@@ -453,6 +453,19 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
                     f"Учитель выставляет её на листе «Итоговые» до печати копии",
                     teacher=teacher))
 
+    split = {norm(section.subject) for section in sections if section.group}
+    for subject in sorted(split):
+        placed = {s.student_id for section in sections if norm(section.subject) == subject
+                  for s in section.students}
+        for student in ordered:
+            if student.student_id not in placed and student.student_id not in left_during:
+                title = next(section.subject for section in sections if norm(section.subject) == subject)
+                findings.append(warning(
+                    "print_student_without_group",
+                    f"{school_class.name}, {title}: ученик не отнесён ни к одной группе и не попал в "
+                    f"копию по этому предмету. Классный руководитель указывает группу в списке класса",
+                    student=student.name))
+
     by_reason: dict[tuple[int, str], int] = {}
     for r in absence_rows:
         reason_key = (int(r["student_id"]), str(r["reason"] or r["code"]))

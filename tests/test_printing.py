@@ -208,6 +208,28 @@ def test_missing_period_marks_are_reported(dataset: PrintDataset, tmp_path: Path
     assert codes[0][0] == "print_missing_period_mark" and "Жданов Глеб Ильич" in codes[0][1]
 
 
+def test_student_without_a_group_is_reported(dataset: PrintDataset, tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite"
+    shutil.copy(dataset.path, path)
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM student_groups WHERE student_id = "
+                 "(SELECT id FROM students WHERE full_name = 'Жданов Глеб Ильич')")
+    conn.execute("DELETE FROM attendance WHERE student_id = "
+                 "(SELECT id FROM students WHERE full_name = 'Жданов Глеб Ильич') AND lesson_id IN "
+                 "(SELECT id FROM lessons WHERE subject = 'Английский язык')")
+    conn.execute("DELETE FROM marks WHERE student_id = "
+                 "(SELECT id FROM students WHERE full_name = 'Жданов Глеб Ильич') AND lesson_id IN "
+                 "(SELECT id FROM lessons WHERE subject = 'Английский язык')")
+    conn.commit()
+    conn.close()
+    settings = print_settings()
+    job = plan_print(settings, "1", "5А").jobs[0]
+    with store.opened(path) as conn2:
+        copy = load_class_copy(conn2, settings, job.school_class, job.period)
+    lost = [f.student for f in copy.findings if f.code == "print_student_without_group"]
+    assert lost == ["Жданов Глеб Ильич"]
+
+
 @pytest.mark.parametrize(("period", "with_year"), [("1", False), ("4", True)])
 def test_year_marks_appear_on_the_last_period_only(dataset: PrintDataset, tmp_path: Path, period: str,
                                                    with_year: bool) -> None:
