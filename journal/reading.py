@@ -267,13 +267,13 @@ class RawClassWorkbook:
         """Subject → column index of its «Группа: …» column in the students table."""
         if self.students is None:
             return {}
-        found = {}
-        prefix = _norm_header(wf.GROUP_COLUMN_PREFIX)
+        found: dict[str, int] = {}
+        prefix = _norm_header(wf.GROUP_COLUMN_PREFIX)  # «группа:»
         for k, cell in enumerate(self.students.header):
-            text = _norm_header(_text(cell.value))
-            if text.startswith(prefix.rstrip()) and k >= 0:
-                subject = _text(cell.value).split(":", 1)[-1].strip()
-                if subject:
+            text = _text(cell.value)
+            if _norm_header(text).startswith(prefix):
+                subject = text.split(":", 1)[1].strip()
+                if subject and subject not in found:
                     found[subject] = k
         return found
 

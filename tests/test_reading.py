@@ -230,3 +230,16 @@ def test_parse_date_value(value, expected):
 
 def test_day_and_month_without_school_year_is_not_guessed():
     assert parse_date_value("01.09") is None
+
+
+def test_dates_typed_as_text_are_read_with_the_school_year(tmp_path, tiny_settings, tiny_students):
+    wb = _math_workbook(tiny_settings, tiny_students["5А"])
+    _, ref = next(iter(wb.defined_names[wf.NAME_DATES].destinations))
+    first = ref.replace("$", "").split(":")[0]
+    wb[wf.SHEET_GRID][first] = "02.09"
+    path = tmp_path / "text-dates.xlsx"
+    save_workbook(wb, path)
+    raw = read_workbook(path).workbook
+    assert isinstance(raw, RawSubjectWorkbook)
+    assert raw.dates[0] == (first, "02.09")
+    assert raw.lesson_keys()[:2] == [(WED, 1), (WED, 2)]
