@@ -16,6 +16,9 @@ Usage from the merge::
 
     results = read_workbooks_safely(paths, root=school.root)   # one ReadResult per path
     result = read_workbook_safely(path)                        # a single file
+
+:func:`merge_lock` keeps a second ``journal merge`` of the same school from running
+while one is under way (an OS file lock, released even when the holder is killed).
 """
 
 from __future__ import annotations
@@ -345,8 +348,11 @@ def merge_lock(store_path: str | Path, *, wait: float = 0.0) -> Iterator[None]:
         deadline = time.monotonic() + wait
         while not _try_lock(handle):
             if time.monotonic() >= deadline:
-                handle.seek(0)
-                holder = handle.read(200).decode("utf-8", "replace").strip()
+                try:
+                    handle.seek(0)
+                    holder = handle.read(200).decode("utf-8", "replace").strip()
+                except OSError:  # Windows locks are mandatory: the holder's note is unreadable
+                    holder = ""
                 since = f" (начата {holder})" if holder else ""
                 raise StoreBusyError(
                     f"Сборка журналов в этой папке уже идёт{since}. Дождитесь её окончания и "
