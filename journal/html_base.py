@@ -133,6 +133,8 @@ th.vertical {{
 
 .page-break {{ break-before: page; }}
 table.split-continued {{ margin-top: 6pt; }}
+table.fit-small {{ font-size: 7pt; line-height: 1.1; }}
+table.fit-small th, table.fit-small td {{ padding: 0.8pt 1.2pt; }}
 .muted {{ color: #555; }}
 .small {{ font-size: 8pt; }}
 .note {{ font-size: 8.5pt; color: #333; margin-top: 6pt; }}
@@ -171,26 +173,49 @@ def content_width_mm(
     return width - margins_mm[1] - margins_mm[3]
 
 
-_SPLIT_SCRIPT = """
+_FIT_SCRIPT = """
 (function () {
   var limit = __WIDTH_MM__ * 96 / 25.4;
+  var each = Array.prototype.forEach;
+  function fits(table) { return table.getBoundingClientRect().width <= limit + 1; }
   function simple(table) {
     return !table.querySelector('[colspan]:not([colspan="1"]), [rowspan]:not([rowspan="1"])')
       && !table.querySelector('table');
   }
-  function split(table) {
-    if (!simple(table) || table.getBoundingClientRect().width <= limit + 1) return;
-    var rows = Array.prototype.slice.call(table.rows);
-    var body = table.tBodies.length && table.tBodies[0].rows.length ? table.tBodies[0].rows[0] : rows[0];
-    if (!body) return;
-    var n = body.cells.length;
-    if (n < 3 || rows.some(function (r) { return r.cells.length !== n; })) return;
-    var sticky = 0;
-    for (var i = 0; i < Math.min(3, n - 1); i++) {
-      var c = body.cells[i];
+  function firstBodyRow(table) {
+    return table.tBodies.length && table.tBodies[0].rows.length ? table.tBodies[0].rows[0] : null;
+  }
+  function stickyColumns(table) {
+    var row = firstBodyRow(table), sticky = 0;
+    if (!row) return 0;
+    for (var i = 0; i < Math.min(3, row.cells.length - 1); i++) {
+      var c = row.cells[i];
       var named = c.classList.contains('name') || c.classList.contains('sticky');
       if (c.tagName === 'TH' || named) sticky = i + 1;
     }
+    return sticky;
+  }
+  function rotateHeaders(table, sticky) {
+    if (!table.tHead) return false;
+    each.call(table.tHead.rows, function (row) {
+      var column = 0;
+      each.call(row.cells, function (cell) {
+        var span = cell.colSpan || 1;
+        if (span === 1 && column >= Math.max(sticky, 1) && cell.textContent.trim().length > 2) {
+          cell.classList.add('vertical');
+        }
+        column += span;
+      });
+    });
+    table.classList.add('fit-vertical');
+    return true;
+  }
+  function split(table, sticky) {
+    var rows = Array.prototype.slice.call(table.rows);
+    var body = firstBodyRow(table) || rows[0];
+    if (!simple(table) || !body) return;
+    var n = body.cells.length;
+    if (n < 3 || rows.some(function (r) { return r.cells.length !== n; })) return;
     var widths = Array.prototype.map.call(body.cells, function (c) {
       return c.getBoundingClientRect().width;
     });
@@ -205,10 +230,9 @@ _SPLIT_SCRIPT = """
     if (current.length) chunks.push(current);
     if (chunks.length < 2) return;
     chunks.forEach(function (chunk, index) {
-      var part = table.cloneNode(true);
-      var keep = {};
+      var part = table.cloneNode(true), keep = {};
       chunk.forEach(function (k) { keep[k] = true; });
-      Array.prototype.forEach.call(part.rows, function (row) {
+      each.call(part.rows, function (row) {
         for (var k = n - 1; k >= sticky; k--) { if (!keep[k]) row.deleteCell(k); }
       });
       part.classList.add('split-part');
@@ -217,23 +241,32 @@ _SPLIT_SCRIPT = """
     });
     table.parentNode.removeChild(table);
   }
+  function fit(table) {
+    if (fits(table) || table.closest('td, th')) return;
+    table.classList.add('fit-small');
+    if (fits(table)) return;
+    var sticky = stickyColumns(table);
+    if (rotateHeaders(table, sticky) && fits(table)) return;
+    split(table, sticky);
+  }
   var root = document.querySelector('main') || document.body;
   var saved = root.style.width;
   root.style.width = limit + 'px';
-  Array.prototype.slice.call(document.querySelectorAll('table')).forEach(split);
+  Array.prototype.slice.call(document.querySelectorAll('table')).forEach(fit);
   root.style.width = saved;
 })();
 """
 
 
 def wide_table_script(width_mm: float) -> str:
-    """An inline script splitting tables wider than ``width_mm`` into column groups.
+    """An inline script that makes every table fit ``width_mm``; nothing is ever clipped.
 
-    The leading name columns (``th`` cells or cells of class ``name``) are repeated in
-    every part, so no column is ever clipped off the page. Tables with merged cells are
-    left as they are.
+    A table wider than the page gets, step by step until it fits: a smaller type
+    (class ``fit-small``), vertical column headers (``fit-vertical``, ``th.vertical``),
+    and at last a split into column groups with the leading name columns (``th`` cells or
+    cells of class ``name``) repeated in every part. Tables with merged cells are not split.
     """
-    return f"<script>{_SPLIT_SCRIPT.replace('__WIDTH_MM__', f'{width_mm:.2f}')}</script>"
+    return f"<script>{_FIT_SCRIPT.replace('__WIDTH_MM__', f'{width_mm:.2f}')}</script>"
 
 
 def page_css(

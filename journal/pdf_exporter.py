@@ -10,7 +10,8 @@ every page, code and prompts hidden, and no network access. Both use the templat
 ``journal/nbtemplates/journal_report`` (extending nbconvert's ``lab``).
 
 Orientation: the exporter option ``--JournalPDFExporter.orientation=landscape`` wins, then
-the notebook metadata ``{"journal": {"orientation": "landscape"}}``, then portrait.
+an ``orientation`` parameter injected by papermill, then the notebook metadata
+``{"journal": {"orientation": "landscape"}}``, then portrait.
 
 The PDF exporter prints with :class:`journal.pdf.PdfRenderer`: it finds an installed
 browser (:func:`journal.pdf.find_browser`) and honours the CSS page size. Pass a warm
@@ -84,20 +85,15 @@ main {{ padding: 0 !important; margin: 0 !important; }}
 .jp-RenderedHTMLCommon thead th {{ background: #e8e8e8; text-align: center !important; }}
 .jp-RenderedHTMLCommon tbody th {{ text-align: left !important; white-space: nowrap; }}
 
-/* Wide tables fit the page: smaller type, and from 16 columns on vertical headers. */
-.jp-RenderedHTMLCommon table:has(thead th:nth-child(10)) {{ font-size: 7.5pt; }}
-.jp-RenderedHTMLCommon table:has(thead th:nth-child(16)) {{ font-size: 7pt; }}
-.jp-RenderedHTMLCommon table:has(thead th:nth-child(16)) :is(th, td) {{
-  padding: 0.8pt 1.2pt !important;
-}}
-.jp-RenderedHTMLCommon table:has(thead th:nth-child(16)) thead th:not(:first-child) {{
+/* Wide tables: the fitting script adds these classes step by step (see html_base). */
+.jp-RenderedHTMLCommon table.fit-small {{ font-size: 7pt !important; }}
+.jp-RenderedHTMLCommon table.fit-small :is(th, td) {{ padding: 0.8pt 1.2pt !important; }}
+.jp-RenderedHTMLCommon th.vertical {{
   writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap;
   vertical-align: bottom; font-weight: normal; padding: 2pt 0.5pt !important;
+  text-align: left !important;
 }}
-.jp-RenderedHTMLCommon table:has(thead th:nth-child(40)) {{ font-size: 6.5pt; }}
-.jp-RenderedHTMLCommon table:has(thead th:nth-child(16)) td {{
-  white-space: nowrap; text-align: center !important;
-}}
+.jp-RenderedHTMLCommon table.fit-vertical td {{ white-space: nowrap; }}
 """
 
 
@@ -107,8 +103,11 @@ def notebook_css(orientation: html_base.Orientation = "portrait") -> str:
 
 
 def notebook_orientation(nb: Any, override: str = "") -> html_base.Orientation:
-    """``landscape`` or ``portrait``: the override, else the notebook's ``journal.orientation``."""
-    wanted = override or (nb.metadata.get("journal", {}) or {}).get("orientation", "") or "portrait"
+    """``landscape`` or ``portrait``: the override, else an ``orientation`` parameter given to
+    papermill, else the notebook's metadata ``journal.orientation``, else portrait."""
+    injected = ((nb.metadata.get("papermill", {}) or {}).get("parameters", {}) or {}).get("orientation")
+    declared = (nb.metadata.get("journal", {}) or {}).get("orientation")
+    wanted = override or injected or declared or "portrait"
     return "landscape" if str(wanted).strip().lower() in ("landscape", "альбомная") else "portrait"
 
 

@@ -55,6 +55,21 @@ REPORT_TITLES: dict[str, str] = {
 }
 """Russian titles of the known reports; a notebook's metadata ``journal.title`` wins."""
 
+REPORT_ALIASES: dict[str, str] = {
+    "активность": "activity",
+    "заполнение": "filling",
+    "накопляемость": "filling",
+    "успеваемость": "progress",
+    "посещаемость": "attendance",
+    "учебный-план": "curriculum",
+    "программа": "curriculum",
+    "предварительный": "preliminary",
+    "прогноз": "preliminary",
+    "аудит": "audit",
+    "исправления": "audit",
+}
+"""Russian names accepted on the command line for the known reports."""
+
 ProgressCallback = Callable[[int, int, "ReportOutput"], None]
 
 
@@ -133,9 +148,21 @@ def available_reports(*, include_hidden: bool = False) -> dict[str, str]:
     return found
 
 
+def resolve_report_name(name: str) -> str:
+    """The notebook name for ``name``: itself, or the report a Russian alias stands for."""
+    text = name.strip()
+    return REPORT_ALIASES.get(text.lower().replace(" ", "-"), text)
+
+
+def aliases_of(name: str) -> list[str]:
+    """The Russian aliases of report ``name``."""
+    return [alias for alias, target in REPORT_ALIASES.items() if target == name]
+
+
 def notebook_path(name: str) -> Path:
-    """The notebook of report ``name``; :class:`UsageError` naming the known ones if none."""
+    """The notebook of report ``name`` (or its Russian alias); :class:`UsageError` if none."""
     folder = notebooks_dir()
+    name = resolve_report_name(name)
     path = folder / f"{name}.ipynb"
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name) or not path.is_file():
         known = ", ".join(f"{n} ({t})" for n, t in available_reports().items()) or "нет ни одного"
@@ -269,6 +296,7 @@ def run_report(
     if unknown:
         raise UsageError(f"Неизвестный формат: {', '.join(sorted(unknown))}. Есть: html, pdf")
     source = notebook_path(name)
+    name = source.stem
     title = report_title(name, source.parent)
     if out_dir is None:
         if school is None:
@@ -378,7 +406,7 @@ def run_reports(
     not stop the others: its :class:`ReportOutput` has ``error`` set. ``progress`` is
     called as ``progress(done, total, output)`` after each report.
     """
-    names = list(dict.fromkeys(names))
+    names = list(dict.fromkeys(resolve_report_name(name) for name in names))
     formats = tuple(formats)
     if not names:
         return []
