@@ -299,3 +299,33 @@ def test_moving_a_student_to_another_group_keeps_their_marks_safe(school, tiny_s
     assert path.read_bytes() == before
     other = school.workbooks_dir / subject_workbook_name("5А", "Английский язык", "2 группа")
     assert "Алексеев Артём Павлович" in _content_of(other)[0]
+
+
+def test_command_exit_codes(tmp_path, tiny_settings, tiny_students):
+    from typer.testing import CliRunner
+
+    from journal.cli import app
+    from journal.settings_workbook import write_settings_workbook
+
+    runner = CliRunner()
+    root = tmp_path / "Школа"
+    root.mkdir()
+    write_settings_workbook(tiny_settings, root / "Настройки.xlsx")
+    school = SchoolFolder(root.resolve())
+
+    first = runner.invoke(app, ["templates", "--school", str(root)])
+    assert first.exit_code == 0, first.output
+    assert "Создано: 8" in first.output
+
+    students = tiny_students["5А"]
+    _fill_class(school, tiny_settings, "5А", students)
+    path = _fill_math(school, tiny_settings, students, _math_content(students))
+    _fill_class(school, tiny_settings, "5А", students[1:])
+    dry = runner.invoke(app, ["templates", "--school", str(root), "--dry-run"])
+    assert dry.exit_code == 1, dry.output
+    assert "Алексеев Артём Павлович" in dry.output
+    assert path.name in dry.output
+
+    (root / "Настройки.xlsx").write_bytes(b"not a workbook")
+    broken = runner.invoke(app, ["templates", "--school", str(root)])
+    assert broken.exit_code == 2, broken.output
