@@ -208,7 +208,7 @@ def format_outcomes(outcomes: Sequence[FileOutcome], *, checking: bool = False,
     """The terminal text for files: one status line each, then its findings (at most ``limit``)."""
     lines: list[str] = []
     for o in outcomes:
-        if o.status == UNCHANGED and not show_unchanged:
+        if o.status == UNCHANGED and not show_unchanged and not o.findings:
             continue
         if checking:
             status = ("можно сдавать" if o.status == MERGED

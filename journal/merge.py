@@ -508,9 +508,15 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
                     outcome.subject, outcome.group = records.subject, records.group
                 else:
                     outcome.teacher = records.class_teacher
-                applied = apply(conn, records, now, merge_id=merge_id, sha256=sha,
-                                confirm_removals=confirm_removals,
-                                large_removal_share=settings.norms.large_removal_share)
+                try:
+                    applied = apply(conn, records, now, merge_id=merge_id, sha256=sha,
+                                    confirm_removals=confirm_removals,
+                                    large_removal_share=settings.norms.large_removal_share)
+                except sqlite3.IntegrityError as exc:  # a program fault: keep the other files
+                    applied = ApplyOutcome(REJECTED, finding=error(
+                        "W07", f"файл не удалось записать в общую базу ({exc}); прежние данные "
+                               "сохранены. Это ошибка программы: сообщите разработчикам",
+                        file=name, teacher=outcome.teacher))
                 outcome.status = applied.status
                 outcome.changes = applied.changes
                 if applied.finding is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import StoreError
+from .errors import StoreBusyError, StoreError
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -126,8 +126,18 @@ LessonKeyText = tuple[str, int]  # (ISO date, seq)
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction: committed when the block ends, rolled back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
+    """One write transaction: committed when the block ends, rolled back on any exception.
+
+    :class:`StoreBusyError` when another program keeps the dataset locked.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreBusyError(
+                "Общая база занята: её сейчас записывает другая программа (возможно, ещё идёт "
+                "другой сбор журналов). Дождитесь окончания и повторите") from exc
+        raise StoreError(f"Не удалось начать запись в общую базу: {exc}") from exc
     try:
         yield conn
     except BaseException:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from journal import store
-from journal.errors import StoreError
+from journal.errors import StoreBusyError, StoreError
 
 
 @pytest.fixture
@@ -90,3 +90,16 @@ def test_read_helpers_return_frames(conn):
     assert isinstance(frame, pd.DataFrame) and frame.loc[0, "class_teacher"] == "Кузнецова"
     with pytest.raises(StoreError):
         store.read_table(conn, "classes; DROP TABLE classes")
+
+
+def test_busy_dataset_is_a_clear_error(tmp_path):
+    first = store.connect(tmp_path / "journal.sqlite")
+    second = sqlite3.connect(tmp_path / "journal.sqlite", timeout=0.1)
+    first.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreBusyError, match="занята"), store.transaction(second):
+            pass
+    finally:
+        first.execute("ROLLBACK")
+        first.close()
+        second.close()
