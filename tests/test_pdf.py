@@ -217,6 +217,19 @@ def test_too_wide_table_is_split_with_names_repeated(renderer: PdfRenderer, tmp_
 
 
 @pytest.mark.slow
+@needs_poppler
+def test_table_with_long_headers_fits_by_turning_them(renderer: PdfRenderer, tmp_path: Path) -> None:
+    subjects = [f"Изобразительное искусство {i}" for i in range(1, 19)]
+    rows = [[f"Ученик{r:02d} Фамилия", *(f"{r}к{c}" for c in range(1, 19))] for r in range(1, 11)]
+    out = tmp_path / "ведомость.pdf"
+    renderer.render(html_base.document("Ведомость", html_base.table(["Ученик", *subjects], rows)), out)
+    text = pdf_text(out)
+    for r in range(1, 11):
+        assert text.count(f"Ученик{r:02d} Фамилия") == 1  # not split: the names are not repeated
+        assert f"{r}к18" in text  # the last column is on the page
+
+
+@pytest.mark.slow
 def test_render_is_atomic_and_replaces(renderer: PdfRenderer, tmp_path: Path) -> None:
     out = tmp_path / "отчёт.pdf"
     out.write_bytes(b"old")
