@@ -212,8 +212,9 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
 
     ws.cell(GRID_TITLE_ROW, 1, title).font = _TITLE_FONT
     teacher = f"; учитель {item.teacher}" if item.teacher else ""
+    no_marks = "" if school_class.has_marks else ". 1 класс: отметки не ставятся, только Н, Б, У, О"
     subtitle = ws.cell(GRID_TITLE_ROW, first_col,
-                       f"{settings.school_name}, {settings.school_year} учебный год{teacher}")
+                       f"{settings.school_name}, {settings.school_year} учебный год{teacher}{no_marks}")
     subtitle.font = _SUBTITLE_FONT
     subtitle.alignment = Alignment(vertical="center")
     ws.row_dimensions[GRID_TITLE_ROW].height = 22
