@@ -973,7 +973,7 @@ class PrintedCopy:
     def describe(self) -> str:
         """One Russian line for the terminal."""
         pages = count_ru(self.pages, ("страница", "страницы", "страниц"))
-        text = f"{self.class_name}, {self.period}: {pages} — {self.path.name}"
+        text = f"{self.class_name}, {self.period}: {pages} — {self.path.parent.name}/{self.path.name}"
         if self.previous:
             last = self.previous[-1]
             text += (f" (новая версия {self.version}; версия {last.version} от {last.produced} "
@@ -1001,10 +1001,12 @@ def copy_file_name(class_name: str, period: Period, version: int) -> str:
 def print_copies(school: SchoolFolder, settings: Settings, plan: PrintPlan, render: Renderer,
                  *, now: dt.datetime | None = None,
                  progress: Callable[[PrintedCopy], None] | None = None) -> PrintOutcome:
-    """Print every job of ``plan`` into ``output/Бумажные копии`` and record it in the register.
+    """Print every job of ``plan`` into ``output/Бумажные копии/<period>/`` and register it.
 
     A class and period printed before get the next version; the earlier PDF is kept.
-    The register is rewritten once, after all copies (atomically).
+    The register (``output/Бумажные копии/Реестр бумажных копий.xlsx``, file names relative
+    to that folder) is rewritten atomically after each copy, so a run that fails halfway
+    leaves every PDF it made registered.
     """
     import time
 
@@ -1025,24 +1027,24 @@ def print_copies(school: SchoolFolder, settings: Settings, plan: PrintPlan, rend
                        if normalise_class_name(r.class_name) == normalise_class_name(job.school_class.name)
                        and r.period == job.period.name and r.school_year == settings.school_year]
             version = next_version(earlier)
-            while (folder / copy_file_name(job.school_class.name, job.period, version)).exists():
+            period_folder = folder / safe_file_name(job.period.name)
+            while (period_folder / copy_file_name(job.school_class.name, job.period, version)).exists():
                 version += 1
             copy.version, copy.produced_at = version, now
-            path = folder / copy_file_name(job.school_class.name, job.period, version)
+            path = period_folder / copy_file_name(job.school_class.name, job.period, version)
             pages = render_class_copy(copy, path, render)
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             row = RegisterRow(
                 class_name=job.school_class.name, period=job.period.name, school_year=settings.school_year,
                 version=version, pages=pages, produced=now.strftime("%d.%m.%Y %H:%M"),
-                sha256=digest, file_name=path.name)
+                sha256=digest, file_name=path.relative_to(folder).as_posix())
             new_rows.append(row)
+            write_register(reg_path, [*rows, *new_rows])
+            outcome.register = reg_path
             printed = PrintedCopy(job.school_class.name, job.period.name, version, pages, path, digest,
                                   tuple(earlier))
             outcome.copies.append(printed)
             if progress is not None:
                 progress(printed)
             outcome.seconds[f"{job.school_class.name}, {job.period.name}"] = time.perf_counter() - started
-    if new_rows:
-        write_register(reg_path, [*rows, *new_rows])
-        outcome.register = reg_path
     return outcome

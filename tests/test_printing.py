@@ -340,7 +340,7 @@ def _register(root: Path) -> list[RegisterRow]:
 def test_class_copy_pdf_holds_every_student_date_and_subject(printed: tuple[Path, str],
                                                              dataset: PrintDataset) -> None:
     root, _ = printed
-    pdf = root / "output" / PRINT_DIR / "5А — 1 четверть.pdf"
+    pdf = root / "output" / PRINT_DIR / "1 четверть" / "5А — 1 четверть.pdf"
     text = _text(pdf)
     flat = " ".join(text.split())
     for name in dataset.students["5А"]:
@@ -380,7 +380,7 @@ def test_pages_are_a4_landscape_numbered_and_counted_in_the_register(printed: tu
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
 def test_contents_page_numbers_point_at_the_subjects(printed: tuple[Path, str]) -> None:
     root, _ = printed
-    pdf = root / "output" / PRINT_DIR / "5А — 1 четверть.pdf"
+    pdf = root / "output" / PRINT_DIR / "1 четверть" / "5А — 1 четверть.pdf"
     title = _text(pdf, 1, layout=True)
     entries = re.findall(r"^\s*(\d+)\s+(\S.*?\S)\s{2,}.*?\s(\d+)\s*$", title, flags=re.M)
     assert [e[1] for e in entries] == ["Математика", "Английский язык (1 группа)",
@@ -396,7 +396,7 @@ def test_contents_page_numbers_point_at_the_subjects(printed: tuple[Path, str]) 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
 def test_every_subject_page_has_the_teachers_signature_line(printed: tuple[Path, str]) -> None:
     root, _ = printed
-    pdf = root / "output" / PRINT_DIR / "5А — 1 четверть.pdf"
+    pdf = root / "output" / PRINT_DIR / "1 четверть" / "5А — 1 четверть.pdf"
     pages = len(_page_sizes(pdf))
     teachers = ("Иванова Мария Сергеевна", "Петрова Елена Викторовна", "Соколов Дмитрий Андреевич")
     for page in range(2, pages + 1):
@@ -413,7 +413,7 @@ def test_every_subject_page_has_the_teachers_signature_line(printed: tuple[Path,
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
 def test_grade_1_pdf_shows_no_marks(printed: tuple[Path, str], dataset: PrintDataset) -> None:
     root, _ = printed
-    pdf = root / "output" / PRINT_DIR / "1А — 1 четверть.pdf"
+    pdf = root / "output" / PRINT_DIR / "1 четверть" / "1А — 1 четверть.pdf"
     text = _text(pdf, layout=True)
     assert "Сводная ведомость" not in text and "Отметки" not in text
     students = dataset.students["1А"]
@@ -437,14 +437,14 @@ def test_printing_again_makes_a_new_version_and_keeps_the_old(tmp_path: Path, da
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
     folder = tmp_path / "output" / PRINT_DIR
-    old = (folder / "10А — 1 полугодие.pdf").read_bytes()
+    old = (folder / "1 полугодие" / "10А — 1 полугодие.pdf").read_bytes()
     second = CliRunner().invoke(app, args)
     assert second.exit_code == 0, second.output
     assert "версия 2" in second.output and "версия 1" in second.output
-    assert (folder / "10А — 1 полугодие.pdf").read_bytes() == old
+    assert (folder / "1 полугодие" / "10А — 1 полугодие.pdf").read_bytes() == old
     rows = _register(tmp_path)
-    assert [(r.version, r.file_name) for r in rows] == [(1, "10А — 1 полугодие.pdf"),
-                                                       (2, "10А — 1 полугодие (версия 2).pdf")]
+    assert [(r.version, r.file_name) for r in rows] == [(1, "1 полугодие/10А — 1 полугодие.pdf"),
+                                                       (2, "1 полугодие/10А — 1 полугодие (версия 2).pdf")]
     assert rows[0].sha256 == hashlib.sha256(old).hexdigest()
     wb = openpyxl.load_workbook(register_path(folder))
     assert wb.active is not None and COL_SHA in [c.value for c in wb.active[1]]
