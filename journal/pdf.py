@@ -20,6 +20,7 @@ Separate processes each open their own renderer and browser.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import contextlib
 import glob
@@ -240,6 +241,7 @@ class PdfRenderer:
         with self._lock:
             if self._browser is None:
                 self._call(self._launch)
+                atexit.register(self.close)  # a forgotten renderer leaves no browser behind
 
     def _launch(self) -> None:
         try:
@@ -278,6 +280,7 @@ class PdfRenderer:
                     self._executor.submit(self._shutdown).result()
             self._executor.shutdown(wait=True)
             self._executor = None
+        atexit.unregister(self.close)
 
     def _shutdown(self) -> None:
         browser, playwright = self._browser, self._playwright
