@@ -301,6 +301,7 @@ def test_moving_a_student_to_another_group_keeps_their_marks_safe(school, tiny_s
     assert "Алексеев Артём Павлович" in _content_of(other)[0]
 
 
+@pytest.mark.slow
 def test_command_exit_codes(tmp_path, tiny_settings, tiny_students):
     from typer.testing import CliRunner
 
