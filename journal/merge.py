@@ -129,6 +129,11 @@ class MergeResult:
         return sum(o.changes for o in self.files)
 
 
+def settings_fingerprint(settings: Settings) -> str:
+    """A hash of everything in the settings that validation depends on (not the demo's today)."""
+    return hashlib.sha256(repr(replace(settings, today=None)).encode("utf-8")).hexdigest()
+
+
 def file_sha256(path: Path) -> str:
     """The SHA-256 of a file's bytes."""
     digest = hashlib.sha256()
@@ -435,7 +440,11 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
         if progress:
             progress(done, total, name)
 
-    accepted = store.accepted_hashes(conn)
+    fingerprint = settings_fingerprint(settings)
+    store.set_settings_hash(conn, merge_id, fingerprint)
+    # settings changed since the last merge: every workbook is read and validated again
+    same_settings = store.last_settings_hash(conn, merge_id) in (fingerprint, "")
+    accepted = store.accepted_hashes(conn) if same_settings else {}
     to_read: list[Path] = []
     outcomes: dict[str, FileOutcome] = {}
     keys: dict[tuple[str, str, str, str], list[str]] = {}

@@ -492,3 +492,17 @@ def last_observed(conn: sqlite3.Connection, kind: str, class_name: str, subject:
         (kind, class_name, subject, group, kind, class_name, subject, group),
     ).fetchone()
     return row[0] if row else None
+
+
+def set_settings_hash(conn: sqlite3.Connection, merge_id: int, settings_hash: str) -> None:
+    """Record the fingerprint of the settings a merge used."""
+    with transaction(conn):
+        conn.execute("UPDATE merges SET settings_hash = ? WHERE id = ?", (settings_hash, merge_id))
+
+
+def last_settings_hash(conn: sqlite3.Connection, before_merge: int) -> str | None:
+    """The settings fingerprint of the last finished merge before ``before_merge``."""
+    row = conn.execute(
+        "SELECT settings_hash FROM merges WHERE id < ? AND finished_at IS NOT NULL"
+        " ORDER BY id DESC LIMIT 1", (before_merge,)).fetchone()
+    return row[0] if row else None

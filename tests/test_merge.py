@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import sqlite3
@@ -343,3 +344,17 @@ def test_resaved_file_with_the_same_data_adds_no_history(school, tiny_settings):
     assert query(school, "SELECT count(*) FROM changes")[0][0] == 0
     assert query(school, "SELECT value, first_seen, last_seen FROM v_marks") == [
         (5, "2026-09-08 16:00:00", "2026-09-30 16:00:00")]
+
+
+def test_changed_settings_make_the_next_merge_read_everything_again(school, tiny_settings):
+    write_subject(school, math_content({(A, MON, 1): "5"}))
+    merge_school(school, tiny_settings, now=at(8))
+    heavier = tuple(dataclasses.replace(k, weight=2.0) if k.name == "Ответ на уроке" else k
+                    for k in tiny_settings.work_kinds)
+    settings = dataclasses.replace(tiny_settings, work_kinds=heavier)
+    result = merge_school(school, settings, now=at(9))
+    assert [o.status for o in result.files] == [MERGED, MERGED]
+    assert query(school, "SELECT value, weight FROM v_marks") == [(5, 2.0)]
+    assert query(school, "SELECT count(*) FROM changes")[0][0] == 0
+    again = merge_school(school, settings, now=at(10))
+    assert [o.status for o in again.files] == [UNCHANGED, UNCHANGED]
