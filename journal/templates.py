@@ -246,7 +246,6 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
         if student.left is not None:
             name.fill = _LEFT_FILL
             name.font = _LEFT_FONT
-            name.value = student.full_name
             ws.cell(row, GRID_NUMBER_COL).fill = _LEFT_FILL
     if not roster:
         ws.cell(first_row, GRID_NAME_COL).border = _BORDER
@@ -304,7 +303,7 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
         style(ws.cell(GRID_WEEKDAY_ROW, col,
                       WEEKDAYS_SHORT_RU[key[0].weekday()] + (f" {key[1]}" if key[1] > 1 else "")),
               ("weekday", number, thick), alignment=_CENTER, font=_SMALL_GREY, fill=fill, border=border)
-        style(ws.cell(GRID_KIND_ROW, col, _text_or_none(kind_map.get(key))), ("kind", thick),
+        style(ws.cell(GRID_KIND_ROW, col, _cell_value(kind_map.get(key))), ("kind", thick),
               alignment=_ROTATED, font=_SMALL, protection=_UNLOCKED, border=border, number_format="@")
     if keys:
         list_kinds.add(f"{get_column_letter(first_col)}{GRID_KIND_ROW}:"
@@ -838,16 +837,9 @@ def _empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _text_or_none(value: object) -> object:
-    return None if _empty(value) else value
-
-
 def _cell_value(value: object) -> object:
-    if _empty(value):
-        return None
-    if isinstance(value, dt.datetime):
-        return value
-    return value
+    """A content value as written into a cell: blanks become empty cells, the rest is kept as typed."""
+    return None if _empty(value) else value
 
 
 def _lesson_text(day: dt.date, seq: int) -> str:
