@@ -544,23 +544,24 @@ h1.student { font-size: 15pt; margin: 2pt 0 0 0; color: #1f3f60; }
 h2 { font-size: 10.5pt; color: #1f3f60; margin: 6pt 0 2pt 0; }
 table.diary { width: 100%; margin: 2pt 0 2pt 0; font-size: 8.5pt; }
 table.diary th { background: #e4ecf4; font-size: 7.5pt; font-weight: bold; padding: 1pt 3pt; }
-table.diary td { vertical-align: top; padding: 1.5pt 3pt 0.5pt 3pt; }
-table.diary td.subject { width: 22%; }
+table.diary td { vertical-align: middle; padding: 1pt 3pt 0.5pt 3pt; }
+table.diary td.subject { width: 24%; line-height: 1.1; }
 table.diary td.subject .teacher { font-size: 6.5pt; color: #555; }
-table.diary td.avg { width: 9%; text-align: center; font-weight: bold; font-size: 10pt;
+table.diary td.avg { width: 10%; text-align: center; font-weight: bold; font-size: 10pt;
   vertical-align: middle; }
 table.diary td.finals { width: 11%; text-align: center; font-size: 7.5pt; white-space: nowrap;
   vertical-align: middle; }
-.mark { display: inline-block; text-align: center; margin: 0 2pt 1pt 0; min-width: 8.5mm;
-  vertical-align: top; }
-.mark b { display: block; font-size: 10.5pt; line-height: 1.05; }
-.mark small { display: block; font-size: 6pt; color: #444; line-height: 1.05; white-space: nowrap; }
-.mark.heavy b { border: 0.8pt solid currentColor; border-radius: 2pt; margin: 0 1.5mm; }
+.mark { display: inline-block; margin: 0 4pt 0.5pt 0; vertical-align: middle; white-space: nowrap; }
+.mark b { display: inline-block; font-size: 10.5pt; line-height: 1.1; padding: 0 1.2pt;
+  vertical-align: middle; }
+.mark small { display: inline-block; font-size: 5.8pt; color: #444; line-height: 1.0;
+  white-space: nowrap; vertical-align: middle; text-align: left; margin-left: 1pt; }
+.mark.heavy b { border: 0.8pt solid currentColor; border-radius: 2pt; }
 .v5 b { color: #1d6b2f; } .v4 b { color: #1f4f80; } .v3 b { color: #8a5a00; }
 .v2 b, .v1 b { color: #b01c1c; }
 .none { color: #777; font-size: 8pt; }
-.homework { column-count: 2; column-gap: 7mm; font-size: 7.8pt; line-height: 1.2; }
-.homework p { margin: 0 0 2pt 0; break-inside: avoid; }
+.homework { column-count: 2; column-gap: 6mm; font-size: 7.5pt; line-height: 1.17; }
+.homework p { margin: 0 0 1.5pt 0; break-inside: avoid; }
 .homework .subj { font-weight: bold; }
 .attendance p { margin: 1pt 0; }
 .attendance ul { margin: 1pt 0; padding-left: 14pt; }
@@ -575,9 +576,8 @@ table.diary td.finals { width: 11%; text-align: center; font-size: 7.5pt; white-
 """
 
 WEIGHT_NOTE = (
-    "Отметки в рамке — за работы с большим весом (контрольные, проверочные, диктанты и др.). "
-    "Средний балл — средневзвешенный: Σ (отметка × вес) / Σ весов, по всем отметкам "
-    "с начала учебного периода; из него выводится отметка за период."
+    "В рамке — отметки за работы с большим весом (контрольные, диктанты и др.). Средний балл — "
+    "средневзвешенный, по всем отметкам с начала учебного периода."
 )
 
 
@@ -615,7 +615,7 @@ def _mark_html(mark: MarkEntry, settings_heavy: float = 1.0) -> str:
     kind = KIND_SHORT_RU.get(" ".join(mark.kind.split()).lower(), mark.kind.lower())
     heavy = " heavy" if mark.weight > settings_heavy else ""
     return (f'<span class="mark v{mark.value}{heavy}"><b>{mark.value}</b>'
-            f"<small>{date_short_ru(mark.date)}</small><small>{esc(kind)}</small></span>")
+            f"<small>{date_short_ru(mark.date)}<br>{esc(kind)}</small></span>")
 
 
 def _period_word(letter: Letter) -> str:
@@ -694,22 +694,20 @@ def _attendance_html(letter: Letter) -> str:
     a = letter.attendance
     if not a.absences:
         return "<p>Пропусков и опозданий за эти две недели нет.</p>"
-    lines = []
+    parts = []
     missed = a.missed()
     if missed:
-        lines.append(f"<p>Пропущено {esc(count_ru(missed, ('урок', 'урока', 'уроков')))}:</p><ul>")
-        for code in REASONS:
-            n = a.missed(code)
-            if n:
-                lines.append(f"<li>{esc(REASON_RU[code])} ({code}): "
-                             f"{esc(count_ru(n, ('урок', 'урока', 'уроков')))} — "
-                             f"{esc(_days_text(a.days(code)))}</li>")
-        lines.append("</ul>")
+        reasons = "; ".join(
+            f"{REASON_RU[code]} ({code}) — {count_ru(a.missed(code), ('урок', 'урока', 'уроков'))}: "
+            f"{_days_text(a.days(code))}"
+            for code in REASONS if a.missed(code)
+        )
+        parts.append(f"Пропущено {count_ru(missed, ('урок', 'урока', 'уроков'))}: {reasons}.")
     else:
-        lines.append("<p>Пропусков нет.</p>")
+        parts.append("Пропусков нет.")
     if a.late:
-        lines.append(f"<p>Опозданий (О): {a.late} — {esc(_days_text(a.days(LATE)))}.</p>")
-    return "".join(lines)
+        parts.append(f"Опозданий (О): {a.late} — {_days_text(a.days(LATE))}.")
+    return f"<p>{esc(' '.join(parts))}</p>"
 
 
 def letter_body(letter: Letter) -> str:
@@ -759,7 +757,7 @@ def date_range_long(date_range: DateRange) -> str:
     return f"с {s.day} по {date_long_ru(e)}"
 
 
-LETTER_MARGINS_MM = (10.0, 12.0, 14.0, 14.0)
+LETTER_MARGINS_MM = (9.0, 11.0, 12.0, 13.0)
 
 
 def _footer_css(index: int, letter: Letter) -> str:

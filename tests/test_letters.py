@@ -139,7 +139,7 @@ def test_the_printed_averages_are_the_report_numbers(school: School, rendered: L
         if not f.letter.has_marks:
             continue
         text = pdf_text(f.path)
-        table = text[text.index("Отметки с"):text.index("Отметки в рамке")]
+        table = text[text.index("Отметки с"):text.index("В рамке — отметки")]
         printed = sorted(re.findall(r"\b\d,\d\d\b", table))
         expected = sorted(number_ru(d.average) for d in f.letter.subjects if d.average is not None)
         assert printed == expected, f.path.name
