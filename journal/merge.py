@@ -393,8 +393,10 @@ def validate_read(raw: object, settings: Settings, file: str, conn: sqlite3.Conn
         if class_lists is not None and school_class.name in class_lists:
             class_list = class_lists[school_class.name]
         elif conn is not None and store.workbook_row(conn, KIND_CLASS, school_class.name):
+            groups = store.class_groups(conn, school_class.name)
             class_list = [
-                KnownStudent(name, _date(row["joined"]), _date(row["left_on"]))
+                KnownStudent(name, _date(row["joined"]), _date(row["left_on"]),
+                             tuple(sorted(groups.get(name, {}).items())))
                 for name, row in store.class_students(conn, school_class.name).items()]
     return validate_subject(view, settings, class_list, file=file, today=today)
 
@@ -405,7 +407,7 @@ def _date(text: object) -> dt.date | None:
 
 def known_students(records: ClassRecords) -> list[KnownStudent]:
     """The class list of validated class records, as subject validation needs it."""
-    return [KnownStudent(s.full_name, s.joined, s.left) for s in records.students]
+    return [KnownStudent(s.full_name, s.joined, s.left, s.groups) for s in records.students]
 
 
 def merge_school(school: SchoolFolder, settings: Settings, *, now: dt.datetime | None = None,

@@ -506,3 +506,13 @@ def last_settings_hash(conn: sqlite3.Connection, before_merge: int) -> str | Non
         "SELECT settings_hash FROM merges WHERE id < ? AND finished_at IS NOT NULL"
         " ORDER BY id DESC LIMIT 1", (before_merge,)).fetchone()
     return row[0] if row else None
+
+
+def class_groups(conn: sqlite3.Connection, class_name: str) -> dict[str, dict[str, str]]:
+    """full name → {subject: group} for the students of a class."""
+    found: dict[str, dict[str, str]] = {}
+    for name, subject, grp in conn.execute(
+            "SELECT s.full_name, g.subject, g.grp FROM student_groups g"
+            " JOIN students s ON s.id = g.student_id WHERE s.class = ?", (class_name,)):
+        found.setdefault(name, {})[subject] = grp
+    return found

@@ -247,6 +247,7 @@ class KnownStudent:
     full_name: str
     joined: dt.date | None = None
     left: dt.date | None = None
+    groups: tuple[tuple[str, str], ...] = ()  # (subject, group) from the class list
 
 
 # ---------------------------------------------------------------------------
@@ -351,6 +352,12 @@ def validate_subject(view: SubjectView, settings: Settings,
                 sheet=SHEET_GRID, cell=cell.cell, student=name)
             rows.append(None)
             continue
+        group = dict(student.groups).get(item.subject, "")
+        if item.group and group and name_key(group) != name_key(item.group):
+            warn("S07", f"по списку класса ученик в группе «{group}», а этот журнал — группы "
+                        f"«{item.group}». Уточните у классного руководителя, в какой группе "
+                        "ученик, и исправьте список или журнал",
+                 sheet=SHEET_GRID, cell=cell.cell, student=name)
         rows.append(student)
         rec.students.append(student.full_name)
 

@@ -297,3 +297,14 @@ def test_marks_for_a_lesson_not_yet_held_are_a_warning(school, tiny_settings):
     (finding,) = validated.findings
     assert (finding.code, finding.cell, finding.date) == ("D06", date_cell(path, MON), MON)
     assert not validated.has_errors
+
+
+def test_student_in_another_group_is_a_warning(school, tiny_settings):
+    key = ("5А", "Английский язык", "1 группа")
+    path = write_subject(school, wf.SubjectContent(), key=key)
+    moved = [KnownStudent(s.full_name, s.joined, s.left,
+                          (("Английский язык", "2 группа" if s.full_name == A else "1 группа"),))
+             for s in CLASS_5A]
+    result = read_workbook(path)
+    validated = validate_read(result.workbook, tiny_settings, path.name, None, {"5А": moved})
+    assert codes(validated) == {("S07", find_cell(path, wf.SHEET_GRID, A))}
