@@ -213,6 +213,7 @@ class PdfRenderer:
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._playwright: Any = None
         self._browser: Any = None
+        self._tab: Any = None
         self._lock = threading.Lock()
         self.documents = 0
 
@@ -284,7 +285,7 @@ class PdfRenderer:
 
     def _shutdown(self) -> None:
         browser, playwright = self._browser, self._playwright
-        self._browser = self._playwright = None
+        self._browser = self._playwright = self._tab = None
         try:
             if browser is not None:
                 browser.close()
@@ -318,29 +319,37 @@ class PdfRenderer:
         self.documents += 1
         return count_pdf_pages(data)
 
-    def _print(self, url: str) -> bytes:
+    def _page(self) -> Any:
+        """The one tab every document is printed in (made again after a failure)."""
         if self._browser is None or not self._browser.is_connected():
             self._shutdown()
             self._launch()
-        context = self._browser.new_context(java_script_enabled=True, offline=False)
-        try:
+        if self._tab is None:
+            context = self._browser.new_context(java_script_enabled=True)
             context.set_default_timeout(self.timeout_ms)
             context.route(
                 "**/*",
                 lambda route: route.continue_() if _allowed_url(route.request.url) else route.abort(),
             )
-            page = context.new_page()
+            self._tab = context.new_page()
+        return self._tab
+
+    def _print(self, url: str) -> bytes:
+        try:
+            page = self._page()
             page.goto(url, wait_until="load")
             page.evaluate("() => document.fonts.ready.then(() => true)")
             data: bytes = page.pdf(prefer_css_page_size=True, print_background=True)
             return data
         except Exception as exc:
+            tab, self._tab = self._tab, None
+            if tab is not None:
+                with contextlib.suppress(Exception):
+                    tab.context.close()
             if isinstance(exc, RenderError):
                 raise
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise RenderError(f"Браузер не смог напечатать страницу в PDF: {first_line}") from exc
-        finally:
-            context.close()
 
 
 def html_to_pdf(html: str, out: Path, *, browser: str | None = None) -> int:

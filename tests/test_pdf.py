@@ -239,6 +239,16 @@ def test_render_is_atomic_and_replaces(renderer: PdfRenderer, tmp_path: Path) ->
     assert count_pdf_pages(out.read_bytes()) == 1
 
 
+@pytest.mark.slow
+@needs_browser
+def test_renderer_recovers_when_the_browser_went_away(tmp_path: Path) -> None:
+    with PdfRenderer() as own:
+        assert own.render(html_base.document("Т", "<p>Раз</p>"), tmp_path / "1.pdf") == 1
+        own._call(lambda: own._browser.close())  # the browser crashed or was closed
+        assert own.render(html_base.document("Т", "<p>Два</p>"), tmp_path / "2.pdf") == 1
+    assert (tmp_path / "2.pdf").read_bytes().startswith(b"%PDF")
+
+
 class _CountingHandler(http.server.BaseHTTPRequestHandler):
     hits = 0
 
