@@ -140,14 +140,19 @@ FINALS = [
     ("5А", "ОДНКНР", 6, "1 четверть", "зч"),
 ]
 
-# change, entity, class, subject, teacher, student id, lesson date, old, new, days_late, detected
+# change, entity, class, subject, teacher, student id, lesson date, kind, old, new, days_late,
+# detected. Борисова's mark for the test of 16.09 appeared on 25.09; the merge had seen the
+# workbook on 18.09 without it, but the deadline for written work (5 days) was 21.09, so the
+# merge made it a late entry counted to the next observation it knew of (1 day, a lower bound).
 CHANGES = [
-    ("correction", "mark", "5А", "Математика", MATH_TEACHER, 3, "2026-09-09", "3", "4", None,
-     "2026-09-14 09:00:00"),
-    ("removal", "mark", "5А", "Русский язык", RUSSIAN_TEACHER, 4, "2026-09-10", "2", None, None,
-     "2026-09-14 09:00:00"),
-    ("late_entry", "mark", "5А", "Математика", MATH_TEACHER, 1, "2026-09-07", None, "5", 5,
-     "2026-09-14 09:00:00"),
+    ("correction", "mark", "5А", "Математика", MATH_TEACHER, 3, "2026-09-09", "Самостоятельная работа",
+     "3", "4", None, "2026-09-14 09:00:00"),
+    ("removal", "mark", "5А", "Русский язык", RUSSIAN_TEACHER, 4, "2026-09-10", "Ответ на уроке", "2",
+     None, None, "2026-09-14 09:00:00"),
+    ("late_entry", "mark", "5А", "Математика", MATH_TEACHER, 1, "2026-09-07", "Ответ на уроке", None,
+     "5", 5, "2026-09-14 09:00:00"),
+    ("late_entry", "mark", "5А", "Математика", MATH_TEACHER, 2, "2026-09-16", "Контрольная работа",
+     None, "4", 1, "2026-09-25 10:00:00"),
 ]
 
 
@@ -236,9 +241,9 @@ def _fill(conn: sqlite3.Connection) -> None:
     conn.executemany(
         "INSERT INTO changes (merge_id, detected_at, change, entity, class, subject, teacher,"
         " student_id, student, lesson_date, seq, kind, old_value, new_value, days_late)"
-        " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, '', ?, ?, ?)",
-        [(detected, change, entity, cls, subj, teacher, sid, names[sid], day, old, new, late)
-         for change, entity, cls, subj, teacher, sid, day, old, new, late, detected in CHANGES])
+        " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+        [(detected, change, entity, cls, subj, teacher, sid, names[sid], day, kind, old, new, late)
+         for change, entity, cls, subj, teacher, sid, day, kind, old, new, late, detected in CHANGES])
 
 
 def load_fixture(folder: Path) -> Dataset:

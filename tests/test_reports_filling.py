@@ -58,6 +58,18 @@ def test_students_behind(tmp_path_factory: pytest.TempPathFactory) -> None:
         "Егоров Сергей": filling.NO_MARKS}
 
 
+def test_behind_by_student(tmp_path_factory: pytest.TempPathFactory) -> None:
+    data = load_fixture(tmp_path_factory.mktemp("bs"))
+    behind = filling.behind_by_student(filling.mark_accumulation(data, make_settings(), **SEPTEMBER))
+    rows = behind.set_index("student")
+    # Егоров: no marks anywhere; Васильев: 2 of 3 in maths, 1 in Russian, none in PE/ОДНКНР
+    assert rows.loc["Егоров Сергей", "no_marks_subjects"] == \
+        "Математика, ОДНКНР, Русский язык, Физическая культура"
+    assert rows.loc["Васильев Пётр", "below_min_subjects"] == "Математика (2 из 3)"
+    assert rows.loc["Васильев Пётр", "one_mark_subjects"] == "Русский язык"
+    assert list(behind["class"].drop_duplicates()) == ["5А", "10А"]
+
+
 def test_student_who_left_is_not_counted_after_leaving(tmp_path_factory: pytest.TempPathFactory) -> None:
     data = load_fixture(tmp_path_factory.mktemp("l"))
     october = filling.mark_accumulation(data, make_settings(), "2026-10-01", "2026-10-31")

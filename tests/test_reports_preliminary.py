@@ -35,12 +35,31 @@ def test_risks(forecast: pd.DataFrame) -> None:
     assert not maths.loc["Алексеев Иван", "at_risk"]
     # the double mark «5/4» counts as two: 3 marks reach the minimum of 3
     assert not maths.loc["Борисова Анна", "at_risk"]
-    assert maths.loc["Васильев Пётр", "risk"] == "мало отметок для аттестации (2 из 3)"
+    # 12 of the quarter's 15 planned lessons are past: 3 × 12 / 15 = 2.4 → 3 marks expected
+    assert maths.loc["Васильев Пётр", "expected_marks"] == 3
+    assert maths.loc["Васильев Пётр", "risk"] == "мало отметок: 2, к этому дню нужно 3 (за период — 3)"
     assert maths.loc["Григорьев Олег", "risk"] == preliminary.RISK_FAILING
     assert maths.loc["Егоров Сергей", "at_risk"]
     risky = preliminary.students_at_risk(forecast)
     assert not ((risky["student"] == "Алексеев Иван") & (risky["subject"] == "Математика")).any()
     assert list(risky["class"].drop_duplicates()) == ["5А", "10А"]
+
+
+def test_expected_marks_grow_with_the_period(tmp_path_factory: pytest.TempPathFactory) -> None:
+    data = load_fixture(tmp_path_factory.mktemp("early"))
+    early = preliminary.preliminary_marks(data, make_settings(), "1", "2026-09-16")
+    maths = _maths(early)
+    # 5 of 15 planned lessons past (2, 7, 9, 14, 16 September): 3 × 5 / 15 = 1 mark expected
+    assert maths.loc["Васильев Пётр", "expected_marks"] == 1
+    assert not maths.loc["Васильев Пётр", "at_risk"]
+    assert maths.loc["Егоров Сергей", "at_risk"]
+
+
+def test_risk_by_student(forecast: pd.DataFrame) -> None:
+    rows = preliminary.risk_by_student(forecast).set_index("student")
+    assert rows.loc["Григорьев Олег", "failing_subjects"] == "Математика"
+    assert "Математика (2 из 3)" in rows.loc["Васильев Пётр", "few_marks_subjects"]
+    assert "Алексеев Иван" in rows.index  # too few marks in Russian, PE and ОДНКНР
 
 
 def test_forecast_sheet(forecast: pd.DataFrame) -> None:

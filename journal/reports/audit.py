@@ -3,14 +3,15 @@
 * **Changes** come from the change history the merge keeps (``changes``): every
   correction (a value replaced), removal (a value deleted) and late entry (a value typed
   after the allowed days), with old and new value, detected in the range.
-* **Written works marked late**: marks of a written kind of work (``WorkKind.written``)
-  first seen more than ``norms.written_days(grade)`` days after the lesson (5 days for
+* **Written works marked late**: the late entries of marks of a written kind of work
+  (``WorkKind.written``), whose deadline is ``norms.written_days(grade)`` days (5 for
   grades 2–9, 7 for 10–11 by default), for lessons in the range.
-* **Topics filled late**: lessons in the range whose topic was first seen more than
-  ``norms.ordinary_mark_days`` days after the lesson.
+* **Topics filled late**: topics that were missing when the workbook was merged after the
+  deadline (the lesson date + ``norms.ordinary_mark_days``).
 
-"First seen" is the moment of the merge that first found the value: the days counted
-are exact when the coordinator merges every day, and can only overstate the delay.
+Both follow the merge's rule (:mod:`journal.merge`): only what was observed is judged;
+what a workbook held at its first merge is the baseline, and the days late are a lower
+bound (counted to the last merge that did not yet see the entry).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..settings import Settings
-from .common import DateLike, has_text, sort_by_class, who_taught, within
+from .common import DateLike, has_text, rows_of, sort_by_class, within
 from .data import Dataset
 
 CHANGE_RU = {"correction": "исправление", "removal": "удаление", "late_entry": "запоздалая запись"}
@@ -52,55 +53,102 @@ def change_log(dataset: Dataset, start: DateLike = None, end: DateLike = None,
     return frame[[c for c in CHANGE_COLUMNS if c in frame.columns]].reset_index(drop=True)
 
 
-def _grades(settings: Settings, classes: pd.Series) -> pd.Series:
-    def grade(name: object) -> int:
-        found = settings.school_class(str(name))
-        return found.grade if found is not None else 5
-    return classes.map(grade)
-
-
 def late_written_works(dataset: Dataset, settings: Settings, start: DateLike = None,
                        end: DateLike = None, class_name: str = "") -> pd.DataFrame:
-    """Lessons of a written kind whose marks appeared later than allowed, one row per
-    lesson with how many marks were late and the latest first-seen moment."""
-    data = dataset.only_class(class_name)
-    marks = within(data.marks, start, end)
-    if marks.empty:
+    """Lessons of a written kind of work whose marks were entered late, one row per lesson.
+
+    These are the change history's late entries (``late_entry`` of a mark) whose kind of
+    work is written (``WorkKind.written``): the merge judged them against the deadline for
+    written work (``norms.written_days(grade)``). ``days`` is the largest ``days_late``,
+    a lower bound (see :mod:`journal.merge`); lessons dated from ``start`` to ``end``.
+    """
+    changes = dataset.only_class(class_name).changes
+    if changes.empty:
         return pd.DataFrame(columns=WRITTEN_COLUMNS)
-    written = marks["kind"].map(lambda k: bool((w := settings.work_kind(str(k))) and w.written))
-    marks = marks[written.astype(bool)].copy()
-    if marks.empty:
-        return pd.DataFrame(columns=WRITTEN_COLUMNS)
-    marks["teacher"] = who_taught(marks)
-    marks["days"] = (pd.to_datetime(marks["first_seen"]).dt.normalize()
-                     - pd.to_datetime(marks["date"]).dt.normalize()).dt.days
-    marks["allowed_days"] = _grades(settings, marks["class"]).map(settings.norms.written_days)
-    late = marks[marks["days"] > marks["allowed_days"]]
+    late = changes[(changes["change"] == "late_entry") & (changes["entity"] == "mark")]
+    late = within(late, start, end, "lesson_date")
+    written = late["kind"].map(lambda k: bool((w := settings.work_kind(str(k))) and w.written))
+    late = late[written.astype(bool)]
     if late.empty:
         return pd.DataFrame(columns=WRITTEN_COLUMNS)
+    late = late.assign(date=late["lesson_date"], seq=late["seq"].fillna(1),
+                       days=pd.to_numeric(late["days_late"], errors="coerce"))
     frame = late.groupby(["teacher", "class", "subject", "grp", "date", "seq", "kind"],
-                         sort=False).agg(marks=("id", "size"), first_seen=("first_seen", "max"),
-                                         days=("days", "max"),
-                                         allowed_days=("allowed_days", "first")).reset_index()
+                         sort=False).agg(marks=("id", "size"), first_seen=("detected_at", "max"),
+                                         days=("days", "max")).reset_index()
+    frame["allowed_days"] = [settings.norms.written_days(_grade(settings, c)) for c in frame["class"]]
     return sort_by_class(frame, "subject", "date")[WRITTEN_COLUMNS]
+
+
+def _grade(settings: Settings, class_name: object) -> int:
+    found = settings.school_class(str(class_name))
+    return found.grade if found is not None else 5
+
+
+def _observations(data: Dataset) -> dict[tuple[str, str, str], list[pd.Timestamp]]:
+    """The moments each workbook (class, subject, group) is known to have been merged:
+    every distinct first-seen moment of its marks, absences, topics and homework."""
+    parts = []
+    for frame, columns in ((data.marks, ["first_seen"]), (data.attendance, ["first_seen"]),
+                           (data.lessons, ["topic_first_seen", "homework_first_seen"])):
+        if frame.empty:
+            continue
+        for column in columns:
+            parts.append(pd.DataFrame({"class": frame["class"], "subject": frame["subject"],
+                                       "grp": frame["grp"],
+                                       "moment": pd.to_datetime(frame[column])}))
+    if not parts:
+        return {}
+    moments = pd.concat(parts, ignore_index=True).dropna(subset=["moment"]).drop_duplicates()
+    return {(str(c), str(s), str(g)): sorted(group["moment"])
+            for (c, s, g), group in moments.groupby(["class", "subject", "grp"])}
 
 
 def late_topics(dataset: Dataset, settings: Settings, start: DateLike = None,
                 end: DateLike = None, class_name: str = "") -> pd.DataFrame:
-    """Lessons whose topic was first seen more than ``norms.ordinary_mark_days`` days
-    after the lesson."""
+    """Lessons whose topic was written late, by the same rule as the merge's late entries.
+
+    A topic is late when its workbook was merged after the deadline (the lesson date +
+    ``norms.ordinary_mark_days``) and the topic was not there yet. Topics present at the
+    workbook's first merge are the baseline and are not judged. ``days`` counts from the
+    deadline to that earlier merge: a lower bound. Lessons dated from ``start`` to ``end``.
+    """
     data = dataset.only_class(class_name)
     lessons = within(data.lessons, start, end)
     if lessons.empty:
         return pd.DataFrame(columns=TOPIC_COLUMNS)
-    lessons = lessons[has_text(lessons["topic"]) & lessons["topic_first_seen"].notna()].copy()
-    lessons["teacher"] = who_taught(lessons)
-    lessons["first_seen"] = pd.to_datetime(lessons["topic_first_seen"])
-    lessons["days"] = (lessons["first_seen"].dt.normalize()
-                       - pd.to_datetime(lessons["date"]).dt.normalize()).dt.days
-    lessons["allowed_days"] = settings.norms.ordinary_mark_days
-    late = lessons[lessons["days"] > lessons["allowed_days"]]
-    return sort_by_class(late, "subject", "date")[TOPIC_COLUMNS]
+    lessons = lessons[has_text(lessons["topic"]) & lessons["topic_first_seen"].notna()]
+    observed = _observations(data)
+    allowed = settings.norms.ordinary_mark_days
+    rows = []
+    for cls, subject, grp, day, topic, seen, teacher, substitute in rows_of(
+            lessons, "class", "subject", "grp", "date", "topic", "topic_first_seen", "teacher",
+            "substitute"):
+        seen = pd.Timestamp(seen)
+        earlier = [m for m in observed.get((str(cls), str(subject), str(grp)), []) if m < seen]
+        if not earlier:
+            continue
+        deadline = pd.Timestamp(day).normalize() + pd.Timedelta(days=allowed)
+        days = (earlier[-1].normalize() - deadline).days
+        if days > 0:
+            rows.append({"teacher": substitute or teacher, "class": cls, "subject": subject,
+                         "grp": grp, "date": pd.Timestamp(day), "topic": topic, "first_seen": seen,
+                         "days": days, "allowed_days": allowed})
+    frame = pd.DataFrame(rows, columns=TOPIC_COLUMNS)
+    return sort_by_class(frame, "subject", "date")
+
+
+def late_by_workbook(late: pd.DataFrame) -> pd.DataFrame:
+    """Late written works or late topics summed per teacher × class × subject × group:
+    how many lessons, the largest and the mean delay, the first and the last lesson date."""
+    columns = ["teacher", "class", "subject", "grp", "lessons", "max_days", "mean_days",
+               "first_date", "last_date"]
+    if late.empty:
+        return pd.DataFrame(columns=columns)
+    frame = late.groupby(["teacher", "class", "subject", "grp"], sort=False).agg(
+        lessons=("date", "size"), max_days=("days", "max"), mean_days=("days", "mean"),
+        first_date=("date", "min"), last_date=("date", "max")).reset_index()
+    return sort_by_class(frame, "teacher", "subject")[columns]
 
 
 def audit_by_teacher(changes: pd.DataFrame, written: pd.DataFrame,

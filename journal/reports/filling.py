@@ -157,3 +157,24 @@ def students_behind(accumulation: pd.DataFrame) -> pd.DataFrame:
     """Who the students with no mark, one mark or fewer than the minimum are."""
     behind = accumulation[accumulation["problem"] != ""] if not accumulation.empty else accumulation
     return sort_by_class(behind, "subject", "grp", "student")
+
+
+def behind_by_student(accumulation: pd.DataFrame) -> pd.DataFrame:
+    """One row per student with a problem: the subjects without marks, with one mark and
+    with fewer than the minimum («Музыка (1 из 2)»)."""
+    columns = ["class", "student", "no_marks_subjects", "one_mark_subjects", "below_min_subjects"]
+    behind = students_behind(accumulation)
+    if behind.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for (class_name, student), group in behind.groupby(["class", "student"], sort=False):
+        label = group["subject"].where(group["grp"] == "", group["subject"] + " (" + group["grp"] + ")")
+        pick = {problem: [f"{s}" if problem != BELOW_MIN else f"{s} ({c} из {m})"
+                          for s, c, m, p in zip(label, group["mark_count"], group["min_marks"],
+                                                group["problem"], strict=True) if p == problem]
+                for problem in (NO_MARKS, ONE_MARK, BELOW_MIN)}
+        rows.append({"class": class_name, "student": student,
+                     "no_marks_subjects": ", ".join(pick[NO_MARKS]),
+                     "one_mark_subjects": ", ".join(pick[ONE_MARK]),
+                     "below_min_subjects": ", ".join(pick[BELOW_MIN])})
+    return sort_by_class(pd.DataFrame(rows, columns=columns), "student")

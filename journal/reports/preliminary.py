@@ -6,26 +6,32 @@ counts as two), the forecast period mark (the average rounded by the school's th
 and whether the student is at risk:
 
 * the forecast is 2 (or 1), or
-* there are fewer marks than the school's minimum for the subject's weekly hours
-  (``norms.min_marks_for``), so the student may not be attested.
+* there are fewer marks than expected by ``today``: the school's minimum for the period
+  at the subject's weekly hours (``norms.min_marks_for``) times the share of the period's
+  planned lessons (from the timetable) already past, rounded up. Two weeks before the end
+  that is most of the minimum; on the last day, all of it. Without a timetable the whole
+  minimum is expected.
 
 Only students on the class list on ``today`` and classes with marks take part.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
 
-from ..settings import Settings
+from ..settings import Period, Settings
 from .common import (
     DateLike,
+    class_periods,
     class_ranges,
     class_students,
     enrolled_on,
     forecast_mark,
     group_members,
+    parse_day,
     rows_of,
     sort_by_class,
     subject_lines,
@@ -35,9 +41,9 @@ from .common import (
 from .data import Dataset
 
 COLUMNS = ["class", "subject", "grp", "teacher", "student_id", "student", "weighted_average",
-           "mark_count", "min_marks", "forecast", "at_risk", "risk"]
+           "mark_count", "min_marks", "expected_marks", "forecast", "at_risk", "risk"]
 RISK_FAILING = "прогноз — неудовлетворительная отметка"
-RISK_FEW_MARKS = "мало отметок для аттестации ({count} из {need})"
+RISK_FEW_MARKS = "мало отметок: {count}, к этому дню нужно {need} (за период — {total})"
 
 
 def preliminary_marks(dataset: Dataset, settings: Settings, period: str | int, today: DateLike,
@@ -50,6 +56,7 @@ def preliminary_marks(dataset: Dataset, settings: Settings, period: str | int, t
     data = dataset.only_class(class_name)
     names = [c.name for c in settings.classes if c.has_marks]
     ranges = class_ranges(settings, period, today=today, class_names=names)
+    periods = class_periods(settings, period, names, parse_day(today))
     rows: list[dict[str, object]] = []
     for name, rng in ranges.items():
         roster = enrolled_on(class_students(data.students, name), rng.end)
@@ -65,23 +72,39 @@ def preliminary_marks(dataset: Dataset, settings: Settings, period: str | int, t
             members = group_members(data.student_groups, roster, line.subject, line.grp,
                                     with_marks)
             need = settings.norms.min_marks_for(line.weekly_hours) if line.weekly_hours else 0
+            expected = _expected(settings, line.class_name, line.subject, line.grp, need,
+                                 periods.get(name), rng.end)
             for sid, full_name in rows_of(members, "id", "full_name"):
                 avg, count = averages.get((line.subject, line.grp, sid), (math.nan, 0))
                 forecast = None if math.isnan(avg) else forecast_mark(avg, settings.norms)
                 reasons = []
                 if forecast is not None and forecast <= 2:
                     reasons.append(RISK_FAILING)
-                if count < need:
-                    reasons.append(RISK_FEW_MARKS.format(count=count, need=need))
+                if count < expected:
+                    reasons.append(RISK_FEW_MARKS.format(count=count, need=expected, total=need))
                 rows.append({"class": name, "subject": line.subject, "grp": line.grp,
                              "teacher": line.teacher, "student_id": sid, "student": full_name,
                              "weighted_average": avg, "mark_count": count, "min_marks": need,
+                             "expected_marks": expected,
                              "forecast": forecast, "at_risk": bool(reasons),
                              "risk": "; ".join(reasons)})
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["forecast"] = frame["forecast"].astype("Int64")
     frame["at_risk"] = frame["at_risk"].astype(bool)
     return frame
+
+
+def _expected(settings: Settings, class_name: str, subject: str, grp: str, need: int,
+              period: Period | None, today: dt.date) -> int:
+    """Marks expected by ``today``: the minimum times the share of planned lessons past."""
+    item = settings.curriculum_item(class_name, subject, grp)
+    if period is None or item is None or need == 0:
+        return need
+    planned = [d for d in settings.lesson_dates(item) if period.start <= d <= period.end]
+    if not planned:
+        return need
+    past = sum(d <= today for d in planned)
+    return math.ceil(need * past / len(planned) - 1e-9)
 
 
 def students_at_risk(preliminary: pd.DataFrame) -> pd.DataFrame:
@@ -108,3 +131,22 @@ def forecast_sheet(preliminary: pd.DataFrame, class_name: str) -> pd.DataFrame:
     sheet.insert(0, "Ученик", sheet.index)
     sheet.insert(0, "№", range(1, len(sheet) + 1))
     return sheet.reset_index(drop=True)
+
+
+def risk_by_student(preliminary: pd.DataFrame) -> pd.DataFrame:
+    """One row per student at risk: the subjects forecast «2» and the subjects with too few
+    marks («Музыка (0 из 2)»: marks so far of those expected by now)."""
+    columns = ["class", "student", "failing_subjects", "few_marks_subjects"]
+    risky = students_at_risk(preliminary)
+    if risky.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for (class_name, student), group in risky.groupby(["class", "student"], sort=False):
+        label = group["subject"].where(group["grp"] == "", group["subject"] + " (" + group["grp"] + ")")
+        failing = [str(s) for s, f in zip(label, group["forecast"], strict=True)
+                   if not pd.isna(f) and int(f) <= 2]
+        few = [f"{s} ({c} из {e})" for s, c, e in zip(label, group["mark_count"],
+                                                     group["expected_marks"], strict=True) if c < e]
+        rows.append({"class": class_name, "student": student,
+                     "failing_subjects": ", ".join(failing), "few_marks_subjects": ", ".join(few)})
+    return pd.DataFrame(rows, columns=columns)

@@ -45,11 +45,18 @@ COLUMN_TITLES: dict[str, str] = {
     "topic": "Тема", "homework": "Домашнее задание", "correction": "Исправления",
     "removal": "Удаления", "late_entry": "Запоздалые записи",
     "late_written": "Письменные работы проверены поздно", "late_topics": "Темы записаны поздно",
+    "expected_marks": "Нужно к этому дню", "max_days": "Наибольшее опоздание, дней",
+    "mean_days": "Среднее опоздание, дней", "first_date": "Первый урок", "last_date": "Последний урок",
+    "failing_subjects": "Прогноз «2»", "few_marks_subjects": "Мало отметок (есть из нужных)",
+    "no_marks_subjects": "Нет отметок", "one_mark_subjects": "Одна отметка",
+    "below_min_subjects": "Меньше нормы (есть из нормы)",
 }
 
 HIDDEN = frozenset({"student_id", "id", "seq", "_order"})
 PERCENT = frozenset({"pass_rate", "quality_rate", "sou"})
-DECIMAL = {"average": 2, "weighted_average": 2, "per_student": 1, "weekly_hours": 1}
+DECIMAL = {"average": 2, "weighted_average": 2, "per_student": 1, "weekly_hours": 1,
+           "mean_days": 1}
+DATES = frozenset({"date", "week", "lesson_date", "first_date", "last_date"})
 MOMENT = frozenset({"first_seen", "last_update", "detected_at", "last_seen"})
 VALUE_WORDS = {"final": "выставлена", "forecast": "прогноз", "correction": "исправление",
                "removal": "удаление", "late_entry": "запоздалая запись", "mark": "отметка",
@@ -57,7 +64,8 @@ VALUE_WORDS = {"final": "выставлена", "forecast": "прогноз", "c
                "homework": "домашнее задание"}
 WORD_COLUMNS = frozenset({"source", "change", "entity"})
 LEFT = frozenset({"student", "full_name", "teacher", "subject", "topic", "homework", "risk",
-                  "problem", "file", "kind"})
+                  "problem", "file", "kind", "failing_subjects", "few_marks_subjects",
+                  "no_marks_subjects", "one_mark_subjects", "below_min_subjects"})
 
 
 def _moment_ru(value: object) -> str:
@@ -69,12 +77,13 @@ def _moment_ru(value: object) -> str:
 
 def _cell(column: str, value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
-        return MISSING if column not in ("grp", "topic", "homework", "risk", "problem") else ""
+        return MISSING if column not in ("grp", "topic", "homework", "risk", "problem")  \
+            and not column.endswith("_subjects") else ""
     if isinstance(value, bool):
         return "да" if value else ""
     if column in MOMENT:
         return _moment_ru(value)
-    if isinstance(value, (pd.Timestamp,)) or column in ("date", "week", "lesson_date"):
+    if isinstance(value, (pd.Timestamp,)) or column in DATES:
         return date_ru(pd.Timestamp(value).date())  # type: ignore[arg-type]
     if column.endswith("_pct") or column in PERCENT:
         return percent_ru(float(value), 1)  # type: ignore[arg-type]
