@@ -483,6 +483,8 @@ def print_command(
         plan = plan_print(settings, period, class_name)
         for note in plan.skipped:
             typer.echo(f"Пропущено: {note}", err=True)
+        for note in plan.unfinished(settings.today or dt.date.today()):
+            typer.echo(f"Внимание: {note}", err=True)
         if not plan.jobs:
             typer.echo("Печатать нечего.", err=True)
             raise typer.Exit(EXIT_USAGE)

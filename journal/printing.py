@@ -73,6 +73,12 @@ class PrintPlan:
     jobs: list[PrintJob] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # Russian notes for the user
 
+    def unfinished(self, today: dt.date) -> list[str]:
+        """Russian warnings for periods that have not ended by ``today`` (the copy is partial)."""
+        periods = list(dict.fromkeys(job.period for job in self.jobs if job.period.end >= today))
+        return [f"{p.name} ещё не {'закончилось' if p.set == HALVES else 'закончилась'} "
+                f"(идёт по {date_ru(p.end)}): копия будет неполной" for p in periods]
+
 
 def _period_word(period_set: str) -> str:
     return "полугодие" if period_set == HALVES else "четверть"

@@ -84,6 +84,15 @@ def test_plan_after_first_quarter_says_why_grade_10_is_left_out() -> None:
     assert "10А" in plan.skipped[0] and "1 полугодие" in plan.skipped[0]
 
 
+@pytest.mark.parametrize(("today", "expected"), [
+    (dt.date(2026, 11, 20), ["2 четверть ещё не закончилась", "1 полугодие ещё не закончилось"]),
+    (dt.date(2026, 12, 29), []),
+])
+def test_plan_warns_of_a_period_not_over_yet(today: dt.date, expected: list[str]) -> None:
+    notes = plan_print(print_settings(), "2").unfinished(today)
+    assert [n.split(" (")[0] for n in notes] == expected
+
+
 @pytest.mark.parametrize(
     ("period", "class_name", "must_name"),
     [
