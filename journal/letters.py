@@ -341,12 +341,13 @@ def _class_letters(
     parents = _parents(conn, data.students["id"].tolist())
     notes = _notes(conn, data.students["id"].tolist())
     subjects = _subject_order(settings, data)
+    index = _index(settings, data)
     letters = []
     for row in _rows(data.students):
         sid = int(row.id)
         diaries = tuple(
             diary for subject in subjects
-            if (diary := _diary(settings, data, date_range, sid, subject, averages)) is not None
+            if (diary := _diary(settings, data, index, date_range, sid, subject, averages)) is not None
         )
         letters.append(Letter(
             school_name=settings.school_name,
@@ -358,7 +359,7 @@ def _class_letters(
             date_range=date_range,
             period=data.period,
             subjects=diaries,
-            attendance=_attendance(data.attendance, sid),
+            attendance=_attendance(index.attendance.get(sid, [])),
             rating=_rating(overall, sid),
             average=overall.get(sid),
             note=notes.get(sid, ""),
@@ -410,61 +411,89 @@ def _subject_order(settings: Settings, data: _ClassData) -> list[str]:
     return order
 
 
-def _student_group(settings: Settings, data: _ClassData, student_id: int, subject: str) -> str | None:
+@dataclass
+class _Index:
+    """A class's rows grouped once, so that each letter picks its own without scanning."""
+
+    marks: dict[tuple[int, str], list[Any]]  # (student, subject) → rows by date
+    finals: dict[tuple[int, str], list[Any]]
+    lessons: dict[str, list[Any]]  # subject → lessons of the range by date
+    attendance: dict[int, list[Any]]  # student → absences of the range
+    groups: dict[str, set[str]]  # subject → its groups ('' when not split)
+    teachers: dict[tuple[str, str], str]  # (subject, group) → the curriculum's teacher
+
+
+def _index(settings: Settings, data: _ClassData) -> _Index:
+    marks: dict[tuple[int, str], list[Any]] = {}
+    for r in _rows(data.marks):
+        marks.setdefault((int(r.student_id), str(r.subject)), []).append(r)
+    finals: dict[tuple[int, str], list[Any]] = {}
+    for r in _rows(data.finals):
+        finals.setdefault((int(r.student_id), str(r.subject)), []).append(r)
+    lessons: dict[str, list[Any]] = {}
+    groups: dict[str, set[str]] = {}
+    teachers: dict[tuple[str, str], str] = {}
+    for item in settings.curriculum_for(data.school_class.name):
+        groups.setdefault(item.subject, set()).add(item.group)
+        teachers[(item.subject, item.group)] = item.teacher
+    for r in _rows(data.lessons):
+        lessons.setdefault(str(r.subject), []).append(r)
+        groups.setdefault(str(r.subject), set()).add(str(r.grp))
+    attendance: dict[int, list[Any]] = {}
+    for r in _rows(data.attendance):
+        attendance.setdefault(int(r.student_id), []).append(r)
+    return _Index(marks, finals, lessons, attendance, groups, teachers)
+
+
+def _student_group(data: _ClassData, index: _Index, student_id: int, subject: str) -> str | None:
     """The student's group for a subject: '' when the class is not split, None when not in any."""
     known = data.groups.get((student_id, subject))
     if known is not None:
         return known
-    groups = {item.group for item in settings.curriculum_for(data.school_class.name)
-              if item.subject == subject}
-    groups |= set(data.lessons.loc[data.lessons["subject"] == subject, "grp"])
+    groups = index.groups.get(subject, set())
     if not groups or groups == {""}:
         return ""
-    mine = data.marks[(data.marks["student_id"] == student_id) & (data.marks["subject"] == subject)]
-    if not mine.empty:
-        return str(mine["grp"].iloc[-1])
-    return None
+    mine = index.marks.get((student_id, subject))
+    return str(mine[-1].grp) if mine else None
 
 
 def _diary(
     settings: Settings,
     data: _ClassData,
+    index: _Index,
     date_range: DateRange,
     student_id: int,
     subject: str,
     averages: dict[tuple[int, str], float],
 ) -> SubjectDiary | None:
-    group = _student_group(settings, data, student_id, subject)
-    marks = data.marks[(data.marks["student_id"] == student_id) & (data.marks["subject"] == subject)]
-    finals = data.finals[(data.finals["student_id"] == student_id) & (data.finals["subject"] == subject)]
-    if group is None and marks.empty and finals.empty:
+    group = _student_group(data, index, student_id, subject)
+    marks = index.marks.get((student_id, subject), [])
+    finals = index.finals.get((student_id, subject), [])
+    if group is None and not marks and not finals:
         return None
-    in_range = marks[marks["date"] >= date_range.start.isoformat()]
-    lessons = data.lessons[(data.lessons["subject"] == subject)
-                           & data.lessons["grp"].isin({group or "", ""})]
+    start = date_range.start.isoformat()
+    lessons = [r for r in index.lessons.get(subject, []) if str(r.grp) in {group or "", ""}]
     homework = tuple(
         HomeworkEntry(dt.date.fromisoformat(r.date), " ".join(str(r.homework).split()))
-        for r in _rows(lessons) if str(r.homework).strip()
+        for r in lessons if str(r.homework).strip()
     )
-    teacher = _teacher(settings, data, subject, group or "", lessons, marks)
     return SubjectDiary(
         subject=subject,
-        teacher=teacher,
+        teacher=_teacher(index, subject, group or "", lessons, marks),
         marks=tuple(MarkEntry(dt.date.fromisoformat(r.date), str(r.kind), int(r.value), float(r.weight))
-                    for r in _rows(in_range)),
+                    for r in marks if str(r.date) >= start),
         average=averages.get((student_id, subject)),
         period_marks=_final_marks(settings, data, finals),
         homework=homework,
     )
 
 
-def _teacher(settings: Settings, data: _ClassData, subject: str, group: str,
-             lessons: pd.DataFrame, marks: pd.DataFrame) -> str:
-    item = settings.curriculum_item(data.school_class.name, subject, group)
-    if item is not None and item.teacher:
-        return item.teacher
-    for frame in (lessons, marks):
-        names = [str(t) for t in frame["teacher"] if str(t)]
+def _teacher(index: _Index, subject: str, group: str, lessons: list[Any], marks: list[Any]) -> str:
+    known = index.teachers.get((subject, group))
+    if known:
+        return known
+    for rows in (lessons, marks):
+        names = [str(r.teacher) for r in rows if str(r.teacher)]
         if names:
             return names[-1]
     return ""
@@ -473,10 +502,10 @@ def _teacher(settings: Settings, data: _ClassData, subject: str, group: str,
 FINAL_KIND_RU = {"year": "Год", "exam": "Экзамен", "final": "Итог"}
 
 
-def _final_marks(settings: Settings, data: _ClassData, finals: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+def _final_marks(settings: Settings, data: _ClassData, finals: list[Any]) -> tuple[tuple[str, str], ...]:
     order = {p.name: p.number for p in settings.periods_for(data.school_class)}
     rows = []
-    for r in _rows(finals):
+    for r in finals:
         if r.kind == "period":
             rows.append((0, order.get(str(r.period), 99), str(r.period), str(r.value)))
         else:
@@ -485,11 +514,9 @@ def _final_marks(settings: Settings, data: _ClassData, finals: pd.DataFrame) -> 
     return tuple((name, value) for _, _, name, value in sorted(rows))
 
 
-def _attendance(frame: pd.DataFrame, student_id: int) -> Attendance:
-    mine = frame[frame["student_id"] == student_id]
+def _attendance(rows: list[Any]) -> Attendance:
     return Attendance(tuple(
-        Absence(dt.date.fromisoformat(r.date), str(r.subject), str(r.reason) or "Н")
-        for r in _rows(mine)
+        Absence(dt.date.fromisoformat(r.date), str(r.subject), str(r.reason) or "Н") for r in rows
     ))
 
 
