@@ -383,8 +383,7 @@ class _Run:
                     T_REPLACE, f"файл не удалось заменить ({exc.strerror or exc}): возможно, он открыт "
                     "в Excel. Закройте его и повторите команду", file=self._rel(path)))
                 return
-            self.result.changes.append(WorkbookChange(path, title, UPDATED,
-                                                      [*details, f"копия старого файла: {backup}"]))
+            self.result.changes.append(WorkbookChange(path, title, UPDATED, details))
         finally:
             tmp.unlink(missing_ok=True)
 
