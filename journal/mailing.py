@@ -5,8 +5,10 @@ happen; :func:`send_letters` e-mails each letter (its PDF attached) to the paren
 addresses that have not had it yet. Every successful send is appended to the sent-log
 (``output/Письма родителям/Журнал отправки.jsonl``) at once, keyed by student, range,
 address and the letter's checksum, so a rerun after a failure sends only what failed
-and nothing is ever sent twice. :func:`write_delivery_list` writes the list (student,
-parent, e-mail, file, status) as a workbook for the class teachers.
+and nothing is ever sent twice. A letter whose content changed after it was sent (a
+mark corrected in the meantime) is a new letter: it is sent, and the list says why.
+:func:`write_delivery_list` writes the list (student, parent, e-mail, file, status) as a
+workbook for the class teachers.
 
 The SMTP settings (server, port, login, password, security, sender) come from
 environment variables ``JOURNAL_SMTP_*`` or from a settings file outside the school
@@ -204,6 +206,12 @@ class SentLog:
                 return e.get("sent_at", "")
         return None
 
+    def sent_earlier_version(self, letter_file: LetterFile, email: str) -> bool:
+        """True when another version of this letter (same student and range) went to ``email``."""
+        key, wanted_range = student_key(letter_file), letter_file.letter.date_range.key
+        return any(e.get("student") == key and e.get("range") == wanted_range
+                   and e.get("email", "").lower() == email.lower() for e in self.entries)
+
     def record(self, letter_file: LetterFile, email: str, message_id: str, when: dt.datetime) -> None:
         """Append one successful send and flush it to disk."""
         entry = {
@@ -267,6 +275,9 @@ def plan_deliveries(files: Iterable[LetterFile], sent_log: SentLog) -> list[Deli
                 when = sent_log.sent_at(f, email)
                 if when is not None:
                     rows.append(Delivery(f, parent.full_name, email, STATUS_ALREADY_SENT, when))
+                elif sent_log.sent_earlier_version(f, email):
+                    rows.append(Delivery(f, parent.full_name, email, STATUS_WOULD_SEND,
+                                         "письмо изменилось после отправки: уйдёт исправленное"))
                 else:
                     rows.append(Delivery(f, parent.full_name, email, STATUS_WOULD_SEND))
         if not rows:

@@ -318,3 +318,24 @@ def test_the_sent_log_is_json_lines_without_secrets(
     assert entries and all(set(e) >= {"student", "range", "email", "sha256", "sent_at"} for e in entries)
     assert all(e["range"] == RANGE.key for e in entries)
     assert PASSWORD not in run.sent_log.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_corrected_letter_goes_out_once_more_and_only_it(
+    school: SchoolFolder, renderer: PdfRenderer, mailbox: tuple[Mailbox, int]
+) -> None:
+    import sqlite3
+
+    box, port = mailbox
+    first = _send(school, renderer, port)
+    sent_before = first.count(STATUS_SENT)
+    box.messages.clear()
+    with sqlite3.connect(school.store_path) as conn:
+        conn.execute("UPDATE notes SET text = 'Егор — призёр районной олимпиады по физике.' WHERE "
+                     "student_id = (SELECT id FROM students WHERE full_name = 'Зайцев Егор Алексеевич')")
+    plan = run_letters(school, _settings(school), RANGE, renderer=renderer)
+    changed = [d for d in plan.deliveries if d.status == STATUS_WOULD_SEND]
+    assert [(d.student, "исправленное" in d.detail) for d in changed] == [("Зайцев Егор Алексеевич", True)]
+    second = _send(school, renderer, port)
+    assert [rcpts for _, rcpts, _ in box.messages] == [["zaitseva@example.ru"]]
+    assert second.count(STATUS_ALREADY_SENT) == sent_before - 1
