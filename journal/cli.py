@@ -300,7 +300,7 @@ def check(
         outcomes = check_files([Path(f) for f in files], settings, school=folder)
     except JournalError as exc:
         _fail(exc)
-    typer.echo(format_outcomes(outcomes, checking=True, limit=1000, show_unchanged=True))
+    typer.echo(format_outcomes(outcomes, checking=True, limit=1000, show_all=True))
     errors = sum(o.errors for o in outcomes)
     warnings = sum(o.warnings for o in outcomes)
     typer.echo(f"Проверено файлов: {len(outcomes)}; ошибок {errors}, предупреждений {warnings}.")

@@ -204,11 +204,16 @@ def summary_line(result: MergeResult) -> str:
 
 
 def format_outcomes(outcomes: Sequence[FileOutcome], *, checking: bool = False,
-                    limit: int = 25, show_unchanged: bool = False) -> str:
-    """The terminal text for files: one status line each, then its findings (at most ``limit``)."""
+                    limit: int = 25, show_all: bool = False) -> str:
+    """The terminal text for files: a status line, then findings (at most ``limit`` per file).
+
+    Unless ``show_all``, files merged or unchanged without findings or changes are left out
+    (the summary line counts them).
+    """
     lines: list[str] = []
     for o in outcomes:
-        if o.status == UNCHANGED and not show_unchanged and not o.findings:
+        quiet = o.status in (MERGED, UNCHANGED) and not o.findings and not o.changes
+        if quiet and not show_all:
             continue
         if checking:
             status = ("можно сдавать" if o.status == MERGED
