@@ -12,7 +12,7 @@ from collections.abc import Hashable, Mapping
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from ..formatting import MISSING, date_ru, number_ru, percent_ru
+from ..formatting import MISSING, date_ru, initials_ru, number_ru, percent_ru
 
 COLUMN_TITLES: dict[str, str] = {
     "class": "Класс", "subject": "Предмет", "grp": "Группа", "teacher": "Учитель",
@@ -102,11 +102,14 @@ def for_print(frame: pd.DataFrame, titles: Mapping[str, str] | None = None,
               drop: tuple[str, ...] = ()) -> pd.DataFrame:
     """The frame as text for a printed report: Russian headers (``COLUMN_TITLES``, then
     ``titles``), percentages «85,3 %», decimals «4,25», dates «28.11.2026», «—» for a
-    missing value; technical columns (ids) and ``drop`` left out; a fresh index."""
+    missing value; technical columns (ids) and ``drop`` left out; a fresh index. Where a
+    row is a subject, its teacher is shortened to «Петрова А. И.»."""
     names = {**COLUMN_TITLES, **(titles or {})}
     keep = [c for c in frame.columns if c not in HIDDEN and c not in drop]
     printed = pd.DataFrame({c: [_cell(str(c), v) for v in frame[c]] for c in keep},
                            index=range(len(frame)))
+    if "teacher" in printed.columns and "subject" in printed.columns:
+        printed["teacher"] = [initials_ru(t) if t != MISSING else t for t in printed["teacher"]]
     return printed.rename(columns={c: names.get(str(c), str(c)) for c in keep})
 
 
