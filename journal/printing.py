@@ -728,8 +728,9 @@ def _summary_tables(copy: ClassCopy, kind: str) -> str:
     return f'<h2>Сводная ведомость: {_e(what)}</h2>' + "".join(blocks)
 
 
-def finals_part(copy: ClassCopy) -> str:
-    """The final pages: the summary sheets, attendance totals, the deputy's signature."""
+def finals_part(copy: ClassCopy, total: int | None = None) -> str:
+    """The final pages: summary sheets, attendance totals, the page count, the signatures."""
+    pages_text = count_ru(total, ("страница", "страницы", "страниц")) if total else "000 страниц"
     summaries = []
     if copy.with_marks:
         kinds = ["period"] + [k for k in YEAR_KINDS if any(s.year_marks.get(k) for s in copy.sections)]
@@ -741,7 +742,7 @@ def finals_part(copy: ClassCopy) -> str:
         for i, t in enumerate(copy.attendance, start=1)
     )
     fields = ("missed", "ill", "excused", "unexcused", "late")
-    total = [sum(getattr(t, f) for t in copy.attendance) for f in fields]
+    sums = [sum(getattr(t, f) for t in copy.attendance) for f in fields]
     names_mm = name_column_mm([s.name for s in copy.students])
     attendance = (
         f'<h2>Посещаемость за {_e(copy.period.name)}: пропущено уроков</h2>'
@@ -752,13 +753,14 @@ def finals_part(copy: ClassCopy) -> str:
         '<th>По болезни (Б)</th><th>По уважительной причине (У)</th><th>Без уважительной причины (Н)</th>'
         '<th>Опозданий (О)</th></tr></thead>'
         f'<tbody>{att_rows}</tbody><tfoot class="totals"><tr><td></td><td class="name">Итого по классу</td>'
-        + "".join(f'<td class="n">{v}</td>' for v in total) + "</tr></tfoot></table>")
+        + "".join(f'<td class="n">{v}</td>' for v in sums) + "</tr></tfoot></table>")
     return f"""
 {"".join(f'<section class="part finals">{_header(copy)}{summary}</section>' for summary in summaries)}
 <section class="part finals">
 {_header(copy)}
 <div class="keep">{attendance}</div>
 <div class="deputy">
+  <p class="page-count">Всего в копии {_e(pages_text)}.</p>
   <p>Бумажная копия проверена.</p>
   {_signature("Заместитель директора по УВР", copy.deputy)}
   <p class="director">Бумажная копия заверена.</p>
@@ -845,6 +847,7 @@ table.attendance tfoot td { font-weight: bold; }
 .keep { break-inside: avoid; }
 .deputy { margin-top: 4mm; break-inside: avoid; font-size: 9pt; }
 .deputy p { margin: 0 0 1mm; }
+.deputy p.page-count { margin-bottom: 3mm; }
 .deputy p.director { margin-top: 5mm; }
 .deputy p.seal { margin: 3mm 0 0 12mm; font-weight: bold; }
 """
@@ -858,16 +861,18 @@ def class_copy_html(copy: ClassCopy, parts: Sequence[str]) -> str:
                     extra_css=PRINT_CSS, footer_left=label)
 
 
-def class_copy_parts(copy: ClassCopy, pages: Sequence[int | None] | None = None) -> list[str]:
+def class_copy_parts(copy: ClassCopy, pages: Sequence[int | None] | None = None,
+                     total: int | None = None) -> list[str]:
     """The HTML parts of a copy: the title page, one per subject, the final pages.
 
-    ``pages`` are the first pages of the subjects for the contents (None while unknown).
+    ``pages`` are the first pages of the subjects for the contents and ``total`` the
+    number of pages (None while unknown: placeholders of the same width are printed).
     """
     first_pages = list(pages) if pages is not None else [None] * len(copy.sections)
     contents = [(s.title, s.teacher, first_pages[i]) for i, s in enumerate(copy.sections)]
     parts = [title_part(copy, contents)]
     parts += [subject_part(copy, s, i) for i, s in enumerate(copy.sections, start=1)]
-    parts.append(finals_part(copy))
+    parts.append(finals_part(copy, total))
     return parts
 
 
@@ -884,11 +889,11 @@ def render_class_copy(copy: ClassCopy, out: Path, render: Renderer) -> int:
     a new page and is paginated alone as in the whole) is printed on its own to count its
     pages instead.
     """
-    total = render(class_copy_html(copy, class_copy_parts(copy)), out)
+    first = render(class_copy_html(copy, class_copy_parts(copy)), out)
     starts = section_pages(Path(out).read_bytes(), len(copy.sections))
     if starts is not None:
-        total = render(class_copy_html(copy, class_copy_parts(copy, starts)), out)
-        if section_pages(Path(out).read_bytes(), len(copy.sections)) == starts:
+        total = render(class_copy_html(copy, class_copy_parts(copy, starts, first)), out)
+        if total == first and section_pages(Path(out).read_bytes(), len(copy.sections)) == starts:
             return total
     parts = class_copy_parts(copy)
     with tempfile.TemporaryDirectory(prefix="journal-print-") as tmp:
@@ -899,7 +904,7 @@ def render_class_copy(copy: ClassCopy, out: Path, render: Renderer) -> int:
     for count in counts[1:-1]:
         counted.append(page)
         page += count
-    total = render(class_copy_html(copy, class_copy_parts(copy, counted)), out)
+    total = render(class_copy_html(copy, class_copy_parts(copy, counted, sum(counts))), out)
     if total != sum(counts):
         raise RenderError(
             f"{copy.school_class.name}, {copy.period.name}: страниц в копии {total}, а по частям "

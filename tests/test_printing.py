@@ -381,6 +381,7 @@ def test_pages_are_a4_landscape_numbered_and_counted_in_the_register(printed: tu
         assert all(round(w) == 842 and round(h) == 595 for w, h in sizes)
         for page in range(1, row.pages + 1):
             assert f"Стр. {page} из {row.pages}" in _text(pdf, page)
+        assert f"Всего в копии {row.pages} страниц" in " ".join(_text(pdf, row.pages).split())
         assert row.sha256 == hashlib.sha256(pdf.read_bytes()).hexdigest()
     assert "10А" in output  # told why 10А was not printed
 
