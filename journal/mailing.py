@@ -315,7 +315,7 @@ def write_delivery_list(deliveries: Iterable[Delivery], path: Path, title: str) 
         table = Table(displayName="Delivery", ref=f"A2:H{last}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
-    widths = [7, 34, 34, 30, 48, 9, 32, 50]
+    widths = [7, 32, 32, 28, 42, 8, 30, 36]
     for index, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + index)].width = width
     attention = PatternFill("solid", fgColor="FCE4D6")
@@ -326,6 +326,12 @@ def write_delivery_list(deliveries: Iterable[Delivery], path: Path, title: str) 
                 cell.fill = attention
         row[7].alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "2:2"
     buffer = io.BytesIO()
     wb.save(buffer)
     write_atomically(buffer.getvalue(), path)
