@@ -68,3 +68,18 @@ def test_printed_table(tmp_path: Path) -> None:
     assert subjects.set_index("Предмет").loc["ОДНКНР", "Качество знаний, %"] == "—"
     html = styled(results).to_html()
     assert "Ученик" in html and "student_id" not in html
+
+
+def test_open_report(tmp_path: Path) -> None:
+    from journal.errors import UsageError
+    from journal.reports.context import open_report
+    from journal.settings_workbook import write_settings_workbook
+
+    write_settings_workbook(make_settings(), tmp_path / "Настройки.xlsx")
+    ctx = open_report(tmp_path, period="1", class_name="5а", today="30.10.2026")
+    assert ctx.dataset.is_empty  # no journal.sqlite yet
+    assert ctx.today.isoformat() == "2026-10-30"
+    assert list(ctx.ranges()) == ["5А"]
+    assert "1 четверть" in ctx.period_text()
+    with pytest.raises(UsageError, match="Класса «5Б» нет"):
+        open_report(tmp_path, class_name="5Б")

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..errors import UsageError
 from ..formatting import date_long_ru, date_ru
 from ..school import SchoolFolder
 from ..settings import Settings
@@ -100,6 +101,9 @@ def open_report(school: str | Path, period: str = "", class_name: str = "", date
     else:
         folder = SchoolFolder.open(find_school(school)).root
         settings = load_settings(SchoolFolder(folder).settings_path)
+    if str(class_name or "").strip() and settings.school_class(class_name) is None:
+        known = ", ".join(c.name for c in settings.classes) or "нет ни одного"
+        raise UsageError(f"Класса «{class_name}» нет в настройках школы. Классы: {known}")
     dataset = load(SchoolFolder(folder).store_path).only_class(class_name)
     day = parse_day(today) or settings.today or dt.date.today()
     return ReportContext(folder, settings, dataset, day, str(period or "").strip(),
