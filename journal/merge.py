@@ -34,7 +34,7 @@ from pathlib import Path
 from . import __version__ as tool_version
 from . import store
 from .findings import Finding, Severity, error
-from .isolation import read_workbooks_safely
+from .isolation import merge_lock, read_workbooks_safely
 from .prescreen import display_name
 from .school import SchoolFolder
 from .settings import Settings
@@ -421,11 +421,12 @@ def merge_school(school: SchoolFolder, settings: Settings, *, now: dt.datetime |
     """
     now = now or dt.datetime.now()
     stamp = store.now_text(now)
-    conn = store.connect(school.store_path)
-    try:
-        return _merge(conn, school, settings, now, stamp, confirm_removals, progress)
-    finally:
-        conn.close()
+    with merge_lock(school.store_path):
+        conn = store.connect(school.store_path)
+        try:
+            return _merge(conn, school, settings, now, stamp, confirm_removals, progress)
+        finally:
+            conn.close()
 
 
 def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, now: dt.datetime,

@@ -85,7 +85,6 @@ def test_lock_of_a_killed_merge_is_released(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="merge_school does not take journal.isolation.merge_lock yet")
 def test_two_merges_started_at_once(tmp_path: Path) -> None:
     school = crash_test.build_school(tmp_path / "school")
     first = [subprocess.Popen(crash_test.merge_command(school), stdout=subprocess.PIPE,
