@@ -765,11 +765,11 @@ def letter_body(letter: Letter) -> str:
         parts += ['<div class="keep"><h2>Слово классного руководителя</h2>',
                   f'<div class="note-box">{esc(letter.note)}</div></div>']
     parts += [
-        '<p class="closing">Если у вас есть вопросы, свяжитесь с классным руководителем. '
-        "Спасибо, что вы вместе с нами!</p>",
+        '<div class="keep"><p class="closing">Если у вас есть вопросы, свяжитесь с классным '
+        "руководителем. Спасибо, что вы вместе с нами!</p>",
         signature_block([("Классный руководитель", initials_ru(letter.class_teacher)),
                          ("Родитель", "")]),
-        "</article>",
+        "</div></article>",
     ]
     return "\n".join(parts)
 
