@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import StoreBusyError, StoreError
+from .school import BACKUP_DIR, OUTPUT_DIR
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -52,7 +53,11 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise StoreError(f"Не удалось открыть общую базу «{path}»: {exc}") from exc
     if not readonly:
-        migrate(conn)
+        try:
+            migrate(conn, backup_dir=path.parent / OUTPUT_DIR / BACKUP_DIR)
+        except StoreError:
+            conn.close()
+            raise
     return conn
 
 
@@ -61,12 +66,28 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection) -> None:
-    """Apply every migration newer than the dataset, each in its own transaction."""
+def migrate(conn: sqlite3.Connection, *, backup_dir: Path | None = None) -> Path | None:
+    """Apply every migration newer than the dataset, each in its own transaction.
+
+    A dataset that already holds data (schema version above 0) is first copied into
+    ``backup_dir``; a failing migration is rolled back, and the error names the copy.
+    Returns the backup's path, or None when nothing had to be backed up.
+    """
     current = schema_version(conn)
-    for version, _name, sql in migrations():
-        if version <= current:
-            continue
+    pending = [m for m in migrations() if m[0] > current]
+    if not pending:
+        return None
+    backup = None
+    if current > 0 and backup_dir is not None:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
+        backup = backup_dir / f"journal-v{current}-{stamp}.sqlite"
+        target = sqlite3.connect(backup)
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+    for version, _name, sql in pending:
         try:
             conn.execute("BEGIN")
             for statement in _statements(sql):
@@ -75,7 +96,11 @@ def migrate(conn: sqlite3.Connection) -> None:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             conn.execute("ROLLBACK")
-            raise StoreError(f"Не удалось обновить схему общей базы до версии {version}: {exc}") from exc
+            kept = f" Копия базы до обновления: {backup}" if backup else ""
+            raise StoreError(
+                f"Не удалось обновить схему общей базы до версии {version}: {exc}. "
+                f"База осталась в прежнем виде.{kept}") from exc
+    return backup
 
 
 def _statements(sql: str) -> Iterator[str]:

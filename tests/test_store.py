@@ -103,3 +103,28 @@ def test_busy_dataset_is_a_clear_error(tmp_path):
         first.execute("ROLLBACK")
         first.close()
         second.close()
+
+
+def test_failed_migration_rolls_back_and_keeps_a_backup(tmp_path, monkeypatch):
+    """A migration that fails leaves the dataset as it was, with a copy made before it ran."""
+    path = tmp_path / "journal.sqlite"
+    conn = store.connect(path)
+    conn.execute("INSERT INTO classes (name, grade, letter) VALUES ('5А', 5, 'А')")
+    conn.commit()
+    before = list(conn.iterdump())
+    version = store.schema_version(conn)
+    conn.close()
+    bad_sql = "ALTER TABLE classes ADD COLUMN x TEXT;\nSELECT * FROM nowhere;"
+    broken = [*store.migrations(), (999, "broken", bad_sql)]
+    monkeypatch.setattr(store, "migrations", lambda: broken)
+    with pytest.raises(StoreError, match="осталась в прежнем виде"):
+        store.connect(path)
+    conn = sqlite3.connect(path)
+    assert list(conn.iterdump()) == before
+    assert store.schema_version(conn) == version
+    conn.close()
+    backups = list((tmp_path / "output" / "Резервные копии").glob("journal-v*.sqlite"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    assert list(copy.iterdump()) == before
+    copy.close()
