@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 QUARTERS = "quarters"
 HALVES = "halves"
@@ -178,23 +179,49 @@ class Settings:
     deputy: str = ""
     today: dt.date | None = None  # recorded by a demo school so its defaults make sense
 
-    @property
+    @cached_property
     def year_start(self) -> dt.date:
         """The first day of the school year."""
         return min(p.start for p in self.periods)
 
-    @property
+    @cached_property
     def year_end(self) -> dt.date:
         """The last day of the school year."""
         return max(p.end for p in self.periods)
 
+    # Lookups by name are indexed once per Settings (a district has thousands of classes
+    # and curriculum lines); a frozen dataclass may still cache in its __dict__.
+
+    @cached_property
+    def _classes_by_name(self) -> dict[str, SchoolClass]:
+        index: dict[str, SchoolClass] = {}
+        for c in self.classes:
+            index.setdefault(normalise_class_name(c.name), c)
+        return index
+
+    @cached_property
+    def _curriculum_by_key(self) -> dict[tuple[str, str, str], CurriculumItem]:
+        index: dict[tuple[str, str, str], CurriculumItem] = {}
+        for c in self.curriculum:
+            index.setdefault(_item_key(c.class_name, c.subject, c.group), c)
+        return index
+
+    @cached_property
+    def _timetable_by_key(self) -> dict[tuple[str, str, str], list[TimetableEntry]]:
+        index: dict[tuple[str, str, str], list[TimetableEntry]] = {}
+        for t in self.timetable:
+            index.setdefault(_item_key(t.class_name, t.subject, t.group), []).append(t)
+        return index
+
+    @cached_property
+    def _periods_by_set(self) -> dict[str, tuple[Period, ...]]:
+        return {name: tuple(sorted((p for p in self.periods if p.set == name),
+                                   key=lambda p: p.number))
+                for name in {p.set for p in self.periods} | {QUARTERS, HALVES}}
+
     def school_class(self, name: str) -> SchoolClass | None:
         """The class called ``name`` (case and spaces ignored), or None."""
-        wanted = normalise_class_name(name)
-        for c in self.classes:
-            if normalise_class_name(c.name) == wanted:
-                return c
-        return None
+        return self._classes_by_name.get(normalise_class_name(name))
 
     def periods_for(self, school_class: SchoolClass | str) -> tuple[Period, ...]:
         """The periods of the set the class uses, in order."""
@@ -203,10 +230,7 @@ class Settings:
             if found is None:
                 raise KeyError(school_class)
             school_class = found
-        return tuple(
-            sorted((p for p in self.periods if p.set == school_class.period_set),
-                   key=lambda p: p.number)
-        )
+        return self._periods_by_set.get(school_class.period_set, ())
 
     def period_of(self, school_class: SchoolClass | str, day: dt.date) -> Period | None:
         """The class's period that contains ``day``, or None (holidays, outside the year)."""
@@ -232,22 +256,11 @@ class Settings:
 
     def curriculum_item(self, class_name: str, subject: str, group: str = "") -> CurriculumItem | None:
         """The curriculum line for (class, subject, group), or None."""
-        key = (normalise_class_name(class_name), subject.strip().lower(), group.strip().lower())
-        for c in self.curriculum:
-            if (normalise_class_name(c.class_name), c.subject.strip().lower(),
-                    c.group.strip().lower()) == key:
-                return c
-        return None
+        return self._curriculum_by_key.get(_item_key(class_name, subject, group))
 
     def timetable_for(self, item: CurriculumItem) -> list[TimetableEntry]:
         """The weekly lessons of one curriculum line."""
-        key = (normalise_class_name(item.class_name), item.subject.strip().lower(),
-               item.group.strip().lower())
-        return [
-            t for t in self.timetable
-            if (normalise_class_name(t.class_name), t.subject.strip().lower(),
-                t.group.strip().lower()) == key
-        ]
+        return list(self._timetable_by_key.get(_item_key(item.class_name, item.subject, item.group), ()))
 
     def work_kind(self, name: str) -> WorkKind | None:
         """The kind of work called ``name`` (case and spaces ignored), or None."""
@@ -295,6 +308,11 @@ def iter_days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
     while day <= end:
         yield day
         day += dt.timedelta(days=1)
+
+
+def _item_key(class_name: str, subject: str, group: str) -> tuple[str, str, str]:
+    """How curriculum lines and timetable entries are matched: case and spaces ignored."""
+    return (normalise_class_name(class_name), subject.strip().lower(), group.strip().lower())
 
 
 def normalise_class_name(name: str) -> str:
