@@ -133,6 +133,7 @@ th.vertical {{
 
 .page-break {{ break-before: page; }}
 table.split-continued {{ margin-top: 6pt; }}
+table.names-wrap .name {{ white-space: normal; }}
 table.fit-small {{ font-size: 7pt; line-height: 1.1; }}
 table.fit-small th, table.fit-small td {{ padding: 0.8pt 1.2pt; }}
 .muted {{ color: #555; }}
@@ -241,12 +242,26 @@ _FIT_SCRIPT = """
     });
     table.parentNode.removeChild(table);
   }
+  var personName = /^[А-ЯЁ][а-яё]+(-[А-ЯЁ][а-яё]+)?( [А-ЯЁ][а-яё]+| [А-ЯЁ]\\.){1,3}$/;
+  function markNames(table) {
+    each.call(table.querySelectorAll('tbody td, tbody th'), function (cell) {
+      if (cell.children.length === 0 && personName.test(cell.textContent.trim().replace(/\\s+/g, ' '))) {
+        cell.classList.add('name');
+      }
+    });
+  }
   function fit(table) {
-    if (fits(table) || table.closest('td, th')) return;
+    if (table.closest('td, th')) return;
+    markNames(table);
+    var wrap = function (on) { table.classList.toggle('names-wrap', on); return fits(table); };
+    if (fits(table) || wrap(true)) return;
+    wrap(false);
     table.classList.add('fit-small');
-    if (fits(table)) return;
+    if (fits(table) || wrap(true)) return;
+    wrap(false);
     var sticky = stickyColumns(table);
-    if (rotateHeaders(table, sticky) && fits(table)) return;
+    if (rotateHeaders(table, sticky) && (fits(table) || wrap(true))) return;
+    wrap(false);  // the repeated name columns read better unbroken
     split(table, sticky);
   }
   var root = document.querySelector('main') || document.body;
@@ -261,10 +276,13 @@ _FIT_SCRIPT = """
 def wide_table_script(width_mm: float) -> str:
     """An inline script that makes every table fit ``width_mm``; nothing is ever clipped.
 
-    A table wider than the page gets, step by step until it fits: a smaller type
+    A table wider than the page gets, step by step until it fits: names that may wrap
+    (``names-wrap``), a smaller type
     (class ``fit-small``), vertical column headers (``fit-vertical``, ``th.vertical``),
     and at last a split into column groups with the leading name columns (``th`` cells or
     cells of class ``name``) repeated in every part. Tables with merged cells are not split.
+    Cells holding a person's name («Иванова Мария Петровна», «Иванова М. П.») get the class
+    ``name``: left-aligned and never broken across lines.
     """
     return f"<script>{_FIT_SCRIPT.replace('__WIDTH_MM__', f'{width_mm:.2f}')}</script>"
 

@@ -84,6 +84,8 @@ main {{ padding: 0 !important; margin: 0 !important; }}
 }}
 .jp-RenderedHTMLCommon thead th {{ background: #e8e8e8; text-align: center !important; }}
 .jp-RenderedHTMLCommon tbody th {{ text-align: left !important; white-space: nowrap; }}
+.jp-RenderedHTMLCommon :is(td, th).name {{ text-align: left !important; white-space: nowrap; }}
+.jp-RenderedHTMLCommon table.names-wrap :is(td, th).name {{ white-space: normal; }}
 
 /* Wide tables: the fitting script adds these classes step by step (see html_base). */
 .jp-RenderedHTMLCommon table.fit-small {{ font-size: 7pt !important; }}
