@@ -680,7 +680,7 @@ def subject_part(copy: ClassCopy, section: SubjectSection, number: int) -> str:
     body_rows = [f'<tr><td><h3>{what}</h3>{blocks[0]}</td></tr>']
     body_rows += [f"<tr><td>{b}</td></tr>" for b in blocks[1:]]
     body_rows.append(f'<tr><td><p class="legend">{_e(legend)}</p></td></tr>')
-    body_rows.append(f'<tr><td class="log-block"><h3>Темы уроков и домашние задания</h3>'
+    body_rows.append(f'<tr class="log-row"><td class="log-block"><h3>Темы уроков и домашние задания</h3>'
                      f'{_log_table(section, with_kinds=copy.with_marks)}</td></tr>')
     return f"""
 <section class="part subject" id="{_anchor(number)}">
@@ -754,20 +754,22 @@ def finals_part(copy: ClassCopy, total: int | None = None) -> str:
         '<th>Опозданий (О)</th></tr></thead>'
         f'<tbody>{att_rows}</tbody><tfoot class="totals"><tr><td></td><td class="name">Итого по классу</td>'
         + "".join(f'<td class="n">{v}</td>' for v in sums) + "</tr></tfoot></table>")
-    return f"""
-{"".join(f'<section class="part finals">{_header(copy)}{summary}</section>' for summary in summaries)}
-<section class="part finals">
-{_header(copy)}
-<div class="keep">{attendance}</div>
-<div class="deputy">
+    signatures = f"""<div class="deputy">
   <p class="page-count">Всего в копии {_e(pages_text)}.</p>
-  <p>Бумажная копия проверена.</p>
-  {_signature("Заместитель директора по УВР", copy.deputy)}
-  <p class="director">Бумажная копия заверена.</p>
-  {_signature("Директор", copy.director)}
-  <p class="seal">М. П.</p>
-</div>
-</section>"""
+  {_signature("Копия проверена. Заместитель директора по УВР", copy.deputy)}
+  <div class="director">{_signature("Копия заверена. Директор", copy.director)}
+    <span class="seal">М. П.</span></div>
+</div>"""
+    framed = [_framed(copy, summary) for summary in summaries]
+    framed.append(_framed(copy, f'<div class="keep">{attendance}</div>', signatures))
+    return "".join(framed)
+
+
+def _framed(copy: ClassCopy, *blocks: str) -> str:
+    """A part whose running header repeats on every page it takes."""
+    rows = "".join(f"<tr><td>{block}</td></tr>" for block in blocks)
+    return (f'<section class="part finals"><table class="frame"><thead><tr><td>{_header(copy)}</td></tr>'
+            f"</thead><tbody>{rows}</tbody></table></section>")
 
 
 PAGE_MARGINS_MM = (9.0, PAGE_MARGIN_MM, 11.0, PAGE_MARGIN_MM)
@@ -801,13 +803,14 @@ table.contents .num { width: 12mm; text-align: center; }
 .certify-line { font-size: 10pt; font-weight: bold; margin: 0 0 1mm; }
 .note { font-size: 9pt; font-style: italic; text-align: center; }
 /* signature lines */
-.sign-box { width: 215mm; break-inside: avoid; }
+.sign-box { width: 230mm; break-inside: avoid; padding-bottom: 3.5mm; }
 .sign-box .signature { margin-top: 4mm; font-size: 9pt; }
 .sign-box .signature .line { min-width: 40mm; }
 .sign-box .signature .name { min-width: 55mm; }
 /* subject pages */
 table.frame { width: 100%; border: none; }
 table.frame > * > tr > td { border: none; padding: 0; }
+table.frame > tbody > tr.log-row { break-inside: auto; }
 table.frame > tfoot > tr > td.foot { padding-top: 1mm; padding-bottom: 2mm; }
 .subject-head { display: flex; gap: 5mm; align-items: baseline; margin-bottom: 1mm; }
 .subject-no, .subject-title { font-size: 11pt; font-weight: bold; }
@@ -845,11 +848,11 @@ table.attendance th { font-size: 7pt; text-align: center; }
 table.attendance th.name { text-align: left; }
 table.attendance tfoot td { font-weight: bold; }
 .keep { break-inside: avoid; }
-.deputy { margin-top: 4mm; break-inside: avoid; font-size: 9pt; }
+.deputy { margin-top: 3mm; break-inside: avoid; font-size: 9pt; }
 .deputy p { margin: 0 0 1mm; }
 .deputy p.page-count { margin-bottom: 3mm; }
-.deputy p.director { margin-top: 5mm; }
-.deputy p.seal { margin: 3mm 0 0 12mm; font-weight: bold; }
+.deputy .director { display: flex; align-items: flex-end; gap: 6mm; }
+.deputy .seal { font-weight: bold; padding-bottom: 4mm; }
 """
 
 

@@ -411,7 +411,8 @@ def test_every_subject_page_has_the_teachers_signature_line(printed: tuple[Path,
     teachers = ("Иванова Мария Сергеевна", "Петрова Елена Викторовна", "Соколов Дмитрий Андреевич")
     for page in range(2, pages + 1):
         text = " ".join(_text(pdf, page).split())
-        if "Сводная ведомость" in text or "Посещаемость за" in text:
+        assert text.startswith("МБОУ «Тестовая СОШ» · 5А класс"), text[:80]  # nothing spills over
+        if any(word in text for word in ("Сводная ведомость", "Посещаемость за", "Бумажная копия проверена")):
             continue
         heading_teacher = re.search(r"Учитель: (\S+ \S+ \S+)", text)
         assert heading_teacher and heading_teacher.group(1) in teachers
