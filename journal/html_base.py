@@ -9,7 +9,10 @@ PDF by :mod:`journal.pdf`. This module gives them one look:
   vertical date headers, signature lines drawn with borders);
 * small builders that escape every piece of data: :func:`table`, :func:`document_header`,
   :func:`signature_block`, :func:`page_break`;
-* :func:`document` — a whole HTML page ready for :meth:`journal.pdf.PdfRenderer.render`.
+* :func:`document` — a whole HTML page ready for :meth:`journal.pdf.PdfRenderer.render`;
+* :func:`wide_table_script` — fits every table to the page width (smaller type, vertical
+  headers, at last a split with the name columns repeated); :func:`document` includes it,
+  a page assembled by hand should end with it.
 
 CSS classes a document may use:
 
@@ -403,7 +406,8 @@ def document(
     """A whole HTML page: ``body_html`` (already safe HTML) under the shared print CSS.
 
     ``title`` is escaped and goes to ``<title>`` only; put a visible heading in the body
-    (see :func:`document_header`).
+    (see :func:`document_header`). The page ends with :func:`wide_table_script`, so a
+    table wider than the page is fitted or split rather than clipped.
     """
     css = page_css(orientation, margins_mm, page_numbers=page_numbers, footer_left=footer_left)
     return (
