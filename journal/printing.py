@@ -1028,16 +1028,16 @@ def print_copies(school: SchoolFolder, settings: Settings, plan: PrintPlan, rend
     outcome = PrintOutcome(skipped=list(plan.skipped))
     folder = school.output(PRINT_DIR)
     reg_path = register_path(folder)
-    rows = read_register(reg_path)
+    read_register(reg_path)  # refuse an unreadable register before printing anything
     if plan.jobs:
         check_writable(reg_path)
-    new_rows: list[RegisterRow] = []
     with store.opened(school.store_path, readonly=True) as conn:
         for job in plan.jobs:
             started = time.perf_counter()
             copy = load_class_copy(conn, settings, job.school_class, job.period)
             outcome.findings.extend(copy.findings)
-            earlier = [r for r in [*rows, *new_rows]
+            rows = read_register(reg_path)  # again: another run may have added rows meanwhile
+            earlier = [r for r in rows
                        if normalise_class_name(r.class_name) == normalise_class_name(job.school_class.name)
                        and r.period == job.period.name and r.school_year == settings.school_year]
             version = next_version(earlier)
@@ -1052,8 +1052,7 @@ def print_copies(school: SchoolFolder, settings: Settings, plan: PrintPlan, rend
                 class_name=job.school_class.name, period=job.period.name, school_year=settings.school_year,
                 version=version, pages=pages, produced=now.strftime("%d.%m.%Y %H:%M"),
                 sha256=digest, file_name=path.relative_to(folder).as_posix())
-            new_rows.append(row)
-            write_register(reg_path, [*rows, *new_rows])
+            write_register(reg_path, [*read_register(reg_path), row])
             outcome.register = reg_path
             printed = PrintedCopy(job.school_class.name, job.period.name, version, pages, path, digest,
                                   tuple(earlier))
