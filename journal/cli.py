@@ -227,6 +227,7 @@ def report(
                 "Укажите имя отчёта или --all (но не то и другое). Список: journal report --help"
             )
         if name is not None:
+            typer.echo(f"Строится отчёт {name}…", err=True)
             try:
                 show(run_report(name, folder, parameters, formats=formats))
             except RenderError as exc:
