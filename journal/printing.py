@@ -11,12 +11,20 @@ The work is split in three steps that can be used on their own:
   a quarter copy of a grade 10–11 class (and a half-year copy of grades 1–9);
 * :func:`load_class_copy` reads one class's period from the dataset into a
   :class:`ClassCopy` (plain values, no HTML);
-* :func:`class_copy_parts` / :func:`class_copy_html` lay a copy out as HTML, and
-  :func:`render_class_copy` prints it to PDF with the page numbers of the contents
-  computed by printing each part on its own first.
+* :func:`class_copy_parts` / :func:`class_copy_html` lay a copy out as HTML (A4
+  landscape, the shared print CSS of :mod:`journal.html_base`), and
+  :func:`render_class_copy` prints it with :class:`journal.pdf.PdfRenderer`, filling the
+  contents' page numbers from a first print (:func:`section_pages`).
 
 :func:`print_copies` does all of it for a school folder and records every copy in
 the archive register.
+
+Layout: a title page; per subject its heading repeated on every page (an outer table's
+header group) and the teacher's signature line at the foot of every page (its footer
+group), the grid of students × lesson dates split into page-wide chunks that repeat the
+names (:func:`date_chunks`), then the lesson log; the summary sheets, attendance totals
+and the deputy's and director's signatures last. Grade 1 copies show absence codes,
+topics and homework only.
 """
 
 from __future__ import annotations
