@@ -65,6 +65,7 @@ R_MISSING_NAME = "R32"  # a defined name is missing
 R_BAD_NAME = "R33"  # a defined name points to the wrong place
 R_MISSING_COLUMN = "R34"  # a table lacks a column of its header
 R_FORMULA = "R35"  # a formula in an input cell
+R_MERGED = "R36"  # merged cells over an input area
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -80,6 +81,8 @@ _FORMULA_CELL = re.compile(
 # Only references that may lie beyond MAX_COLUMNS (3 letters) or MAX_ROWS (5+ digits); rows
 # (<row r="…">) have no letters and never match.
 _FAR_REF = re.compile(rb'\sr="([A-Z]{3}[0-9]+|[A-Z]{1,2}[0-9]{5,})"')
+_MERGE_CELL = re.compile(
+    rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3}[0-9]+(?::[A-Za-z]{1,3}[0-9]+)?)"')
 
 
 class RawCell(NamedTuple):
@@ -554,6 +557,23 @@ class _SheetReader:
                 found.append(address)
         return found
 
+    def merged(self, sheet: str, areas: list[Area]) -> list[Area]:
+        """Merged ranges of ``sheet`` that overlap any of ``areas``."""
+        xml = self.xml(sheet)
+        if b"mergeCell" not in xml:
+            return []
+        found = []
+        for m in _MERGE_CELL.finditer(xml):
+            merged = _parse_ref(f"'{sheet}'!" + m.group(1).decode())
+            if merged is not None and any(_overlap(merged, a) for a in areas):
+                found.append(merged)
+        return found
+
+
+def _overlap(a: Area, b: Area) -> bool:
+    return (a.min_row <= b.max_row and b.min_row <= a.max_row
+            and a.min_col <= b.max_col and b.min_col <= a.max_col)
+
 
 # ---------------------------------------------------------------------------
 # _meta and defined names
@@ -694,6 +714,7 @@ def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, li
     by_sheet: dict[str, list[Area]] = {}
     for a in (students_a, dates_a, kinds_a, marks_a, *(t.area for t in (log, finals) if t is not None)):
         by_sheet.setdefault(a.sheet, []).append(a)
+    _merged_findings(by_sheet, reader, result, where)
     workbook.formulas = _formula_findings(by_sheet, reader, result, where)
     return workbook
 
@@ -716,6 +737,7 @@ def _read_class(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, list
     for t in tables.values():
         if t is not None:
             by_sheet.setdefault(t.area.sheet, []).append(t.area)
+    _merged_findings(by_sheet, reader, result, where)
     workbook.formulas = _formula_findings(by_sheet, reader, result, where)
     return workbook
 
@@ -761,6 +783,20 @@ def _formula_findings(by_sheet: dict[str, list[Area]], reader: _SheetReader, res
                     R_FORMULA, f"в ячейке формула; взято её значение «{value}». Лучше ввести значение "
                     "вместо формулы", sheet=sheet, cell=address, **where))
     return found
+
+
+def _merged_findings(by_sheet: dict[str, list[Area]], reader: _SheetReader, result: ReadResult,
+                     where: dict[str, str]) -> None:
+    """An error for each merged range over an input area: the cells under it read as empty."""
+    for sheet, areas in by_sheet.items():
+        for merged in reader.merged(sheet, areas):
+            first = _addr(merged.min_row, merged.min_col)
+            span = f"{first}:{_addr(merged.max_row, merged.max_col)}"
+            result.findings.append(error(
+                R_MERGED, f"ячейки {span} объединены: из них читается только первая, а записи "
+                "остальных пропали бы из общей базы. Снимите объединение ячеек (Главная → "
+                "«Объединить и поместить в центр») и проверьте записи в этих ячейках",
+                sheet=sheet, cell=first, **where))
 
 
 # ---------------------------------------------------------------------------

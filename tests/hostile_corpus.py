@@ -631,7 +631,7 @@ KINDS: list[Kind] = [
     Kind("row_inserted", "в середину сетки вставлена строка с учеником не из списка класса",
          _via_openpyxl(_insert_row)),
     Kind("columns_deleted", "удалены два столбца уроков (с отметками)", _via_openpyxl(_delete_columns)),
-    Kind("merged_over_grid", "ячейки сетки объединены", _via_openpyxl(_merge_over_grid)),
+    Kind("merged_over_grid", "ячейки сетки объединены", _via_openpyxl(_merge_over_grid), ("R36",)),
     Kind("formula_cached", "формула =2+3 в ячейке отметки, значение 5 вычислено",
          _via_xml(wf.SHEET_GRID, _formula_cached), ("R35",), READ_FULLY),
     Kind("formula_no_cache", "формула в ячейке отметки без вычисленного значения (файл не из Excel)",

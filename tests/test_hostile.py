@@ -33,8 +33,6 @@ KNOWN_GAPS = {
                  "as a warning so the coordinator knows the workbook is open in Excel",
     "columns_deleted": "validation: lesson columns deleted from the grid are taken as removed marks "
                        "without a finding",
-    "merged_over_grid": "reading/validation: merged cells over jr_marks are not reported; the marks "
-                        "hidden by the merge are taken as removed",
     "dates_text_dotted": "reading reads dates typed as text without a finding (proposal: warning)",
     "dates_text_iso": "reading reads dates typed as text without a finding (proposal: warning)",
     "dates_text_slash": "reading reads dates typed as text without a finding (proposal: warning)",

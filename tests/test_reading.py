@@ -205,6 +205,22 @@ def test_formula_with_cached_value_is_a_warning(math_path):
     assert cached["E7"] in ("4", 4.0)
 
 
+@pytest.mark.parametrize(("merge", "reported"), [
+    ("D7:F8", ["D7:F8"]),  # over the marks
+    ("A1:C2", []),  # the title above the grid
+])
+def test_merged_cells_over_the_grid_are_an_error(tmp_path, tiny_settings, tiny_students, merge, reported):
+    wb = _math_workbook(tiny_settings, tiny_students["5А"])
+    wb[wf.SHEET_GRID].merge_cells(merge)
+    path = tmp_path / "merged.xlsx"
+    save_workbook(wb, path)
+    result = read_workbook(path)
+    merged = [f for f in result.findings if f.code == reading.R_MERGED]
+    assert [f.message.split(" ")[1] for f in merged] == reported
+    assert all(f.is_error and f.cell == "D7" and "Снимите объединение" in f.message for f in merged)
+    assert not result.ok if reported else result.ok
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     (dt.date(2026, 9, 1), dt.date(2026, 9, 1)),
     (dt.datetime(2026, 9, 1, 0, 0), dt.date(2026, 9, 1)),
