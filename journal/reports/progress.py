@@ -71,7 +71,8 @@ def period_results(dataset: Dataset, settings: Settings, period: str | int,
     ``value`` is the text of the mark («5», «зч», «н/а» …) or None when there is neither
     a period mark nor any mark to forecast from; ``source`` is ``final`` or ``forecast``.
     ``today`` (optional) ends the period early: marks after it are not counted, and the
-    students are those on the list that day.
+    students are those on the list that day. ``period`` «год» takes the year marks
+    (``final_marks`` of kind ``year``) and forecasts from the whole year's marks.
     """
     data = dataset.only_class(class_name)
     names = [c.name for c in settings.classes if c.has_marks]
