@@ -65,6 +65,8 @@ from .workbook_format import (
 )
 
 CLASS_LIST_MISSING = "S03"
+DATE_AS_TEXT = "D08"  # a lesson date typed as text (warning: what it was taken as)
+MISSING_LESSONS = "D07"  # lesson columns of the timetable missing from the grid
 
 
 @dataclass(frozen=True)
@@ -369,6 +371,9 @@ def validate_subject(view: SubjectView, settings: Settings,
         log_day = to_date(row[LOG_DATE].value, year) if LOG_DATE in row else None
         if log_day is None:
             continue
+        if isinstance(row[LOG_DATE].value, str):
+            warn(DATE_AS_TEXT, _date_as_text(row[LOG_DATE].value, log_day),
+                 sheet=SHEET_LOG, cell=row[LOG_DATE].cell, date=log_day)
         log_seq[log_day] = log_seq.get(log_day, 0) + 1
         log_by_key[(log_day, log_seq[log_day])] = row
 
@@ -382,6 +387,9 @@ def validate_subject(view: SubjectView, settings: Settings,
         if day is None:
             columns.append(None)
             continue
+        if isinstance(cell.value, str):
+            warn(DATE_AS_TEXT, _date_as_text(cell.value, day), sheet=SHEET_GRID, cell=cell.cell,
+                 date=day)
         seq_of[day] = seq_of.get(day, 0) + 1
         seq = seq_of[day]
         kind_cell = view.kinds[index] if index < len(view.kinds) else Cell(None, "")
@@ -492,6 +500,12 @@ def validate_subject(view: SubjectView, settings: Settings,
     # final marks
     _validate_finals(view, settings, school_class.name, rec, rows, marks_by_student, err, warn)
     return Validated(rec, out)
+
+
+def _date_as_text(text: object, day: dt.date) -> str:
+    return (f"дата «{clean_text(text)}» введена текстом; она понята как {day:%d.%m.%Y} — "
+            "проверьте. Чтобы замечание не повторялось, задайте ячейке формат «Дата» и введите "
+            "дату заново")
 
 
 def _date_problem(day: dt.date, settings: Settings,

@@ -637,13 +637,13 @@ KINDS: list[Kind] = [
     Kind("formula_no_cache", "формула в ячейке отметки без вычисленного значения (файл не из Excel)",
          _via_openpyxl(_formula_no_cache), ("R35",)),
     Kind("dates_text_dotted", "даты уроков введены текстом «01.09.2026»",
-         _via_openpyxl(_dates_as_text("%d.%m.%Y")), outcome=READ_FULLY),
+         _via_openpyxl(_dates_as_text("%d.%m.%Y")), ("D08",), READ_FULLY),
     Kind("dates_text_iso", "даты уроков введены текстом «2026-09-01»",
-         _via_openpyxl(_dates_as_text("%Y-%m-%d")), outcome=READ_FULLY),
+         _via_openpyxl(_dates_as_text("%Y-%m-%d")), ("D08",), READ_FULLY),
     Kind("dates_text_slash", "даты уроков введены текстом «01/09/26»",
-         _via_openpyxl(_dates_as_text("%d/%m/%y")), outcome=READ_FULLY),
+         _via_openpyxl(_dates_as_text("%d/%m/%y")), ("D08",), READ_FULLY),
     Kind("dates_text_words", "даты уроков введены словами «1 сентября 2026»",
-         _via_openpyxl(_dates_as_text("words")), outcome=READ_FULLY),
+         _via_openpyxl(_dates_as_text("words")), ("D08",), READ_FULLY),
     Kind("student_twice", "ученик записан в сетке дважды", _via_openpyxl(_student_twice)),
 ]
 

@@ -33,10 +33,6 @@ KNOWN_GAPS = {
                  "as a warning so the coordinator knows the workbook is open in Excel",
     "columns_deleted": "validation: lesson columns deleted from the grid are taken as removed marks "
                        "without a finding",
-    "dates_text_dotted": "reading reads dates typed as text without a finding (proposal: warning)",
-    "dates_text_iso": "reading reads dates typed as text without a finding (proposal: warning)",
-    "dates_text_slash": "reading reads dates typed as text without a finding (proposal: warning)",
-    "dates_text_words": "reading reads dates typed as text without a finding (proposal: warning)",
 }
 
 

@@ -308,3 +308,26 @@ def test_student_in_another_group_is_a_warning(school, tiny_settings):
     result = read_workbook(path)
     validated = validate_read(result.workbook, tiny_settings, path.name, None, {"5А": moved})
     assert codes(validated) == {("S07", find_cell(path, wf.SHEET_GRID, A))}
+
+
+@pytest.mark.parametrize("text", ["07.09.2026", "2026-09-07", "07/09/26", "7 сентября 2026", "07.09"])
+def test_date_typed_as_text_is_read_with_a_warning(school, tiny_settings, text):
+    path = write_subject(school, math_content({(B, MON, 1): "5"}))
+    cell = date_cell(path, MON)
+    log_cell = find_cell(path, wf.SHEET_LOG, dt.datetime.combine(MON, dt.time()))
+    edit_cells(path, wf.SHEET_GRID, {cell: text})
+    edit_cells(path, wf.SHEET_LOG, {log_cell: text})
+    validated = validate(path, tiny_settings, CLASS_5A)
+    assert not validated.has_errors, validated.findings
+    found = {(f.sheet, f.cell): f for f in validated.findings if f.code == "D08"}
+    assert set(found) == {(wf.SHEET_GRID, cell), (wf.SHEET_LOG, log_cell)}
+    assert all(f"«{text}»" in f.message and "07.09.2026" in f.message and f.date == MON
+               for f in found.values())
+    assert isinstance(validated.records, SubjectRecords)
+    assert [m.date for m in validated.records.marks] == [MON]
+
+
+def test_dates_entered_as_dates_give_no_text_warning(school, tiny_settings):
+    path = write_subject(school, math_content({(B, MON, 1): "5"}))
+    validated = validate(path, tiny_settings, CLASS_5A)
+    assert not [f for f in validated.findings if f.code == "D08"]
