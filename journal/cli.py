@@ -7,7 +7,9 @@ was kept); 2 usage or settings error. No logic lives here.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +20,7 @@ from .errors import JournalError, SettingsError, UsageError
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3  # a fault of the program itself (not in DESIGN.md's table: see README)
 
 app = typer.Typer(
     help="Электронный классный журнал на Excel и Jupyter.\n\n"
@@ -50,12 +53,15 @@ def parse_date(text: str | None) -> dt.date | None:
 
 
 def _fail(exc: JournalError) -> None:
+    """Show a program or environment fault in Russian and exit with code 2.
+
+    Teachers' mistakes never get here: they are findings, reported by the commands.
+    """
     typer.echo(f"Ошибка: {exc}", err=True)
     if isinstance(exc, SettingsError):
         for finding in exc.findings:
             typer.echo(f"  {finding.format()}", err=True)
-    code = EXIT_USAGE if isinstance(exc, UsageError | SettingsError) else EXIT_FINDINGS
-    raise typer.Exit(code)
+    raise typer.Exit(EXIT_USAGE)
 
 
 @app.command()
@@ -505,9 +511,31 @@ def print_command(
 
 
 def main() -> None:
-    """Entry point of the ``journal`` console script."""
+    """Entry point of the ``journal`` console script.
+
+    Files the program creates are readable by their owner only (they hold children's
+    personal data). An unexpected fault is reported by its type and place only: its
+    message and traceback may quote a student's name or mark, so they are not shown
+    unless JOURNAL_DEBUG is set.
+    """
+    os.umask(0o077)
     try:
         app()
-    except JournalError as exc:  # pragma: no cover - reached only from commands above
+    except JournalError as exc:
         typer.echo(f"Ошибка: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    except Exception as exc:
+        if os.environ.get("JOURNAL_DEBUG"):
+            raise
+        typer.echo(internal_error_message(exc), err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+def internal_error_message(exc: BaseException) -> str:
+    """«Внутренняя ошибка программы: KeyError (merge.py, строка 120)…», without the exception's text."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    own = [f for f in frames if f"{os.sep}journal{os.sep}" in f.filename] or frames
+    where = f" ({Path(own[-1].filename).name}, строка {own[-1].lineno})" if own else ""
+    return (f"Внутренняя ошибка программы: {type(exc).__name__}{where}. Незавершённые изменения "
+            "общей базы отменены. Сообщите разработчикам эту строку; подробности без личных данных "
+            "не печатаются (для разработчика: JOURNAL_DEBUG=1).")

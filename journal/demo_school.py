@@ -367,12 +367,16 @@ def _run_later_stages(settings: Settings, school: SchoolFolder, result: DemoResu
     from .rendering import available_reports, run_reports
 
     say("Отчёты…")
-    parameters = {"period": "2", "today": DEMO_TODAY}
-    outputs = run_reports(list(available_reports()), school, parameters)
-    for output in outputs:
-        if output.error:
-            result.problems.append(str(output.error))
-        result.outputs.setdefault("reports", []).extend(p for p in (output.pdf, output.html) if p)
+    # Everything for the current period (2nd quarter, 1st half-year), and the end-of-period
+    # reports for the 1st quarter, which has ended.
+    runs = [(list(available_reports()), {"period": "текущий", "today": DEMO_TODAY}),
+            (["progress", "attendance"], {"period": "1", "today": DEMO_TODAY})]
+    for names, parameters in runs:
+        for output in run_reports(names, school, parameters):
+            if output.error:
+                result.problems.append(str(output.error))
+            result.outputs.setdefault("reports", []).extend(
+                p for p in (output.pdf, output.html) if p)
     say("Бумажные копии за 1 четверть…")
     from .pdf import PdfRenderer
     from .printing import plan_print, print_copies

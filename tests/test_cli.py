@@ -1,0 +1,61 @@
+"""The command line as a user meets it: help for every command, faults without personal data."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from journal import cli
+
+COMMANDS = ["demo", "init", "templates", "check", "merge", "report", "print", "letters"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_russian_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(cli.app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Пример" in result.output
+    assert f"journal {command}" in result.output
+
+
+def test_top_level_help_lists_every_command() -> None:
+    result = CliRunner().invoke(cli.app, ["--help"])
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert command in result.output
+
+
+def test_unexpected_fault_names_no_personal_data(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    def broken() -> None:
+        raise KeyError("Иванов Иван Петрович: 5")
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.delenv("JOURNAL_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == cli.EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert "KeyError" in err and "строка" in err
+    assert "Иванов" not in err and "Traceback" not in err
+
+
+def test_a_bad_date_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli.app, ["letters", "--school", ".", "--from", "31.02.2026"])
+    assert result.exit_code == 2
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_files_the_program_creates_are_private(tmp_path: Path) -> None:
+    folder = tmp_path / "школа"
+    subprocess.run([sys.executable, "-c", "from journal.cli import main; main()", "init", str(folder)],
+                   check=True, capture_output=True)
+    settings = folder / "Настройки.xlsx"
+    assert stat.S_IMODE(settings.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
