@@ -39,17 +39,19 @@ from .prescreen import display_name
 from .school import SchoolFolder
 from .settings import Settings
 from .validation import (
+    MISSING_LESSONS,
     ClassRecords,
     ClassView,
     KnownStudent,
     LessonRecord,
     SubjectRecords,
     Validated,
+    days_text,
     validate_class,
     validate_subject,
     view_from_raw,
 )
-from .workbook_format import KIND_CLASS, KIND_SUBJECT, WorkbookMeta
+from .workbook_format import KIND_CLASS, KIND_SUBJECT, SHEET_GRID, WorkbookMeta
 
 MERGED = "merged"
 UNCHANGED = "unchanged"
@@ -206,6 +208,16 @@ def _apply_subject(conn: sqlite3.Connection, rec: SubjectRecords, now: dt.dateti
     seen = store.last_observed(conn, KIND_SUBJECT, *rec.key)
     observed = dt.datetime.fromisoformat(seen).date() if seen else None
     state = store.subject_state(conn, *rec.key)
+    lost = lost_lessons(rec, state)
+    if lost:
+        message = (f"столбцы уроков {days_text(lost)} удалены из журнала, а их отметки уже в "
+                   "общей базе. Верните столбцы или возьмите свежую книгу: journal templates"
+                   if len(lost) > 1 else
+                   f"столбец урока {days_text(lost)} удалён из журнала, а его отметки уже в "
+                   "общей базе. Верните столбец или возьмите свежую книгу: journal templates")
+        return ApplyOutcome(REJECTED, finding=error(MISSING_LESSONS, message, file=rec.file,
+                                                    sheet=SHEET_GRID, date=lost[0][0],
+                                                    teacher=rec.teacher))
     plan = plan_subject(rec, state, now, merge_id, observed=observed)
     removed = sum(1 for c in plan.changes if c["entity"] == "mark" and c["change"] == "removal")
     merged = len(state["marks"])
@@ -227,6 +239,23 @@ def _apply_subject(conn: sqlite3.Connection, rec: SubjectRecords, now: dt.dateti
                                 file=rec.file, sha256=sha256, merge_id=merge_id)
     return ApplyOutcome(MERGED, changes=len(plan.changes), removed_marks=removed,
                         merged_marks=merged)
+
+
+def lost_lessons(rec: SubjectRecords, state: dict[str, dict]) -> list[tuple[dt.date, int]]:
+    """Lessons missing from the workbook's grid (deleted columns) that the dataset holds data for.
+
+    Marks, absences, topics or homework already merged for such a lesson would be taken
+    as removed; the workbook is rejected instead. Lessons of one day are numbered in
+    column order, so when one of two columns of a day is gone the data of either may
+    shift: any data of that day counts.
+    """
+    if not rec.missing_lessons:
+        return []
+    held = {day for _student, day, _seq, _position in state["marks"]}
+    held.update(day for _student, day, _seq in state["attendance"])
+    held.update(day for (day, _seq), row in state["lessons"].items()
+                if row["topic"] or row["homework"])
+    return [(day, seq) for day, seq in rec.missing_lessons if day.isoformat() in held]
 
 
 def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, merge_id: int,
@@ -532,6 +561,8 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
                 outcome.status = applied.status
                 outcome.changes = applied.changes
                 if applied.finding is not None:
+                    if applied.finding.code == MISSING_LESSONS:  # the error replaces the warning
+                        outcome.findings = [f for f in outcome.findings if f.code != MISSING_LESSONS]
                     outcome.findings.append(applied.finding)
         outcome.findings = [_with_teacher(f, outcome.teacher) for f in outcome.findings]
         tick(name)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from .findings import Finding, error, warning
 from .marks import ABSENCE_CODES, CellEntry, CellProblem, parse_final_mark, parse_mark_cell
 from .reading import RawClassWorkbook, RawSubjectWorkbook, RawTable, parse_date_value
-from .settings import WEEKDAYS_SHORT_RU, SchoolClass, Settings, WorkKind
+from .settings import WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings, WorkKind
 from .workbook_format import (
     FINAL_EXAM,
     FINAL_FINAL,
@@ -62,6 +62,7 @@ from .workbook_format import (
     STUDENT_LEFT,
     STUDENT_NAME,
     WorkbookMeta,
+    lesson_keys,
 )
 
 CLASS_LIST_MISSING = "S03"
@@ -137,6 +138,9 @@ class SubjectRecords:
     attendance: list[AttendanceRecord] = field(default_factory=list)
     finals: list[FinalRecord] = field(default_factory=list)
     new_students: list[str] = field(default_factory=list)  # only when the class has no list
+    # lessons of the timetable whose columns are not in the grid (deleted columns): merge
+    # rejects the workbook when the dataset holds anything for them
+    missing_lessons: list[tuple[dt.date, int]] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -420,6 +424,13 @@ def validate_subject(view: SubjectView, settings: Settings,
             homework_cell=log_row[LOG_HOMEWORK].cell if LOG_HOMEWORK in log_row else ""))
         columns.append((day, seq, topic, kind))
 
+    rec.missing_lessons = _missing_lessons(settings, item, columns)
+    if rec.missing_lessons:
+        days = days_text(rec.missing_lessons)
+        warn(MISSING_LESSONS, f"в журнале нет столбцов уроков {days}, хотя по расписанию они "
+                              "есть. Если столбцы удалили, верните их или возьмите свежую книгу: "
+                              "journal templates", sheet=SHEET_GRID, date=rec.missing_lessons[0][0])
+
     # the grid: date checks once per column, cell parsing once per distinct value
     date_problems = [_date_problem(col[0], settings, school_class) if col else None
                      for col in columns]
@@ -500,6 +511,29 @@ def validate_subject(view: SubjectView, settings: Settings,
     # final marks
     _validate_finals(view, settings, school_class.name, rec, rows, marks_by_student, err, warn)
     return Validated(rec, out)
+
+
+def _missing_lessons(settings: Settings, item: CurriculumItem,
+                     columns: list[tuple[dt.date, int, str, WorkKind | None] | None],
+                     ) -> list[tuple[dt.date, int]]:
+    """Lessons of the timetable (as in a fresh workbook) with no column in the grid.
+
+    Like ``D04`` the grid is compared with the timetable; a lesson moved to another
+    date leaves one date missing and one extra, so only when more lessons are missing
+    than there are dates off the timetable have columns been lost.
+    """
+    expected = lesson_keys(settings.lesson_dates(item))
+    present = {(col[0], col[1]) for col in columns if col is not None}
+    missing = [key for key in expected if key not in present]
+    extra = present.difference(expected)
+    return missing if len(missing) > len(extra) else []
+
+
+def days_text(lessons: list[tuple[dt.date, int]], limit: int = 6) -> str:
+    """«12.10.2026, 13.10.2026» (a date once, however many lessons it had), «… и ещё N» after ``limit``."""
+    days = sorted({day for day, _seq in lessons})
+    text = ", ".join(f"{day:%d.%m.%Y}" for day in days[:limit])
+    return text + (f" и ещё {len(days) - limit}" if len(days) > limit else "")
 
 
 def _date_as_text(text: object, day: dt.date) -> str:

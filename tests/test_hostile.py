@@ -31,8 +31,6 @@ DOCS_TABLE = Path(__file__).parents[1] / "docs" / "bad-inputs.md"
 KNOWN_GAPS = {
     "lock_file": "merge skips «~$» files silently (SchoolFolder.input_files); proposal: report R12 "
                  "as a warning so the coordinator knows the workbook is open in Excel",
-    "columns_deleted": "validation: lesson columns deleted from the grid are taken as removed marks "
-                       "without a finding",
 }
 
 

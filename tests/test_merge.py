@@ -15,6 +15,7 @@ from merge_fixtures import (
     MON,
     WED,
     class_content,
+    date_cell,
     edit_cells,
     find_cell,
     grid_cell,
@@ -211,6 +212,55 @@ def test_large_removal_is_held_until_confirmed(school, tiny_settings):
     assert status_of(result, "Математика") == MERGED
     assert query(school, "SELECT count(*) FROM changes WHERE change = 'removal'"
                          " AND entity = 'mark'")[0][0] == 4
+
+
+OCT_12, OCT_14 = dt.date(2026, 10, 12), dt.date(2026, 10, 14)
+
+
+def delete_lesson_columns(path: Path, *days: dt.date) -> None:
+    """Delete the columns of lessons from the grid as Excel does: the defined names shrink."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    columns = sorted((column_index_from_string(coordinate_from_string(date_cell(path, day))[0])
+                      for day in days), reverse=True)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[wf.SHEET_GRID]
+    for column in columns:
+        ws.delete_cols(column)
+    for name in (wf.NAME_DATES, wf.NAME_KINDS, wf.NAME_MARKS):
+        defined = wb.defined_names[name]
+        sheet, ref = defined.attr_text.split("!")
+        first, last = ref.split(":")
+        letters, row = coordinate_from_string(last.replace("$", ""))
+        end = openpyxl.utils.get_column_letter(column_index_from_string(letters) - len(columns))
+        defined.attr_text = f"{sheet}!{first}:${end}${row}"
+    wb.save(path)
+
+
+def test_deleted_lesson_columns_holding_merged_marks_reject_the_workbook(school, tiny_settings):
+    path = write_subject(school, math_content({(A, OCT_12, 1): "5", (B, OCT_14, 1): "н",
+                                               (A, MON, 1): "4"}))
+    merge_school(school, tiny_settings, now=at(20, 10))
+    before = data_dump(school)
+    delete_lesson_columns(path, OCT_12, OCT_14)
+    result = merge_school(school, tiny_settings, now=at(21, 10))
+    assert status_of(result, "Математика") == REJECTED
+    (finding,) = [f for f in result.findings if "Математика" in f.file]
+    assert finding.code == "D07" and finding.is_error
+    assert finding.message.startswith("столбцы уроков 12.10.2026, 14.10.2026 удалены из журнала")
+    assert "journal templates" in finding.message
+    assert data_dump(school) == before
+
+
+def test_deleted_empty_lesson_column_is_a_warning(school, tiny_settings):
+    path = write_subject(school, math_content({(A, MON, 1): "4"}))
+    merge_school(school, tiny_settings, now=at(20, 10))
+    delete_lesson_columns(path, OCT_12)
+    result = merge_school(school, tiny_settings, now=at(21, 10))
+    assert status_of(result, "Математика") == MERGED
+    (finding,) = [f for f in result.findings if "Математика" in f.file]
+    assert finding.code == "D07" and not finding.is_error and "12.10.2026" in finding.message
+    assert query(school, "SELECT count(*) FROM marks")[0][0] == 1
 
 
 def test_absence_reasons_apply_to_absence_marks(school, tiny_settings):

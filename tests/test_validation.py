@@ -331,3 +331,22 @@ def test_dates_entered_as_dates_give_no_text_warning(school, tiny_settings):
     path = write_subject(school, math_content({(B, MON, 1): "5"}))
     validated = validate(path, tiny_settings, CLASS_5A)
     assert not [f for f in validated.findings if f.code == "D08"]
+
+
+def test_moved_lesson_is_not_a_missing_column(school, tiny_settings):
+    path = write_subject(school, math_content({(B, MON, 1): "5"}))
+    edit_cells(path, wf.SHEET_GRID, {date_cell(path, MON): TUESDAY})
+    validated = validate(path, tiny_settings, CLASS_5A)
+    found = {f.code for f in validated.findings}
+    assert "D04" in found and "D07" not in found
+    assert isinstance(validated.records, SubjectRecords) and validated.records.missing_lessons == []
+
+
+def test_cleared_date_leaves_its_lesson_missing(school, tiny_settings):
+    path = write_subject(school, math_content({(B, WED, 1): "5"}))
+    edit_cells(path, wf.SHEET_GRID, {date_cell(path, MON): None})
+    validated = validate(path, tiny_settings, CLASS_5A)
+    (finding,) = [f for f in validated.findings if f.code == "D07"]
+    assert not finding.is_error and "07.09.2026" in finding.message and finding.date == MON
+    assert isinstance(validated.records, SubjectRecords)
+    assert validated.records.missing_lessons == [(MON, 1)]
