@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .findings import SEVERITY_RU, Finding
-from .merge import MERGED, STATUS_RU, UNCHANGED, UNREADABLE, FileOutcome, MergeResult
+from .merge import MERGED, SKIPPED, STATUS_RU, UNCHANGED, UNREADABLE, FileOutcome, MergeResult
 from .school import FEEDBACK_DIR, SchoolFolder, safe_file_name
 
 SUMMARY_NAME = "_Сводка для ответственного за ЭЖ.xlsx"
@@ -196,9 +196,11 @@ def summary_line(result: MergeResult) -> str:
     """«Принято 12, без изменений 30, отклонено 2, задержано 0; ошибок 3, предупреждений 5.»"""
     findings = result.findings
     errors = sum(f.is_error for f in findings)
+    skipped = result.count(SKIPPED)
+    locks = f", пропущено служебных файлов {skipped}" if skipped else ""
     return (f"Принято {result.count('merged')}, без изменений {result.count('unchanged')}, "
             f"отклонено {result.count('rejected')}, задержано {result.count('held')}, "
-            f"не читается {result.count('unreadable')}; ошибок {errors}, "
+            f"не читается {result.count('unreadable')}{locks}; ошибок {errors}, "
             f"предупреждений {len(findings) - errors}; записей в истории изменений "
             f"{result.changes}.")
 

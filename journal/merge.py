@@ -33,10 +33,10 @@ from pathlib import Path
 
 from . import __version__ as tool_version
 from . import store
-from .findings import Finding, Severity, error
+from .findings import Finding, Severity, error, warning
 from .isolation import merge_lock, read_workbooks_safely
-from .prescreen import display_name
-from .school import SchoolFolder
+from .prescreen import LOCK_FILE, display_name
+from .school import LockFile, SchoolFolder
 from .settings import Settings
 from .validation import (
     MISSING_LESSONS,
@@ -58,8 +58,9 @@ UNCHANGED = "unchanged"
 REJECTED = "rejected"
 HELD = "held"
 UNREADABLE = "unreadable"
+SKIPPED = "skipped"  # not a workbook: a lock file of an open one
 STATUS_RU = {MERGED: "принят", UNCHANGED: "без изменений", REJECTED: "отклонён",
-             HELD: "задержан", UNREADABLE: "не читается"}
+             HELD: "задержан", UNREADABLE: "не читается", SKIPPED: "пропущен"}
 MIN_HELD_REMOVALS = 3  # fewer removed marks than this never hold a workbook
 
 Progress = Callable[[int, int, str], None]
@@ -567,6 +568,10 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
         outcome.findings = [_with_teacher(f, outcome.teacher) for f in outcome.findings]
         tick(name)
 
+    for lock in school.lock_files():
+        outcome = lock_outcome(lock, school, outcomes)
+        outcomes[outcome.file] = outcome
+
     for name in sorted(outcomes):
         outcome = outcomes[name]
         if outcome.status != UNCHANGED:
@@ -585,6 +590,31 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
                         for o in result.files], ensure_ascii=False)
     store.finish_merge(conn, merge_id, store.now_text(now), files, counts)
     return result
+
+
+def lock_outcome(lock: LockFile, school: SchoolFolder, outcomes: dict[str, FileOutcome]) -> FileOutcome:
+    """A lock file beside a workbook: skipped with a warning (R12) for the workbook's teacher.
+
+    The workbook is open in Excel or LibreOffice somewhere: what the merge took is its
+    last saved version.
+    """
+    name = display_name(lock.path, school.root)
+    if lock.workbook is None:
+        message = (f"служебный файл {lock.program} остался без своей книги (книгу переместили "
+                   f"или {lock.program} закрылся аварийно). Если книга нигде не открыта, "
+                   "удалите этот файл")
+        return FileOutcome(name, SKIPPED, findings=[warning(LOCK_FILE, message, file=name)])
+    workbook = display_name(lock.workbook, school.root)
+    message = (f"книга «{lock.workbook.name}» сейчас открыта в {lock.program} на каком-то "
+               "компьютере (рядом лежит этот служебный файл); в общую базу взята её последняя "
+               "сохранённая версия. Попросите учителя сохранить и закрыть книгу и соберите "
+               "журналы ещё раз; если книга уже нигде не открыта, удалите этот файл")
+    outcome = FileOutcome(name, SKIPPED, findings=[warning(LOCK_FILE, message, file=name)])
+    book = outcomes.get(workbook)
+    if book is not None:
+        outcome.kind, outcome.class_name, outcome.subject = book.kind, book.class_name, book.subject
+        outcome.group, outcome.teacher = book.group, book.teacher
+    return outcome
 
 
 def _teacher_from_settings(settings: Settings, meta: WorkbookMeta) -> str:

@@ -95,6 +95,49 @@ class SchoolFolder:
                     found.append(path)
         return found
 
+    def lock_files(self) -> list[LockFile]:
+        """Lock files that Excel (``~$…``) and LibreOffice (``.~lock.…#``) keep beside open workbooks."""
+        found: list[LockFile] = []
+        for folder in (self.classes_dir, self.workbooks_dir):
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*")):
+                lock = lock_file_of(path)
+                if lock is not None and path.is_file():
+                    found.append(lock)
+        return found
+
+
+@dataclass(frozen=True)
+class LockFile:
+    """A lock file: the workbook it stands for is open in a spreadsheet program right now."""
+
+    path: Path
+    workbook: Path | None  # the open workbook beside it (None when it is not there)
+    program: str  # «Excel» or «LibreOffice»
+
+
+def lock_file_of(path: Path) -> LockFile | None:
+    """The lock file at ``path`` and its workbook, or None when ``path`` is not a lock file.
+
+    Excel names it «~$» + the workbook's name, with the first one or two letters of a
+    long name dropped («~$ — Математика.xlsx» for «5А — Математика.xlsx»); LibreOffice
+    «.~lock.» + the name + «#».
+    """
+    name = path.name
+    if name.startswith("~$"):
+        rest, program = name[2:], "Excel"
+        siblings = sorted(p.name for p in path.parent.iterdir()) if path.parent.is_dir() else []
+        candidates = [rest] + [n for n in siblings
+                               if rest and not n.startswith("~$") and rest in (n[1:], n[2:])]
+    elif name.startswith(".~lock.") and name.endswith("#"):
+        rest, program = name[len(".~lock."):-1], "LibreOffice"
+        candidates = [rest]
+    else:
+        return None
+    workbook = next((path.parent / c for c in candidates if c and (path.parent / c).is_file()), None)
+    return LockFile(path, workbook, program)
+
 
 def is_candidate_workbook(path: Path) -> bool:
     """False for lock files, hidden files, temporary and backup copies."""

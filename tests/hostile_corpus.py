@@ -33,6 +33,7 @@ from journal.templates import build_class_workbook, build_subject_workbook, save
 
 REJECTED = "rejected"  # an error finding; the dataset keeps what it had
 READ_FULLY = "read_fully"  # a warning; the file is read as if it were clean
+WARNED = "warned"  # a warning; the file is not read and the dataset keeps what it had
 
 MATH = "5А — Математика.xlsx"
 CLASS_FILE = "5А — классный руководитель.xlsx"
@@ -608,7 +609,8 @@ KINDS: list[Kind] = [
          (ps.SHEET_TOO_LARGE,)),
     Kind("dimension_understated", "тег <dimension> листа меньше его данных",
          _via_xml(wf.SHEET_GRID, _understate_dimension), (ps.DIMENSION_UNDERSTATED,), READ_FULLY),
-    Kind("lock_file", "служебный файл Excel «~$…» (книга открыта)", _lock_file, (ps.LOCK_FILE,)),
+    Kind("lock_file", "служебный файл Excel «~$…» (книга открыта)", _lock_file, (ps.LOCK_FILE,),
+         WARNED),
     Kind("odd_name", "имя файла со служебными символами (перевод строки, BEL)", _odd_name,
          (ps.BAD_PATH,)),
     Kind("escaping_link", "ссылка (symlink) на файл вне папки школы", _escaping_link, (ps.BAD_PATH,)),

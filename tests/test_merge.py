@@ -29,7 +29,7 @@ from journal import merge as merge_module
 from journal import store
 from journal import workbook_format as wf
 from journal.feedback import SUMMARY_NAME, write_feedback
-from journal.merge import HELD, MERGED, REJECTED, UNCHANGED, UNREADABLE, apply, merge_school
+from journal.merge import HELD, MERGED, REJECTED, SKIPPED, UNCHANGED, UNREADABLE, apply, merge_school
 from journal.school import FEEDBACK_DIR
 from journal.validation import LessonRecord, MarkRecord, SubjectRecords
 
@@ -297,8 +297,38 @@ def test_bad_files_are_findings_not_crashes(school, tiny_settings):
         "workbooks/5А — Математика.xlsx": MERGED,
         "workbooks/half.xlsx": UNREADABLE,
         "workbooks/notes.xlsx": UNREADABLE,
+        "workbooks/~$5А — Математика.xlsx": SKIPPED,
     }
     assert all(f.is_error for o in result.files if o.status == UNREADABLE for f in o.findings)
+
+
+@pytest.mark.parametrize(("lock", "program"), [
+    ("~$5А — Математика.xlsx", "Excel"),
+    ("~$ — Математика.xlsx", "Excel"),  # Excel drops the first letters of a long name
+    (".~lock.5А — Математика.xlsx#", "LibreOffice"),
+])
+def test_lock_file_of_an_open_workbook_is_a_warning(school, tiny_settings, lock, program):
+    write_subject(school, math_content({(A, MON, 1): "5"}))
+    (school.workbooks_dir / lock).write_bytes(b"\x0cIvanova M.S.")
+    result = merge_school(school, tiny_settings, now=at(8))
+    assert status_of(result, "workbooks/5А") == MERGED
+    (outcome,) = [o for o in result.files if o.status == SKIPPED]
+    assert outcome.file == f"workbooks/{lock}"
+    (finding,) = outcome.findings
+    assert finding.code == "R12" and not finding.is_error
+    assert finding.message.startswith(f"книга «5А — Математика.xlsx» сейчас открыта в {program}")
+    assert "последняя сохранённая версия" in finding.message
+    assert finding.teacher == "Иванова Мария Сергеевна" and outcome.subject == "Математика"
+    assert query(school, "SELECT count(*) FROM marks")[0][0] == 1
+    assert query(school, "SELECT status, warnings FROM merge_files WHERE file = ?",
+                 (outcome.file,)) == [(SKIPPED, 1)]
+
+
+def test_lock_file_without_its_workbook_says_to_delete_it(school, tiny_settings):
+    (school.workbooks_dir / "~$старый.xlsx").write_bytes(b"lock")
+    result = merge_school(school, tiny_settings, now=at(8))
+    (finding,) = result.findings
+    assert finding.code == "R12" and not finding.is_error and "удалите этот файл" in finding.message
 
 
 def test_formula_without_value_rejects_the_workbook(school, tiny_settings):
