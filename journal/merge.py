@@ -211,14 +211,7 @@ def _apply_subject(conn: sqlite3.Connection, rec: SubjectRecords, now: dt.dateti
     state = store.subject_state(conn, *rec.key)
     lost = lost_lessons(rec, state)
     if lost:
-        message = (f"столбцы уроков {days_text(lost)} удалены из журнала, а их отметки уже в "
-                   "общей базе. Верните столбцы или возьмите свежую книгу: journal templates"
-                   if len(lost) > 1 else
-                   f"столбец урока {days_text(lost)} удалён из журнала, а его отметки уже в "
-                   "общей базе. Верните столбец или возьмите свежую книгу: journal templates")
-        return ApplyOutcome(REJECTED, finding=error(MISSING_LESSONS, message, file=rec.file,
-                                                    sheet=SHEET_GRID, date=lost[0][0],
-                                                    teacher=rec.teacher))
+        return ApplyOutcome(REJECTED, finding=lost_lessons_finding(rec, lost))
     plan = plan_subject(rec, state, now, merge_id, observed=observed)
     removed = sum(1 for c in plan.changes if c["entity"] == "mark" and c["change"] == "removal")
     merged = len(state["marks"])
@@ -257,6 +250,17 @@ def lost_lessons(rec: SubjectRecords, state: dict[str, dict]) -> list[tuple[dt.d
     held.update(day for (day, _seq), row in state["lessons"].items()
                 if row["topic"] or row["homework"])
     return [(day, seq) for day, seq in rec.missing_lessons if day.isoformat() in held]
+
+
+def lost_lessons_finding(rec: SubjectRecords, lost: list[tuple[dt.date, int]]) -> Finding:
+    """The error (D07) that rejects a workbook whose deleted lesson columns held merged data."""
+    message = (f"столбцы уроков {days_text(lost)} удалены из журнала, а их отметки уже в "
+               "общей базе. Верните столбцы или возьмите свежую книгу: journal templates"
+               if len(lost) > 1 else
+               f"столбец урока {days_text(lost)} удалён из журнала, а его отметки уже в "
+               "общей базе. Верните столбец или возьмите свежую книгу: journal templates")
+    return error(MISSING_LESSONS, message, file=rec.file, sheet=SHEET_GRID, date=lost[0][0],
+                 teacher=rec.teacher)
 
 
 def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, merge_id: int,
@@ -708,6 +712,12 @@ def check_files(paths: list[Path], settings: Settings, *, school: SchoolFolder |
         for outcome, raw in pending:
             validated = validate_read(raw, settings, outcome.file, conn, class_lists)
             outcome.findings.extend(validated.findings)
+            records = validated.records
+            if conn is not None and isinstance(records, SubjectRecords) and records.missing_lessons:
+                lost = lost_lessons(records, store.subject_state(conn, *records.key))
+                if lost:
+                    outcome.findings = [f for f in outcome.findings if f.code != MISSING_LESSONS]
+                    outcome.findings.append(lost_lessons_finding(records, lost))
             if isinstance(validated.records, ClassRecords):
                 class_lists[validated.records.class_name] = known_students(validated.records)
             if validated.records is not None and not any(f.is_error for f in outcome.findings):

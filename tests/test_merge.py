@@ -250,6 +250,8 @@ def test_deleted_lesson_columns_holding_merged_marks_reject_the_workbook(school,
     assert finding.message.startswith("столбцы уроков 12.10.2026, 14.10.2026 удалены из журнала")
     assert "journal templates" in finding.message
     assert data_dump(school) == before
+    (checked,) = merge_module.check_files([path], tiny_settings, school=school)
+    assert checked.status == REJECTED and checked.findings == [finding]
 
 
 def test_deleted_empty_lesson_column_is_a_warning(school, tiny_settings):
