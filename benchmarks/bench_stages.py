@@ -1,6 +1,7 @@
 """Where a cold merge's time goes: each stage of the merge timed alone, in one process.
 
-For the files of a synthetic school: hashing, pre-screening, python-calamine alone,
+CPU time of this process (stable on a busy machine, unlike wall time)
+for the files of a synthetic school: hashing, pre-screening, python-calamine alone,
 the reader (:func:`journal.reading.read_workbook`: calamine + defined names + areas),
 pickling the read result (what a worker sends back), building the validation view,
 validation, planning the history, and writing to SQLite. Prints milliseconds a file
@@ -35,9 +36,9 @@ from journal.validation import ClassRecords, view_from_raw
 
 
 def _stage(times: dict[str, list[float]], name: str, fn: Callable[[], object]) -> object:
-    start = time.perf_counter()
+    start = time.process_time()
     value = fn()
-    times.setdefault(name, []).append(time.perf_counter() - start)
+    times.setdefault(name, []).append(time.process_time() - start)
     return value
 
 

@@ -79,3 +79,25 @@ def test_derived_workbook_is_a_valid_workbook_of_another_class(cache: Path, tmp_
                               {new_class.name: class_list}, today=synthetic.AS_OF)
     assert validated.records is not None and not validated.has_errors, validated.findings[:3]
     assert validated.records.class_name == new_class.name
+
+
+def test_merge_in_small_batches_gives_the_same_dataset(cache: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read batches (and workbooks held as bytes between them) change nothing in the data."""
+    import shutil
+
+    from journal import merge, store
+    from journal.school import SchoolFolder
+
+    school, settings = synthetic.ensure_school(8)
+    dumps = []
+    for batch in (1000, 2):
+        copy = SchoolFolder(tmp_path / f"batch-{batch}")
+        shutil.copytree(school.root, copy.root, ignore=shutil.ignore_patterns("journal.sqlite*"))
+        monkeypatch.setattr(merge, "READ_BATCH", batch, raising=False)
+        result = merge.merge_school(copy, settings, now=synthetic.MERGE_AT)
+        assert result.count("merged") == 9
+        with store.opened(copy.store_path) as conn:
+            dumps.append([line for line in store.dump(conn)
+                          if not line.startswith(('INSERT INTO "merges"', 'INSERT INTO "merge_files"'))])
+    assert dumps[0] == dumps[1]
