@@ -219,6 +219,12 @@ class Settings:
                                    key=lambda p: p.number))
                 for name in {p.set for p in self.periods} | {QUARTERS, HALVES}}
 
+    @cached_property
+    def _memo(self) -> dict[str, dict]:
+        """Answers already computed by the calendar questions below (validation asks them for
+        every lesson column of every workbook, and the answers never change)."""
+        return {"period_of": {}, "is_holiday": {}, "lesson_dates": {}}
+
     def school_class(self, name: str) -> SchoolClass | None:
         """The class called ``name`` (case and spaces ignored), or None."""
         return self._classes_by_name.get(normalise_class_name(name))
@@ -234,10 +240,12 @@ class Settings:
 
     def period_of(self, school_class: SchoolClass | str, day: dt.date) -> Period | None:
         """The class's period that contains ``day``, or None (holidays, outside the year)."""
-        for p in self.periods_for(school_class):
-            if p.contains(day):
-                return p
-        return None
+        periods = self.periods_for(school_class)
+        key = (periods[0].set if periods else "", day)
+        memo = self._memo["period_of"]
+        if key not in memo:
+            memo[key] = next((p for p in periods if p.contains(day)), None)
+        return memo[key]
 
     def find_period(self, spec: str | int, period_set: str) -> Period | None:
         """A period of ``period_set`` by its number («1») or its name («1 четверть»)."""
@@ -272,7 +280,10 @@ class Settings:
 
     def is_holiday(self, day: dt.date, grade: int) -> bool:
         """True when ``day`` is a holiday for ``grade``."""
-        return any(h.covers(day, grade) for h in self.holidays)
+        memo = self._memo["is_holiday"]
+        if (day, grade) not in memo:
+            memo[(day, grade)] = any(h.covers(day, grade) for h in self.holidays)
+        return memo[(day, grade)]
 
     def is_school_day(self, day: dt.date, school_class: SchoolClass) -> bool:
         """True when the class can have lessons on ``day``."""
@@ -288,6 +299,12 @@ class Settings:
         Two lessons on one weekday give the date twice. Holidays and days outside
         the class's periods are skipped.
         """
+        memo = self._memo["lesson_dates"]
+        if item not in memo:
+            memo[item] = self._lesson_dates(item)
+        return list(memo[item])
+
+    def _lesson_dates(self, item: CurriculumItem) -> list[dt.date]:
         school_class = self.school_class(item.class_name)
         if school_class is None:
             return []
