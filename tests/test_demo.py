@@ -7,11 +7,10 @@ coordinator would open.
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-from pathlib import Path
 
 import openpyxl
 import pytest
+from pdf_tools import pdf_words
 
 from journal.demo_school import DemoResult, build_demo
 from journal.reading import read_workbook
@@ -41,11 +40,6 @@ PLANTED = {
 }
 
 
-def pdf_text(path: Path) -> str:
-    """The PDF's text with white space folded."""
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                         check=True, text=True).stdout
-    return " ".join(out.split())
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +105,7 @@ def test_every_letter_names_its_own_student_and_no_other(demo: DemoResult,
     active = db.execute("SELECT count(*) FROM students WHERE left_on IS NULL OR left_on > '2026-11-14'")
     assert len(letters) >= active.fetchone()[0] - 2
     for path in letters:
-        text = pdf_text(path)
+        text = pdf_words(path)
         own = [name for name in students if name in text]
         assert len(own) == 1, (path.name, own)
         assert own[0].split()[0] in path.name
@@ -121,7 +115,7 @@ def test_first_quarter_copies_hold_every_student(demo: DemoResult, db: sqlite3.C
     copies = {p.name.split(" ")[0]: p for p in demo.outputs["print"]}
     assert set(copies) == {f"{g}А" for g in range(1, 10)}
     for class_name, path in copies.items():
-        text = pdf_text(path)
+        text = pdf_words(path)
         for (name,) in db.execute("SELECT full_name FROM students WHERE class = ? AND "
                                   "(joined IS NULL OR joined <= '2026-10-25')", (class_name,)):
             assert " ".join(name.split()[:2]) in text, (class_name, name)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 from letters_fixtures import LEFT, TODAY, School, build_school
+from pdf_tools import pdf_words
 
 from journal import store
 from journal.errors import UsageError
@@ -34,11 +33,6 @@ from journal.reports.progress import period_results
 RANGE = default_range(TODAY)
 
 
-def pdf_text(path: Path) -> str:
-    """The PDF's text with all runs of white space made one space."""
-    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                         check=True, text=True).stdout
-    return " ".join(raw.split())
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +73,7 @@ def test_one_class_only(school: School) -> None:
 def test_each_pdf_names_its_own_student_and_nobody_else(school: School, rendered: LettersOutput) -> None:
     assert len(rendered.files) == sum(len(v) for v in school.students.values())
     for f in rendered.files:
-        text = pdf_text(f.path)
+        text = pdf_words(f.path)
         assert f.letter.student in text, f.path
         assert f.letter.class_name in f.path.name and f.letter.student in f.path.name
         others = [n for n in school.all_names if n != f.letter.student]
@@ -92,7 +86,7 @@ def test_a_letter_fits_one_page_and_shows_range_teacher_and_note(rendered: Lette
     by_name = {f.letter.student: f for f in rendered.files}
     f = by_name["Белов Артём Игоревич"]
     assert f.pages == 1
-    text = pdf_text(f.path)
+    text = pdf_words(f.path)
     assert "с 14 по 27 ноября 2026" in text
     assert "Никитина Светлана Юрьевна" in text
     assert "часто забывает дневник" in text
@@ -138,7 +132,7 @@ def test_the_printed_averages_are_the_report_numbers(school: School, rendered: L
     for f in rendered.files:
         if not f.letter.has_marks:
             continue
-        text = pdf_text(f.path)
+        text = pdf_words(f.path)
         table = text[text.index("Отметки с"):text.index("В рамке — отметки")]
         printed = sorted(re.findall(r"\b\d,\d\d\b", table))
         expected = sorted(number_ru(d.average) for d in f.letter.subjects if d.average is not None)
@@ -161,7 +155,7 @@ def test_rating_is_the_place_by_mean_of_subject_averages(letters: list[Letter]) 
 @pytest.mark.slow
 def test_the_rating_line_is_in_the_letter(rendered: LettersOutput) -> None:
     f = next(f for f in rendered.files if f.letter.class_name == "5А")
-    assert f"{f.letter.rating.place}-е место из {f.letter.rating.of}" in pdf_text(f.path)
+    assert f"{f.letter.rating.place}-е место из {f.letter.rating.of}" in pdf_words(f.path)
 
 
 def test_attendance_counts_by_reason(school: School, letters: list[Letter]) -> None:
@@ -186,7 +180,7 @@ def test_attendance_and_homework_are_printed(school: School, rendered: LettersOu
             "AND date BETWEEN ? AND ? ORDER BY date DESC LIMIT 1",
             (RANGE.start.isoformat(), RANGE.end.isoformat())).fetchone()[0]
     for f in rendered.files:
-        text = pdf_text(f.path)
+        text = pdf_words(f.path)
         missed = f.letter.attendance.missed()
         if missed:
             assert f"Пропущено {missed} урок" in text, f.path.name
@@ -223,7 +217,7 @@ def test_class_file_holds_every_letter_of_the_class(rendered: LettersOutput, sch
     for class_name, path in rendered.class_files.items():
         files = [f for f in rendered.files if f.letter.class_name == class_name]
         assert len(PdfReader(str(path)).pages) == sum(f.pages for f in files)
-        text = pdf_text(path)
+        text = pdf_words(path)
         assert all(n in text for n in school.students[class_name])
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import http.server
-import re
 import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pdf_tools import page_size, pdf_fonts, pdf_info, pdf_text
 
 from journal import html_base
 from journal.errors import BrowserNotFoundError
@@ -36,26 +35,12 @@ def _has_browser() -> bool:
 needs_browser = pytest.mark.skipif(not _has_browser(), reason="no Chromium/Chrome/Edge installed")
 
 
-def pdf_text(path: Path, page: int | None = None) -> str:
-    args = ["pdftotext", "-layout"]
-    if page is not None:
-        args += ["-f", str(page), "-l", str(page)]
-    return subprocess.run([*args, str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
-def pdf_info(path: Path) -> dict[str, str]:
-    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
-    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
 
 
-def page_size(path: Path) -> tuple[float, float]:
-    match = re.match(r"([\d.]+) x ([\d.]+) pts", pdf_info(path)["Page size"])
-    assert match, pdf_info(path)
-    return float(match.group(1)), float(match.group(2))
 
 
-def pdf_fonts(path: Path) -> str:
-    return subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
 
 
 # -- finding the browser ---------------------------------------------------------------------
@@ -175,13 +160,13 @@ def test_a4_size_page_numbers_and_fonts(
     w, h = page_size(out)
     assert abs(w - width) < 2 and abs(h - height) < 2
     assert pages == int(pdf_info(out)["Pages"]) >= 2
-    text = pdf_text(out)
+    text = pdf_text(out, layout=True)
     assert f"Стр. 1 из {pages}" in text
     assert f"Стр. {pages} из {pages}" in text
     for i in range(1, 151):
         assert f"Ученикова{i:03d} Анна" in text
     for page in range(1, pages + 1):  # the header row is repeated on every page
-        assert "Средний балл" in pdf_text(out, page)
+        assert "Средний балл" in pdf_text(out, page, layout=True)
     fonts = pdf_fonts(out)
     assert "DejaVuSans" in fonts
     assert all(" yes " in line for line in fonts.splitlines()[2:] if line.strip())
@@ -196,7 +181,7 @@ def test_wide_grid_fits_landscape(renderer: PdfRenderer, tmp_path: Path) -> None
     body = html_base.table(columns, rows, css_class="grid", vertical=range(1, 61))
     out = tmp_path / "сетка.pdf"
     renderer.render(html_base.document("Сетка", body, "landscape"), out)
-    text = pdf_text(out, 1)
+    text = pdf_text(out, 1, layout=True)
     assert "30.10" in text and "01.09" in text
     assert all(f"Ученик{r:02d} Фамилия" in text for r in range(25))
 
@@ -210,7 +195,7 @@ def test_too_wide_table_is_split_with_names_repeated(renderer: PdfRenderer, tmp_
     body = html_base.table(columns, rows, name_columns=(1,), numeric=(0,))  # horizontal headers
     out = tmp_path / "широкая.pdf"
     renderer.render(html_base.document("Широкая", body, "portrait"), out)
-    text = pdf_text(out)
+    text = pdf_text(out, layout=True)
     assert "09.12" in text  # the last date
     assert all(d.strftime("%d.%m") in text for d in days)
     for r in range(1, 26):
@@ -224,7 +209,7 @@ def test_table_with_long_headers_fits_by_turning_them(renderer: PdfRenderer, tmp
     rows = [[f"Ученик{r:02d} Фамилия", *(f"{r}к{c}" for c in range(1, 19))] for r in range(1, 11)]
     out = tmp_path / "ведомость.pdf"
     renderer.render(html_base.document("Ведомость", html_base.table(["Ученик", *subjects], rows)), out)
-    text = pdf_text(out)
+    text = pdf_text(out, layout=True)
     for r in range(1, 11):
         assert text.count(f"Ученик{r:02d} Фамилия") == 1  # not split: the names are not repeated
         assert f"{r}к18" in text  # the last column is on the page

@@ -7,13 +7,13 @@ landscape by its metadata.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from pdf_tools import page_size, pdf_text
 from typer.testing import CliRunner
 
 from journal.cli import app
@@ -46,15 +46,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
-def page_size(path: Path) -> tuple[float, float]:
-    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
-    match = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", out)
-    assert match
-    return float(match.group(1)), float(match.group(2))
 
 
 @pytest.fixture
