@@ -15,7 +15,10 @@ from typing import Annotated
 
 import typer
 
+from . import cli_ru
 from .errors import JournalError, SettingsError, UsageError
+
+cli_ru.install()
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

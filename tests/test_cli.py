@@ -59,3 +59,17 @@ def test_files_the_program_creates_are_private(tmp_path: Path) -> None:
     settings = folder / "Настройки.xlsx"
     assert stat.S_IMODE(settings.stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_usage_errors_are_in_russian() -> None:
+    result = CliRunner().invoke(cli.app, ["merge"], prog_name="journal")
+    assert result.exit_code == 2
+    assert "Использование: journal merge" in result.output
+    assert "Ошибка: не указан параметр '--school'" in result.output
+    assert "Missing" not in result.output and "Usage" not in result.output
+
+
+def test_help_frame_is_in_russian() -> None:
+    result = CliRunner().invoke(cli.app, ["check", "--help"])
+    assert "Параметры:" in result.output and "Показать эту справку" in result.output
+    assert "Options" not in result.output and "Show this message" not in result.output
