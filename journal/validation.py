@@ -280,6 +280,34 @@ def to_date(value: object, school_year: str | None = None) -> dt.date | None:
     return parse_date_value(value, school_year)
 
 
+
+class _Findings:
+    """The findings of one workbook, each stamped with its file and teacher."""
+
+    def __init__(self, file: str, teacher: str) -> None:
+        self.file = file
+        self.teacher = teacher
+        self.items: list[Finding] = []
+
+    def err(self, code: str, message: str, **where: object) -> None:
+        self.items.append(error(code, message, file=self.file, teacher=self.teacher, **where))
+
+    def warn(self, code: str, message: str, **where: object) -> None:
+        self.items.append(warning(code, message, file=self.file, teacher=self.teacher, **where))
+
+
+def _school_class_of(meta: WorkbookMeta, settings: Settings, found: _Findings,
+                     noun: str) -> SchoolClass | None:
+    """The workbook's class from the settings; W02 for another school year, W01 for no such class."""
+    if meta.school_year and meta.school_year != settings.school_year:
+        found.err("W02", f"{noun} за {meta.school_year} учебный год, а в настройках школы "
+                         f"{settings.school_year}. Возьмите {noun} этого года у ответственного за ЭЖ")
+    school_class = settings.school_class(meta.class_name)
+    if school_class is None:
+        found.err("W01", f"класса «{meta.class_name}» нет в настройках школы. Проверьте, тот ли это "
+                         "файл, или попросите ответственного за ЭЖ добавить класс")
+    return school_class
+
 # ---------------------------------------------------------------------------
 # subject workbooks
 # ---------------------------------------------------------------------------
@@ -296,22 +324,10 @@ def validate_subject(view: SubjectView, settings: Settings,
     students are taken (with a warning) and become ``new_students`` of the records.
     """
     meta = view.meta
-    teacher = meta.teacher
-    out: list[Finding] = []
-
-    def err(code: str, message: str, **where: object) -> None:
-        out.append(error(code, message, file=file, teacher=teacher, **where))
-
-    def warn(code: str, message: str, **where: object) -> None:
-        out.append(warning(code, message, file=file, teacher=teacher, **where))
-
-    school_class = settings.school_class(meta.class_name)
-    if meta.school_year and meta.school_year != settings.school_year:
-        err("W02", f"журнал за {meta.school_year} учебный год, а в настройках школы "
-                   f"{settings.school_year}. Возьмите журнал этого года у ответственного за ЭЖ")
+    found = _Findings(file, meta.teacher)
+    err, warn, out = found.err, found.warn, found.items
+    school_class = _school_class_of(meta, settings, found, "журнал")
     if school_class is None:
-        err("W01", f"класса «{meta.class_name}» нет в настройках школы. Проверьте, тот ли это "
-                   "файл, или попросите ответственного за ЭЖ добавить класс")
         return Validated(None, out)
     item = settings.curriculum_item(school_class.name, meta.subject, meta.group)
     if item is None:
@@ -321,7 +337,7 @@ def validate_subject(view: SubjectView, settings: Settings,
         return Validated(None, out)
     if out:
         return Validated(None, out)
-    teacher = teacher or item.teacher
+    teacher = found.teacher = meta.teacher or item.teacher
     grade = school_class.grade
     year = settings.school_year
     rec = SubjectRecords(file=file, class_name=school_class.name, subject=item.subject,
@@ -614,26 +630,14 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validated:
     """Check a class teacher's workbook: the class list, parents, absence reasons, notes."""
     meta = view.meta
-    teacher = meta.teacher
-    out: list[Finding] = []
-
-    def err(code: str, message: str, **where: object) -> None:
-        out.append(error(code, message, file=file, teacher=teacher, **where))
-
-    def warn(code: str, message: str, **where: object) -> None:
-        out.append(warning(code, message, file=file, teacher=teacher, **where))
-
-    school_class = settings.school_class(meta.class_name)
-    if meta.school_year and meta.school_year != settings.school_year:
-        err("W02", f"файл за {meta.school_year} учебный год, а в настройках школы "
-                   f"{settings.school_year}. Возьмите файл этого года у ответственного за ЭЖ")
+    found = _Findings(file, meta.teacher)
+    err, warn, out = found.err, found.warn, found.items
+    school_class = _school_class_of(meta, settings, found, "файл")
     if school_class is None:
-        err("W01", f"класса «{meta.class_name}» нет в настройках школы. Проверьте, тот ли это "
-                   "файл, или попросите ответственного за ЭЖ добавить класс")
         return Validated(None, out)
     if out:
         return Validated(None, out)
-    teacher = teacher or school_class.class_teacher
+    teacher = found.teacher = meta.teacher or school_class.class_teacher
     rec = ClassRecords(file=file, class_name=school_class.name, grade=school_class.grade,
                        letter=school_class.letter,
                        class_teacher=school_class.class_teacher or teacher)
