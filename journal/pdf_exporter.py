@@ -126,6 +126,26 @@ class _JournalTemplateMixin:
 
     orientation: str
 
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return TEMPLATE_NAME
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATES_DIR)]
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    @default("language_code")
+    def _language_code_default(self) -> str:
+        return "ru"
+
     def _journal_resources(self, nb: Any, resources: dict[str, Any] | None) -> dict[str, Any]:
         resources = dict(resources or {})
         orientation = notebook_orientation(nb, self.orientation)
@@ -141,29 +161,9 @@ class JournalHTMLExporter(_JournalTemplateMixin, HTMLExporter):
     export_from_notebook = "Отчёт журнала (HTML)"
     orientation = _orientation_trait()
 
-    @default("template_name")
-    def _template_name_default(self) -> str:
-        return TEMPLATE_NAME
-
-    @default("extra_template_basedirs")
-    def _extra_template_basedirs_default(self) -> list[str]:
-        return [str(TEMPLATES_DIR)]
-
     @default("exclude_input")
     def _exclude_input_default(self) -> bool:
         return True
-
-    @default("exclude_input_prompt")
-    def _exclude_input_prompt_default(self) -> bool:
-        return True
-
-    @default("exclude_output_prompt")
-    def _exclude_output_prompt_default(self) -> bool:
-        return True
-
-    @default("language_code")
-    def _language_code_default(self) -> str:
-        return "ru"
 
     def from_notebook_node(  # type: ignore[override]
         self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
@@ -188,29 +188,9 @@ class JournalPDFExporter(_JournalTemplateMixin, WebPDFExporter):
         super().__init__(*args, **kwargs)
         self.renderer = renderer
 
-    @default("template_name")
-    def _template_name_default(self) -> str:
-        return TEMPLATE_NAME
-
-    @default("extra_template_basedirs")
-    def _extra_template_basedirs_default(self) -> list[str]:
-        return [str(TEMPLATES_DIR)]
-
     @default("exclude_input")
     def _exclude_input_default(self) -> bool:
         return bool(self.hide_code)
-
-    @default("exclude_input_prompt")
-    def _exclude_input_prompt_default(self) -> bool:
-        return True
-
-    @default("exclude_output_prompt")
-    def _exclude_output_prompt_default(self) -> bool:
-        return True
-
-    @default("language_code")
-    def _language_code_default(self) -> str:
-        return "ru"
 
     def run_playwright(self, html: str) -> bytes:
         """Print ``html`` with the shared renderer, or with a browser of its own."""
