@@ -85,6 +85,7 @@ def demo(
     Пример: journal demo --out пример
     """
     from .demo_school import build_demo
+    from .formatting import plural_ru
 
     try:
         result = build_demo(out, progress=lambda text: typer.echo(text, err=True),
@@ -103,7 +104,9 @@ def demo(
     labels = {"reports": "отчёты", "print": "бумажные копии", "letters": "письма родителям"}
     for key, paths in result.outputs.items():
         if paths:
-            typer.echo(f"  {labels.get(key, key)}: {len(paths)} файлов в {paths[0].parent}")
+            folder = Path(os.path.commonpath([p.parent for p in paths]))
+            count = plural_ru(len(paths), ("файл", "файла", "файлов"))
+            typer.echo(f"  {labels.get(key, key)}: {len(paths)} {count} в {folder}")
     typer.echo(f"  замечания учителям: {result.school.output_dir}")
     for problem in result.problems:
         typer.echo(f"Не получилось: {problem}", err=True)
