@@ -208,7 +208,9 @@ def report(
 ) -> None:
     from .errors import BrowserNotFoundError, RenderError
     from .rendering import ReportOutput, available_reports, run_report, run_reports
+    from .reports.context import check_parameters
     from .school import SchoolFolder
+    from .settings_workbook import load_settings
 
     def show(output: ReportOutput) -> None:
         if output.error:
@@ -238,6 +240,10 @@ def report(
             raise UsageError(
                 "Укажите имя отчёта или --all (но не то и другое). Список: journal report --help"
             )
+        if period or class_name:
+            settings = load_settings(folder.settings_path)
+            check_parameters(settings, period or "", class_name or "",
+                             parse_date(today) or settings.today or dt.date.today())
         if name is not None:
             typer.echo(f"Строится отчёт {name}…", err=True)
             try:

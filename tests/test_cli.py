@@ -73,3 +73,19 @@ def test_help_frame_is_in_russian() -> None:
     result = CliRunner().invoke(cli.app, ["check", "--help"])
     assert "Параметры:" in result.output and "Показать эту справку" in result.output
     assert "Options" not in result.output and "Show this message" not in result.output
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    (["--period", "7"], "Периода «7» нет"),
+    (["--class", "12Б"], "Класса «12Б» нет"),
+])
+def test_report_refuses_a_period_or_class_the_school_has_not(tmp_path: Path, options: list[str],
+                                                             expected: str) -> None:
+    from conftest import make_tiny_settings
+
+    from journal.settings_workbook import write_settings_workbook
+
+    write_settings_workbook(make_tiny_settings(), tmp_path / "Настройки.xlsx")
+    result = CliRunner().invoke(cli.app, ["report", "progress", "--school", str(tmp_path), *options])
+    assert result.exit_code == 2
+    assert expected in result.output

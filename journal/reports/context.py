@@ -16,7 +16,7 @@ from ..errors import UsageError
 from ..formatting import date_long_ru, date_ru
 from ..school import SchoolFolder
 from ..settings import Settings
-from .common import DateRange, class_ranges, parse_day
+from .common import DateRange, class_periods, class_ranges, parse_day
 from .data import Dataset, load
 
 NO_DATA = "Нет данных за выбранный период"
@@ -101,10 +101,27 @@ def open_report(school: str | Path, period: str = "", class_name: str = "", date
     else:
         folder = SchoolFolder.open(find_school(school)).root
         settings = load_settings(SchoolFolder(folder).settings_path)
-    if str(class_name or "").strip() and settings.school_class(class_name) is None:
-        known = ", ".join(c.name for c in settings.classes) or "нет ни одного"
-        raise UsageError(f"Класса «{class_name}» нет в настройках школы. Классы: {known}")
-    dataset = load(SchoolFolder(folder).store_path).only_class(class_name)
     day = parse_day(today) or settings.today or dt.date.today()
+    check_parameters(settings, period, class_name, day)
+    dataset = load(SchoolFolder(folder).store_path).only_class(class_name)
     return ReportContext(folder, settings, dataset, day, str(period or "").strip(),
                          str(class_name or "").strip(), parse_day(date_from), parse_day(date_to))
+
+
+def check_parameters(settings: Settings, period: str = "", class_name: str = "",
+                     today: dt.date | None = None) -> None:
+    """Raise :class:`journal.errors.UsageError` (in Russian) for a class or period the
+    settings do not have, before any report is computed."""
+    class_name = str(class_name or "").strip()
+    if class_name and settings.school_class(class_name) is None:
+        known = ", ".join(c.name for c in settings.classes) or "нет ни одного"
+        raise UsageError(f"Класса «{class_name}» нет в настройках школы. Классы: {known}")
+    period = str(period or "").strip()
+    if not period:
+        return
+    classes = [class_name] if class_name else None
+    if not class_periods(settings, period, classes, today):
+        names = ", ".join(dict.fromkeys(p.name for p in settings.periods))
+        raise UsageError(
+            f"Периода «{period}» нет в настройках школы. Укажите номер периода (1–4 для четвертей, "
+            f"1–2 для полугодий), его название ({names}), «год» или «текущий»")
