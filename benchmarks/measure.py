@@ -1,9 +1,11 @@
 """Measuring helpers of the benchmarks: wall and CPU time, peak memory, medians.
 
-Peak memory is the largest resident set of the whole process tree (the merge and
-its worker processes together), sampled every 20 ms with psutil when it is
-installed, and otherwise the larger of ``ru_maxrss`` of the process and of its
-children (a lower bound of the tree's peak).
+Peak memory is the largest memory of the whole process tree (the merge and its
+worker processes together), sampled every 50 ms with psutil when it is installed:
+the proportional set size (PSS, from ``/proc/PID/smaps_rollup`` on Linux), so that
+pages a forked worker shares with the merge are counted once, else the resident set
+(which counts shared pages once per process). Without psutil it is the larger of
+``ru_maxrss`` of the process and of its children (a lower bound of the tree's peak).
 """
 
 from __future__ import annotations
@@ -53,10 +55,22 @@ def _maxrss() -> int:
     return max(own, kids) * factor
 
 
+def _pss(pid: int) -> int:
+    """The proportional set size of a process in bytes (0 where the system does not tell)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+    return 0
+
+
 class _TreeSampler:
     """Samples the resident memory of this process and its descendants in a thread."""
 
-    def __init__(self, interval: float = 0.02) -> None:
+    def __init__(self, interval: float = 0.05) -> None:
         self.interval = interval
         self.peak = 0
         self._stop = threading.Event()
@@ -73,7 +87,7 @@ class _TreeSampler:
         total = 0
         for process in [self._process, *self._process.children(recursive=True)]:
             try:
-                total += process.memory_info().rss
+                total += _pss(process.pid) or process.memory_info().rss
             except Exception:  # a worker that has just ended
                 continue
         return total
