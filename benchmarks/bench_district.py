@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         scale = large / small
         limit = GROWTH_LIMIT * scale / 10
         cpu_growth = results[large]["cpu"] / results[small]["cpu"]
-        parts.append(f"growth_{large}/{small}={growth:.1f} (target<={limit:g}: {verdict(growth <= limit)}; "
+        parts.append(f"growth_{large}/{small}={growth:.1f} (target<={limit:.1f}: {verdict(growth <= limit)}; "
                      f"CPU time grew {cpu_growth:.1f}x)")
     top = results[large]
     parts.append(f"peak_memory={mib(top['peak'])} (target<{mib(MEMORY_LIMIT)}: "
