@@ -107,7 +107,9 @@ def demo(
             folder = Path(os.path.commonpath([p.parent for p in paths]))
             count = plural_ru(len(paths), ("файл", "файла", "файлов"))
             typer.echo(f"  {labels.get(key, key)}: {len(paths)} {count} в {folder}")
-    typer.echo(f"  замечания учителям: {result.school.output_dir}")
+    from .school import FEEDBACK_DIR
+
+    typer.echo(f"  замечания учителям: {result.school.output_dir / FEEDBACK_DIR}")
     for problem in result.problems:
         typer.echo(f"Не получилось: {problem}", err=True)
     raise typer.Exit(EXIT_FINDINGS if result.problems else EXIT_OK)

@@ -89,3 +89,17 @@ def test_report_refuses_a_period_or_class_the_school_has_not(tmp_path: Path, opt
     result = CliRunner().invoke(cli.app, ["report", "progress", "--school", str(tmp_path), *options])
     assert result.exit_code == 2
     assert expected in result.output
+
+
+def test_demo_names_the_folder_of_teachers_feedback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from journal import demo_school
+    from journal.school import SchoolFolder
+
+    def built(out: Path, **_options: object) -> demo_school.DemoResult:
+        out.mkdir()
+        return demo_school.DemoResult(school=SchoolFolder(out))
+
+    monkeypatch.setattr(demo_school, "build_demo", built)
+    result = CliRunner().invoke(cli.app, ["demo", "--out", str(tmp_path / "школа"), "--no-reports"])
+    assert result.exit_code == 0, result.output
+    assert f"замечания учителям: {tmp_path / 'школа' / 'output' / 'Замечания учителям'}" in result.output
