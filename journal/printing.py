@@ -807,6 +807,7 @@ table.contents { width: 100%; font-size: 9pt; }
 table.contents td, table.contents th { padding: 0.6mm 1.5mm; }
 table.contents th { text-align: left; }
 table.contents .num { width: 12mm; text-align: center; }
+table.facts td.name, table.contents td.name { font-size: inherit; line-height: inherit; }
 .certify { margin-top: 5mm; break-inside: avoid; }
 .certify-line { font-size: 10pt; font-weight: bold; margin: 0 0 1mm; }
 .note { font-size: 9pt; font-style: italic; text-align: center; }

@@ -402,6 +402,29 @@ def test_contents_page_numbers_point_at_the_subjects(printed: tuple[Path, str]) 
             assert heading not in " ".join(_text(pdf, int(page) - 1).split())
 
 
+def _word_heights(pdf: Path, page: int) -> dict[str, list[float]]:
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    heights: dict[str, list[float]] = {}
+    for y_min, y_max, word in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<', out):
+        heights.setdefault(word, []).append(float(y_max) - float(y_min))
+    return heights
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_title_page_prints_names_as_large_as_the_text_beside_them(printed: tuple[Path, str]) -> None:
+    root, _ = printed
+    pdf = root / "output" / PRINT_DIR / "1 четверть" / "5А — 1 четверть.pdf"
+    heights = _word_heights(pdf, 1)
+    facts = min(heights["Учебный"])  # a label of the facts table, like the class teacher's row
+    class_teacher = next(c.class_teacher for c in print_settings().classes if c.name == "5А")
+    assert all(h >= 0.85 * facts for h in heights[class_teacher.split()[0]])
+    subject = min(heights["Математика"])  # a contents row, beside its teacher
+    for teacher in ("Иванова", "Петрова", "Соколов"):
+        assert all(h >= 0.95 * subject for h in heights[teacher]), teacher
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
 def test_every_subject_page_has_the_teachers_signature_line(printed: tuple[Path, str]) -> None:
