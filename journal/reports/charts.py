@@ -85,7 +85,7 @@ def rates_by_class(classes: pd.DataFrame) -> Figure | None:
     ax.set_ylim(0, 100)
     ax.set_ylabel("%", fontdict=FONT)
     ax.set_title("Успеваемость, качество знаний и СОУ", fontdict={**FONT, "size": 11})
-    ax.legend(ncol=3, frameon=False, prop={"family": FAMILY, "size": 8})
+    fig.legend(ncol=3, loc="outside lower center", frameon=False, prop={"family": FAMILY, "size": 8})
     _style(ax)
     return fig
 
@@ -112,7 +112,7 @@ def attendance_by_week(weekly: pd.DataFrame) -> Figure | None:
     ax.set_ylabel("Уроков", fontdict=FONT)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("Пропуски уроков по неделям", fontdict={**FONT, "size": 11})
-    ax.legend(frameon=False, prop={"family": FAMILY, "size": 8})
+    fig.legend(ncol=4, loc="outside lower center", frameon=False, prop={"family": FAMILY, "size": 8})
     _style(ax)
     return fig
 
