@@ -258,8 +258,10 @@ def _execute(source: Path, target: Path, parameters: dict[str, str]) -> None:
             progress_bar=False,
             log_output=False,
             report_mode=False,
-            # the kernel's own start-up warnings are noise for a school's coordinator
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # the kernel's own log is noise for a school's coordinator: start-up warnings, and
+            # «KeyboardInterrupt caught in kernel» (ERROR) when jupyter_client interrupts an
+            # idle kernel at shutdown; a failing cell still raises through papermill
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     finally:
         if tmp.exists():
