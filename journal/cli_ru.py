@@ -27,6 +27,7 @@ WORDS = {
     "Aborted!": "Прервано.",
 }
 USAGE = "Использование: "
+USAGE_WORDS = (("[OPTIONS]", "[ПАРАМЕТРЫ]"), ("COMMAND", "КОМАНДА"), ("[ARGS]", "[АРГУМЕНТЫ]"))
 HELP_OPTION = "Показать эту справку и выйти."
 MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Missing option (.+)\.$"), "не указан параметр {0}"),
@@ -86,6 +87,8 @@ def _patch_usage_prefix() -> None:
         return
 
     def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for english, russian in USAGE_WORDS:
+            args = args.replace(english, russian)
         original(self, prog, args, USAGE if prefix is None else prefix)
 
     write_usage._journal_ru = True  # type: ignore[attr-defined]

@@ -73,6 +73,10 @@ def test_help_frame_is_in_russian() -> None:
     result = CliRunner().invoke(cli.app, ["check", "--help"])
     assert "Параметры:" in result.output and "Показать эту справку" in result.output
     assert "Options" not in result.output and "Show this message" not in result.output
+    assert "check [ПАРАМЕТРЫ]" in result.output
+    top = CliRunner().invoke(cli.app, ["--help"], prog_name="journal").output
+    assert "Использование: journal [ПАРАМЕТРЫ] КОМАНДА [АРГУМЕНТЫ]" in top
+    assert "OPTIONS" not in top + result.output and "COMMAND" not in top
 
 
 @pytest.mark.parametrize(("options", "expected"), [
