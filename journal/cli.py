@@ -117,7 +117,7 @@ def demo(
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Новая папка школы.")],
+    directory: Annotated[Path, typer.Argument(help="Новая папка школы.", metavar="ПАПКА")],
 ) -> None:
     """Создать пустую папку школы с файлом настроек для заполнения.
 
@@ -189,7 +189,8 @@ def _report_help() -> str:
 def report(
     school: SchoolOption,
     name: Annotated[
-        str | None, typer.Argument(help="Имя отчёта из списка выше (не нужно с --all).", show_default=False)
+        str | None, typer.Argument(help="Имя отчёта из списка выше (не нужно с --all).", show_default=False,
+                                    metavar="ИМЯ")
     ] = None,
     period: Annotated[
         str | None, typer.Option("--period", "-p", help="Учебный период: номер (1–4) или название.")
@@ -290,7 +291,7 @@ def _find_school(files: list[Path]) -> Path | None:
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Файлы журналов (.xlsx).")],
+    files: Annotated[list[Path], typer.Argument(help="Файлы журналов (.xlsx).", metavar="ФАЙЛ")],
     school: Annotated[
         Path | None,
         typer.Option("--school", "-s",

@@ -28,6 +28,8 @@ WORDS = {
 }
 USAGE = "Использование: "
 USAGE_WORDS = (("[OPTIONS]", "[ПАРАМЕТРЫ]"), ("COMMAND", "КОМАНДА"), ("[ARGS]", "[АРГУМЕНТЫ]"))
+TYPES = {"<path>": "<путь>", "<str>": "<текст>", "<int>": "<число>", "<float>": "<число>",
+         "<list[Path]>": "<пути>", "<list[str]>": "<тексты>"}
 HELP_OPTION = "Показать эту справку и выйти."
 MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Missing option (.+)\.$"), "не указан параметр {0}"),
@@ -61,6 +63,7 @@ def install() -> None:
     _patch_usage_prefix()
     _patch_help_option()
     _patch_errors()
+    _patch_type_names()
 
 
 def _guard(patch: Callable[[], None]) -> Callable[[], None]:
@@ -133,3 +136,19 @@ def _patch_errors() -> None:
 
     exceptions.UsageError.show = show_usage_error  # type: ignore[method-assign]
     exceptions.ClickException.show = show_exception  # type: ignore[method-assign]
+
+
+@_guard
+def _patch_type_names() -> None:
+    from typer.core import _TyperParameter
+
+    original = _TyperParameter.display_type
+    if getattr(original, "_journal_ru", False):
+        return
+
+    def display_type(self: Any, ctx: Any) -> str:
+        shown = original(self, ctx)
+        return TYPES.get(shown, shown)
+
+    display_type._journal_ru = True  # type: ignore[attr-defined]
+    _TyperParameter.display_type = display_type  # type: ignore[method-assign]

@@ -77,6 +77,8 @@ def test_help_frame_is_in_russian() -> None:
     top = CliRunner().invoke(cli.app, ["--help"], prog_name="journal").output
     assert "Использование: journal [ПАРАМЕТРЫ] КОМАНДА [АРГУМЕНТЫ]" in top
     assert "OPTIONS" not in top + result.output and "COMMAND" not in top
+    assert "ФАЙЛ <пути>" in result.output and "--school <путь>" in result.output
+    assert "<path>" not in result.output and "files" not in result.output
 
 
 @pytest.mark.parametrize(("options", "expected"), [
