@@ -83,3 +83,17 @@ def test_open_report(tmp_path: Path) -> None:
     assert "1 четверть" in ctx.period_text()
     with pytest.raises(UsageError, match="Класса «5Б» нет"):
         open_report(tmp_path, class_name="5Б")
+
+
+def test_period_heading_gives_each_period_its_own_dates(tmp_path: Path) -> None:
+    from journal.reports.context import open_report
+    from journal.settings_workbook import write_settings_workbook
+
+    settings = make_settings()
+    write_settings_workbook(settings, tmp_path / "Настройки.xlsx")
+    ctx = open_report(tmp_path, period="1", today="28.11.2026")
+    quarter = next(p for p in settings.periods if p.name == "1 четверть")
+    half = next(p for p in settings.periods if p.name == "1 полугодие")
+    assert ctx.period_text() == (
+        f"Период: 1 четверть (с {quarter.start:%d.%m.%Y} по {quarter.end:%d.%m.%Y}), "
+        f"1 полугодие (с {half.start:%d.%m.%Y} по 28.11.2026)")

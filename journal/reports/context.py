@@ -71,13 +71,16 @@ class ReportContext:
         ranges = self.ranges(up_to_today=up_to_today)
         if not ranges:
             return ""
-        titles = list(dict.fromkeys(r.title for r in ranges.values()))
         span = self.span(up_to_today=up_to_today)
         assert span is not None
-        dates = f"с {date_ru(span[0])} по {date_ru(span[1])}"
         if self.date_from or self.date_to or not self.period.strip():
-            return f"Период: {dates}"
-        return f"Период: {', '.join(titles)} ({dates})"
+            return f"Период: с {date_ru(span[0])} по {date_ru(span[1])}"
+        spans: dict[str, tuple[dt.date, dt.date]] = {}
+        for r in ranges.values():  # quarters of 1–9 and half-years of 10–11 end on other days
+            start, end = spans.get(r.title, (r.start, r.end))
+            spans[r.title] = (min(start, r.start), max(end, r.end))
+        return "Период: " + ", ".join(f"{title} (с {date_ru(start)} по {date_ru(end)})"
+                                      for title, (start, end) in spans.items())
 
 
 def find_school(school: str | Path) -> Path:
