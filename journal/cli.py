@@ -210,7 +210,14 @@ def report(
     ] = None,
 ) -> None:
     from .errors import BrowserNotFoundError, RenderError
-    from .rendering import ReportOutput, available_reports, run_report, run_reports
+    from .rendering import (
+        ReportOutput,
+        available_reports,
+        notebook_path,
+        report_title,
+        run_report,
+        run_reports,
+    )
     from .reports.context import check_parameters
     from .school import SchoolFolder
     from .settings_workbook import load_settings
@@ -248,7 +255,8 @@ def report(
             check_parameters(settings, period or "", class_name or "",
                              parse_date(today) or settings.today or dt.date.today())
         if name is not None:
-            typer.echo(f"Строится отчёт {name}…", err=True)
+            source = notebook_path(name)  # an unknown name is refused before anything is said
+            typer.echo(f"Строится отчёт «{report_title(source.stem, source.parent)}»…", err=True)
             try:
                 show(run_report(name, folder, parameters, formats=formats))
             except RenderError as exc:

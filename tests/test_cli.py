@@ -109,3 +109,14 @@ def test_demo_names_the_folder_of_teachers_feedback(tmp_path: Path, monkeypatch:
     result = CliRunner().invoke(cli.app, ["demo", "--out", str(tmp_path / "школа"), "--no-reports"])
     assert result.exit_code == 0, result.output
     assert f"замечания учителям: {tmp_path / 'школа' / 'output' / 'Замечания учителям'}" in result.output
+
+
+def test_unknown_report_is_refused_before_anything_is_built(tmp_path: Path) -> None:
+    from conftest import make_tiny_settings
+
+    from journal.settings_workbook import write_settings_workbook
+
+    write_settings_workbook(make_tiny_settings(), tmp_path / "Настройки.xlsx")
+    result = CliRunner().invoke(cli.app, ["report", "нетакого", "--school", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Отчёта «нетакого» нет" in result.output and "Строится" not in result.output
