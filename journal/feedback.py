@@ -47,12 +47,20 @@ def write_feedback(school: SchoolFolder, result: MergeResult,
     written = []
     for teacher, findings in sorted(by_teacher.items()):
         path = folder / (safe_file_name(teacher) + ".xlsx")
-        _teacher_workbook(teacher, findings, result.started_at).save(path)
+        _teacher_workbook(teacher, findings, when_ru(result.started_at)).save(path)
         written.append(path)
     summary = folder / SUMMARY_NAME
     _summary_workbook(result, by_teacher, changes).save(summary)
     written.append(summary)
     return written
+
+
+def when_ru(stamp: str) -> str:
+    """«28.11.2026 17:46» for a stored ``2026-11-28 17:46:37``; other text as it is."""
+    try:
+        return f"{dt.datetime.fromisoformat(stamp):%d.%m.%Y %H:%M}"
+    except (TypeError, ValueError):
+        return stamp
 
 
 def sort_key(finding: Finding) -> tuple[str, int, str, int, int]:
@@ -123,7 +131,7 @@ def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
     ws = wb.active
     assert ws is not None
     ws.title = "Файлы"
-    ws.cell(1, 1, f"Сбор журналов {result.started_at}").font = Font(bold=True, size=13)
+    ws.cell(1, 1, f"Сбор журналов {when_ru(result.started_at)}").font = Font(bold=True, size=13)
     ws.cell(2, 1, summary_line(result))
     headers = ("Файл", "Класс", "Предмет", "Группа", "Учитель", "Итог", "Ошибок",
                "Предупреждений", "Изменений в истории")

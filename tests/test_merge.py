@@ -375,6 +375,7 @@ def test_feedback_files_per_teacher(school, tiny_settings):
     assert {p.name for p in paths} == {"Иванова Мария Сергеевна.xlsx",
                                        "Петрова Елена Викторовна.xlsx", SUMMARY_NAME}
     ws = openpyxl.load_workbook(folder / "Иванова Мария Сергеевна.xlsx").active
+    assert ws.cell(2, 1).value.startswith(f"Проверка {at(8):%d.%m.%Y %H:%M}.")
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
     assert len(rows) == 1
     file, sheet, cell, student, _date, severity, message, code = rows[0]
