@@ -563,13 +563,14 @@ h1.student { font-size: 15pt; margin: 2pt 0 0 0; color: #1f3f60; }
 .who { margin: 0 0 4pt 0; }
 .greeting { margin: 3pt 0 5pt 0; }
 .summary { display: flex; gap: 5pt; margin: 3pt 0 4pt 0; }
-.summary .box { flex: 1 1 0; border: 0.7pt solid #9db4cc; border-radius: 3pt; background: #f2f6fa;
-  padding: 2pt 5pt; }
+.summary .box { flex: 1 1 0; min-width: 0; box-sizing: border-box; border: 0.7pt solid #9db4cc;
+  border-radius: 3pt; background: #f2f6fa; padding: 2pt 5pt; }
 .summary .label { font-size: 7.5pt; color: #444; }
 .summary .value { font-size: 12pt; font-weight: bold; color: #1f3f60; }
 .summary .hint { font-size: 7pt; color: #444; }
 h2 { font-size: 10.5pt; color: #1f3f60; margin: 6pt 0 2pt 0; }
-table.diary { width: 100%; margin: 2pt 0 2pt 0; font-size: 8.5pt; }
+/* 100% would put the right border of the collapsed table just outside the page area */
+table.diary { width: calc(100% - 1pt); margin: 2pt 0 2pt 0; font-size: 8.5pt; }
 table.diary th { background: #e4ecf4; font-size: 7.5pt; font-weight: bold; padding: 1pt 3pt; }
 table.diary td { vertical-align: middle; padding: 1pt 3pt 0.5pt 3pt; }
 table.diary td.subject { width: 24%; line-height: 1.1; }

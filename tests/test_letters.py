@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from letters_fixtures import LEFT, TODAY, School, build_school
@@ -92,6 +94,31 @@ def test_a_letter_fits_one_page_and_shows_range_teacher_and_note(rendered: Lette
     assert "часто забывает дневник" in text
     assert "Уважаемая Наталья Юрьевна!" in text
     assert "подпись" in text
+
+
+def _ink(pdf: Path, dpi: int = 150) -> Any:
+    import subprocess
+
+    import numpy as np
+
+    pgm = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", "1", "-l", "1", str(pdf)],
+                         capture_output=True, check=True).stdout
+    _magic, size, _depth, pixels = pgm.split(b"\n", 3)  # binary PGM: P5, «w h», 255, bytes
+    width, height = (int(v) for v in size.split())
+    return np.frombuffer(pixels, dtype=np.uint8).reshape(height, width) < 215  # inked pixels
+
+
+def test_the_right_edges_of_the_boxes_and_the_table_are_printed(rendered: LettersOutput) -> None:
+    letter = next(f for f in rendered.files if f.letter.student == "Белов Артём Игоревич")
+    ink = _ink(letter.path)
+    inked_rows = ink.any(axis=1)
+    right = int(max(ink.shape[1] - 1 - ink[inked_rows, ::-1].argmax(axis=1)))  # farthest ink
+    run = longest = ink[0].astype(int) * 0
+    for row in ink:  # the longest vertical line in each column: borders, not letters
+        run = (run + 1) * row
+        longest = longest.clip(min=run)
+    lines = [x for x in range(ink.shape[1]) if longest[x] >= 35]
+    assert lines and right - max(lines) <= 3, (right, lines[-5:])
 
 
 def _weighted_by_hand(conn, student_id: int, subject: str, start: dt.date, end: dt.date) -> float | None:
