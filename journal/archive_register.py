@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageError
+from .pdf import new_file_mode
 
 REGISTER_FILE = "Реестр бумажных копий.xlsx"
 SHEET = "Реестр"
@@ -200,7 +201,7 @@ def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

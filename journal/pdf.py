@@ -174,6 +174,14 @@ def count_pdf_pages(data: bytes) -> int:
     return max(counts, default=0)
 
 
+def new_file_mode() -> int:
+    """The mode an ordinary new file gets under the process's umask (``journal`` sets 077:
+    files with children's data are the owner's only); mkstemp's 0600 is replaced by it."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomically(data: bytes, out: Path) -> None:
     """Write ``data`` to ``out`` through a temporary file and a rename."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -181,7 +189,7 @@ def write_atomically(data: bytes, out: Path) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import http.server
+import os
 import shutil
+import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -279,3 +281,21 @@ def test_renderers_in_parallel_processes(tmp_path: Path) -> None:
         pages = list(pool.map(_render_in_process, outs))
     assert all(p >= 2 for p in pages)
     assert all(Path(o).read_bytes().startswith(b"%PDF") for o in outs)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize(("umask", "mode"), [(0o077, 0o600), (0o022, 0o644)])
+def test_written_files_follow_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    from journal.archive_register import RegisterRow, write_register
+    from journal.pdf import write_atomically
+
+    old = os.umask(umask)
+    try:
+        write_atomically(b"%PDF-1.4", tmp_path / "письмо.pdf")
+        row = RegisterRow("5А", "1 четверть", "2026/2027", 1, 3, "28.11.2026 17:40", "0" * 64,
+                          "1 четверть/5А — 1 четверть.pdf")
+        write_register(tmp_path / "реестр.xlsx", [row])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "письмо.pdf").stat().st_mode) == mode
+    assert stat.S_IMODE((tmp_path / "реестр.xlsx").stat().st_mode) == mode
