@@ -32,6 +32,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element
@@ -187,10 +188,14 @@ class RawSubjectWorkbook:
 
     def mark_cells(self) -> Iterator[tuple[int, int, str, object]]:
         """(row_i, col_i, address, value) of every non-empty grid cell."""
+        area = self.marks_area
+        widest = max(map(len, self.marks), default=0)
+        letters = _letters(area.min_col, max(area.max_col, area.min_col + widest - 1))
         for i, row in enumerate(self.marks):
+            number = str(area.min_row + i)
             for j, value in enumerate(row):
                 if value is not None:
-                    yield i, j, self.marks_area.address(i, j), value
+                    yield i, j, letters[j] + number, value
 
     def lesson_dates(self) -> list[dt.date | None]:
         """The parsed date of each grid column (None where it is not a date)."""
@@ -885,10 +890,16 @@ def _row_cells(values: list[list[Any]], row: int, min_col: int, max_col: int) ->
     """The cells of one row from ``min_col`` to ``max_col`` (1-based), empty ones as None."""
     line = values[row - 1] if row - 1 < len(values) else []
     segment = line[min_col - 1:max_col]
-    letters = [get_column_letter(c) for c in range(min_col, max_col + 1)]
+    letters = _letters(min_col, max_col)
     suffix = str(row)
     return [RawCell(letters[k] + suffix, _clean(segment[k]) if k < len(segment) else None)
             for k in range(max_col - min_col + 1)]
+
+
+@lru_cache(maxsize=256)
+def _letters(min_col: int, max_col: int) -> tuple[str, ...]:
+    """The column letters from ``min_col`` to ``max_col`` (1-based): «C», «D», … «FK»."""
+    return tuple(get_column_letter(c) for c in range(min_col, max_col + 1))
 
 
 def _addr(row: int, col: int) -> str:
