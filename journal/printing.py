@@ -130,7 +130,7 @@ def resolve_period(settings: Settings, school_class: SchoolClass, spec: str) -> 
     if other is not None and not str(spec).strip().isdigit():
         instead = _containing(settings, other, school_class.period_set)
         names = " и ".join(f"«{p.name}»" for p in instead)
-        hint = (f" {other.name} входит в {names}: journal print --period \"{instead[0].name}\" "
+        hint = (f" {other.name} входит в {names}: journal print --school … --period \"{instead[0].name}\" "
                 f"--class {school_class.name}") if instead else ""
         raise UsageError(
             f"Копия «{other.name}» для {school_class.name} не печатается: {_set_rule(school_class)}, "
@@ -184,7 +184,7 @@ def plan_print(settings: Settings, period_spec: str, class_name: str | None = No
             name = within[0].name if within else "полугодие"
             plan.skipped.append(
                 f"{school_class.name}: полугодие ещё не закончилось ({quarter.name} — его часть); "
-                f"копия печатается по его окончании: journal print --period \"{name}\""
+                f"копия печатается по его окончании: journal print --school … --period \"{name}\""
             )
     if half is not None:
         plan.skipped.append(

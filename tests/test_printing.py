@@ -82,6 +82,7 @@ def test_plan_after_first_quarter_says_why_grade_10_is_left_out() -> None:
     plan = plan_print(print_settings(), "1")
     assert len(plan.skipped) == 1
     assert "10А" in plan.skipped[0] and "1 полугодие" in plan.skipped[0]
+    assert 'journal print --school … --period "1 полугодие"' in plan.skipped[0]  # a whole command
 
 
 @pytest.mark.parametrize(("today", "expected"), [
