@@ -117,7 +117,7 @@ class WorkbookMeta:
     def title(self) -> str:
         """«5А — Математика (1 гр.)» for messages and file names."""
         if self.kind == KIND_CLASS:
-            return f"{self.class_name} — классный журнал"
+            return f"{self.class_name} — файл классного руководителя"
         group = f" ({self.group})" if self.group else ""
         return f"{self.class_name} — {self.subject}{group}"
 

@@ -96,6 +96,8 @@ def test_first_run_creates_every_workbook_then_nothing_changes(school, tiny_sett
         assert read.meta is not None
         kinds[read.meta.kind] = kinds.get(read.meta.kind, 0) + 1
     assert kinds == {"class": 3, "subject": 5}
+    assert "5А — файл классного руководителя — classes/5А — классный руководитель.xlsx" in format_result(
+        result, school.root)  # what the class teacher's file is, beside its name
     again = update_templates(school, tiny_settings, now=NOW)
     assert [c.action for c in again.changes] == [UNCHANGED] * 8
     assert again.backup_dir is None
