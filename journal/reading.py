@@ -710,7 +710,7 @@ def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, li
         row = [_clean(v) for v in segment]
         row.extend([None] * (marks_a.n_cols - len(row)))
         marks.append(row)
-    log = _table(areas[wf.NAME_LOG], wf.NAME_LOG, wf.LOG_COLUMNS[:1], reader, result, where) \
+    log = _table(areas[wf.NAME_LOG], wf.NAME_LOG, wf.LOG_COLUMNS, reader, result, where) \
         if areas[wf.NAME_LOG] is not None else None
     finals = _table(finals_area, wf.NAME_FINALS, (wf.FINALS_NAME_COLUMN,), reader, result, where) \
         if finals_area is not None else None
@@ -764,8 +764,9 @@ def _table(area: Area | None, name: str, required: tuple[str, ...], reader: _She
     missing = [c for c in required if table.column(c) is None]
     if missing:
         result.findings.append(error(
-            R_MISSING_COLUMN, f"в таблице «{name}» нет столбца «{missing[0]}» в строке заголовка "
-            f"({area.ref()}). Верните заголовок столбца как в бланке",
+            R_MISSING_COLUMN, f"на листе «{area.sheet}» в строке заголовка ({area.ref()}) нет столбца "
+            f"«{missing[0]}»: его заголовок стёрт или изменён, и записи этого столбца не читаются. "
+            "Верните заголовок столбца как в бланке",
             sheet=area.sheet, cell=header[0].address if header else "", **where))
         return None
     return table

@@ -259,3 +259,17 @@ def test_dates_typed_as_text_are_read_with_the_school_year(tmp_path, tiny_settin
     assert isinstance(raw, RawSubjectWorkbook)
     assert raw.dates[0] == (first, "02.09")
     assert raw.lesson_keys()[:2] == [(WED, 1), (WED, 2)]
+
+
+@pytest.mark.parametrize("header", [wf.LOG_TOPIC, wf.LOG_HOMEWORK, wf.LOG_SUBSTITUTE])
+def test_a_log_header_typed_over_is_an_error_not_lost_topics(math_path, header):
+    """A teacher who types a topic into the header cell must hear of it: else the column is lost."""
+    wb = openpyxl.load_workbook(math_path)
+    ws = wb[wf.SHEET_LOG]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == header)
+    cell.value = "Натуральные числа"
+    wb.save(math_path)
+    result = read_workbook(math_path)
+    missing = [f for f in result.findings if f.code == "R34"]
+    assert missing and missing[0].is_error
+    assert missing[0].sheet == wf.SHEET_LOG and header in missing[0].message
