@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -669,6 +670,11 @@ def changes_of_merge(school: SchoolFolder, merge_id: int) -> list[dict[str, obje
         return store.changes_of_merge(conn, merge_id)
 
 
+def _is_inside(path: Path, root: Path) -> bool:
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return os.path.commonpath([real, base]) == base
+
+
 def check_files(paths: list[Path], settings: Settings, *, school: SchoolFolder | None = None,
                 progress: Progress | None = None) -> list[FileOutcome]:
     """Validate workbooks without merging; status ``merged`` here means «would be accepted».
@@ -681,7 +687,10 @@ def check_files(paths: list[Path], settings: Settings, *, school: SchoolFolder |
     if school is not None and school.store_path.exists():
         conn = store.connect(school.store_path, readonly=True)
     try:
-        read = read_workbooks_safely(paths, root=root, progress=progress)
+        # A teacher's file may be checked where it lies (a flash drive, the downloads):
+        # only a merge insists that workbooks sit inside the school folder.
+        inside = root is not None and all(_is_inside(p, root) for p in paths)
+        read = read_workbooks_safely(paths, root=root if inside else None, progress=progress)
         outcomes: list[FileOutcome] = []
         pending: list[tuple[FileOutcome, object]] = []
         for path, result_of_read in zip(paths, read, strict=True):

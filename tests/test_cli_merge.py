@@ -103,3 +103,14 @@ def test_check_without_school_folder(tmp_path, tiny_settings):
     result = run("check", str(path))
     assert result.exit_code == 2
     assert "--school" in result.output
+
+
+def test_check_a_file_outside_the_school_folder(school, tmp_path):
+    """A teacher's file on a flash drive is checked where it lies, not called a stray link."""
+    path = write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "5/4/3"}))
+    outside = tmp_path / "флешка" / path.name
+    outside.parent.mkdir()
+    shutil.move(path, outside)
+    result = run("check", "--school", str(school.root), str(outside))
+    assert result.exit_code == 1
+    assert "M02" in result.output and "R13" not in result.output
