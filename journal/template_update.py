@@ -41,6 +41,7 @@ from .templates import (
     subject_layout,
     subject_students,
 )
+from .validation import ClassView, validate_class, view_from_raw
 
 CREATED = "created"
 UPDATED = "updated"
@@ -50,6 +51,7 @@ ACTION_RU = {CREATED: "создан", UPDATED: "обновлён", UNCHANGED: "�
 
 # Finding codes of template updates
 T_LOST = "T01"  # a filled value has no place in the new layout
+T_CLASS_LIST = "T02"  # the class workbook has errors: its list is not carried into subject workbooks
 T_UNREADABLE = "T02"  # an existing workbook cannot be read safely
 T_DUPLICATE = "T03"  # two workbooks for the same class × subject × group
 T_NAME_TAKEN = "T04"  # the default file name is taken by another file
@@ -134,6 +136,7 @@ class _Run:
         self.subjects: dict[tuple[str, str, str], list[ReadResult]] = {}
         self.used: set[Path] = set()
         self.students: dict[str, list[wf.StudentRecord]] = {}
+        self.untrusted_lists: dict[str, Finding] = {}
 
     # -- scanning ----------------------------------------------------------
 
@@ -221,6 +224,7 @@ class _Run:
         assert isinstance(raw, RawClassWorkbook)
         content = raw.to_content()
         self.students[school_class.name] = content.students
+        self._check_class_list(existing, raw, school_class)
         if existing.meta_values.get(META_LAYOUT) == class_layout(self.settings, school_class) \
                 and self._spare_rows(raw) >= MIN_SPARE_ROWS:
             self.result.changes.append(WorkbookChange(existing.path, title, UNCHANGED))
@@ -243,6 +247,29 @@ class _Run:
             spare.append(len(t.rows) - 1 - last)
         return min(spare, default=0)
 
+    def _check_class_list(self, existing: ReadResult, raw: RawClassWorkbook,
+                          school_class: SchoolClass) -> None:
+        """Keep subject rosters as they are when the class workbook would be rejected by a merge.
+
+        Otherwise a student typed into the list, or removed from it, while the class
+        workbook still has errors would reach the subject workbooks, and the merge would
+        then reject those too, blaming the wrong file.
+        """
+        view = view_from_raw(raw)
+        assert isinstance(view, ClassView)
+        validated = validate_class(view, self.settings, file=self._rel(existing.path))
+        errors = [f for f in validated.findings if f.is_error]
+        if not errors:
+            return
+        self.untrusted_lists[school_class.name] = error(
+            T_CLASS_LIST,
+            f"список класса {school_class.name} не перенесён в журналы предметов: в файле классного "
+            f"руководителя ошибки ({errors[0].format(with_file=False)}"
+            f"{f' и ещё {len(errors) - 1}' if len(errors) > 1 else ''}). Исправьте их "
+            f"(проверка: journal check) и выполните journal templates снова",
+            file=self._rel(existing.path), teacher=school_class.class_teacher)
+        self.result.findings.append(self.untrusted_lists[school_class.name])
+
     # -- subject workbooks -------------------------------------------------
 
     def subject_workbook(self, item: CurriculumItem) -> None:
@@ -251,6 +278,8 @@ class _Run:
             return
         title = wf.WorkbookMeta(wf.KIND_SUBJECT, self.settings.school_year, school_class.name, item.subject,
                                 item.group).title()
+        if school_class.name in self.untrusted_lists:
+            return
         students = self.students.get(school_class.name, [])
         existing = self._existing(self.subjects.get(_subject_key(*item.key), []), title)
         if existing is False:

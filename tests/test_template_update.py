@@ -332,3 +332,26 @@ def test_command_exit_codes(tmp_path, tiny_settings, tiny_students):
     (root / "Настройки.xlsx").write_bytes(b"not a workbook")
     broken = runner.invoke(app, ["templates", "--school", str(root)])
     assert broken.exit_code == 2, broken.output
+
+
+def test_a_class_workbook_with_errors_does_not_reach_the_subject_workbooks(school, tiny_settings,
+                                                                            tiny_students):
+    """A list the merge would reject is not copied on: no subject workbook blames the wrong file."""
+    students = tiny_students["5А"]
+    _fill_class(school, tiny_settings, "5А", students)
+    path = _fill_math(school, tiny_settings, students, _math_content(students))
+    old_bytes = path.read_bytes()
+    school_class = tiny_settings.school_class("5А")
+    newcomer = StudentRecord("Новиков Пётр Ильич", joined=dt.date(2026, 11, 16),
+                             groups={"Английский язык": "1 группа"})
+    broken = wf.ClassContent(students=[*students, newcomer], reasons=[wf.AbsenceReason(
+        "Несуществующий Ученик", dt.date(2026, 11, 16), dt.date(2026, 11, 17), "Б")])
+    save_workbook(build_class_workbook(tiny_settings, school_class, broken),
+                  school.classes_dir / class_workbook_name("5А"))
+
+    result = update_templates(school, tiny_settings, now=NOW)
+
+    assert result.has_errors
+    t02 = [f for f in result.findings if f.code == "T02"]
+    assert len(t02) == 1 and "5А" in t02[0].message and "C02" in t02[0].message
+    assert path.read_bytes() == old_bytes
