@@ -31,6 +31,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import __version__ as tool_version
 from . import store
@@ -347,62 +348,22 @@ def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, 
                    last_seen=old["last_seen"], cell=old["cell"])
             plan.mark_deletes.append(old["id"])
 
-    # attendance
-    old_att = state["attendance"]
-    seen = set()
-    for a in rec.attendance:
-        day = a.date.isoformat()
-        att_key = (a.student, day, a.seq)
-        seen.add(att_key)
-        old = old_att.get(att_key)
-        if old is None:
-            plan.attendance_inserts.append({"student": a.student, "date": day, "seq": a.seq,
-                                            "code": a.code, "cell": a.cell, "first_seen": stamp,
-                                            "last_seen": stamp})
-        elif old["code"] != a.code:
-            change("correction", "attendance", student=a.student, lesson_date=day, seq=a.seq,
-                   old_value=old["code"], new_value=a.code, first_seen=old["first_seen"],
-                   last_seen=old["last_seen"], cell=a.cell)
-            plan.attendance_updates.append({"id": old["id"], "code": a.code, "cell": a.cell,
-                                            "first_seen": stamp, "last_seen": stamp})
-        else:
-            plan.attendance_updates.append({"id": old["id"], "code": a.code, "cell": a.cell,
-                                            "first_seen": old["first_seen"], "last_seen": stamp})
-    for att_key, old in old_att.items():
-        if att_key not in seen:
-            student, day, seq = att_key
-            change("removal", "attendance", student=student, lesson_date=day, seq=seq,
-                   old_value=old["code"], first_seen=old["first_seen"],
-                   last_seen=old["last_seen"], cell=old["cell"])
-            plan.attendance_deletes.append(old["id"])
-
-    # final marks
-    old_finals = state["finals"]
-    seen = set()
-    for f in rec.finals:
-        final_key = (f.student, f.kind, f.period)
-        seen.add(final_key)
-        old = old_finals.get(final_key)
-        if old is None:
-            plan.final_inserts.append({"student": f.student, "kind": f.kind, "period": f.period,
-                                       "value": f.value, "cell": f.cell, "first_seen": stamp,
-                                       "last_seen": stamp})
-        elif old["value"] != f.value:
-            change("correction", "final_mark", student=f.student, kind=f.kind, period=f.period,
-                   old_value=old["value"], new_value=f.value, first_seen=old["first_seen"],
-                   last_seen=old["last_seen"], cell=f.cell)
-            plan.final_updates.append({"id": old["id"], "value": f.value, "cell": f.cell,
-                                       "first_seen": stamp, "last_seen": stamp})
-        else:
-            plan.final_updates.append({"id": old["id"], "value": f.value, "cell": f.cell,
-                                       "first_seen": old["first_seen"], "last_seen": stamp})
-    for final_key, old in old_finals.items():
-        if final_key not in seen:
-            student, kind, period = final_key
-            change("removal", "final_mark", student=student, kind=kind, period=period,
-                   old_value=old["value"], first_seen=old["first_seen"],
-                   last_seen=old["last_seen"], cell=old["cell"])
-            plan.final_deletes.append(old["id"])
+    # attendance and final marks: a value per key, corrected or removed as a whole
+    _diff_values(
+        [((a.student, a.date.isoformat(), a.seq),
+          {"student": a.student, "date": a.date.isoformat(), "seq": a.seq, "code": a.code,
+           "cell": a.cell}) for a in rec.attendance],
+        state["attendance"], field="code", entity="attendance", stamp=stamp, change=change,
+        where=lambda k: {"student": k[0], "lesson_date": k[1], "seq": k[2]},
+        inserts=plan.attendance_inserts, updates=plan.attendance_updates,
+        deletes=plan.attendance_deletes)
+    _diff_values(
+        [((f.student, f.kind, f.period),
+          {"student": f.student, "kind": f.kind, "period": f.period, "value": f.value,
+           "cell": f.cell}) for f in rec.finals],
+        state["finals"], field="value", entity="final_mark", stamp=stamp, change=change,
+        where=lambda k: {"student": k[0], "kind": k[1], "period": k[2]},
+        inserts=plan.final_inserts, updates=plan.final_updates, deletes=plan.final_deletes)
     return plan
 
 
@@ -410,6 +371,34 @@ def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, 
 # read → validate → apply for a whole school folder
 # ---------------------------------------------------------------------------
 
+
+
+def _diff_values(entries: list[tuple[tuple[Any, ...], dict[str, Any]]], old_rows: dict[Any, dict],
+                 *, field: str, entity: str, stamp: str, change: Callable[..., None],
+                 where: Callable[[tuple[Any, ...]], dict[str, Any]], inserts: list[dict],
+                 updates: list[dict], deletes: list[int]) -> None:
+    """Compare keyed values with the dataset's: new ones are inserted, changed ones are
+    corrections, missing ones removals; ``first_seen`` survives while a value stays the same."""
+    seen = set()
+    for key, row in entries:
+        seen.add(key)
+        old = old_rows.get(key)
+        if old is None:
+            inserts.append({**row, "first_seen": stamp, "last_seen": stamp})
+            continue
+        first_seen = old["first_seen"]
+        if old[field] != row[field]:
+            change("correction", entity, old_value=old[field], new_value=row[field],
+                   first_seen=old["first_seen"], last_seen=old["last_seen"], cell=row["cell"],
+                   **where(key))
+            first_seen = stamp
+        updates.append({"id": old["id"], field: row[field], "cell": row["cell"],
+                        "first_seen": first_seen, "last_seen": stamp})
+    for key, old in old_rows.items():
+        if key not in seen:
+            change("removal", entity, old_value=old[field], first_seen=old["first_seen"],
+                   last_seen=old["last_seen"], cell=old["cell"], **where(key))
+            deletes.append(old["id"])
 
 def validate_read(raw: object, settings: Settings, file: str, conn: sqlite3.Connection | None,
                   class_lists: dict[str, list[KnownStudent]] | None = None,
