@@ -473,3 +473,22 @@ def sort_by_class(frame: pd.DataFrame, *then: str) -> pd.DataFrame:
     order = frame["class"].map(class_sort_key)
     ordered = frame.assign(_order=order).sort_values(["_order", *then], kind="stable")
     return ordered.drop(columns="_order").reset_index(drop=True)
+
+
+def subject_labels(frame: pd.DataFrame) -> pd.Series:
+    """«Английский язык (1 группа)» for a group, the subject alone otherwise."""
+    return frame["subject"].where(frame["grp"] == "", frame["subject"] + " (" + frame["grp"] + ")")
+
+
+def students_by_subject(frame: pd.DataFrame, labels: pd.Series, texts: pd.Series) -> pd.DataFrame:
+    """A sheet of one class: students (rows, by name, numbered) × ``labels`` (columns, in the
+    order they first appear) holding ``texts``."""
+    frame = frame.assign(label=labels, text=texts)
+    sheet = frame.pivot_table(index="student", columns="label", values="text", aggfunc="first",
+                              sort=False)
+    sheet = sheet.reindex(columns=list(dict.fromkeys(labels)))
+    sheet = sheet.reindex(sorted(sheet.index)).fillna("")
+    sheet.columns.name = None
+    sheet.insert(0, "Ученик", sheet.index)
+    sheet.insert(0, "№", range(1, len(sheet) + 1))
+    return sheet.reset_index(drop=True)

@@ -31,6 +31,7 @@ from .common import (
     has_text,
     rows_of,
     sort_by_class,
+    subject_labels,
     subject_lines,
     within,
 )
@@ -168,7 +169,7 @@ def behind_by_student(accumulation: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     rows = []
     for (class_name, student), group in behind.groupby(["class", "student"], sort=False):
-        label = group["subject"].where(group["grp"] == "", group["subject"] + " (" + group["grp"] + ")")
+        label = subject_labels(group)
         pick = {problem: [f"{s}" if problem != BELOW_MIN else f"{s} ({c} из {m})"
                           for s, c, m, p in zip(label, group["mark_count"], group["min_marks"],
                                                 group["problem"], strict=True) if p == problem]

@@ -34,6 +34,8 @@ from .common import (
     parse_day,
     rows_of,
     sort_by_class,
+    students_by_subject,
+    subject_labels,
     subject_lines,
     weighted_averages,
     within,
@@ -118,19 +120,10 @@ def forecast_sheet(preliminary: pd.DataFrame, class_name: str) -> pd.DataFrame:
     mine = preliminary[preliminary["class"] == class_name] if not preliminary.empty else preliminary
     if mine.empty:
         return pd.DataFrame()
-    mine = mine.copy()
-    mine["label"] = mine["subject"].where(mine["grp"] == "",
-                                          mine["subject"] + " (" + mine["grp"] + ")")
-    mine["text"] = [("—" if pd.isna(f) else str(int(f))) + ("!" if risk else "")
-                    for f, risk in zip(mine["forecast"], mine["at_risk"], strict=True)]
-    sheet = mine.pivot_table(index="student", columns="label", values="text", aggfunc="first",
-                             sort=False)
-    sheet = sheet.reindex(columns=list(dict.fromkeys(mine["label"])))
-    sheet = sheet.reindex(sorted(sheet.index)).fillna("")
-    sheet.columns.name = None
-    sheet.insert(0, "Ученик", sheet.index)
-    sheet.insert(0, "№", range(1, len(sheet) + 1))
-    return sheet.reset_index(drop=True)
+    text = pd.Series([("—" if pd.isna(f) else str(int(f))) + ("!" if risk else "")
+                      for f, risk in zip(mine["forecast"], mine["at_risk"], strict=True)],
+                     index=mine.index)
+    return students_by_subject(mine, subject_labels(mine), text)
 
 
 def risk_by_student(preliminary: pd.DataFrame) -> pd.DataFrame:
@@ -142,7 +135,7 @@ def risk_by_student(preliminary: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     rows = []
     for (class_name, student), group in risky.groupby(["class", "student"], sort=False):
-        label = group["subject"].where(group["grp"] == "", group["subject"] + " (" + group["grp"] + ")")
+        label = subject_labels(group)
         failing = [str(s) for s, f in zip(label, group["forecast"], strict=True)
                    if not pd.isna(f) and int(f) <= 2]
         few = [f"{s} ({c} из {e})" for s, c, e in zip(label, group["mark_count"],

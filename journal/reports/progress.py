@@ -45,6 +45,8 @@ from .common import (
     same_period,
     sort_by_class,
     sou,
+    students_by_subject,
+    subject_labels,
     subject_lines,
     value_counts,
     weighted_averages,
@@ -217,20 +219,10 @@ def summary_sheet(results: pd.DataFrame, class_name: str, mark_forecasts: bool =
     mine = results[results["class"] == class_name] if not results.empty else results
     if mine.empty:
         return pd.DataFrame()
-    mine = mine.copy()
-    label = mine["subject"].where(mine["grp"] == "", mine["subject"] + " (" + mine["grp"] + ")")
     text = mine["value"].fillna("")
     if mark_forecasts:
         text = text.where(mine["source"] != FORECAST, text + "*")
-    mine["label"], mine["text"] = label, text
-    sheet = mine.pivot_table(index="student", columns="label", values="text", aggfunc="first",
-                             sort=False)
-    sheet = sheet.reindex(columns=list(dict.fromkeys(label)))
-    sheet = sheet.reindex(sorted(sheet.index)).fillna("")
-    sheet.columns.name = None
-    sheet.insert(0, "Ученик", sheet.index)
-    sheet.insert(0, "№", range(1, len(sheet) + 1))
-    return sheet.reset_index(drop=True)
+    return students_by_subject(mine, subject_labels(mine), text)
 
 
 def problem_marks(results: pd.DataFrame) -> pd.DataFrame:
