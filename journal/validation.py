@@ -456,16 +456,15 @@ def validate_subject(view: SubjectView, settings: Settings,
     column_has_marks = [False] * len(columns)
     for r, c, address, value in view.marks:
         row_student = rows[r] if r < len(rows) else None
-        cell = Cell(value, address)
         column = columns[c] if c < len(columns) else None
         name = row_student.full_name if row_student else ""
-        cache_key = (type(cell.value), cell.value)
+        cache_key = (type(value), value)
         parsed = parsed_cache.get(cache_key)
         if parsed is None:
-            parsed = parse_mark_cell(cell.value, allow_marks=school_class.has_marks)
+            parsed = parse_mark_cell(value, allow_marks=school_class.has_marks)
             parsed_cache[cache_key] = parsed
         if isinstance(parsed, CellProblem):
-            err(parsed.code, parsed.message, sheet=SHEET_GRID, cell=cell.cell, student=name,
+            err(parsed.code, parsed.message, sheet=SHEET_GRID, cell=address, student=name,
                 date=column[0] if column else None)
             continue
         if parsed.is_empty:
@@ -473,37 +472,39 @@ def validate_subject(view: SubjectView, settings: Settings,
         if row_student is None:
             if r < len(view.students) and clean_text(view.students[r].value) == "":
                 err("S04", "отметка в строке без ФИО ученика. Впишите ученика или "
-                           "уберите отметку", sheet=SHEET_GRID, cell=cell.cell)
+                           "уберите отметку", sheet=SHEET_GRID, cell=address)
             continue
         if column is None:
             err("D02", "отметка в столбце без даты урока. Впишите дату урока в заголовок "
-                       "столбца или перенесите отметку", sheet=SHEET_GRID, cell=cell.cell,
+                       "столбца или перенесите отметку", sheet=SHEET_GRID, cell=address,
                 student=name)
             continue
         day, seq, _topic, kind = column
-        where = {"sheet": SHEET_GRID, "cell": cell.cell, "student": name, "date": day}
         problem = date_problems[c]
         if problem is not None:
-            err(problem[0], problem[1], **where)
+            err(problem[0], problem[1], sheet=SHEET_GRID, cell=address, student=name, date=day)
             continue
         if row_student.joined and day < row_student.joined:
             err("S05", f"запись до зачисления ученика ({row_student.joined:%d.%m.%Y}). "
-                       "Уберите её или проверьте дату зачисления", **where)
+                       "Уберите её или проверьте дату зачисления",
+                sheet=SHEET_GRID, cell=address, student=name, date=day)
             continue
         if row_student.left and day > row_student.left:
             err("S06", f"запись после выбытия ученика ({row_student.left:%d.%m.%Y}). "
-                       "Уберите её или проверьте дату выбытия", **where)
+                       "Уберите её или проверьте дату выбытия",
+                sheet=SHEET_GRID, cell=address, student=name, date=day)
             continue
         if today is not None and day > today:
             future_columns.add(c)
         if parsed.absence:
-            rec.attendance.append(AttendanceRecord(name, day, seq, parsed.absence, cell.cell))
+            rec.attendance.append(AttendanceRecord(name, day, seq, parsed.absence, address))
         if parsed.marks:
             column_has_marks[c] = True
             weight = kind.weight if kind else 1.0
+            by_student = marks_by_student.setdefault(name, [])
             for position, mark in enumerate(parsed.marks, start=1):
-                rec.marks.append(MarkRecord(name, day, seq, position, mark, weight, cell.cell))
-                marks_by_student.setdefault(name, []).append((mark, weight, day))
+                rec.marks.append(MarkRecord(name, day, seq, position, mark, weight, address))
+                by_student.append((mark, weight, day))
     for c in sorted(future_columns):
         future = columns[c]
         if future is not None and today is not None:
