@@ -46,6 +46,7 @@ from .validation import (
     ClassView,
     KnownStudent,
     LessonRecord,
+    MarkRecord,
     SubjectRecords,
     Validated,
     days_text,
@@ -309,29 +310,34 @@ def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, 
     # marks
     old_marks = state["marks"]
     seen: set[tuple[object, ...]] = set()
+    iso = {les.date: day for (day, _seq), les in lessons.items()}
+
+    def where(m: MarkRecord, day: str) -> dict[str, object]:
+        lesson: LessonRecord | None = lessons.get((day, m.seq))
+        return {"student": m.student, "lesson_date": day, "seq": m.seq,
+                "kind": lesson.kind if lesson else "", "period": lesson.period if lesson else "",
+                "cell": m.cell}
+
     for m in rec.marks:
-        day = m.date.isoformat()
+        day = iso.get(m.date) or m.date.isoformat()
         key = (m.student, day, m.seq, m.position)
         seen.add(key)
-        lesson: LessonRecord | None = lessons.get((day, m.seq))
-        where = {"student": m.student, "lesson_date": day, "seq": m.seq,
-                 "kind": lesson.kind if lesson else "",
-                 "period": lesson.period if lesson else "",
-                 "cell": m.cell}
         old = old_marks.get(key)
         if old is None:
             plan.mark_inserts.append({"student": m.student, "date": day, "seq": m.seq,
                                       "position": m.position, "value": m.value,
                                       "weight": m.weight, "cell": m.cell, "first_seen": stamp,
                                       "last_seen": stamp})
-            allowed = lesson.allowed_days if lesson else 1
-            late = (observed - m.date).days - allowed if observed else 0
+            if observed is None:
+                continue
+            lesson = lessons.get((day, m.seq))
+            late = (observed - m.date).days - (lesson.allowed_days if lesson else 1)
             if late > 0:
                 change("late_entry", "mark", new_value=str(m.value), first_seen=stamp,
-                       days_late=late, **where)
+                       days_late=late, **where(m, day))
         elif old["value"] != m.value:
             change("correction", "mark", old_value=str(old["value"]), new_value=str(m.value),
-                   first_seen=old["first_seen"], last_seen=old["last_seen"], **where)
+                   first_seen=old["first_seen"], last_seen=old["last_seen"], **where(m, day))
             plan.mark_updates.append({"id": old["id"], "value": m.value, "weight": m.weight,
                                       "cell": m.cell, "first_seen": stamp, "last_seen": stamp})
         else:
