@@ -3,7 +3,7 @@
 Some files make a spreadsheet library misbehave in ways Python cannot catch: one
 stray value in cell XFD1048576 makes python-calamine allocate 512 GiB and abort
 the process; a zip bomb eats gigabytes; openpyxl may hang. So each file is first
-screened cheaply (:mod:`journal.prescreen`) and then parsed in a worker process
+screened cheaply (:mod:`journal.prescreen`) and then parsed, both in a worker process
 with an address-space limit (``RLIMIT_AS`` where the system has it) and a
 timeout. A worker that dies (SIGABRT, SIGKILL, MemoryError) or runs out of time
 becomes a finding for its file; the merge goes on with the next one.
@@ -24,6 +24,7 @@ while one is under way (an OS file lock, released even when the holder is killed
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing as mp
 import os
 import time
@@ -91,35 +92,52 @@ def read_workbooks_safely(paths: Sequence[str | Path], *, root: str | Path | Non
     ``progress(done, total, file)`` is called in this process as each file finishes.
     """
     files = [Path(p) for p in paths]
-    parse = parse or _default_parse
     names = [ps.display_name(p, root) for p in files]
     results: list[Any] = [None] * len(files)
-    screenings: list[ps.Screening] = []
-    queue: deque[int] = deque()
+    queue: deque[int] = deque(range(len(files)))
     done = 0
-    for index, path in enumerate(files):
-        screening = ps.screen(path, root=root, limits=limits)
-        screenings.append(screening)
-        if screening.ok:
-            queue.append(index)
-        else:
-            sha = screening.fingerprint.sha256 if screening.fingerprint else ""
-            results[index] = failed_result(path, screening.findings, sha)
-            done += 1
-            if progress:
-                progress(done, len(files), names[index])
+    screen_and_parse = _ScreenAndParse(parse or _default_parse, root, limits)
 
     def finish(index: int, outcome: tuple[str, Any]) -> None:
         nonlocal done
-        results[index] = _complete(files[index], names[index], screenings[index], outcome)
+        status, value = outcome
+        if status == "ok":
+            screening, parsed = value
+            if screening.ok:
+                results[index] = _complete(files[index], names[index], screening, ("ok", parsed))
+            else:
+                sha = screening.fingerprint.sha256 if screening.fingerprint else ""
+                results[index] = failed_result(files[index], screening.findings, sha)
+        else:
+            results[index] = _complete(files[index], names[index], _UNSCREENED, outcome)
         done += 1
         if progress:
             progress(done, len(files), names[index])
 
     if queue:
         count = min(workers or min(DEFAULT_WORKERS, os.cpu_count() or 1), len(queue))
-        _run_pool(files, queue, max(count, 1), timeout, memory_limit, parse, finish)
+        _run_pool(files, queue, max(count, 1), timeout, memory_limit, screen_and_parse, finish)
     return results
+
+
+@dataclass
+class _ScreenAndParse:
+    """What a worker does with a file: screen it cheaply, and parse it only if it passes.
+
+    Screening runs in the worker too, so that files are screened in parallel and while
+    other files are parsed (it costs about as much as parsing a year workbook).
+    """
+
+    parse: Parse
+    root: str | Path | None
+    limits: ps.Limits
+
+    def __call__(self, path: Path) -> tuple[ps.Screening, Any]:
+        screening = ps.screen(path, root=self.root, limits=self.limits)
+        return screening, (self.parse(path) if screening.ok else None)
+
+
+_UNSCREENED = ps.Screening(findings=[], fingerprint=None)
 
 
 def _complete(path: Path, name: str, screening: ps.Screening, outcome: tuple[str, Any]) -> Any:
@@ -301,6 +319,9 @@ def _worker_main(conn: Connection, memory_limit: int | None, parse: Parse) -> No
     """
     _silence_stderr()
     _limit_memory(memory_limit)
+    # A forked worker shares the merge's memory page by page; the garbage collector
+    # would touch (and so copy) every inherited object unless they are frozen.
+    gc.freeze()
     while True:
         try:
             task = conn.recv()
