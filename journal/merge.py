@@ -41,7 +41,7 @@ from .isolation import merge_lock, read_workbooks_safely
 from .prescreen import LOCK_FILE, display_name
 from .reading import ReadResult
 from .school import LockFile, SchoolFolder
-from .settings import Settings
+from .settings import Settings, normalise_class_name
 from .validation import (
     MISSING_LESSONS,
     ClassRecords,
@@ -655,8 +655,6 @@ def _file_order(outcomes: dict[str, FileOutcome]) -> Callable[[str], tuple[int, 
 
 
 def _key_of(outcome: FileOutcome) -> tuple[str, str, str, str]:
-    from .settings import normalise_class_name
-
     return (outcome.kind, normalise_class_name(outcome.class_name),
             outcome.subject.strip().lower(), outcome.group.strip().lower())
 
@@ -692,6 +690,28 @@ def changes_of_merge(school: SchoolFolder, merge_id: int) -> list[dict[str, obje
 def _is_inside(path: Path, root: Path) -> bool:
     real, base = os.path.realpath(path), os.path.realpath(root)
     return os.path.commonpath([real, base]) == base
+
+
+def _class_lists_in_folder(school: SchoolFolder, settings: Settings,
+                           classes: set[str]) -> dict[str, list[KnownStudent]]:
+    """The class lists a merge would check these classes' subject workbooks against: those of
+    the class workbooks in the school folder that a merge would accept."""
+    if not classes:
+        return {}
+    wanted = {normalise_class_name(c) for c in classes}
+    paths = [p for p in school.input_files() if _is_inside(p, school.classes_dir)]
+    lists: dict[str, list[KnownStudent]] = {}
+    for path, result in zip(paths, read_workbooks_safely(paths, root=school.root), strict=True):
+        raw = result.workbook
+        if raw is None or raw.meta.kind != KIND_CLASS or (result.findings and any(
+                f.is_error for f in result.findings)):
+            continue
+        if normalise_class_name(raw.meta.class_name) not in wanted:
+            continue
+        validated = validate_read(raw, settings, display_name(path, school.root), None)
+        if isinstance(validated.records, ClassRecords) and not validated.has_errors:
+            lists[validated.records.class_name] = known_students(validated.records)
+    return lists
 
 
 def check_files(paths: list[Path], settings: Settings, *, school: SchoolFolder | None = None,
@@ -736,6 +756,10 @@ def check_files(paths: list[Path], settings: Settings, *, school: SchoolFolder |
                     "W04", f"есть ещё один файл того же журнала: {others}. Оставьте один файл",
                     file=outcome.file, teacher=outcome.teacher))
         class_lists: dict[str, list[KnownStudent]] = {}
+        if school is not None:
+            given = {o.class_name for o, _raw in pending if o.kind == KIND_CLASS}
+            wanted = {o.class_name for o, _raw in pending if o.kind == KIND_SUBJECT} - given
+            class_lists.update(_class_lists_in_folder(school, settings, wanted))
         pending.sort(key=lambda p: 0 if p[0].kind == KIND_CLASS else 1)
         for outcome, raw in pending:
             validated = validate_read(raw, settings, outcome.file, conn, class_lists)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 
+import openpyxl
 import pytest
 from conftest import make_tiny_settings
 from merge_fixtures import MON, grid_cell, math_content, new_school, write_class, write_subject
 from typer.testing import CliRunner
 
+from journal import workbook_format as wf
 from journal.cli import app
 from journal.school import FEEDBACK_DIR, SchoolFolder
 from journal.settings_workbook import write_settings_workbook
@@ -114,3 +116,22 @@ def test_check_a_file_outside_the_school_folder(school, tmp_path):
     result = run("check", "--school", str(school.root), str(outside))
     assert result.exit_code == 1
     assert "M02" in result.output and "R13" not in result.output
+
+
+def test_check_takes_the_class_list_from_the_school_folder(school):
+    """Before any merge, a subject workbook is checked against the class workbook in classes/,
+    as the merge would: no «сдайте список класса» warning, and a stranger is named."""
+    path = write_subject(school, math_content({(A, MON, 1): "5"}))
+    clean = run("check", str(path))
+    assert clean.exit_code == 0, clean.output
+    assert "S03" not in clean.output
+    content = math_content({(A, MON, 1): "5"})
+    wb_path = write_subject(school, content)
+    wb = openpyxl.load_workbook(wb_path)
+    grid = wb[wf.SHEET_GRID]
+    name_cell = next(c for row in grid.iter_rows() for c in row if c.value == A)
+    name_cell.value = "Незнакомов Иван Иванович"
+    wb.save(wb_path)
+    stranger = run("check", str(wb_path))
+    assert stranger.exit_code == 1
+    assert "S01" in stranger.output and "S03" not in stranger.output
