@@ -201,41 +201,39 @@ def test_grade_1_copy_carries_no_marks(dataset: PrintDataset) -> None:
     assert not section.period_marks
 
 
-def test_missing_period_marks_are_reported(dataset: PrintDataset, tmp_path: Path) -> None:
+def _load_edited(dataset: PrintDataset, tmp_path: Path, period: str, *statements: str):
+    """The 5А copy for ``period`` from a copy of the dataset changed by ``statements``."""
     path = tmp_path / "journal.sqlite"
     shutil.copy(dataset.path, path)
     conn = sqlite3.connect(path)
-    conn.execute("DELETE FROM final_marks WHERE subject = 'Математика' AND student_id = "
-                 "(SELECT id FROM students WHERE full_name = 'Жданов Глеб Ильич')")
+    for sql in statements:
+        conn.execute(sql)
     conn.commit()
     conn.close()
     settings = print_settings()
-    job = plan_print(settings, "1", "5А").jobs[0]
+    job = plan_print(settings, period, "5А").jobs[0]
     with store.opened(path) as conn2:
-        copy = load_class_copy(conn2, settings, job.school_class, job.period)
+        return load_class_copy(conn2, settings, job.school_class, job.period), job
+
+
+def test_missing_period_marks_are_reported(dataset: PrintDataset, tmp_path: Path) -> None:
+    copy, _job = _load_edited(
+        dataset, tmp_path, "1",
+        "DELETE FROM final_marks WHERE subject = 'Математика' AND student_id = "
+        "(SELECT id FROM students WHERE full_name = 'Жданов Глеб Ильич')")
     codes = [(f.code, f.message) for f in copy.findings]
     assert len(codes) == 1
     assert codes[0][0] == "print_missing_period_mark" and "Жданов Глеб Ильич" in codes[0][1]
 
 
 def test_student_without_a_group_is_reported(dataset: PrintDataset, tmp_path: Path) -> None:
-    path = tmp_path / "journal.sqlite"
-    shutil.copy(dataset.path, path)
-    conn = sqlite3.connect(path)
-    conn.execute("DELETE FROM student_groups WHERE student_id = "
-                 "(SELECT id FROM students WHERE full_name = 'Жданов Глеб Ильич')")
-    conn.execute("DELETE FROM attendance WHERE student_id = "
-                 "(SELECT id FROM students WHERE full_name = 'Жданов Глеб Ильич') AND lesson_id IN "
-                 "(SELECT id FROM lessons WHERE subject = 'Английский язык')")
-    conn.execute("DELETE FROM marks WHERE student_id = "
-                 "(SELECT id FROM students WHERE full_name = 'Жданов Глеб Ильич') AND lesson_id IN "
-                 "(SELECT id FROM lessons WHERE subject = 'Английский язык')")
-    conn.commit()
-    conn.close()
-    settings = print_settings()
-    job = plan_print(settings, "1", "5А").jobs[0]
-    with store.opened(path) as conn2:
-        copy = load_class_copy(conn2, settings, job.school_class, job.period)
+    student = "(SELECT id FROM students WHERE full_name = 'Жданов Глеб Ильич')"
+    english = "(SELECT id FROM lessons WHERE subject = 'Английский язык')"
+    copy, _job = _load_edited(
+        dataset, tmp_path, "1",
+        f"DELETE FROM student_groups WHERE student_id = {student}",
+        f"DELETE FROM attendance WHERE student_id = {student} AND lesson_id IN {english}",
+        f"DELETE FROM marks WHERE student_id = {student} AND lesson_id IN {english}")
     lost = [f.student for f in copy.findings if f.code == "print_student_without_group"]
     assert lost == ["Жданов Глеб Ильич"]
 
@@ -243,18 +241,11 @@ def test_student_without_a_group_is_reported(dataset: PrintDataset, tmp_path: Pa
 @pytest.mark.parametrize(("period", "with_year"), [("1", False), ("4", True)])
 def test_year_marks_appear_on_the_last_period_only(dataset: PrintDataset, tmp_path: Path, period: str,
                                                    with_year: bool) -> None:
-    path = tmp_path / "journal.sqlite"
-    shutil.copy(dataset.path, path)
-    conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO final_marks (class, subject, grp, student_id, kind, period, value, first_seen, "
-                 "last_seen) SELECT '5А', 'Математика', '', id, 'year', '', '4', '', '' FROM students "
-                 "WHERE class = '5А'")
-    conn.commit()
-    conn.close()
-    settings = print_settings()
-    job = plan_print(settings, period, "5А").jobs[0]
-    with store.opened(path) as conn2:
-        copy = load_class_copy(conn2, settings, job.school_class, job.period)
+    copy, job = _load_edited(
+        dataset, tmp_path, period,
+        "INSERT INTO final_marks (class, subject, grp, student_id, kind, period, value, first_seen, "
+        "last_seen) SELECT '5А', 'Математика', '', id, 'year', '', '4', '', '' FROM students "
+        "WHERE class = '5А'")
     headers = [h for h, _ in copy.sections[0].final_columns(job.period.name, True)]
     assert headers == ([job.period.name, "Год"] if with_year else [job.period.name])
     html = printing.finals_part(copy)
