@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint templates bench clean
+.PHONY: demo test lint blanks bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check journal tests benchmarks
 	$(BIN)/mypy
 
-templates: $(STAMP)
-	$(BIN)/python -m journal.blank_templates workbook_templates
+blanks: $(STAMP)
+	$(BIN)/python -m journal.workbooks.blanks blank_workbooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

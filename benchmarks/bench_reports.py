@@ -35,7 +35,7 @@ PRINT_CLASS = "7А"
 
 def demo_school() -> Path:
     """The cached demo school folder (built without reports on first use)."""
-    from journal.demo_school import build_demo
+    from journal.demo.build import build_demo
 
     root = cache_root() / f"demo-v{DEMO_VERSION}"
     done = root / ".bench-complete"

@@ -2,7 +2,7 @@
 
 CPU time of this process (stable on a busy machine, unlike wall time)
 for the files of a synthetic school: hashing, pre-screening, python-calamine alone,
-the reader (:func:`journal.reading.read_workbook`: calamine + defined names + areas),
+the reader (:func:`journal.workbooks.reading.read_workbook`: calamine + defined names + areas),
 pickling the read result (what a worker sends back), building the validation view,
 validation, planning the history, and writing to SQLite. Prints milliseconds a file
 for each stage (medians of ``--runs``) and the share of the sum.
@@ -28,11 +28,11 @@ from measure import median
 from references import calamine_alone
 from synthetic import MERGE_AT, ensure_school, workbook_paths
 
-from journal import prescreen as ps
-from journal import store
-from journal.merge import apply, file_sha256, validate_read
-from journal.reading import read_workbook
-from journal.validation import ClassRecords, view_from_raw
+from journal.dataset import store
+from journal.intake.merge import apply, file_sha256, validate_read
+from journal.intake.validation import ClassRecords, view_from_raw
+from journal.workbooks import screening as ps
+from journal.workbooks.reading import read_workbook
 
 
 def _stage(times: dict[str, list[float]], name: str, fn: Callable[[], object]) -> object:

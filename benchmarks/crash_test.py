@@ -40,16 +40,16 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import make_tiny_settings, make_tiny_students  # noqa: E402
 
-from journal import workbook_format as wf  # noqa: E402
-from journal.school import class_workbook_name, subject_workbook_name  # noqa: E402
-from journal.settings import Settings  # noqa: E402
-from journal.settings_workbook import write_settings_workbook  # noqa: E402
-from journal.templates import (  # noqa: E402
+from journal.school.folder import class_workbook_name, subject_workbook_name  # noqa: E402
+from journal.school.settings import Settings  # noqa: E402
+from journal.workbooks import format as wf  # noqa: E402
+from journal.workbooks.build import (  # noqa: E402
     build_class_workbook,
     build_subject_workbook,
     save_workbook,
     subject_students,
 )
+from journal.workbooks.settings_book import write_settings_workbook  # noqa: E402
 
 TODAY = "20.11.2026"
 MarkKey = tuple[str, str, str, str, int, str, int]  # class, subject, grp, date, seq, student, position

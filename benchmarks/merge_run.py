@@ -32,8 +32,8 @@ from synthetic import (
     seed_of,
 )
 
-from journal.merge import merge_school
-from journal.school import subject_workbook_name
+from journal.intake.merge import merge_school
+from journal.school.folder import subject_workbook_name
 
 MODES = ("cold", "unchanged", "one-changed")
 

@@ -8,7 +8,7 @@ has its class teacher's workbook.
 
 Writing a workbook with openpyxl costs ~0.3 s, so only the first
 :data:`SEED_CLASSES` classes (152 subject workbooks: a whole large school) are
-written with :func:`journal.templates.build_subject_workbook`; every further class
+written with :func:`journal.workbooks.build.build_subject_workbook`; every further class
 is derived from a seed class of the same grade by rewriting, inside the zip, the
 class name (``_meta`` and titles) and a few mark cells. Each derived workbook is a
 distinct, valid workbook of a distinct class with its own bytes and hash, and the
@@ -41,11 +41,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from journal import workbook_format as wf  # noqa: E402
-from journal.demo import DEMO_YEAR, rng_for  # noqa: E402
-from journal.demo_names import FEMALE_FIRST, MALE_FIRST, PATRONYMICS, SURNAMES  # noqa: E402
-from journal.school import SchoolFolder, class_workbook_name, subject_workbook_name  # noqa: E402
-from journal.settings import (  # noqa: E402
+from journal.demo.content import DEMO_YEAR, rng_for  # noqa: E402
+from journal.demo.names import FEMALE_FIRST, MALE_FIRST, PATRONYMICS, SURNAMES  # noqa: E402
+from journal.school.folder import SchoolFolder, class_workbook_name, subject_workbook_name  # noqa: E402
+from journal.school.settings import (  # noqa: E402
     DEFAULT_WORK_KINDS,
     CurriculumItem,
     Norms,
@@ -54,7 +53,8 @@ from journal.settings import (  # noqa: E402
     TimetableEntry,
     default_calendar,
 )
-from journal.templates import build_class_workbook, build_subject_workbook, save_workbook  # noqa: E402
+from journal.workbooks import format as wf  # noqa: E402
+from journal.workbooks.build import build_class_workbook, build_subject_workbook, save_workbook  # noqa: E402
 
 GENERATOR_VERSION = "1"
 SUBJECTS = ("Русский язык", "Математика", "Литература", "Английский язык", "История",

@@ -7,7 +7,7 @@
   «Английский язык» split into «1 группа» / «2 группа»;
 * 10А — grade 10 (half-years): «Физика» on Tuesday and Thursday.
 
-Calendar: :func:`journal.settings.default_calendar` for 2026/2027.
+Calendar: :func:`journal.school.settings.default_calendar` for 2026/2027.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ import datetime as dt
 
 import pytest
 
-from journal.settings import (
+from journal.school.settings import (
     CurriculumItem,
     SchoolClass,
     Settings,
     TimetableEntry,
     default_calendar,
 )
-from journal.workbook_format import StudentRecord
+from journal.workbooks.format import StudentRecord
 
 TINY_YEAR = 2026
 

@@ -19,10 +19,10 @@ sys.path.insert(0, str(BENCH))
 import merge_run  # noqa: E402
 import synthetic  # noqa: E402
 
-from journal.merge import file_sha256, validate_read  # noqa: E402
-from journal.reading import read_workbook  # noqa: E402
-from journal.school import subject_workbook_name  # noqa: E402
-from journal.validation import KnownStudent  # noqa: E402
+from journal.intake.merge import file_sha256, validate_read  # noqa: E402
+from journal.intake.validation import KnownStudent  # noqa: E402
+from journal.school.folder import subject_workbook_name  # noqa: E402
+from journal.workbooks.reading import read_workbook  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -86,8 +86,9 @@ def test_merge_in_small_batches_gives_the_same_dataset(cache: Path, tmp_path: Pa
     """Read batches (and workbooks held as bytes between them) change nothing in the data."""
     import shutil
 
-    from journal import merge, store
-    from journal.school import SchoolFolder
+    from journal.dataset import store
+    from journal.intake import merge
+    from journal.school.folder import SchoolFolder
 
     school, settings = synthetic.ensure_school(8)
     dumps = []

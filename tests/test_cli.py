@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from journal import cli
+from journal.cli import main as cli
 
 COMMANDS = ["demo", "init", "templates", "check", "merge", "report", "print", "letters"]
 
@@ -54,7 +54,7 @@ def test_a_bad_date_is_a_usage_error() -> None:
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 def test_files_the_program_creates_are_private(tmp_path: Path) -> None:
     folder = tmp_path / "школа"
-    subprocess.run([sys.executable, "-c", "from journal.cli import main; main()", "init", str(folder)],
+    subprocess.run([sys.executable, "-c", "from journal.cli.main import main; main()", "init", str(folder)],
                    check=True, capture_output=True)
     settings = folder / "Настройки.xlsx"
     assert stat.S_IMODE(settings.stat().st_mode) == 0o600
@@ -89,7 +89,7 @@ def test_report_refuses_a_period_or_class_the_school_has_not(tmp_path: Path, opt
                                                              expected: str) -> None:
     from conftest import make_tiny_settings
 
-    from journal.settings_workbook import write_settings_workbook
+    from journal.workbooks.settings_book import write_settings_workbook
 
     write_settings_workbook(make_tiny_settings(), tmp_path / "Настройки.xlsx")
     result = CliRunner().invoke(cli.app, ["report", "progress", "--school", str(tmp_path), *options])
@@ -98,8 +98,8 @@ def test_report_refuses_a_period_or_class_the_school_has_not(tmp_path: Path, opt
 
 
 def test_demo_names_the_folder_of_teachers_feedback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from journal import demo_school
-    from journal.school import SchoolFolder
+    from journal.demo import build as demo_school
+    from journal.school.folder import SchoolFolder
 
     def built(out: Path, **_options: object) -> demo_school.DemoResult:
         out.mkdir()
@@ -114,7 +114,7 @@ def test_demo_names_the_folder_of_teachers_feedback(tmp_path: Path, monkeypatch:
 def test_unknown_report_is_refused_before_anything_is_built(tmp_path: Path) -> None:
     from conftest import make_tiny_settings
 
-    from journal.settings_workbook import write_settings_workbook
+    from journal.workbooks.settings_book import write_settings_workbook
 
     write_settings_workbook(make_tiny_settings(), tmp_path / "Настройки.xlsx")
     result = CliRunner().invoke(cli.app, ["report", "нетакого", "--school", str(tmp_path)])

@@ -7,13 +7,13 @@ import shutil
 import openpyxl
 import pytest
 from conftest import make_tiny_settings
-from merge_fixtures import MON, grid_cell, math_content, new_school, write_class, write_subject
+from support.merge_fixtures import MON, grid_cell, math_content, new_school, write_class, write_subject
 from typer.testing import CliRunner
 
-from journal import workbook_format as wf
-from journal.cli import app
-from journal.school import FEEDBACK_DIR, SchoolFolder
-from journal.settings_workbook import write_settings_workbook
+from journal.cli.main import app
+from journal.school.folder import FEEDBACK_DIR, SchoolFolder
+from journal.workbooks import format as wf
+from journal.workbooks.settings_book import write_settings_workbook
 
 A = "Алексеев Артём Павлович"
 B = "Борисова Дарья Игоревна"

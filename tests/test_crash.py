@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from journal.errors import StoreBusyError
-from journal.isolation import merge_lock
+from journal.core.errors import StoreBusyError
+from journal.workbooks.isolation import merge_lock
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 

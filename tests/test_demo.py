@@ -10,11 +10,10 @@ import sqlite3
 
 import openpyxl
 import pytest
-from pdf_tools import pdf_words
+from support.pdf_tools import pdf_words
 
-from journal.demo_school import DemoResult, build_demo
-from journal.reading import read_workbook
-from journal.workbook_format import (
+from journal.demo.build import DemoResult, build_demo
+from journal.workbooks.format import (
     KIND_SUBJECT,
     META_SHEET,
     NAME_DATES,
@@ -24,6 +23,7 @@ from journal.workbook_format import (
     NAME_MARKS,
     NAME_STUDENTS,
 )
+from journal.workbooks.reading import read_workbook
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from journal.formatting import (
+from journal.core.formatting import (
     count_ru,
     date_long_ru,
     date_ru,

@@ -16,12 +16,12 @@ import sys
 import time
 from pathlib import Path
 
-import hostile_corpus as hc
 import pytest
+import support.hostile_corpus as hc
 from conftest import make_tiny_settings, make_tiny_students
 
-from journal import isolation
-from journal import prescreen as ps
+from journal.workbooks import isolation
+from journal.workbooks import screening as ps
 
 CorpusRun = tuple[dict[str, hc.Outcome], list[str], list[str]]
 DOCS_TABLE = Path(__file__).parents[1] / "docs" / "bad-inputs.md"

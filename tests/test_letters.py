@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from letters_fixtures import LEFT, TODAY, School, build_school
-from pdf_tools import pdf_words
+from support.letters_fixtures import LEFT, TODAY, School, build_school
+from support.pdf_tools import pdf_words
 
-from journal import store
-from journal.errors import UsageError
-from journal.formatting import number_ru
-from journal.letters import (
+from journal.core.errors import UsageError
+from journal.core.formatting import number_ru
+from journal.dataset import store
+from journal.documents.letters import (
     DateRange,
     Letter,
     LettersOutput,
@@ -25,10 +25,10 @@ from journal.letters import (
     render_letters,
     split_emails,
 )
-from journal.letters import (
+from journal.documents.letters import (
     Parent as LetterParent,
 )
-from journal.pdf import PdfRenderer
+from journal.documents.pdf import PdfRenderer
 from journal.reports.data import load
 from journal.reports.progress import period_results
 

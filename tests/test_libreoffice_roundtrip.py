@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from journal import workbook_format as wf
-from journal.reading import RawClassWorkbook, RawSubjectWorkbook, read_workbook
-from journal.templates import build_class_workbook, build_subject_workbook, save_workbook
+from journal.workbooks import format as wf
+from journal.workbooks.build import build_class_workbook, build_subject_workbook, save_workbook
+from journal.workbooks.reading import RawClassWorkbook, RawSubjectWorkbook, read_workbook
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

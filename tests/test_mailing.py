@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from letters_fixtures import PARENTS, TODAY, build_school_folder
 from openpyxl import load_workbook
+from support.letters_fixtures import PARENTS, TODAY, build_school_folder
 from typer.testing import CliRunner
 
-from journal.cli import app
-from journal.errors import UsageError
-from journal.letters import default_range
-from journal.mailing import (
+from journal.cli.main import app
+from journal.core.errors import UsageError
+from journal.documents.letters import default_range
+from journal.documents.mailing import (
     STATUS_ALREADY_SENT,
     STATUS_FAILED,
     STATUS_PRINT,
@@ -33,8 +33,8 @@ from journal.mailing import (
     load_smtp_config,
     run_letters,
 )
-from journal.pdf import PdfRenderer
-from journal.school import SchoolFolder
+from journal.documents.pdf import PdfRenderer
+from journal.school.folder import SchoolFolder
 
 USER = "school@example.ru"
 PASSWORD = "Pa55-секрет-7Qx"
@@ -123,7 +123,7 @@ def smtp_env(port: int, password: str = PASSWORD) -> dict[str, str]:
 
 
 def _settings(school: SchoolFolder):
-    from journal.settings_workbook import load_settings
+    from journal.workbooks.settings_book import load_settings
 
     return load_settings(school.settings_path)
 

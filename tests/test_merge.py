@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from merge_fixtures import (
+from support.merge_fixtures import (
     MON,
     WED,
     class_content,
@@ -25,13 +25,13 @@ from merge_fixtures import (
     write_subject,
 )
 
-from journal import merge as merge_module
-from journal import store
-from journal import workbook_format as wf
-from journal.feedback import SUMMARY_NAME, write_feedback
-from journal.merge import HELD, MERGED, REJECTED, SKIPPED, UNCHANGED, UNREADABLE, apply, merge_school
-from journal.school import FEEDBACK_DIR
-from journal.validation import LessonRecord, MarkRecord, SubjectRecords
+from journal.dataset import store
+from journal.intake import merge as merge_module
+from journal.intake.feedback import SUMMARY_NAME, write_feedback
+from journal.intake.merge import HELD, MERGED, REJECTED, SKIPPED, UNCHANGED, UNREADABLE, apply, merge_school
+from journal.intake.validation import LessonRecord, MarkRecord, SubjectRecords
+from journal.school.folder import FEEDBACK_DIR
+from journal.workbooks import format as wf
 
 A = "Алексеев Артём Павлович"
 B = "Борисова Дарья Игоревна"

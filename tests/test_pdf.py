@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pdf_tools import page_size, pdf_fonts, pdf_info, pdf_text
+from support.pdf_tools import page_size, pdf_fonts, pdf_info, pdf_text
 
-from journal import html_base
-from journal.errors import BrowserNotFoundError
-from journal.pdf import PdfRenderer, count_pdf_pages, find_browser, html_to_pdf
+from journal.core.errors import BrowserNotFoundError
+from journal.documents import html as html_base
+from journal.documents.pdf import PdfRenderer, count_pdf_pages, find_browser, html_to_pdf
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
 
@@ -286,8 +286,8 @@ def test_renderers_in_parallel_processes(tmp_path: Path) -> None:
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 @pytest.mark.parametrize(("umask", "mode"), [(0o077, 0o600), (0o022, 0o644)])
 def test_written_files_follow_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
-    from journal.archive_register import RegisterRow, write_register
-    from journal.pdf import write_atomically
+    from journal.documents.pdf import write_atomically
+    from journal.documents.register import RegisterRow, write_register
 
     old = os.umask(umask)
     try:

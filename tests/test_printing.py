@@ -17,23 +17,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from print_fixtures import SUBSTITUTE, PrintDataset, build_print_dataset, print_settings
+from support.print_fixtures import SUBSTITUTE, PrintDataset, build_print_dataset, print_settings
 from typer.testing import CliRunner
 
-from journal import printing, store
-from journal.archive_register import (
-    COL_ARCHIVE_NO,
-    COL_ARCHIVED_BY,
-    COL_SHA,
-    RegisterRow,
-    read_register,
-    register_path,
-    write_register,
-)
-from journal.cli import app
-from journal.errors import UsageError
-from journal.pdf import PdfRenderer
-from journal.printing import (
+from journal.cli.main import app
+from journal.core.errors import UsageError
+from journal.dataset import store
+from journal.documents import copies as printing
+from journal.documents.copies import (
     CONTENT_WIDTH_MM,
     DATE_COL_MM,
     FINAL_COL_MM,
@@ -43,8 +34,18 @@ from journal.printing import (
     load_class_copy,
     plan_print,
 )
-from journal.school import PRINT_DIR, SETTINGS_FILE
-from journal.settings_workbook import write_settings_workbook
+from journal.documents.pdf import PdfRenderer
+from journal.documents.register import (
+    COL_ARCHIVE_NO,
+    COL_ARCHIVED_BY,
+    COL_SHA,
+    RegisterRow,
+    read_register,
+    register_path,
+    write_register,
+)
+from journal.school.folder import PRINT_DIR, SETTINGS_FILE
+from journal.workbooks.settings_book import write_settings_workbook
 
 POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdfinfo") is not None
 Q1_END = dt.date(2026, 10, 25)

@@ -10,12 +10,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from journal import reading
-from journal import workbook_format as wf
-from journal.reading import RawSubjectWorkbook, parse_date_value, read_workbook
-from journal.settings import Settings
-from journal.templates import build_subject_workbook, save_workbook
-from journal.workbook_format import StudentRecord
+from journal.school.settings import Settings
+from journal.workbooks import format as wf
+from journal.workbooks import reading
+from journal.workbooks.build import build_subject_workbook, save_workbook
+from journal.workbooks.format import StudentRecord
+from journal.workbooks.reading import RawSubjectWorkbook, parse_date_value, read_workbook
 
 WED = dt.date(2026, 9, 2)
 

@@ -13,13 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from pdf_tools import page_size, pdf_text
+from support.pdf_tools import page_size, pdf_text
 from typer.testing import CliRunner
 
-from journal.cli import app
-from journal.errors import BrowserNotFoundError, RenderError, UsageError
-from journal.pdf import find_browser
-from journal.rendering import (
+from journal.cli.main import app
+from journal.core.errors import BrowserNotFoundError, RenderError, UsageError
+from journal.documents.notebooks import (
     ReportOutput,
     available_reports,
     notebooks_dir,
@@ -27,7 +26,8 @@ from journal.rendering import (
     run_report,
     run_reports,
 )
-from journal.school import SETTINGS_FILE, SchoolFolder
+from journal.documents.pdf import find_browser
+from journal.school.folder import SETTINGS_FILE, SchoolFolder
 
 SMOKE = Path(__file__).resolve().parent.parent / "notebooks" / "_smoke.ipynb"
 STUDENTS = [f"Ученик {i:02d} Фамилия" for i in range(1, 26)]

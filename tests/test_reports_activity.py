@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from reports_fixtures import MATH_TEACHER, PE_TEACHER, RUSSIAN_TEACHER, load_fixture, make_settings
+from support.reports_fixtures import MATH_TEACHER, PE_TEACHER, RUSSIAN_TEACHER, load_fixture, make_settings
 
 from journal.reports import activity
 from journal.reports.data import empty_dataset

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from reports_fixtures import MATH_TEACHER, RUSSIAN_TEACHER, load_fixture, make_settings
+from support.reports_fixtures import MATH_TEACHER, RUSSIAN_TEACHER, load_fixture, make_settings
 
 from journal.reports import audit
 from journal.reports.data import Dataset, empty_dataset

@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 import pytest
-from reports_fixtures import make_settings
+from support.reports_fixtures import make_settings
 
 from journal.reports.common import (
     average_mark,
@@ -23,7 +23,7 @@ from journal.reports.common import (
     weighted_averages,
     within,
 )
-from journal.settings import Norms
+from journal.school.settings import Norms
 
 
 def _marks(rows: list[tuple[str, int, int, float]]) -> pd.DataFrame:

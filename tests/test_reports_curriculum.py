@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from reports_fixtures import load_fixture, make_settings
+from support.reports_fixtures import load_fixture, make_settings
 
 from journal.reports import curriculum
 from journal.reports.data import Dataset, empty_dataset

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from reports_fixtures import MATH_TEACHER, PE_TEACHER, load_fixture, make_settings
+from support.reports_fixtures import MATH_TEACHER, PE_TEACHER, load_fixture, make_settings
 
 from journal.reports import filling
 from journal.reports.data import empty_dataset

@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
-from reports_fixtures import build_dataset, make_settings
+from support.reports_fixtures import build_dataset, make_settings
 
-from journal.settings_workbook import write_settings_workbook
+from journal.workbooks.settings_book import write_settings_workbook
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 REPORTS = ["activity", "filling", "progress", "attendance", "curriculum", "preliminary", "audit"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from reports_fixtures import load_fixture, make_settings
+from support.reports_fixtures import load_fixture, make_settings
 
 from journal.reports import preliminary
 from journal.reports.data import empty_dataset

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from reports_fixtures import load_fixture, make_settings
+from support.reports_fixtures import load_fixture, make_settings
 
 from journal.reports import progress
 from journal.reports.data import Dataset, empty_dataset

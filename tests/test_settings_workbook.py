@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from journal.errors import SettingsError
-from journal.findings import Finding, Severity
-from journal.settings import (
+from journal.core.errors import SettingsError
+from journal.core.findings import Finding, Severity
+from journal.school.settings import (
     CurriculumItem,
     Holiday,
     MinMarksRule,
@@ -24,7 +24,7 @@ from journal.settings import (
     WorkKind,
     default_calendar,
 )
-from journal.settings_workbook import load_settings, read_settings, write_settings_workbook
+from journal.workbooks.settings_book import load_settings, read_settings, write_settings_workbook
 
 D = dt.date
 

@@ -7,8 +7,8 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from journal import store
-from journal.errors import StoreBusyError, StoreError
+from journal.core.errors import StoreBusyError, StoreError
+from journal.dataset import store
 
 
 @pytest.fixture

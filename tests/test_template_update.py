@@ -8,11 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from journal import workbook_format as wf
-from journal.reading import RawClassWorkbook, RawSubjectWorkbook, read_workbook
-from journal.school import SchoolFolder, class_workbook_name, subject_workbook_name
-from journal.settings import Settings, TimetableEntry
-from journal.template_update import (
+from journal.intake.workbook_update import (
     CREATED,
     REFUSED,
     T_DUPLICATE,
@@ -22,8 +18,12 @@ from journal.template_update import (
     format_result,
     update_templates,
 )
-from journal.templates import build_class_workbook, build_subject_workbook, save_workbook
-from journal.workbook_format import StudentRecord
+from journal.school.folder import SchoolFolder, class_workbook_name, subject_workbook_name
+from journal.school.settings import Settings, TimetableEntry
+from journal.workbooks import format as wf
+from journal.workbooks.build import build_class_workbook, build_subject_workbook, save_workbook
+from journal.workbooks.format import StudentRecord
+from journal.workbooks.reading import RawClassWorkbook, RawSubjectWorkbook, read_workbook
 
 NOW = dt.datetime(2026, 11, 20, 15, 30)
 MON = dt.date(2026, 9, 7)
@@ -33,7 +33,7 @@ WED = dt.date(2026, 9, 2)
 @pytest.fixture(autouse=True)
 def _no_worker_processes(monkeypatch):
     """Read in-process: the files here are our own, and forking per file is slow on 2 cores."""
-    import journal.template_update as tu
+    import journal.intake.workbook_update as tu
 
     monkeypatch.setattr(tu, "_read_safely", lambda path, root: read_workbook(path))
 
@@ -307,8 +307,8 @@ def test_moving_a_student_to_another_group_keeps_their_marks_safe(school, tiny_s
 def test_command_exit_codes(tmp_path, tiny_settings, tiny_students):
     from typer.testing import CliRunner
 
-    from journal.cli import app
-    from journal.settings_workbook import write_settings_workbook
+    from journal.cli.main import app
+    from journal.workbooks.settings_book import write_settings_workbook
 
     runner = CliRunner()
     root = tmp_path / "Школа"

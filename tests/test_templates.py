@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from journal import workbook_format as wf
-from journal.reading import RawClassWorkbook, RawSubjectWorkbook, read_workbook
-from journal.settings import CurriculumItem, Settings
-from journal.templates import build_class_workbook, build_subject_workbook, save_workbook
-from journal.workbook_format import StudentRecord
+from journal.school.settings import CurriculumItem, Settings
+from journal.workbooks import format as wf
+from journal.workbooks.build import build_class_workbook, build_subject_workbook, save_workbook
+from journal.workbooks.format import StudentRecord
+from journal.workbooks.reading import RawClassWorkbook, RawSubjectWorkbook, read_workbook
 
 
 def _item(settings: Settings, class_name: str, subject: str, group: str = "") -> CurriculumItem:
@@ -222,8 +222,8 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, tiny_settings):
 
 @pytest.mark.parametrize("has_marks", [True, False])
 def test_values_left_unhighlighted_are_all_understood_by_the_reader(has_marks):
-    from journal.marks import CellEntry, parse_mark_cell
-    from journal.templates import understood_mark_values
+    from journal.school.marks import CellEntry, parse_mark_cell
+    from journal.workbooks.build import understood_mark_values
 
     values = understood_mark_values(has_marks)
     assert "5/4" in values or not has_marks

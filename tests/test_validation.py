@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from merge_fixtures import (
+from support.merge_fixtures import (
     MON,
     WED,
     class_content,
@@ -22,11 +22,11 @@ from merge_fixtures import (
     write_subject,
 )
 
-from journal import workbook_format as wf
-from journal.merge import validate_read
-from journal.reading import read_workbook
-from journal.settings import Settings
-from journal.validation import ClassRecords, KnownStudent, SubjectRecords, Validated
+from journal.intake.merge import validate_read
+from journal.intake.validation import ClassRecords, KnownStudent, SubjectRecords, Validated
+from journal.school.settings import Settings
+from journal.workbooks import format as wf
+from journal.workbooks.reading import read_workbook
 
 A = "Алексеев Артём Павлович"
 B = "Борисова Дарья Игоревна"

@@ -20,9 +20,9 @@ import datetime as dt
 
 import pandas as pd
 
-from ..settings import Settings
-from .common import DateLike, as_timestamp, has_text, parse_day, who_taught, within
-from .data import Dataset
+from journal.reports.common import DateLike, as_timestamp, has_text, parse_day, who_taught, within
+from journal.reports.data import Dataset
+from journal.school.settings import Settings
 
 COLUMNS = ["teacher", "lessons", "with_topic", "with_homework", "marks", "marks_on_day",
            "on_day_pct", "last_update"]

@@ -16,8 +16,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from ..settings import Settings
-from .common import (
+from journal.reports.common import (
     DateLike,
     DateRange,
     class_ranges,
@@ -27,7 +26,8 @@ from .common import (
     rows_of,
     sort_by_class,
 )
-from .data import Dataset
+from journal.reports.data import Dataset
+from journal.school.settings import Settings
 
 MISSED_REASONS = ("Б", "У", "Н")
 LATE = "О"

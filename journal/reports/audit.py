@@ -9,7 +9,7 @@
 * **Topics filled late**: topics that were missing when the workbook was merged after the
   deadline (the lesson date + ``norms.ordinary_mark_days``).
 
-Both follow the merge's rule (:mod:`journal.merge`): only what was observed is judged;
+Both follow the merge's rule (:mod:`journal.intake.merge`): only what was observed is judged;
 what a workbook held at its first merge is the baseline, and the days late are a lower
 bound (counted to the last merge that did not yet see the entry).
 """
@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..settings import Settings
-from .common import DateLike, has_text, rows_of, sort_by_class, within
-from .data import Dataset
+from journal.reports.common import DateLike, has_text, rows_of, sort_by_class, within
+from journal.reports.data import Dataset
+from journal.school.settings import Settings
 
 CHANGE_RU = {"correction": "исправление", "removal": "удаление", "late_entry": "запоздалая запись"}
 ENTITY_RU = {"mark": "отметка", "attendance": "пропуск", "final_mark": "итоговая отметка",
@@ -60,7 +60,7 @@ def late_written_works(dataset: Dataset, settings: Settings, start: DateLike = N
     These are the change history's late entries (``late_entry`` of a mark) whose kind of
     work is written (``WorkKind.written``): the merge judged them against the deadline for
     written work (``norms.written_days(grade)``). ``days`` is the largest ``days_late``,
-    a lower bound (see :mod:`journal.merge`); lessons dated from ``start`` to ``end``.
+    a lower bound (see :mod:`journal.intake.merge`); lessons dated from ``start`` to ``end``.
     """
     changes = dataset.only_class(class_name).changes
     if changes.empty:

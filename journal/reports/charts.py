@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .common import sort_by_class
+from journal.reports.common import sort_by_class
 
 FAMILY = "DejaVu Sans"
 FONT: dict[str, object] = {"family": FAMILY, "size": 9}

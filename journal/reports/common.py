@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..settings import Norms, Period, Settings, normalise_class_name
+from journal.school.settings import Norms, Period, Settings, normalise_class_name
 
 WEIGHTED_AVERAGE = "weighted_average"
 MARK_COUNT = "mark_count"

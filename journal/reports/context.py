@@ -12,12 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import UsageError
-from ..formatting import date_long_ru, date_ru
-from ..school import SchoolFolder
-from ..settings import Settings
-from .common import DateRange, class_periods, class_ranges, parse_day
-from .data import Dataset, load
+from journal.core.errors import UsageError
+from journal.core.formatting import date_long_ru, date_ru
+from journal.reports.common import DateRange, class_periods, class_ranges, parse_day
+from journal.reports.data import Dataset, load
+from journal.school.folder import SchoolFolder
+from journal.school.settings import Settings
 
 NO_DATA = "Нет данных за выбранный период"
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -94,9 +94,9 @@ def find_school(school: str | Path) -> Path:
 
 def open_report(school: str | Path, period: str = "", class_name: str = "", date_from: str = "",
                 date_to: str = "", today: str = "", settings_path: str = "") -> ReportContext:
-    """Open the school for a report; raises :class:`journal.errors.UsageError` with a
+    """Open the school for a report; raises :class:`journal.core.errors.UsageError` with a
     Russian message when the folder or its settings are missing."""
-    from ..settings_workbook import load_settings
+    from journal.workbooks.settings_book import load_settings
 
     if settings_path.strip():
         folder = find_school(school) if str(school).strip() else Path(settings_path).parent
@@ -113,7 +113,7 @@ def open_report(school: str | Path, period: str = "", class_name: str = "", date
 
 def check_parameters(settings: Settings, period: str = "", class_name: str = "",
                      today: dt.date | None = None) -> None:
-    """Raise :class:`journal.errors.UsageError` (in Russian) for a class or period the
+    """Raise :class:`journal.core.errors.UsageError` (in Russian) for a class or period the
     settings do not have, before any report is computed."""
     class_name = str(class_name or "").strip()
     if class_name and settings.school_class(class_name) is None:

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..settings import Settings
-from .common import (
+from journal.reports.common import (
     DateLike,
     SubjectLine,
     class_ranges,
@@ -26,7 +25,8 @@ from .common import (
     subject_lines,
     within,
 )
-from .data import Dataset
+from journal.reports.data import Dataset
+from journal.school.settings import Settings
 
 COLUMNS = ["class", "subject", "grp", "teacher", "weekly_hours", "planned", "held", "gap",
            "fulfilled_pct", "missing"]

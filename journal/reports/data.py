@@ -1,6 +1,6 @@
 """The central dataset as DataFrames, for the reports.
 
-:func:`load` reads the tables and views the reports need through :mod:`journal.store`
+:func:`load` reads the tables and views the reports need through :mod:`journal.dataset.store`
 and parses dates (``date``, ``joined`` …) and moments (``first_seen`` …) into pandas
 timestamps. A school that has never been merged gives an empty :class:`Dataset` whose
 frames still have every column, so each report yields an empty table, not an error.
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import store
-from ..settings import normalise_class_name
+from journal.dataset import store
+from journal.school.settings import normalise_class_name
 
 DATE_COLUMNS = frozenset({"date", "birth_date", "joined", "left_on", "start_date", "end_date",
                           "lesson_date"})

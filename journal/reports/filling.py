@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..settings import Settings
-from .common import (
+from journal.reports.common import (
     DateLike,
     class_ranges,
     class_students,
@@ -35,7 +34,8 @@ from .common import (
     subject_lines,
     within,
 )
-from .data import Dataset
+from journal.reports.data import Dataset
+from journal.school.settings import Settings
 
 COUNT_COLUMNS = ["planned", "lessons", "with_topic", "with_homework", "students", "no_marks",
                  "one_mark", "below_min"]

@@ -22,8 +22,7 @@ import math
 
 import pandas as pd
 
-from ..settings import Period, Settings
-from .common import (
+from journal.reports.common import (
     DateLike,
     class_periods,
     class_ranges,
@@ -40,7 +39,8 @@ from .common import (
     weighted_averages,
     within,
 )
-from .data import Dataset
+from journal.reports.data import Dataset
+from journal.school.settings import Period, Settings
 
 COLUMNS = ["class", "subject", "grp", "teacher", "student_id", "student", "weighted_average",
            "mark_count", "min_marks", "expected_marks", "forecast", "at_risk", "risk"]

@@ -25,8 +25,7 @@ import math
 
 import pandas as pd
 
-from ..settings import Settings
-from .common import (
+from journal.reports.common import (
     FAILED,
     YEAR,
     DateLike,
@@ -52,7 +51,8 @@ from .common import (
     weighted_averages,
     within,
 )
-from .data import Dataset
+from journal.reports.data import Dataset
+from journal.school.settings import Settings
 
 FINAL = "final"
 FORECAST = "forecast"

@@ -12,7 +12,7 @@ from collections.abc import Hashable, Mapping
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from ..formatting import MISSING, date_ru, initials_ru, number_ru, percent_ru
+from journal.core.formatting import MISSING, date_ru, initials_ru, number_ru, percent_ru
 
 COLUMN_TITLES: dict[str, str] = {
     "class": "Класс", "subject": "Предмет", "grp": "Группа", "teacher": "Учитель",

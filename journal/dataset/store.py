@@ -1,0 +1,543 @@
+"""The central dataset: every read and write of ``journal.sqlite`` goes through here.
+
+Keeping all SQL access in one module lets a district office later put the same
+tables on another database. The schema lives in numbered migrations
+(``journal/dataset/migrations/NNN_name.sql``) and is documented in ``docs/dataset.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from journal.core.errors import StoreBusyError, StoreError
+from journal.school.folder import BACKUP_DIR, OUTPUT_DIR
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every migration shipped with the package, in order."""
+    found = []
+    for entry in resources.files("journal.dataset.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            found.append((int(name[:3]), name[4:-4], entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+SCHEMA_VERSION = max(v for v, _, _ in migrations())
+
+
+def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open the dataset; a writable one is created and migrated to the current schema."""
+    path = Path(path)
+    try:
+        if readonly:
+            if not path.exists():
+                raise StoreError(
+                    f"Общая база «{path}» ещё не создана: сначала выполните journal merge"
+                )
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.Error as exc:
+        raise StoreError(f"Не удалось открыть общую базу «{path}»: {exc}") from exc
+    if not readonly:
+        try:
+            migrate(conn, backup_dir=path.parent / OUTPUT_DIR / BACKUP_DIR)
+        except StoreError:
+            conn.close()
+            raise
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The schema version the dataset is at (0 for an empty file)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, *, backup_dir: Path | None = None) -> Path | None:
+    """Apply every migration newer than the dataset, each in its own transaction.
+
+    A dataset that already holds data (schema version above 0) is first copied into
+    ``backup_dir``; a failing migration is rolled back, and the error names the copy.
+    Returns the backup's path, or None when nothing had to be backed up.
+    """
+    current = schema_version(conn)
+    pending = [m for m in migrations() if m[0] > current]
+    if not pending:
+        return None
+    backup = None
+    if current > 0 and backup_dir is not None:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
+        backup = backup_dir / f"journal-v{current}-{stamp}.sqlite"
+        target = sqlite3.connect(backup)
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+    for version, _name, sql in pending:
+        try:
+            conn.execute("BEGIN")
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            kept = f" Копия базы до обновления: {backup}" if backup else ""
+            raise StoreError(
+                f"Не удалось обновить схему общей базы до версии {version}: {exc}. "
+                f"База осталась в прежнем виде.{kept}") from exc
+    return backup
+
+
+def _statements(sql: str) -> Iterator[str]:
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer
+            buffer = ""
+    if buffer.strip() and not buffer.strip().startswith("--"):
+        yield buffer
+
+
+@contextmanager
+def opened(path: str | Path, *, readonly: bool = True) -> Iterator[sqlite3.Connection]:
+    """A connection that is closed afterwards."""
+    conn = connect(path, readonly=readonly)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def read_sql(conn: sqlite3.Connection, sql: str, params: tuple | dict = ()) -> pd.DataFrame:
+    """Run a query and return a DataFrame."""
+    return pd.read_sql_query(sql, conn, params=params)
+
+
+def read_table(conn: sqlite3.Connection, name: str) -> pd.DataFrame:
+    """A whole table or view as a DataFrame."""
+    if not name.replace("_", "").isalnum():
+        raise StoreError(f"Недопустимое имя таблицы: {name}")
+    return read_sql(conn, f"SELECT * FROM {name}")
+
+
+def now_text(moment: dt.datetime | None = None) -> str:
+    """A moment as the dataset stores it: local ISO text to the second."""
+    return (moment or dt.datetime.now()).replace(microsecond=0).isoformat(sep=" ")
+
+
+# ---------------------------------------------------------------------------
+# Write side: used by journal.intake.merge only.
+# ---------------------------------------------------------------------------
+
+LessonKeyText = tuple[str, int]  # (ISO date, seq)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction: committed when the block ends, rolled back on any exception.
+
+    :class:`StoreBusyError` when another program keeps the dataset locked.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreBusyError(
+                "Общая база занята: её сейчас записывает другая программа (возможно, ещё идёт "
+                "другой сбор журналов). Дождитесь окончания и повторите") from exc
+        raise StoreError(f"Не удалось начать запись в общую базу: {exc}") from exc
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def begin_merge(conn: sqlite3.Connection, started_at: str, tool_version: str) -> int:
+    """Insert the row of a new merge and return its id (committed at once)."""
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO merges (started_at, tool_version) VALUES (?, ?)", (started_at, tool_version)
+        )
+    return int(cur.lastrowid or 0)
+
+
+def finish_merge(conn: sqlite3.Connection, merge_id: int, finished_at: str, files_json: str,
+                 counts: dict[str, int]) -> None:
+    """Record when a merge finished, its files and how many were merged, unchanged, …"""
+    with transaction(conn):
+        conn.execute(
+            "UPDATE merges SET finished_at = ?, files = ?, merged = ?, unchanged = ?, rejected = ?,"
+            " held = ? WHERE id = ?",
+            (finished_at, files_json, counts.get("merged", 0), counts.get("unchanged", 0),
+             counts.get("rejected", 0), counts.get("held", 0), merge_id),
+        )
+
+
+def record_merge_file(conn: sqlite3.Connection, merge_id: int, row: dict[str, object],
+                      findings: list[dict[str, object]] | None) -> None:
+    """One row of ``merge_files``; ``findings`` (when given) replace the file's stored findings."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO merge_files (merge_id, file, sha256, kind, class, subject, grp, teacher,"
+            " status, errors, warnings, changes) VALUES (:merge_id, :file, :sha256, :kind, :class,"
+            " :subject, :grp, :teacher, :status, :errors, :warnings, :changes)",
+            {"merge_id": merge_id, **row},
+        )
+        if findings is not None:
+            conn.execute("DELETE FROM findings WHERE file = ?", (row["file"],))
+            conn.executemany(
+                "INSERT INTO findings (merge_id, file, code, severity, sheet, cell, student, date,"
+                " teacher, message) VALUES (:merge_id, :file, :code, :severity, :sheet, :cell,"
+                " :student, :date, :teacher, :message)",
+                [{**f, "merge_id": merge_id, "file": row["file"]} for f in findings],
+            )
+
+
+def stored_findings(conn: sqlite3.Connection, file: str) -> list[dict[str, object]]:
+    """The findings stored for a file by the last merge that read it."""
+    cur = conn.execute(
+        "SELECT code, severity, message, file, sheet, cell, student, date, teacher"
+        " FROM findings WHERE file = ? ORDER BY id", (file,)
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def workbook_row(conn: sqlite3.Connection, kind: str, class_name: str, subject: str = "",
+                 group: str = "") -> dict[str, object] | None:
+    """The last accepted version of a workbook, or None."""
+    cur = conn.execute(
+        "SELECT id, kind, class, subject, grp, teacher, file, sha256, first_merge_id, last_merge_id"
+        " FROM workbooks WHERE kind = ? AND class = ? AND subject = ? AND grp = ?",
+        (kind, class_name, subject, group),
+    )
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def accepted_hashes(conn: sqlite3.Connection) -> dict[str, str]:
+    """file → sha256 of every workbook's last accepted version."""
+    return {file: sha for file, sha in conn.execute("SELECT file, sha256 FROM workbooks")}
+
+
+def save_workbook_row(conn: sqlite3.Connection, *, kind: str, class_name: str, subject: str,
+                      group: str, teacher: str, file: str, sha256: str, merge_id: int) -> None:
+    """Record the accepted version of a workbook (inside the caller's transaction)."""
+    conn.execute(
+        "INSERT INTO workbooks (kind, class, subject, grp, teacher, file, sha256, first_merge_id,"
+        " last_merge_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (kind, class, subject, grp) DO UPDATE SET teacher = excluded.teacher,"
+        " file = excluded.file, sha256 = excluded.sha256, last_merge_id = excluded.last_merge_id",
+        (kind, class_name, subject, group, teacher, file, sha256, merge_id, merge_id),
+    )
+
+
+def class_students(conn: sqlite3.Connection, class_name: str) -> dict[str, dict[str, object]]:
+    """full name → {id, birth_date, joined, left_on} for a class."""
+    cur = conn.execute(
+        "SELECT id, full_name, birth_date, joined, left_on FROM students WHERE class = ?",
+        (class_name,),
+    )
+    return {name: {"id": sid, "birth_date": b, "joined": j, "left_on": lo}
+            for sid, name, b, j, lo in cur.fetchall()}
+
+
+def upsert_class(conn: sqlite3.Connection, name: str, grade: int, letter: str,
+                 class_teacher: str) -> None:
+    """Insert or update a class row (inside the caller's transaction)."""
+    conn.execute(
+        "INSERT INTO classes (name, grade, letter, class_teacher) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET grade = excluded.grade, letter = excluded.letter,"
+        " class_teacher = excluded.class_teacher",
+        (name, grade, letter, class_teacher),
+    )
+
+
+def replace_class_list(conn: sqlite3.Connection, class_name: str,
+                       students: list[dict[str, object]], groups: list[tuple[str, str, str]],
+                       parents: list[dict[str, object]], reasons: list[dict[str, object]],
+                       notes: dict[str, str]) -> None:
+    """Make the class's students, groups, parents, absence reasons and notes what is given.
+
+    ``students``: {full_name, birth_date, joined, left_on}; ``groups``: (student, subject, grp);
+    ``parents``: {student, full_name, phone, email}; ``reasons``: {student, start_date,
+    end_date, code, document}; ``notes``: student → text. Students who left the list are
+    deleted unless marks, attendance or final marks refer to them (then they stay, so the
+    history keeps its names). Runs inside the caller's transaction.
+    """
+    conn.executemany(
+        "INSERT INTO students (class, full_name, birth_date, joined, left_on)"
+        " VALUES (:class, :full_name, :birth_date, :joined, :left_on)"
+        " ON CONFLICT (class, full_name) DO UPDATE SET birth_date = excluded.birth_date,"
+        " joined = excluded.joined, left_on = excluded.left_on",
+        [{"class": class_name, **s} for s in students],
+    )
+    ids: dict[object, object] = {
+        name: row["id"] for name, row in class_students(conn, class_name).items()}
+    listed = {str(s["full_name"]) for s in students}
+    class_ids = [(sid,) for sid in ids.values()]
+    for table in ("student_groups", "parents", "absence_reasons", "notes"):
+        conn.executemany(f"DELETE FROM {table} WHERE student_id = ?", class_ids)
+    gone = [(sid,) for name, sid in ids.items() if name not in listed]
+    conn.executemany(
+        "DELETE FROM students WHERE id = ?"
+        " AND NOT EXISTS (SELECT 1 FROM marks WHERE student_id = students.id)"
+        " AND NOT EXISTS (SELECT 1 FROM attendance WHERE student_id = students.id)"
+        " AND NOT EXISTS (SELECT 1 FROM final_marks WHERE student_id = students.id)",
+        gone,
+    )
+    conn.executemany(
+        "INSERT INTO student_groups (student_id, subject, grp) VALUES (?, ?, ?)",
+        [(ids[s], subject, grp) for s, subject, grp in groups if s in ids],
+    )
+    conn.executemany(
+        "INSERT INTO parents (student_id, full_name, phone, email) VALUES (?, ?, ?, ?)",
+        [(ids[str(p["student"])], p["full_name"], p["phone"], p["email"])
+         for p in parents if p["student"] in ids],
+    )
+    conn.executemany(
+        "INSERT INTO absence_reasons (student_id, start_date, end_date, code, document)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(ids[str(r["student"])], r["start_date"], r["end_date"], r["code"], r["document"])
+         for r in reasons if r["student"] in ids],
+    )
+    conn.executemany(
+        "INSERT INTO notes (student_id, text) VALUES (?, ?)",
+        [(ids[s], text) for s, text in notes.items() if s in ids],
+    )
+
+
+def add_students(conn: sqlite3.Connection, class_name: str, names: list[str]) -> None:
+    """Add students known only from a subject workbook (a class with no class list yet)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO students (class, full_name) VALUES (?, ?)",
+        [(class_name, n) for n in names],
+    )
+
+
+def apply_absence_reasons(conn: sqlite3.Connection, class_name: str) -> None:
+    """Set ``attendance.reason`` of a class from its absence reasons.
+
+    A reason covering the lesson's date replaces the subject teacher's code, except that a
+    lateness mark (О) stays О; with no reason the teacher's code is kept.
+    """
+    conn.execute(
+        "UPDATE attendance SET reason = CASE WHEN code = 'О' THEN code ELSE COALESCE(("
+        "  SELECT r.code FROM absence_reasons r JOIN lessons l ON l.id = attendance.lesson_id"
+        "  WHERE r.student_id = attendance.student_id AND l.date BETWEEN r.start_date AND r.end_date"
+        "  ORDER BY r.id DESC LIMIT 1), code) END"
+        " WHERE lesson_id IN (SELECT id FROM lessons WHERE class = ?)",
+        (class_name,),
+    )
+
+
+def subject_state(conn: sqlite3.Connection, class_name: str, subject: str,
+                  group: str) -> dict[str, dict]:
+    """What the dataset holds for one subject workbook, keyed for comparison.
+
+    ``lessons``: (date, seq) → row dict; ``marks``: (student, date, seq, position) → row dict;
+    ``attendance``: (student, date, seq) → row dict; ``finals``: (student, kind, period) → row.
+    """
+    key = (class_name, subject, group)
+    state: dict[str, dict] = {}
+    cur = conn.execute(
+        "SELECT id, date, seq, period, kind, topic, homework, teacher, substitute,"
+        " topic_first_seen, homework_first_seen FROM lessons"
+        " WHERE class = ? AND subject = ? AND grp = ?", key)
+    names = [d[0] for d in cur.description]
+    state["lessons"] = {(r[1], r[2]): dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+    cur = conn.execute(
+        "SELECT m.id, s.full_name, l.date, l.seq, m.position, m.value, m.weight, m.cell,"
+        " m.first_seen, m.last_seen FROM marks m JOIN lessons l ON l.id = m.lesson_id"
+        " JOIN students s ON s.id = m.student_id WHERE l.class = ? AND l.subject = ? AND l.grp = ?",
+        key)
+    names = [d[0] for d in cur.description]
+    state["marks"] = {(r[1], r[2], r[3], r[4]): dict(zip(names, r, strict=True))
+                      for r in cur.fetchall()}
+    cur = conn.execute(
+        "SELECT a.id, s.full_name, l.date, l.seq, a.code, a.cell, a.first_seen, a.last_seen"
+        " FROM attendance a JOIN lessons l ON l.id = a.lesson_id"
+        " JOIN students s ON s.id = a.student_id WHERE l.class = ? AND l.subject = ? AND l.grp = ?",
+        key)
+    names = [d[0] for d in cur.description]
+    state["attendance"] = {(r[1], r[2], r[3]): dict(zip(names, r, strict=True))
+                           for r in cur.fetchall()}
+    cur = conn.execute(
+        "SELECT f.id, s.full_name, f.kind, f.period, f.value, f.cell, f.first_seen, f.last_seen"
+        " FROM final_marks f JOIN students s ON s.id = f.student_id"
+        " WHERE f.class = ? AND f.subject = ? AND f.grp = ?", key)
+    names = [d[0] for d in cur.description]
+    state["finals"] = {(r[1], r[2], r[3]): dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+    return state
+
+
+def write_subject(conn: sqlite3.Connection, plan: SubjectPlan) -> None:
+    """Carry out a subject workbook's plan (inside the caller's transaction)."""
+    cls, subject, grp = plan.key
+    conn.executemany(
+        "INSERT INTO lessons (class, subject, grp, date, seq, period, kind, topic, homework,"
+        " teacher, substitute, topic_first_seen, homework_first_seen) VALUES (:class, :subject,"
+        " :grp, :date, :seq, :period, :kind, :topic, :homework, :teacher, :substitute,"
+        " :topic_first_seen, :homework_first_seen)"
+        " ON CONFLICT (class, subject, grp, date, seq) DO UPDATE SET period = excluded.period,"
+        " kind = excluded.kind, topic = excluded.topic, homework = excluded.homework,"
+        " teacher = excluded.teacher, substitute = excluded.substitute,"
+        " topic_first_seen = excluded.topic_first_seen,"
+        " homework_first_seen = excluded.homework_first_seen",
+        [{"class": cls, "subject": subject, "grp": grp, **row} for row in plan.lessons],
+    )
+    lesson_ids = {(d, s): i for i, d, s in conn.execute(
+        "SELECT id, date, seq FROM lessons WHERE class = ? AND subject = ? AND grp = ?", plan.key)}
+    student_ids: dict[object, object] = {
+        name: row["id"] for name, row in class_students(conn, cls).items()}
+
+    conn.executemany("DELETE FROM marks WHERE id = ?", [(i,) for i in plan.mark_deletes])
+    conn.executemany("DELETE FROM attendance WHERE id = ?",
+                     [(i,) for i in plan.attendance_deletes])
+    conn.executemany("DELETE FROM final_marks WHERE id = ?", [(i,) for i in plan.final_deletes])
+    conn.executemany(
+        "UPDATE marks SET value = :value, weight = :weight, cell = :cell, first_seen = :first_seen,"
+        " last_seen = :last_seen WHERE id = :id", plan.mark_updates)
+    conn.executemany(
+        "INSERT INTO marks (lesson_id, student_id, position, value, weight, cell, first_seen,"
+        " last_seen, first_merge_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(lesson_ids[(m["date"], m["seq"])], student_ids[m["student"]], m["position"], m["value"],
+          m["weight"], m["cell"], m["first_seen"], m["last_seen"], plan.merge_id)
+         for m in plan.mark_inserts],
+    )
+    conn.executemany(
+        "UPDATE attendance SET code = :code, cell = :cell, first_seen = :first_seen,"
+        " last_seen = :last_seen WHERE id = :id", plan.attendance_updates)
+    conn.executemany(
+        "INSERT INTO attendance (lesson_id, student_id, code, reason, cell, first_seen, last_seen)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(lesson_ids[(a["date"], a["seq"])], student_ids[a["student"]], a["code"], a["code"],
+          a["cell"], a["first_seen"], a["last_seen"]) for a in plan.attendance_inserts],
+    )
+    conn.executemany(
+        "UPDATE final_marks SET value = :value, cell = :cell, first_seen = :first_seen,"
+        " last_seen = :last_seen WHERE id = :id", plan.final_updates)
+    conn.executemany(
+        "INSERT INTO final_marks (class, subject, grp, student_id, kind, period, value, cell,"
+        " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(cls, subject, grp, student_ids[f["student"]], f["kind"], f["period"], f["value"],
+          f["cell"], f["first_seen"], f["last_seen"]) for f in plan.final_inserts],
+    )
+    conn.executemany(
+        "DELETE FROM lessons WHERE class = ? AND subject = ? AND grp = ? AND date = ? AND seq = ?",
+        [(cls, subject, grp, d, s) for d, s in plan.lesson_deletes],
+    )
+    insert_changes(conn, plan.changes)
+    apply_absence_reasons(conn, cls)
+
+
+def insert_changes(conn: sqlite3.Connection, changes: list[dict[str, object]]) -> None:
+    """Insert rows of ``changes`` (inside the caller's transaction)."""
+    conn.executemany(
+        "INSERT INTO changes (merge_id, detected_at, change, entity, class, subject, grp, teacher,"
+        " student_id, student, lesson_date, seq, kind, period, old_value, new_value, first_seen,"
+        " last_seen, days_late, file, cell) VALUES (:merge_id, :detected_at, :change, :entity,"
+        " :class, :subject, :grp, :teacher, (SELECT id FROM students WHERE class = :class AND"
+        " full_name = :student), :student, :lesson_date, :seq, :kind, :period, :old_value,"
+        " :new_value, :first_seen, :last_seen, :days_late, :file, :cell)",
+        changes,
+    )
+
+
+@dataclass
+class SubjectPlan:
+    """What merging one subject workbook will write: computed by journal.intake.merge, run here."""
+
+    key: tuple[str, str, str]
+    merge_id: int
+    lessons: list[dict[str, object]] = field(default_factory=list)
+    lesson_deletes: list[LessonKeyText] = field(default_factory=list)
+    mark_inserts: list[dict[str, object]] = field(default_factory=list)
+    mark_updates: list[dict[str, object]] = field(default_factory=list)
+    mark_deletes: list[int] = field(default_factory=list)
+    attendance_inserts: list[dict[str, object]] = field(default_factory=list)
+    attendance_updates: list[dict[str, object]] = field(default_factory=list)
+    attendance_deletes: list[int] = field(default_factory=list)
+    final_inserts: list[dict[str, object]] = field(default_factory=list)
+    final_updates: list[dict[str, object]] = field(default_factory=list)
+    final_deletes: list[int] = field(default_factory=list)
+    changes: list[dict[str, object]] = field(default_factory=list)
+
+
+def dump(conn: sqlite3.Connection) -> list[str]:
+    """Every statement that recreates the dataset (to compare two states in tests)."""
+    return list(conn.iterdump())
+
+
+def workbook_by_file(conn: sqlite3.Connection, file: str) -> dict[str, object] | None:
+    """The accepted workbook row whose file is ``file``, or None."""
+    cur = conn.execute("SELECT kind, class, subject, grp, teacher, sha256 FROM workbooks"
+                       " WHERE file = ?", (file,))
+    row = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
+
+
+def changes_of_merge(conn: sqlite3.Connection, merge_id: int) -> list[dict[str, object]]:
+    """The rows of ``changes`` one merge added."""
+    cur = conn.execute("SELECT * FROM changes WHERE merge_id = ? ORDER BY id", (merge_id,))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def last_observed(conn: sqlite3.Connection, kind: str, class_name: str, subject: str,
+                  group: str) -> str | None:
+    """When a workbook was last observed: merged, or found unchanged by ``journal merge``."""
+    row = conn.execute(
+        "SELECT max(started_at) FROM merges WHERE id IN ("
+        " SELECT last_merge_id FROM workbooks WHERE kind = ? AND class = ? AND subject = ?"
+        " AND grp = ? UNION SELECT merge_id FROM merge_files WHERE kind = ? AND class = ?"
+        " AND subject = ? AND grp = ? AND status IN ('merged', 'unchanged'))",
+        (kind, class_name, subject, group, kind, class_name, subject, group),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def set_settings_hash(conn: sqlite3.Connection, merge_id: int, settings_hash: str) -> None:
+    """Record the fingerprint of the settings a merge used."""
+    with transaction(conn):
+        conn.execute("UPDATE merges SET settings_hash = ? WHERE id = ?", (settings_hash, merge_id))
+
+
+def last_settings_hash(conn: sqlite3.Connection, before_merge: int) -> str | None:
+    """The settings fingerprint of the last finished merge before ``before_merge``."""
+    row = conn.execute(
+        "SELECT settings_hash FROM merges WHERE id < ? AND finished_at IS NOT NULL"
+        " ORDER BY id DESC LIMIT 1", (before_merge,)).fetchone()
+    return row[0] if row else None
+
+
+def class_groups(conn: sqlite3.Connection, class_name: str) -> dict[str, dict[str, str]]:
+    """full name → {subject: group} for the students of a class."""
+    found: dict[str, dict[str, str]] = {}
+    for name, subject, grp in conn.execute(
+            "SELECT s.full_name, g.subject, g.grp FROM student_groups g"
+            " JOIN students s ON s.id = g.student_id WHERE s.class = ?", (class_name,)):
+        found.setdefault(name, {})[subject] = grp
+    return found

@@ -1,0 +1,1 @@
+"""The sample school: invented names and contents, and the build that merges and renders it."""

@@ -1,0 +1,393 @@
+"""``journal demo``: build the sample school folder, its history, and every output.
+
+The sample school's workbooks are generated (:mod:`journal.demo.content`), its history is
+simulated by merging the workbooks' state as it was on past days (so that
+first-seen times, corrections, removals and late entries are realistic), then the
+final workbooks are written with a handful of typical mistakes and merged for
+real, and every later stage runs: reports, paper copies, letters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from journal import __version__
+from journal.core.errors import UsageError
+from journal.dataset import store
+from journal.demo.content import (
+    DEMO_TODAY,
+    DemoStudent,
+    DemoSubject,
+    Entry,
+    demo_class_content,
+    demo_settings,
+    demo_students,
+    demo_subject,
+)
+from journal.intake.merge import MergeResult, apply, known_students, merge_school, validate_read
+from journal.intake.validation import (
+    Cell,
+    ClassRecords,
+    KnownStudent,
+    SubjectView,
+    validate_subject,
+)
+from journal.school.folder import SchoolFolder, class_workbook_name, subject_workbook_name
+from journal.school.settings import Settings
+from journal.workbooks.build import (
+    GRID_FIRST_DATE_COL,
+    GRID_FIRST_STUDENT_ROW,
+    TABLE_HEADER_ROW,
+    build_class_workbook,
+    build_subject_workbook,
+    save_workbook,
+)
+from journal.workbooks.format import (
+    FINALS_NAME_COLUMN,
+    KIND_SUBJECT,
+    LOG_COLUMNS,
+    LOG_DATE,
+    LOG_HOMEWORK,
+    LOG_SUBSTITUTE,
+    LOG_TOPIC,
+    AbsenceReason,
+    ClassContent,
+    SubjectContent,
+    WorkbookMeta,
+    final_columns,
+    lesson_keys,
+)
+from journal.workbooks.reading import read_workbook
+from journal.workbooks.settings_book import write_settings_workbook
+
+MARKER = ".journal-demo"
+CREATED = "2026-08-25 09:00:00"
+# Days on which the sample coordinator merged: the end of the first quarter (the school
+# began to use the journal then), weekly at first, then every school day.
+HISTORY_DAYS = (
+    dt.date(2026, 10, 23), dt.date(2026, 11, 6), dt.date(2026, 11, 13),
+    *[dt.date(2026, 11, d) for d in (16, 17, 18, 19, 20, 23, 24, 25, 26)],
+)
+MERGE_HOUR = dt.time(17, 30)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class DemoResult:
+    """Where the sample school and its outputs are."""
+
+    school: SchoolFolder
+    merge: MergeResult | None = None
+    outputs: dict[str, list[Path]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def build_demo(out: Path, *, progress: Progress | None = None, reports: bool = True) -> DemoResult:
+    """Build the sample school in ``out`` (replacing an earlier sample there) and run every stage."""
+    say = progress or (lambda _text: None)
+    school = _fresh_folder(out)
+    settings = demo_settings()
+    say("Настройки школы…")
+    write_settings_workbook(settings, school.settings_path, created=CREATED)
+    say("Книги классных руководителей…")
+    students, class_contents = _write_class_workbooks(settings, school)
+    subjects = [demo_subject(settings, item, students[item.class_name])
+                for item in settings.curriculum]
+    _plant_history(subjects)
+    say("История слияний за четверть…")
+    _simulate_history(settings, school, subjects)
+    say("Книги учителей-предметников…")
+    _write_subject_workbooks(settings, school, subjects, students)
+    _plant_class_mistakes(settings, school, students, class_contents)
+    say("Сбор журналов в общую базу…")
+    result = DemoResult(school)
+    result.merge = merge_school(school, settings, now=dt.datetime.combine(DEMO_TODAY, MERGE_HOUR))
+    from journal.intake.feedback import write_feedback
+
+    write_feedback(school, result.merge)
+    if reports:
+        _run_later_stages(settings, school, result, say)
+    return result
+
+
+def _fresh_folder(out: Path) -> SchoolFolder:
+    out = out.expanduser().resolve()
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).exists():
+            raise UsageError(
+                f"Папка «{out}» не пуста и не похожа на пример школы. Укажите другую: "
+                "journal demo --out ПАПКА")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("Пример школы, созданный командой journal demo.\n", encoding="utf-8")
+    school = SchoolFolder(out)
+    for folder in (school.classes_dir, school.workbooks_dir, school.output_dir):
+        folder.mkdir(exist_ok=True)
+    return school
+
+
+def _write_class_workbooks(settings: Settings, school: SchoolFolder
+                           ) -> tuple[dict[str, list[DemoStudent]], dict[str, ClassContent]]:
+    students: dict[str, list[DemoStudent]] = {}
+    contents: dict[str, ClassContent] = {}
+    for school_class in settings.classes:
+        students[school_class.name] = demo_students(settings, school_class)
+        contents[school_class.name] = demo_class_content(settings, school_class,
+                                                         students[school_class.name])
+        wb = build_class_workbook(settings, school_class, contents[school_class.name], created=CREATED)
+        save_workbook(wb, school.classes_dir / class_workbook_name(school_class.name))
+    return students, contents
+
+
+def _write_subject_workbooks(settings: Settings, school: SchoolFolder, subjects: list[DemoSubject],
+                             students: dict[str, list[DemoStudent]]) -> None:
+    for demo in subjects:
+        content = demo.as_of(DEMO_TODAY)
+        _plant_mistakes(settings, demo, content)
+        records = [s.record for s in students[demo.item.class_name]]
+        wb = build_subject_workbook(settings, demo.item, records, content, created=CREATED)
+        save_workbook(wb, school.workbooks_dir / subject_workbook_name(*demo.item.key))
+
+
+# ---------------------------------------------------------------- the simulated history
+
+
+def _simulate_history(settings: Settings, school: SchoolFolder, subjects: list[DemoSubject]) -> None:
+    """Merge each workbook's state of past days, as the coordinator did then."""
+    conn = store.connect(school.store_path)
+    try:
+        class_lists: dict[str, list[KnownStudent]] = {}
+        class_files: list[tuple[str, str, ClassRecords]] = []
+        for path in sorted(school.classes_dir.glob("*.xlsx")):
+            read = read_workbook(path)
+            name = path.relative_to(school.root).as_posix()
+            validated = validate_read(read.workbook, settings, name, None)
+            assert isinstance(validated.records, ClassRecords), validated.findings
+            class_lists[validated.records.class_name] = known_students(validated.records)
+            class_files.append((name, read.sha256, validated.records))
+        for n, day in enumerate(HISTORY_DAYS):
+            now = dt.datetime.combine(day, MERGE_HOUR)
+            stamp = store.now_text(now)
+            merge_id = store.begin_merge(conn, stamp, __version__)
+            files: list[dict[str, str]] = []
+            counts = {"merged": 0, "unchanged": 0}
+            if n == 0:
+                for name, sha, records in class_files:
+                    apply(conn, records, now, merge_id=merge_id, sha256=sha)
+                    files.append({"file": name, "sha256": sha, "status": "merged"})
+                    counts["merged"] += 1
+            for demo in subjects:
+                content = demo.as_of(day)
+                name = f"workbooks/{subject_workbook_name(*demo.item.key)}"
+                sha = _content_hash(content)
+                row = store.workbook_row(conn, KIND_SUBJECT, *demo.item.key)
+                if row is not None and row["sha256"] == sha:
+                    counts["unchanged"] += 1
+                    continue
+                view = subject_view(settings, demo, content)
+                validated = validate_subject(view, settings, class_lists[demo.item.class_name], file=name)
+                if validated.has_errors or validated.records is None:
+                    raise AssertionError(f"sample history of {name} on {day}: {validated.findings[:3]}")
+                apply(conn, validated.records, now, merge_id=merge_id, sha256=sha)
+                files.append({"file": name, "sha256": sha, "status": "merged"})
+                counts["merged"] += 1
+            store.finish_merge(conn, merge_id, stamp, json.dumps(files, ensure_ascii=False), counts)
+    finally:
+        conn.close()
+
+
+def _content_hash(content: SubjectContent) -> str:
+    text = repr((sorted(content.marks.items()), sorted(content.kinds.items()),
+                 sorted((k, v.topic, v.homework, v.substitute) for k, v in content.log.items()),
+                 sorted(content.finals.items())))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def subject_view(settings: Settings, demo: DemoSubject, content: SubjectContent) -> SubjectView:
+    """The validation view of a subject workbook's content, laid out as the builder lays it out.
+
+    Used for the simulated history only, where writing and reading a file for every
+    past day would take minutes; the final workbooks are real files.
+    """
+    from openpyxl.utils import get_column_letter
+
+    item = demo.item
+    keys = lesson_keys(demo.dates)
+    school_class = settings.school_class(item.class_name)
+    assert school_class is not None
+    meta = WorkbookMeta(KIND_SUBJECT, settings.school_year, school_class.name, item.subject,
+                        item.group, item.teacher)
+    row_of = {name: GRID_FIRST_STUDENT_ROW + i for i, name in enumerate(demo.students)}
+    col_of = {key: GRID_FIRST_DATE_COL + j for j, key in enumerate(keys)}
+    date_row = GRID_FIRST_STUDENT_ROW - 3
+    kind_row = GRID_FIRST_STUDENT_ROW - 1
+
+    def addr(col: int, row: int) -> str:
+        return f"{get_column_letter(col)}{row}"
+
+    marks = []
+    for (name, day, seq), value in content.marks.items():
+        r, c = row_of[name], col_of[(day, seq)]
+        marks.append((r - GRID_FIRST_STUDENT_ROW, c - GRID_FIRST_DATE_COL, addr(c, r), value))
+    marks.sort()
+    log = []
+    for j, key in enumerate(keys):
+        entry = content.log.get(key)
+        r = TABLE_HEADER_ROW + 1 + j
+        values = {LOG_DATE: key[0], LOG_TOPIC: entry.topic if entry else None,
+                  LOG_HOMEWORK: entry.homework if entry else None,
+                  LOG_SUBSTITUTE: (entry.substitute or None) if entry else None}
+        log.append({name: Cell(values[name], addr(i + 1, r)) for i, name in enumerate(LOG_COLUMNS)})
+    header = final_columns([p.name for p in settings.periods_for(school_class)])
+    finals = []
+    if school_class.has_marks:
+        for i, name in enumerate(demo.students):
+            r = TABLE_HEADER_ROW + 1 + i
+            finals.append((Cell(name, addr(1, r)),
+                           [Cell(content.finals.get((name, column)), addr(2 + k, r))
+                            for k, column in enumerate(header)]))
+    return SubjectView(
+        meta=meta,
+        students=[Cell(name, addr(2, row_of[name])) for name in demo.students],
+        dates=[Cell(day, addr(col_of[(day, seq)], date_row)) for day, seq in keys],
+        kinds=[Cell(content.kinds.get(key) or None, addr(col_of[key], kind_row)) for key in keys],
+        marks=marks,
+        log=log,
+        finals_header=header if school_class.has_marks else [],
+        finals=finals,
+    )
+
+
+assert FINALS_NAME_COLUMN  # the finals table's first column holds the names (see workbook_format)
+
+
+# ---------------------------------------------------------------- what the sample shows
+
+
+def _find(subjects: list[DemoSubject], class_name: str, subject: str) -> DemoSubject:
+    for demo in subjects:
+        if demo.item.class_name == class_name and demo.item.subject == subject and not demo.item.group:
+            return demo
+    raise KeyError((class_name, subject))
+
+
+def _plant_history(subjects: list[DemoSubject]) -> None:
+    """Corrections, a removal and late written works, for the audit report to find."""
+    corrections = (("5А", "Русский язык", 3, 4, 6), ("8А", "Алгебра", 2, 3, 9),
+                   ("11А", "Литература", 4, 5, 5))
+    for class_name, subject, old, new, after in corrections:
+        demo = _find(subjects, class_name, subject)
+        entry = next(e for e in demo.mark_entries
+                     if str(e.value) == str(new)
+                     and dt.date(2026, 11, 5) <= e.key[1] <= dt.date(2026, 11, 13))
+        entry.earlier = str(old)
+        entry.corrected = entry.entered + dt.timedelta(days=after)
+    demo = _find(subjects, "9А", "История")
+    entry = next(e for e in demo.mark_entries
+                 if str(e.value).isdigit()
+                 and dt.date(2026, 11, 9) <= e.key[1] <= dt.date(2026, 11, 13))
+    demo.mark_entries.remove(entry)
+    demo.content.marks.pop(entry.key, None)
+    demo.removed.append(Entry(entry.key, entry.value, entry.entered,
+                              corrected=entry.entered + dt.timedelta(days=8)))
+    demo = _find(subjects, "10А", "Физика")
+    written = {k for k, v in demo.content.kinds.items()
+               if v == "Контрольная работа" and k[0] >= dt.date(2026, 11, 5)}
+    for e in demo.mark_entries:
+        if (e.key[1], e.key[2]) in written:
+            e.entered = min(e.key[1] + dt.timedelta(days=10), DEMO_TODAY)
+
+
+def _plant_mistakes(settings: Settings, demo: DemoSubject, content: SubjectContent) -> None:
+    """Typical mistakes teachers make, in the final workbooks only."""
+    key = demo.item.key
+    held = sorted(k for k in content.log)
+    if key == ("7А", "Алгебра", ""):
+        recent = [k for k, v in sorted(content.marks.items())
+                  if str(v) == "4" and k[1] >= dt.date(2026, 11, 23)]
+        content.marks[recent[0]] = "4-"
+    elif key == ("5А", "Математика", ""):
+        last = held[-1]
+        content.log[last].topic = ""
+        for name in demo.students[:3]:
+            content.marks.setdefault((name, *last), "5")
+    elif key == ("8А", "История", ""):
+        content.kinds[held[-1]] = "контрольная"
+    elif key == ("6А", "Русский язык", ""):
+        column = final_columns([p.name for p in settings.periods_for("6А")])[0]
+        weakest = min((k for k, v in content.finals.items() if k[1] == column and v == "3"), default=None)
+        if weakest:
+            content.finals[weakest] = "5"
+    elif key == ("9А", "Физика", ""):
+        typed = [k for k, v in sorted(content.marks.items()) if v == "Н"][:2]
+        for k in typed:
+            content.marks[k] = "H"  # Latin letter: normalised silently
+        fours = [k for k, v in sorted(content.marks.items()) if v == "4/5"][:1]
+        for k in fours:
+            content.marks[k] = 4.5  # «4,5» turned into a number: normalised silently
+    elif key == ("3А", "Математика", ""):
+        newcomer = demo.students[-1]  # joined on 12.10 (see demo_students)
+        before = next(k for k in held if k[0] < dt.date(2026, 10, 12))
+        content.marks[(newcomer, *before)] = "5"
+
+
+def _plant_class_mistakes(settings: Settings, school: SchoolFolder,
+                          students: dict[str, list[DemoStudent]],
+                          contents: dict[str, ClassContent]) -> None:
+    """A reason for a misspelt student (an error) and a malformed e-mail (a warning)."""
+    content = contents["3А"]
+    victim = students["3А"][2].record.full_name
+    misspelt = victim.replace("а", "о", 1) if "а" in victim else victim + "а"
+    content.reasons.append(AbsenceReason(misspelt, dt.date(2026, 11, 24), dt.date(2026, 11, 25), "Б",
+                                         "Справка № 512"))
+    school_class = settings.school_class("3А")
+    assert school_class is not None
+    save_workbook(build_class_workbook(settings, school_class, content, created=CREATED),
+                  school.classes_dir / class_workbook_name("3А"))
+    content = contents["4А"]
+    if content.parents:
+        content.parents[0].email = content.parents[0].email.replace("@", "@@") or "ivanova@mail"
+        school_class = settings.school_class("4А")
+        assert school_class is not None
+        save_workbook(build_class_workbook(settings, school_class, content, created=CREATED),
+                      school.classes_dir / class_workbook_name("4А"))
+
+
+# ---------------------------------------------------------------- reports, copies, letters
+
+
+def _run_later_stages(settings: Settings, school: SchoolFolder, result: DemoResult,
+                      say: Progress) -> None:
+    from journal.documents.notebooks import available_reports, run_reports
+
+    say("Отчёты…")
+    # Everything for the current period (2nd quarter, 1st half-year), and the end-of-period
+    # reports for the 1st quarter, which has ended.
+    runs = [(list(available_reports()), {"period": "текущий", "today": DEMO_TODAY}),
+            (["progress", "attendance"], {"period": "1", "today": DEMO_TODAY})]
+    for names, parameters in runs:
+        for output in run_reports(names, school, parameters):
+            if output.error:
+                result.problems.append(str(output.error))
+            result.outputs.setdefault("reports", []).extend(
+                p for p in (output.pdf, output.html) if p)
+    say("Бумажные копии за 1 четверть…")
+    from journal.documents.copies import plan_print, print_copies
+    from journal.documents.pdf import PdfRenderer
+
+    with PdfRenderer() as renderer:
+        outcome = print_copies(school, settings, plan_print(settings, "1"), renderer.render)
+    result.outputs["print"] = [c.path for c in outcome.copies]
+    say("Письма родителям…")
+    from journal.documents.letters import letters_range
+    from journal.documents.mailing import run_letters
+
+    run = run_letters(school, settings, letters_range(settings, None, None, DEMO_TODAY))
+    result.outputs["letters"] = [f.path for f in run.output.files]

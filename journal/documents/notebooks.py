@@ -1,0 +1,472 @@
+"""Running report notebooks: papermill executes them, the journal's template renders them.
+
+A report is a notebook ``notebooks/<name>.ipynb`` with a cell tagged ``parameters``.
+:func:`run_report` executes it with papermill (the ``python3`` kernel of the running
+interpreter, parameters injected as strings), keeps the executed notebook as the record
+of the run, exports HTML once with :class:`journal.documents.exporter.JournalHTMLExporter`
+and prints that HTML to PDF with a warm :class:`journal.documents.pdf.PdfRenderer`.
+:func:`run_reports` runs several notebooks in parallel worker processes, each with one
+browser of its own.
+
+Where the notebooks are: the ``JOURNAL_NOTEBOOKS`` environment variable when set, else
+the ``notebooks/`` folder of the repository next to the package (the package is
+installed from its checkout with ``pip install -e .``), else ``journal/notebooks`` inside
+the package when a build ships them as package data. :func:`notebooks_dir` says which.
+
+A notebook describes itself in its metadata::
+
+    "journal": {"title": "Успеваемость за период", "orientation": "landscape"}
+
+The title names the report in ``journal report --help`` and in file names; names
+starting with ``_`` (like ``_smoke``) are test notebooks and are not listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import queue
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journal.core.errors import BrowserNotFoundError, RenderError, UsageError
+from journal.documents.pdf import PdfRenderer, find_browser, write_atomically
+from journal.school.folder import REPORTS_DIR, SchoolFolder, safe_file_name
+
+NOTEBOOKS_ENV = "JOURNAL_NOTEBOOKS"
+KERNEL_NAME = "python3"
+FORMATS = ("html", "pdf")
+
+REPORT_TITLES: dict[str, str] = {
+    "activity": "Активность учителей за неделю",
+    "filling": "Заполнение журнала и накопляемость отметок",
+    "progress": "Успеваемость за период",
+    "attendance": "Посещаемость за период",
+    "curriculum": "Выполнение учебного плана",
+    "preliminary": "Предварительные итоги за две недели до конца периода",
+    "audit": "Исправления и несвоевременные записи",
+    "_smoke": "Проверка печати",
+}
+"""Russian titles of the known reports; a notebook's metadata ``journal.title`` wins."""
+
+REPORT_ALIASES: dict[str, str] = {
+    "активность": "activity",
+    "заполнение": "filling",
+    "накопляемость": "filling",
+    "успеваемость": "progress",
+    "посещаемость": "attendance",
+    "учебный-план": "curriculum",
+    "программа": "curriculum",
+    "предварительный": "preliminary",
+    "прогноз": "preliminary",
+    "аудит": "audit",
+    "исправления": "audit",
+}
+"""Russian names accepted on the command line for the known reports."""
+
+ProgressCallback = Callable[[int, int, "ReportOutput"], None]
+
+
+@dataclass
+class ReportOutput:
+    """What one report run produced (paths are None for formats not asked for).
+
+    ``error`` is a Russian message when the report failed (only from :func:`run_reports`;
+    :func:`run_report` raises :class:`RenderError` instead).
+    """
+
+    name: str
+    title: str
+    notebook: Path | None = None
+    html: Path | None = None
+    pdf: Path | None = None
+    pages: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    files: list[Path] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    """Parameters given but not declared by the notebook (left out of the run)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the report ran and every asked-for file was written."""
+        return self.error is None
+
+
+def notebooks_dir() -> Path:
+    """The folder of the report notebooks (see the module docstring for the order)."""
+    env = os.environ.get(NOTEBOOKS_ENV, "").strip()
+    if env:
+        path = Path(env).expanduser()
+        if not path.is_dir():
+            raise UsageError(f"Папка отчётов «{path}» из переменной {NOTEBOOKS_ENV} не найдена")
+        return path
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package.parent / "notebooks", package / "notebooks"):
+        if candidate.is_dir():
+            return candidate
+    raise UsageError(
+        "Не найдена папка с блокнотами отчётов (notebooks). Установите программу из её папки "
+        f"(pip install -e .) или укажите папку в переменной {NOTEBOOKS_ENV}"
+    )
+
+
+def _notebook_metadata(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    meta = data.get("metadata", {}).get("journal", {})
+    return meta if isinstance(meta, dict) else {}
+
+
+def report_title(name: str, folder: Path | None = None) -> str:
+    """The Russian title of a report: the notebook's ``journal.title``, else the known one."""
+    path = (folder or notebooks_dir()) / f"{name}.ipynb"
+    title = _notebook_metadata(path).get("title") if path.exists() else None
+    return str(title or REPORT_TITLES.get(name, name))
+
+
+def available_reports(*, include_hidden: bool = False) -> dict[str, str]:
+    """Report names → Russian titles, for every notebook in :func:`notebooks_dir`."""
+    try:
+        folder = notebooks_dir()
+    except UsageError:
+        return {}
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        name = path.stem
+        if name.startswith(".") or (name.startswith("_") and not include_hidden):
+            continue
+        found[name] = report_title(name, folder)
+    return found
+
+
+def resolve_report_name(name: str) -> str:
+    """The notebook name for ``name``: itself, or the report a Russian alias stands for."""
+    text = name.strip()
+    return REPORT_ALIASES.get(text.lower().replace(" ", "-"), text)
+
+
+def aliases_of(name: str) -> list[str]:
+    """The Russian aliases of report ``name``."""
+    return [alias for alias, target in REPORT_ALIASES.items() if target == name]
+
+
+def notebook_path(name: str) -> Path:
+    """The notebook of report ``name`` (or its Russian alias); :class:`UsageError` if none."""
+    folder = notebooks_dir()
+    name = resolve_report_name(name)
+    path = folder / f"{name}.ipynb"
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", name) or not path.is_file():
+        known = ", ".join(f"{n} ({t})" for n, t in available_reports().items()) or "нет ни одного"
+        raise UsageError(f"Отчёта «{name}» нет. Есть отчёты: {known}")
+    return path
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return str(value)
+
+
+def report_parameters(school: SchoolFolder | None, parameters: Mapping[str, Any]) -> dict[str, str]:
+    """The papermill parameters: ``school`` (the folder) and every given value as text.
+
+    None values are left out so that the notebook's own default stays; dates become
+    ``YYYY-MM-DD``.
+    """
+    result: dict[str, str] = {}
+    if school is not None:
+        result["school"] = str(school.root)
+    for key, value in parameters.items():
+        if value is not None:
+            result[key] = _text(value)
+    return result
+
+
+def output_stem(title: str, parameters: Mapping[str, Any]) -> str:
+    """The file name (without extension) of a report run: title and what it covers.
+
+    «Успеваемость за период — 1 четверть — 5А», «Активность учителей за неделю —
+    2026-11-23 — 2026-11-28».
+    """
+    parts = [title]
+    for key in ("period", "class_name", "class", "date_from", "date_to", "today"):
+        value = parameters.get(key)
+        if value in (None, ""):
+            continue
+        if key == "today" and (parameters.get("period") or parameters.get("date_to")):
+            continue
+        text = _text(value)
+        if key == "period" and text.isdigit():
+            text = f"период {text}"
+        parts.append(text)
+    return safe_file_name(" — ".join(parts))
+
+
+def _error_message(name: str, title: str, exc: BaseException) -> str:
+    ename = getattr(exc, "ename", None)
+    if ename is not None:
+        evalue = " ".join(str(getattr(exc, "evalue", "")).split())
+        if len(evalue) > 400:
+            evalue = evalue[:400] + "…"
+        count = getattr(exc, "exec_count", None)
+        where = f"в ячейке {count}" if count else "в одной из ячеек"
+        return f"Отчёт «{title}» ({name}) не построен: ошибка {where}: {ename}: {evalue}"
+    text = " ".join(str(exc).split())[:400] or type(exc).__name__
+    return f"Отчёт «{title}» ({name}) не построен: {text}"
+
+
+def declared_parameters(source: Path) -> set[str] | None:
+    """Names assigned in the notebook's ``parameters`` cell; None when it has none."""
+    import papermill
+
+    try:
+        declared = papermill.inspect_notebook(str(source))
+    except Exception:
+        return None
+    return set(declared) or None
+
+
+def _execute(source: Path, target: Path, parameters: dict[str, str]) -> None:
+    import logging
+
+    import papermill
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+
+    tmp = target.with_name(f".~{target.stem}.{os.getpid()}.ipynb")
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(tmp),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            cwd=str(source.parent),
+            progress_bar=False,
+            log_output=False,
+            report_mode=False,
+            # the kernel's own log is noise for a school's coordinator: start-up warnings, and
+            # «KeyboardInterrupt caught in kernel» (ERROR) when jupyter_client interrupts an
+            # idle kernel at shutdown; a failing cell still raises through papermill
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+    finally:
+        if tmp.exists():
+            os.replace(tmp, target)
+
+
+def _export_html(executed: Path) -> str:
+    import nbformat
+
+    from journal.documents.exporter import JournalHTMLExporter
+
+    nb = nbformat.read(str(executed), as_version=4)
+    html, _ = JournalHTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": executed.stem}})
+    return html
+
+
+def run_report(
+    name: str,
+    school: SchoolFolder | None,
+    parameters: Mapping[str, Any],
+    *,
+    formats: Sequence[str] = FORMATS,
+    out_dir: Path | None = None,
+    renderer: PdfRenderer | None = None,
+) -> ReportOutput:
+    """Run report ``name`` and write the executed notebook, its HTML and its PDF.
+
+    Files go to ``out_dir`` (default ``output/Отчёты`` of the school folder), named by
+    :func:`output_stem`. ``renderer`` is a warm browser to print with; without one a
+    browser is opened for this report. A failing notebook raises :class:`RenderError`
+    naming the report and the cell's error; the executed notebook is kept for a look.
+    """
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise UsageError(f"Неизвестный формат: {', '.join(sorted(unknown))}. Есть: html, pdf")
+    source = notebook_path(name)
+    name = source.stem
+    title = report_title(name, source.parent)
+    if out_dir is None:
+        if school is None:
+            raise UsageError("Не указана ни папка школы, ни папка для отчётов")
+        out_dir = school.output(REPORTS_DIR)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if "pdf" in formats and renderer is None:
+        find_browser()  # fail before running the notebook
+    result = ReportOutput(name=name, title=title)
+    started = time.perf_counter()
+    given = report_parameters(school, parameters)
+    declared = declared_parameters(source)
+    if declared is not None:
+        result.ignored = sorted(key for key in given if key not in declared and key != "school")
+        given = {key: value for key, value in given.items() if key in declared}
+    stem = output_stem(title, {key: value for key, value in parameters.items() if key in given})
+    executed = out_dir / f"{stem}.ipynb"
+    try:
+        _execute(source, executed, given)
+    except Exception as exc:
+        raise RenderError(_error_message(name, title, exc)) from None
+    result.notebook = executed
+    result.files.append(executed)
+
+    if formats:
+        try:
+            html = _export_html(executed)
+        except Exception as exc:
+            raise RenderError(_error_message(name, title, exc)) from exc
+        if "html" in formats:
+            result.html = out_dir / f"{stem}.html"
+            write_atomically(html.encode("utf-8"), result.html)
+            result.files.append(result.html)
+        if "pdf" in formats:
+            result.pdf = out_dir / f"{stem}.pdf"
+            try:
+                if renderer is not None:
+                    result.pages = renderer.render(html, result.pdf)
+                else:
+                    with PdfRenderer() as own:
+                        result.pages = own.render(html, result.pdf)
+            except BrowserNotFoundError:
+                raise
+            except RenderError as exc:
+                raise RenderError(f"Отчёт «{title}» ({name}): PDF не создан. {exc}") from exc
+            result.files.append(result.pdf)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run_safely(
+    name: str,
+    school: SchoolFolder | None,
+    parameters: Mapping[str, Any],
+    formats: Sequence[str],
+    out_dir: Path | None,
+    renderer: PdfRenderer | None,
+) -> ReportOutput:
+    started = time.perf_counter()
+    try:
+        return run_report(name, school, parameters, formats=formats, out_dir=out_dir, renderer=renderer)
+    except Exception as exc:
+        try:
+            title = report_title(name)
+        except UsageError:
+            title = REPORT_TITLES.get(name, name)
+        message = str(exc) if isinstance(exc, RenderError | UsageError) else _error_message(name, title, exc)
+        return ReportOutput(name=name, title=title, error=message, seconds=time.perf_counter() - started)
+
+
+def _worker(
+    tasks: Any,
+    results: Any,
+    school_root: str | None,
+    parameters: dict[str, Any],
+    formats: tuple[str, ...],
+    out_dir: str | None,
+) -> None:
+    school = SchoolFolder(Path(school_root)) if school_root else None
+    target = Path(out_dir) if out_dir else None
+    renderer = PdfRenderer() if "pdf" in formats else None
+    try:
+        while True:
+            name = tasks.get()
+            if name is None:
+                break
+            results.put(_run_safely(name, school, parameters, formats, target, renderer))
+    finally:
+        if renderer is not None:
+            renderer.close()
+
+
+def run_reports(
+    names: Iterable[str],
+    school: SchoolFolder | None,
+    parameters: Mapping[str, Any],
+    workers: int | None = None,
+    *,
+    formats: Sequence[str] = FORMATS,
+    out_dir: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[ReportOutput]:
+    """Run several reports, ``workers`` at a time in separate processes; in ``names`` order.
+
+    Each worker process keeps one browser warm for all its reports. A failed report does
+    not stop the others: its :class:`ReportOutput` has ``error`` set. ``progress`` is
+    called as ``progress(done, total, output)`` after each report.
+    """
+    names = list(dict.fromkeys(resolve_report_name(name) for name in names))
+    formats = tuple(formats)
+    if not names:
+        return []
+    for name in names:
+        notebook_path(name)
+    if "pdf" in formats:
+        find_browser()
+    if out_dir is None and school is not None:
+        out_dir = school.output(REPORTS_DIR)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(names)))
+    done: dict[str, ReportOutput] = {}
+
+    def record(output: ReportOutput) -> None:
+        done[output.name] = output
+        if progress is not None:
+            progress(len(done), len(names), output)
+
+    if workers == 1:
+        renderer = PdfRenderer() if "pdf" in formats else None
+        try:
+            for name in names:
+                record(_run_safely(name, school, dict(parameters), formats, out_dir, renderer))
+        finally:
+            if renderer is not None:
+                renderer.close()
+        return [done[name] for name in names]
+
+    context = multiprocessing.get_context("spawn")
+    tasks = context.Queue()
+    results = context.Queue()
+    for name in names:
+        tasks.put(name)
+    for _ in range(workers):
+        tasks.put(None)
+    args = (
+        tasks, results, str(school.root) if school else None, dict(parameters), formats,
+        str(out_dir) if out_dir else None,
+    )
+    processes = [context.Process(target=_worker, args=args, daemon=False) for _ in range(workers)]
+    for process in processes:
+        process.start()
+    try:
+        while len(done) < len(names):
+            try:
+                record(results.get(timeout=1.0))
+            except queue.Empty:
+                if not any(p.is_alive() for p in processes) and results.empty():
+                    break
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.terminate()
+    for name in names:
+        if name not in done:
+            title = REPORT_TITLES.get(name, name)
+            done[name] = ReportOutput(
+                name=name, title=title,
+                error=f"Отчёт «{title}» ({name}) не построен: рабочий процесс завершился аварийно",
+            )
+    return [done[name] for name in names]

@@ -1,0 +1,214 @@
+"""The archive register of paper copies: an Excel workbook in ``output/Бумажные копии``.
+
+One row per printed PDF: class, period, school year, version, pages, when it was made,
+the SHA-256 of the file (so that a bound copy can later be matched to its file) and the
+file name, then empty columns for the secretary (archived on, by whom, archive number,
+remarks). The program owns the workbook: each print run reads it back (keeping what the
+secretary typed, and any column she added) and writes it anew, atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from journal.core.errors import UsageError
+from journal.documents.pdf import new_file_mode
+
+REGISTER_FILE = "Реестр бумажных копий.xlsx"
+SHEET = "Реестр"
+
+COL_NO = "№"
+COL_CLASS = "Класс"
+COL_PERIOD = "Период"
+COL_YEAR = "Учебный год"
+COL_VERSION = "Версия"
+COL_PAGES = "Страниц"
+COL_PRODUCED = "Сформирована"
+COL_SHA = "SHA-256 файла PDF"
+COL_FILE = "Файл"
+COL_ARCHIVED_ON = "Сдана в архив (дата)"
+COL_ARCHIVED_BY = "Кто принял"
+COL_ARCHIVE_NO = "Архивный номер"
+COL_REMARKS = "Примечание"
+COLUMNS = (COL_NO, COL_CLASS, COL_PERIOD, COL_YEAR, COL_VERSION, COL_PAGES, COL_PRODUCED, COL_SHA,
+           COL_FILE, COL_ARCHIVED_ON, COL_ARCHIVED_BY, COL_ARCHIVE_NO, COL_REMARKS)
+WIDTHS = (5, 8, 13, 11, 8, 9, 16, 24, 30, 14, 20, 14, 24)
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One printed copy in the register; the secretary's columns hold whatever she typed."""
+
+    class_name: str
+    period: str
+    school_year: str
+    version: int
+    pages: int
+    produced: str  # «28.11.2026 16:40»
+    sha256: str
+    file_name: str
+    archived_on: object = None
+    archived_by: object = None
+    archive_number: object = None
+    remarks: object = None
+    extra: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+
+
+def register_path(folder: Path) -> Path:
+    """The register workbook inside the paper copies folder."""
+    return Path(folder) / REGISTER_FILE
+
+
+def next_version(earlier: Iterable[RegisterRow]) -> int:
+    """The version of a new copy after ``earlier`` copies of the same class and period."""
+    return max((r.version for r in earlier), default=0) + 1
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _int(value: object) -> int:
+    try:
+        return int(float(str(value).strip()))
+    except (TypeError, ValueError):
+        return 0
+
+
+def read_register(path: Path) -> list[RegisterRow]:
+    """The rows of an existing register (none when the file does not exist yet).
+
+    Raises :class:`UsageError` when the file exists but cannot be read, so that it is
+    never overwritten by a run that could not keep its content.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, data_only=True)
+    except Exception as exc:
+        raise UsageError(
+            f"Реестр бумажных копий «{path}» не читается ({type(exc).__name__}: {exc}). "
+            f"Закройте его в Excel или восстановите из резервной копии и повторите печать; "
+            f"файл не изменён"
+        ) from exc
+    try:
+        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+    finally:
+        wb.close()
+    header_at = next((i for i, r in enumerate(rows) if r and COL_SHA in [_text(v) for v in r]), None)
+    if header_at is None:
+        raise UsageError(
+            f"В реестре «{path}» не найдена строка заголовков (столбец «{COL_SHA}»). "
+            f"Верните заголовки или переименуйте файл — тогда будет начат новый реестр"
+        )
+    header = [_text(v) for v in rows[header_at]]
+    found: list[RegisterRow] = []
+    for values in rows[header_at + 1:]:
+        cells = {name: values[i] if i < len(values) else None for i, name in enumerate(header) if name}
+        if not _text(cells.get(COL_SHA)) and not _text(cells.get(COL_FILE)):
+            continue
+        extra = {k: v for k, v in cells.items() if k not in COLUMNS}
+        found.append(RegisterRow(
+            class_name=_text(cells.get(COL_CLASS)), period=_text(cells.get(COL_PERIOD)),
+            school_year=_text(cells.get(COL_YEAR)), version=_int(cells.get(COL_VERSION)),
+            pages=_int(cells.get(COL_PAGES)), produced=_text(cells.get(COL_PRODUCED)),
+            sha256=_text(cells.get(COL_SHA)), file_name=_text(cells.get(COL_FILE)),
+            archived_on=cells.get(COL_ARCHIVED_ON), archived_by=cells.get(COL_ARCHIVED_BY),
+            archive_number=cells.get(COL_ARCHIVE_NO), remarks=cells.get(COL_REMARKS), extra=extra,
+        ))
+    return found
+
+
+def check_writable(path: Path) -> None:
+    """Raise :class:`UsageError` when the register cannot be replaced (open in Excel, read-only)."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            with open(path, "r+b"):
+                pass
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".~", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"Реестр бумажных копий «{path}» нельзя записать ({exc.strerror or exc}). "
+            f"Закройте его в Excel и повторите печать"
+        ) from exc
+
+
+def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
+    """Write the whole register (through a temporary file and a rename)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    extra_names: list[str] = []
+    for row in rows:
+        extra_names += [k for k in row.extra if k not in extra_names]
+    header = [*COLUMNS, *extra_names]
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET
+    ws.append(header)
+    thin = Side(style="thin", color="999999")
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDDDDD")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    ws.row_dimensions[1].height = 32
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for no, row in enumerate(rows, start=1):
+        ws.append([no, row.class_name, row.period, row.school_year, row.version, row.pages, row.produced,
+                   row.sha256, row.file_name, row.archived_on, row.archived_by, row.archive_number,
+                   row.remarks, *(row.extra.get(k) for k in extra_names)])
+        for cell in ws[no + 1]:
+            cell.alignment = wrap
+            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        ws.cell(row=no + 1, column=COLUMNS.index(COL_SHA) + 1).font = Font(name="Courier New", size=8)
+        ws.row_dimensions[no + 1].height = 24  # the hash in two lines
+        archived = ws.cell(row=no + 1, column=COLUMNS.index(COL_ARCHIVED_ON) + 1)
+        if isinstance(archived.value, dt.date | dt.datetime):
+            archived.number_format = "DD.MM.YYYY"
+    for i, width in enumerate([*WIDTHS, *([18] * len(extra_names))], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
+    ws.print_options.gridLines = True
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.chmod(tmp, new_file_mode())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(
+            f"Реестр бумажных копий «{path}» не записан ({exc.strerror or exc}). "
+            f"Закройте его в Excel и повторите печать"
+        ) from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,243 @@
+"""Feedback after a merge: one workbook per teacher, and a summary for the coordinator.
+
+Files go to ``output/Замечания учителям/``. Each teacher's file lists their findings
+(workbook, sheet, cell, student, date, what is wrong and how to fix it) sorted by
+workbook and cell, with a filter on every column; the coordinator's summary lists
+every file's status, every finding and the history rows (corrections, removals, late
+entries) the merge added. Files of the previous merge are replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from journal.core.findings import SEVERITY_RU, Finding
+from journal.intake.merge import MERGED, SKIPPED, STATUS_RU, UNCHANGED, UNREADABLE, FileOutcome, MergeResult
+from journal.school.folder import FEEDBACK_DIR, SchoolFolder, safe_file_name
+
+SUMMARY_NAME = "_Сводка для ответственного за ЭЖ.xlsx"
+NO_TEACHER = "Без учителя"
+FINDING_COLUMNS = ("Файл", "Лист", "Ячейка", "Ученик", "Дата", "Важность",
+                   "Что не так и как исправить", "Код")
+_WIDTHS = (34, 14, 9, 30, 11, 15, 90, 7)
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_ERROR_FILL = PatternFill("solid", fgColor="FCE4D6")
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def write_feedback(school: SchoolFolder, result: MergeResult,
+                   changes: Sequence[dict[str, object]] = ()) -> list[Path]:
+    """Write one file per teacher with findings, and the coordinator's summary; return the paths."""
+    folder = school.output(FEEDBACK_DIR)
+    for old in folder.glob("*.xlsx"):
+        if not old.name.startswith("~$"):
+            old.unlink()
+    by_teacher: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_teacher.setdefault(finding.teacher or NO_TEACHER, []).append(finding)
+    written = []
+    for teacher, findings in sorted(by_teacher.items()):
+        path = folder / (safe_file_name(teacher) + ".xlsx")
+        _teacher_workbook(teacher, findings, when_ru(result.started_at)).save(path)
+        written.append(path)
+    summary = folder / SUMMARY_NAME
+    _summary_workbook(result, by_teacher, changes).save(summary)
+    written.append(summary)
+    return written
+
+
+def when_ru(stamp: str) -> str:
+    """«28.11.2026 17:46» for a stored ``2026-11-28 17:46:37``; other text as it is."""
+    try:
+        return f"{dt.datetime.fromisoformat(stamp):%d.%m.%Y %H:%M}"
+    except (TypeError, ValueError):
+        return stamp
+
+
+def sort_key(finding: Finding) -> tuple[str, int, str, int, int]:
+    """Errors first, then by file, sheet and cell in reading order."""
+    column, row = _split_cell(finding.cell)
+    return (finding.file, 0 if finding.is_error else 1, finding.sheet, row, column)
+
+
+def _split_cell(cell: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    column = 0
+    for ch in letters.upper():
+        column = column * 26 + ord(ch) - 64
+    return column, int(digits) if digits else 0
+
+
+def _teacher_workbook(teacher: str, findings: list[Finding], when: str) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Замечания"
+    errors = sum(f.is_error for f in findings)
+    ws.cell(1, 1, f"Замечания по журналам: {teacher}").font = Font(bold=True, size=13)
+    ws.cell(2, 1, f"Проверка {when}. Ошибок: {errors} (файл с ошибкой не принят в общую базу, "
+                  f"пока их не исправить), предупреждений: {len(findings) - errors}. "
+                  "Исправьте отмеченные ячейки в своём файле и сдайте его снова.")
+    _findings_table(ws, 4, sorted(findings, key=sort_key))
+    return wb
+
+
+def _findings_table(ws: Worksheet, top: int, findings: list[Finding]) -> None:
+    for col, (title, width) in enumerate(zip(FINDING_COLUMNS, _WIDTHS, strict=True), start=1):
+        cell = ws.cell(top, col, title)
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for i, f in enumerate(findings, start=top + 1):
+        values = (f.file, f.sheet, f.cell, f.student, f.date, SEVERITY_RU[f.severity],
+                  f.message, f.code)
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(i, col, value)
+            cell.alignment = _WRAP
+            if isinstance(value, dt.date):
+                cell.number_format = "DD.MM.YYYY"
+            if f.is_error and col == 6:
+                cell.fill = _ERROR_FILL
+        lines = max(math.ceil(len(f.message) / (_WIDTHS[6] * 1.05)),
+                    math.ceil(len(f.file) / _WIDTHS[0]), 1)
+        ws.row_dimensions[i].height = 15 * lines
+    last = top + max(len(findings), 1)
+    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(FINDING_COLUMNS))}{last}"
+    ws.freeze_panes = ws.cell(top + 1, 1)
+    _print_wide(ws)
+
+
+def _print_wide(ws: Worksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
+                      changes: Sequence[dict[str, object]]) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Файлы"
+    ws.cell(1, 1, f"Сбор журналов {when_ru(result.started_at)}").font = Font(bold=True, size=13)
+    ws.cell(2, 1, summary_line(result))
+    headers = ("Файл", "Класс", "Предмет", "Группа", "Учитель", "Итог", "Ошибок",
+               "Предупреждений", "Изменений в истории")
+    widths = (40, 7, 24, 12, 30, 16, 9, 15, 12)
+    for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = ws.cell(4, col, title)
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for i, o in enumerate(result.files, start=5):
+        values = (o.file, o.class_name, o.subject, o.group, o.teacher, STATUS_RU[o.status],
+                  o.errors, o.warnings, o.changes)
+        for col, value in enumerate(values, start=1):
+            ws.cell(i, col, value)
+    ws.auto_filter.ref = f"A4:I{4 + max(len(result.files), 1)}"
+    ws.freeze_panes = "A5"
+
+    teachers = wb.create_sheet("По учителям")
+    for col, (title, width) in enumerate(
+            zip(("Учитель", "Ошибок", "Предупреждений"), (34, 10, 16), strict=True), start=1):
+        teachers.cell(1, col, title).font = _BOLD
+        teachers.cell(1, col).fill = _HEADER_FILL
+        teachers.column_dimensions[get_column_letter(col)].width = width
+    for i, (teacher, findings) in enumerate(sorted(by_teacher.items()), start=2):
+        errors = sum(f.is_error for f in findings)
+        teachers.cell(i, 1, teacher)
+        teachers.cell(i, 2, errors)
+        teachers.cell(i, 3, len(findings) - errors)
+
+    all_findings = wb.create_sheet("Все замечания")
+    all_findings.column_dimensions["I"].width = 30
+    _findings_table(all_findings, 1, sorted(result.findings, key=sort_key))
+    for i, f in enumerate(sorted(result.findings, key=sort_key), start=2):
+        all_findings.cell(i, 9, f.teacher)
+    all_findings.cell(1, 9, "Учитель").font = _BOLD
+
+    history = wb.create_sheet("Изменения")
+    columns = (("change", "Что", 14), ("entity", "Чего", 12), ("class", "Класс", 7),
+               ("subject", "Предмет", 22), ("grp", "Группа", 10), ("teacher", "Учитель", 28),
+               ("student", "Ученик", 28), ("lesson_date", "Дата урока", 11),
+               ("kind", "Вид", 18), ("period", "Период", 12), ("old_value", "Было", 12),
+               ("new_value", "Стало", 12), ("first_seen", "Впервые замечено", 19),
+               ("days_late", "Опоздание, дн.", 10), ("file", "Файл", 36),
+               ("cell", "Ячейка", 8))
+    for col, (_key, title, width) in enumerate(columns, start=1):
+        history.cell(1, col, title).font = _BOLD
+        history.cell(1, col).fill = _HEADER_FILL
+        history.column_dimensions[get_column_letter(col)].width = width
+    for i, row in enumerate(changes, start=2):
+        for col, (key, _title, _width) in enumerate(columns, start=1):
+            value = row.get(key)
+            if key == "change":
+                value = CHANGE_RU.get(str(value), value)
+            elif key == "entity":
+                value = ENTITY_RU.get(str(value), value)
+            history.cell(i, col, value)
+    history.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + max(len(changes), 1)}"
+    history.freeze_panes = "A2"
+    for sheet in (ws, teachers, history):
+        _print_wide(sheet)
+    return wb
+
+
+CHANGE_RU = {"correction": "исправление", "removal": "удаление", "late_entry": "поздняя запись"}
+ENTITY_RU = {"mark": "отметка", "attendance": "пропуск", "final_mark": "итоговая",
+             "topic": "тема", "homework": "задание"}
+
+
+def summary_line(result: MergeResult) -> str:
+    """«Принято 12, без изменений 30, отклонено 2, задержано 0; ошибок 3, предупреждений 5.»"""
+    findings = result.findings
+    errors = sum(f.is_error for f in findings)
+    skipped = result.count(SKIPPED)
+    locks = f", пропущено служебных файлов {skipped}" if skipped else ""
+    return (f"Принято {result.count('merged')}, без изменений {result.count('unchanged')}, "
+            f"отклонено {result.count('rejected')}, задержано {result.count('held')}, "
+            f"не читается {result.count('unreadable')}{locks}; ошибок {errors}, "
+            f"предупреждений {len(findings) - errors}; записей в истории изменений "
+            f"{result.changes}.")
+
+
+def format_outcomes(outcomes: Sequence[FileOutcome], *, checking: bool = False,
+                    limit: int = 25, show_all: bool = False) -> str:
+    """The terminal text for files: a status line, then findings (at most ``limit`` per file).
+
+    Unless ``show_all``, files merged or unchanged without findings or changes are left out
+    (the summary line counts them).
+    """
+    lines: list[str] = []
+    for o in outcomes:
+        quiet = o.status in (MERGED, UNCHANGED) and not o.findings and not o.changes
+        if quiet and not show_all:
+            continue
+        if checking:
+            status = ("можно сдавать" if o.status == MERGED
+                      else "не читается" if o.status == UNREADABLE
+                      else "будет отклонён: исправьте ошибки")
+        else:
+            status = STATUS_RU[o.status]
+        counts = f" (ошибок {o.errors}, предупреждений {o.warnings})" if o.findings else ""
+        changes = f", записей в истории изменений: {o.changes}" if o.changes else ""
+        lines.append(f"{o.file}: {status}{counts}{changes}")
+        ordered = sorted(o.findings, key=sort_key)
+        for f in ordered[:limit]:
+            lines.append("  " + f.format(with_file=False))
+        if len(ordered) > limit:
+            lines.append(f"  … и ещё {len(ordered) - limit}; все замечания — в файлах "
+                         f"папки «{FEEDBACK_DIR}»")
+    return "\n".join(lines)

@@ -1,0 +1,805 @@
+"""Validation: from a raw workbook, the settings and the class list to findings and records.
+
+Rules never raise on a teacher's mistake: each problem becomes a
+:class:`journal.core.findings.Finding` naming the file, sheet, cell, student and date
+and saying in Russian how to fix it. What passes becomes normalised records
+(:class:`SubjectRecords`, :class:`ClassRecords`) that :mod:`journal.intake.merge`
+writes into the dataset. A workbook with any error finding is rejected whole.
+
+Finding codes:
+
+* ``W…`` the workbook as a whole (unknown class or subject, another year, a copy);
+* ``M…`` a mark cell (see :mod:`journal.school.marks`), ``D…`` dates, ``K…`` kinds of work,
+  ``L…`` the lesson log, ``S…`` students, ``F…`` final marks, ``X…`` formulas;
+* ``C…`` the class workbook (students, parents, absence reasons).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from journal.core.findings import Finding, error, warning
+from journal.school.marks import ABSENCE_CODES, CellEntry, CellProblem, parse_final_mark, parse_mark_cell
+from journal.school.settings import WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings, WorkKind
+from journal.workbooks.format import (
+    FINAL_EXAM,
+    FINAL_FINAL,
+    FINAL_YEAR,
+    GROUP_COLUMN_PREFIX,
+    LOG_COLUMNS,
+    LOG_DATE,
+    LOG_HOMEWORK,
+    LOG_SUBSTITUTE,
+    LOG_TOPIC,
+    NOTE_COLUMNS,
+    NOTE_STUDENT,
+    NOTE_TEXT,
+    PARENT_COLUMNS,
+    PARENT_EMAIL,
+    PARENT_NAME,
+    PARENT_PHONE,
+    PARENT_STUDENT,
+    REASON_CODE,
+    REASON_COLUMNS,
+    REASON_DOCUMENT,
+    REASON_FROM,
+    REASON_STUDENT,
+    REASON_TO,
+    SHEET_FINALS,
+    SHEET_GRID,
+    SHEET_LOG,
+    SHEET_NOTES,
+    SHEET_PARENTS,
+    SHEET_REASONS,
+    SHEET_STUDENTS,
+    STUDENT_BIRTH,
+    STUDENT_COLUMNS,
+    STUDENT_JOINED,
+    STUDENT_LEFT,
+    STUDENT_NAME,
+    WorkbookMeta,
+    lesson_keys,
+)
+from journal.workbooks.reading import RawClassWorkbook, RawSubjectWorkbook, RawTable, parse_date_value
+
+CLASS_LIST_MISSING = "S03"
+DATE_AS_TEXT = "D08"  # a lesson date typed as text (warning: what it was taken as)
+MISSING_LESSONS = "D07"  # lesson columns of the timetable missing from the grid
+
+
+@dataclass(frozen=True)
+class LessonRecord:
+    """One lesson column of a subject workbook, planned or held."""
+
+    date: dt.date
+    seq: int
+    period: str
+    kind: str
+    topic: str
+    homework: str
+    substitute: str
+    allowed_days: int  # days after the lesson a mark may still be entered on time
+    cell: str = ""  # the date cell of the grid
+    topic_cell: str = ""  # the topic cell of the lesson log
+    homework_cell: str = ""
+
+
+@dataclass(frozen=True)
+class MarkRecord:
+    """One mark (a cell «5/4» gives two, positions 1 and 2)."""
+
+    student: str
+    date: dt.date
+    seq: int
+    position: int
+    value: int
+    weight: float
+    cell: str
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    """An absence code in the grid."""
+
+    student: str
+    date: dt.date
+    seq: int
+    code: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class FinalRecord:
+    """A period, year, exam or final mark."""
+
+    student: str
+    kind: str  # period / year / exam / final
+    period: str  # the period's name for kind = period
+    value: str
+    cell: str
+
+
+@dataclass
+class SubjectRecords:
+    """A subject workbook after validation, ready to merge."""
+
+    file: str
+    class_name: str
+    subject: str
+    group: str
+    teacher: str
+    grade: int
+    students: list[str] = field(default_factory=list)
+    lessons: list[LessonRecord] = field(default_factory=list)
+    marks: list[MarkRecord] = field(default_factory=list)
+    attendance: list[AttendanceRecord] = field(default_factory=list)
+    finals: list[FinalRecord] = field(default_factory=list)
+    new_students: list[str] = field(default_factory=list)  # only when the class has no list
+    # lessons of the timetable whose columns are not in the grid (deleted columns): merge
+    # rejects the workbook when the dataset holds anything for them
+    missing_lessons: list[tuple[dt.date, int]] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(class, subject, group)."""
+        return (self.class_name, self.subject, self.group)
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    """A student of a class list, normalised."""
+
+    full_name: str
+    birth_date: dt.date | None = None
+    joined: dt.date | None = None
+    left: dt.date | None = None
+    groups: tuple[tuple[str, str], ...] = ()  # (subject, group)
+
+
+@dataclass(frozen=True)
+class ParentRow:
+    """A parent's contacts."""
+
+    student: str
+    full_name: str
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    """A reason for absence over a date range."""
+
+    student: str
+    start: dt.date
+    end: dt.date
+    code: str
+    document: str = ""
+
+
+@dataclass
+class ClassRecords:
+    """A class workbook after validation, ready to merge."""
+
+    file: str
+    class_name: str
+    grade: int
+    letter: str
+    class_teacher: str
+    students: list[StudentRow] = field(default_factory=list)
+    parents: list[ParentRow] = field(default_factory=list)
+    reasons: list[ReasonRow] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Validated:
+    """The outcome of validating one workbook: records (None when unusable) and findings."""
+
+    records: SubjectRecords | ClassRecords | None
+    findings: list[Finding]
+
+    @property
+    def has_errors(self) -> bool:
+        """True when the workbook must be rejected."""
+        return any(f.is_error for f in self.findings)
+
+
+# ---------------------------------------------------------------------------
+# The raw workbook as validation sees it (built from journal.workbooks.reading's result)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A raw cell value with its address («F12»)."""
+
+    value: object
+    cell: str
+
+
+@dataclass
+class SubjectView:
+    """A subject workbook's input areas, cell by cell."""
+
+    meta: WorkbookMeta
+    students: list[Cell]  # one per grid row
+    dates: list[Cell]  # one per lesson column
+    kinds: list[Cell]  # one per lesson column
+    marks: list[tuple[int, int, str, object]]  # (row, column, address, value), non-empty only
+    log: list[dict[str, Cell]]  # one per lesson row, keyed by LOG_COLUMNS
+    finals_header: list[str]  # columns of jr_finals after the name column
+    finals: list[tuple[Cell, list[Cell]]]  # (name cell, cells under finals_header)
+
+
+@dataclass
+class ClassView:
+    """A class workbook's tables, cell by cell; each row maps a column header to a cell."""
+
+    meta: WorkbookMeta
+    students: list[dict[str, Cell]]
+    parents: list[dict[str, Cell]]
+    reasons: list[dict[str, Cell]]
+    notes: list[dict[str, Cell]]
+
+
+@dataclass(frozen=True)
+class KnownStudent:
+    """A student of the class list the subject workbook is checked against."""
+
+    full_name: str
+    joined: dt.date | None = None
+    left: dt.date | None = None
+    groups: tuple[tuple[str, str], ...] = ()  # (subject, group) from the class list
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def clean_text(value: object) -> str:
+    """A cell value as single-spaced text ('' for empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def name_key(name: str) -> str:
+    """How two spellings of a full name are compared: case, spaces and ё ignored."""
+    return " ".join(name.split()).lower().replace("ё", "е")
+
+
+def to_date(value: object, school_year: str | None = None) -> dt.date | None:
+    """A cell value as a date (see :func:`journal.workbooks.reading.parse_date_value`)."""
+    return parse_date_value(value, school_year)
+
+
+
+class _Findings:
+    """The findings of one workbook, each stamped with its file and teacher."""
+
+    def __init__(self, file: str, teacher: str) -> None:
+        self.file = file
+        self.teacher = teacher
+        self.items: list[Finding] = []
+
+    def err(self, code: str, message: str, **where: object) -> None:
+        self.items.append(error(code, message, file=self.file, teacher=self.teacher, **where))
+
+    def warn(self, code: str, message: str, **where: object) -> None:
+        self.items.append(warning(code, message, file=self.file, teacher=self.teacher, **where))
+
+
+def _school_class_of(meta: WorkbookMeta, settings: Settings, found: _Findings,
+                     noun: str) -> SchoolClass | None:
+    """The workbook's class from the settings; W02 for another school year, W01 for no such class."""
+    if meta.school_year and meta.school_year != settings.school_year:
+        found.err("W02", f"{noun} за {meta.school_year} учебный год, а в настройках школы "
+                         f"{settings.school_year}. Возьмите {noun} этого года у ответственного за ЭЖ")
+    school_class = settings.school_class(meta.class_name)
+    if school_class is None:
+        found.err("W01", f"класса «{meta.class_name}» нет в настройках школы. Проверьте, тот ли это "
+                         "файл, или попросите ответственного за ЭЖ добавить класс")
+    return school_class
+
+# ---------------------------------------------------------------------------
+# subject workbooks
+# ---------------------------------------------------------------------------
+
+
+def validate_subject(view: SubjectView, settings: Settings,
+                     class_list: list[KnownStudent] | None, *, file: str,
+                     today: dt.date | None = None) -> Validated:
+    """Check a subject workbook against the settings and the class list.
+
+    With ``today``, marks and absences for lessons after it are flagged (``D06``).
+
+    ``class_list`` is None when the class has no class list yet: then the workbook's own
+    students are taken (with a warning) and become ``new_students`` of the records.
+    """
+    meta = view.meta
+    found = _Findings(file, meta.teacher)
+    err, warn, out = found.err, found.warn, found.items
+    school_class = _school_class_of(meta, settings, found, "журнал")
+    if school_class is None:
+        return Validated(None, out)
+    item = settings.curriculum_item(school_class.name, meta.subject, meta.group)
+    if item is None:
+        group = f", группа «{meta.group}»" if meta.group else ""
+        err("W03", f"в учебном плане класса {school_class.name} нет предмета «{meta.subject}»"
+                   f"{group}. Проверьте файл или учебный план в настройках")
+        return Validated(None, out)
+    if out:
+        return Validated(None, out)
+    teacher = found.teacher = meta.teacher or item.teacher
+    grade = school_class.grade
+    year = settings.school_year
+    rec = SubjectRecords(file=file, class_name=school_class.name, subject=item.subject,
+                         group=item.group, teacher=teacher, grade=grade)
+
+    # students
+    known = {name_key(s.full_name): s for s in class_list} if class_list is not None else None
+    if class_list is None:
+        warn(CLASS_LIST_MISSING, f"общая база ещё не знает списка класса {school_class.name}: "
+                                 "ученики взяты из этого журнала. Сдайте файл классного "
+                                 "руководителя", sheet=SHEET_GRID)
+    rows: list[KnownStudent | None] = []
+    seen_names: dict[str, str] = {}
+    for cell in view.students:
+        name = clean_text(cell.value)
+        if not name:
+            rows.append(None)
+            continue
+        key = name_key(name)
+        if key in seen_names:
+            err("S02", f"ученик «{name}» записан дважды (ещё в ячейке {seen_names[key]}). "
+                       "Оставьте одну строку", sheet=SHEET_GRID, cell=cell.cell, student=name)
+            rows.append(None)
+            continue
+        seen_names[key] = cell.cell
+        if known is None:
+            student = KnownStudent(name)
+            rec.new_students.append(name)
+        elif key in known:
+            student = known[key]
+        else:
+            err("S01", f"ученика «{name}» нет в списке класса {school_class.name}. Проверьте "
+                       "написание ФИО или попросите классного руководителя добавить ученика",
+                sheet=SHEET_GRID, cell=cell.cell, student=name)
+            rows.append(None)
+            continue
+        group = dict(student.groups).get(item.subject, "")
+        if item.group and group and name_key(group) != name_key(item.group):
+            warn("S07", f"по списку класса ученик в группе «{group}», а этот журнал — группы "
+                        f"«{item.group}». Уточните у классного руководителя, в какой группе "
+                        "ученик, и исправьте список или журнал",
+                 sheet=SHEET_GRID, cell=cell.cell, student=name)
+        rows.append(student)
+        rec.students.append(student.full_name)
+
+    # lesson columns
+    timetable_days = {t.weekday for t in settings.timetable_for(item)}
+    log_by_key: dict[tuple[dt.date, int], dict[str, Cell]] = {}
+    log_seq: dict[dt.date, int] = {}
+    for row in view.log:
+        log_day = to_date(row[LOG_DATE].value, year) if LOG_DATE in row else None
+        if log_day is None:
+            continue
+        if isinstance(row[LOG_DATE].value, str):
+            warn(DATE_AS_TEXT, _date_as_text(row[LOG_DATE].value, log_day),
+                 sheet=SHEET_LOG, cell=row[LOG_DATE].cell, date=log_day)
+        log_seq[log_day] = log_seq.get(log_day, 0) + 1
+        log_by_key[(log_day, log_seq[log_day])] = row
+
+    columns: list[tuple[dt.date, int, str, WorkKind | None] | None] = []
+    seq_of: dict[dt.date, int] = {}
+    for index, cell in enumerate(view.dates):
+        day = to_date(cell.value, year)
+        if cell.value is not None and clean_text(cell.value) and day is None:
+            err("D01", f"«{clean_text(cell.value)}» не дата. Введите дату урока как ДД.ММ.ГГГГ",
+                sheet=SHEET_GRID, cell=cell.cell)
+        if day is None:
+            columns.append(None)
+            continue
+        if isinstance(cell.value, str):
+            warn(DATE_AS_TEXT, _date_as_text(cell.value, day), sheet=SHEET_GRID, cell=cell.cell,
+                 date=day)
+        seq_of[day] = seq_of.get(day, 0) + 1
+        seq = seq_of[day]
+        kind_cell = view.kinds[index] if index < len(view.kinds) else Cell(None, "")
+        kind_text = clean_text(kind_cell.value)
+        kind = settings.work_kind(kind_text) if kind_text else None
+        if kind_text and kind is None:
+            err("K01", f"вида работы «{kind_text}» нет в списке школы. Выберите вид работы из "
+                       "выпадающего списка", sheet=SHEET_GRID, cell=kind_cell.cell, date=day)
+        period = settings.period_of(school_class, day)
+        outside = day < settings.year_start or day > settings.year_end or period is None
+        holiday = settings.is_holiday(day, grade)
+        if not outside and not holiday and day.isoweekday() not in timetable_days and timetable_days:
+            warn("D04", f"{WEEKDAYS_SHORT_RU[day.weekday()]} {day:%d.%m.%Y} — нет урока по "
+                        "расписанию. Если урок перенесён, всё в порядке; иначе исправьте дату",
+                 sheet=SHEET_GRID, cell=cell.cell, date=day)
+        log_row = log_by_key.get((day, seq), {})
+        topic = clean_text(log_row[LOG_TOPIC].value) if LOG_TOPIC in log_row else ""
+        rec.lessons.append(LessonRecord(
+            date=day, seq=seq, period=period.name if period else "",
+            kind=kind.name if kind else kind_text, topic=topic,
+            homework=clean_text(log_row[LOG_HOMEWORK].value) if LOG_HOMEWORK in log_row else "",
+            substitute=(clean_text(log_row[LOG_SUBSTITUTE].value)
+                        if LOG_SUBSTITUTE in log_row else ""),
+            allowed_days=(settings.norms.written_days(grade) if kind and kind.written
+                          else settings.norms.ordinary_mark_days),
+            cell=cell.cell,
+            topic_cell=log_row[LOG_TOPIC].cell if LOG_TOPIC in log_row else "",
+            homework_cell=log_row[LOG_HOMEWORK].cell if LOG_HOMEWORK in log_row else ""))
+        columns.append((day, seq, topic, kind))
+
+    rec.missing_lessons = _missing_lessons(settings, item, columns)
+    if rec.missing_lessons:
+        days = days_text(rec.missing_lessons)
+        warn(MISSING_LESSONS, f"в журнале нет столбцов уроков {days}, хотя по расписанию они "
+                              "есть. Если столбцы удалили, верните их или возьмите свежую книгу: "
+                              "journal templates", sheet=SHEET_GRID, date=rec.missing_lessons[0][0])
+
+    # the grid: date checks once per column, cell parsing once per distinct value
+    date_problems = [_date_problem(col[0], settings, school_class) if col else None
+                     for col in columns]
+    parsed_cache: dict[tuple[type, object], CellEntry | CellProblem] = {}
+    future_columns: set[int] = set()
+    marks_by_student: dict[str, list[tuple[int, float, dt.date]]] = {}
+    column_has_marks = [False] * len(columns)
+    for r, c, address, value in view.marks:
+        row_student = rows[r] if r < len(rows) else None
+        column = columns[c] if c < len(columns) else None
+        name = row_student.full_name if row_student else ""
+        cache_key = (type(value), value)
+        parsed = parsed_cache.get(cache_key)
+        if parsed is None:
+            parsed = parse_mark_cell(value, allow_marks=school_class.has_marks)
+            parsed_cache[cache_key] = parsed
+        if isinstance(parsed, CellProblem):
+            err(parsed.code, parsed.message, sheet=SHEET_GRID, cell=address, student=name,
+                date=column[0] if column else None)
+            continue
+        if parsed.is_empty:
+            continue
+        if row_student is None:
+            if r < len(view.students) and clean_text(view.students[r].value) == "":
+                err("S04", "отметка в строке без ФИО ученика. Впишите ученика или "
+                           "уберите отметку", sheet=SHEET_GRID, cell=address)
+            continue
+        if column is None:
+            err("D02", "отметка в столбце без даты урока. Впишите дату урока в заголовок "
+                       "столбца или перенесите отметку", sheet=SHEET_GRID, cell=address,
+                student=name)
+            continue
+        day, seq, _topic, kind = column
+        problem = date_problems[c]
+        if problem is not None:
+            err(problem[0], problem[1], sheet=SHEET_GRID, cell=address, student=name, date=day)
+            continue
+        if row_student.joined and day < row_student.joined:
+            err("S05", f"запись до зачисления ученика ({row_student.joined:%d.%m.%Y}). "
+                       "Уберите её или проверьте дату зачисления",
+                sheet=SHEET_GRID, cell=address, student=name, date=day)
+            continue
+        if row_student.left and day > row_student.left:
+            err("S06", f"запись после выбытия ученика ({row_student.left:%d.%m.%Y}). "
+                       "Уберите её или проверьте дату выбытия",
+                sheet=SHEET_GRID, cell=address, student=name, date=day)
+            continue
+        if today is not None and day > today:
+            future_columns.add(c)
+        if parsed.absence:
+            rec.attendance.append(AttendanceRecord(name, day, seq, parsed.absence, address))
+        if parsed.marks:
+            column_has_marks[c] = True
+            weight = kind.weight if kind else 1.0
+            by_student = marks_by_student.setdefault(name, [])
+            for position, mark in enumerate(parsed.marks, start=1):
+                rec.marks.append(MarkRecord(name, day, seq, position, mark, weight, address))
+                by_student.append((mark, weight, day))
+    for c in sorted(future_columns):
+        future = columns[c]
+        if future is not None and today is not None:
+            warn("D06", f"записи за урок {future[0]:%d.%m.%Y}, который ещё не прошёл (сегодня "
+                        f"{today:%d.%m.%Y}). Проверьте, в тот ли столбец они внесены",
+                 sheet=SHEET_GRID, cell=view.dates[c].cell, date=future[0])
+    for c, column in enumerate(columns):
+        if column is None or not column_has_marks[c]:
+            continue
+        day, seq, topic, kind = column
+        if not topic:
+            topic_cell = log_by_key.get((day, seq), {}).get(LOG_TOPIC)
+            warn("L01", f"за урок {day:%d.%m.%Y} стоят отметки, но не записана тема. "
+                        f"Впишите тему на листе «{SHEET_LOG}»", sheet=SHEET_LOG,
+                 cell=topic_cell.cell if topic_cell else "", date=day)
+        if kind is None and not (c < len(view.kinds) and clean_text(view.kinds[c].value)):
+            warn("K02", f"за урок {day:%d.%m.%Y} стоят отметки, но не указан вид работы. "
+                        "Выберите его из выпадающего списка", sheet=SHEET_GRID,
+                 cell=view.kinds[c].cell if c < len(view.kinds) else "", date=day)
+
+    # final marks
+    _validate_finals(view, settings, school_class.name, rec, rows, marks_by_student, err, warn)
+    return Validated(rec, out)
+
+
+def _missing_lessons(settings: Settings, item: CurriculumItem,
+                     columns: list[tuple[dt.date, int, str, WorkKind | None] | None],
+                     ) -> list[tuple[dt.date, int]]:
+    """Lessons of the timetable (as in a fresh workbook) with no column in the grid.
+
+    Like ``D04`` the grid is compared with the timetable; a lesson moved to another
+    date leaves one date missing and one extra, so only when more lessons are missing
+    than there are dates off the timetable have columns been lost.
+    """
+    expected = lesson_keys(settings.lesson_dates(item))
+    present = {(col[0], col[1]) for col in columns if col is not None}
+    missing = [key for key in expected if key not in present]
+    extra = present.difference(expected)
+    return missing if len(missing) > len(extra) else []
+
+
+def days_text(lessons: list[tuple[dt.date, int]], limit: int = 6) -> str:
+    """«12.10.2026, 13.10.2026» (a date once, however many lessons it had), «… и ещё N» after ``limit``."""
+    days = sorted({day for day, _seq in lessons})
+    text = ", ".join(f"{day:%d.%m.%Y}" for day in days[:limit])
+    return text + (f" и ещё {len(days) - limit}" if len(days) > limit else "")
+
+
+def _date_as_text(text: object, day: dt.date) -> str:
+    return (f"дата «{clean_text(text)}» введена текстом; она понята как {day:%d.%m.%Y} — "
+            "проверьте. Чтобы замечание не повторялось, задайте ячейке формат «Дата» и введите "
+            "дату заново")
+
+
+def _date_problem(day: dt.date, settings: Settings,
+                  school_class: SchoolClass) -> tuple[str, str] | None:
+    """Why nothing may be recorded on ``day`` (finding code and message), or None."""
+    if day < settings.year_start or day > settings.year_end:
+        return ("D03", f"дата {day:%d.%m.%Y} вне {settings.school_year} учебного года. "
+                       "Проверьте дату урока")
+    if settings.is_holiday(day, school_class.grade):
+        return ("D05", f"{day:%d.%m.%Y} — каникулы или выходной. Перенесите запись на день урока")
+    if settings.period_of(school_class, day) is None:
+        return ("D03", f"дата {day:%d.%m.%Y} не входит ни в один учебный период. "
+                       "Проверьте дату урока")
+    return None
+
+
+FINAL_KIND_BY_COLUMN = {FINAL_YEAR: "year", FINAL_EXAM: "exam", FINAL_FINAL: "final"}
+
+
+def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
+                     rec: SubjectRecords, rows: list[KnownStudent | None],
+                     marks_by_student: dict[str, list[tuple[int, float, dt.date]]],
+                     err: Callable[..., None], warn: Callable[..., None]) -> None:
+    periods = {p.name: p for p in settings.periods_for(class_name)}
+    by_key = {name_key(s.full_name): s for s in rows if s is not None}
+    tolerance = settings.norms.period_mark_tolerance
+    for name_cell, cells in view.finals:
+        name = clean_text(name_cell.value)
+        filled = [c for c in cells if c.value is not None and clean_text(c.value)]
+        if not name:
+            if filled:
+                err("S04", "итоговая отметка в строке без ФИО ученика. Впишите ученика или "
+                           "уберите отметку", sheet=SHEET_FINALS, cell=filled[0].cell)
+            continue
+        student = by_key.get(name_key(name))
+        if student is None:
+            if filled:
+                err("S01", f"ученика «{name}» нет в журнале этого предмета. Проверьте ФИО",
+                    sheet=SHEET_FINALS, cell=name_cell.cell, student=name)
+            continue
+        for header, cell in zip(view.finals_header, cells, strict=False):
+            parsed = parse_final_mark(cell.value)
+            if parsed is None:
+                continue
+            where = {"sheet": SHEET_FINALS, "cell": cell.cell, "student": student.full_name}
+            if isinstance(parsed, CellProblem):
+                err(parsed.code, parsed.message, **where)
+                continue
+            period = periods.get(header)
+            kind = "period" if period else FINAL_KIND_BY_COLUMN.get(header, header)
+            rec.finals.append(FinalRecord(student.full_name, kind, header if period else "",
+                                          parsed, cell.cell))
+            if period is None or not parsed.isdigit():
+                continue
+            inside = [(v, w) for v, w, day in marks_by_student.get(student.full_name, [])
+                      if period.contains(day)]
+            if not inside:
+                continue
+            average = sum(v * w for v, w in inside) / sum(w for _, w in inside)
+            if abs(int(parsed) - average) > tolerance:
+                warn("F02", f"отметка за {period.name} «{parsed}» далека от средневзвешенного "
+                            f"балла {average:.2f}. Проверьте отметку", **where)
+
+
+# ---------------------------------------------------------------------------
+# class workbooks
+# ---------------------------------------------------------------------------
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validated:
+    """Check a class teacher's workbook: the class list, parents, absence reasons, notes."""
+    meta = view.meta
+    found = _Findings(file, meta.teacher)
+    err, warn, out = found.err, found.warn, found.items
+    school_class = _school_class_of(meta, settings, found, "файл")
+    if school_class is None:
+        return Validated(None, out)
+    if out:
+        return Validated(None, out)
+    teacher = found.teacher = meta.teacher or school_class.class_teacher
+    rec = ClassRecords(file=file, class_name=school_class.name, grade=school_class.grade,
+                       letter=school_class.letter,
+                       class_teacher=school_class.class_teacher or teacher)
+
+    def date_of(row: dict[str, Cell], header: str, sheet: str, student: str,
+                required: bool = False) -> dt.date | None:
+        cell = row.get(header)
+        if cell is None or not clean_text(cell.value):
+            if required:
+                err("C03", f"не заполнен столбец «{header}». Введите дату ДД.ММ.ГГГГ",
+                    sheet=sheet, cell=cell.cell if cell else "", student=student)
+            return None
+        day = to_date(cell.value, None if header == STUDENT_BIRTH else meta.school_year)
+        if day is None:
+            err("C03", f"«{clean_text(cell.value)}» не дата (столбец «{header}»). Введите "
+                       "дату как ДД.ММ.ГГГГ", sheet=sheet, cell=cell.cell, student=student)
+        return day
+
+    names: dict[str, str] = {}
+    for row in view.students:
+        cell = row.get(STUDENT_NAME)
+        name = clean_text(cell.value) if cell else ""
+        if not name:
+            continue
+        key = name_key(name)
+        if key in names:
+            err("C01", f"ученик «{name}» записан дважды. Оставьте одну строку",
+                sheet=SHEET_STUDENTS, cell=cell.cell if cell else "", student=name)
+            continue
+        names[key] = name
+        birth = date_of(row, STUDENT_BIRTH, SHEET_STUDENTS, name)
+        joined = date_of(row, STUDENT_JOINED, SHEET_STUDENTS, name)
+        left = date_of(row, STUDENT_LEFT, SHEET_STUDENTS, name)
+        if joined and left and left < joined:
+            err("C04", f"дата выбытия {left:%d.%m.%Y} раньше даты зачисления "
+                       f"{joined:%d.%m.%Y}. Исправьте даты", sheet=SHEET_STUDENTS,
+                cell=row[STUDENT_LEFT].cell, student=name)
+        groups = tuple(
+            (header[len(GROUP_COLUMN_PREFIX):], clean_text(gcell.value))
+            for header, gcell in row.items()
+            if header.startswith(GROUP_COLUMN_PREFIX) and clean_text(gcell.value))
+        for subject, grp in groups:
+            if settings.curriculum_item(school_class.name, subject, grp) is None:
+                warn("C07", f"группы «{grp}» по предмету «{subject}» нет в учебном плане. "
+                            "Выберите группу из списка", sheet=SHEET_STUDENTS,
+                     cell=row[GROUP_COLUMN_PREFIX + subject].cell, student=name)
+        rec.students.append(StudentRow(name, birth, joined, left, groups))
+    if not rec.students:
+        warn("C08", "список класса пуст. Впишите учеников на лист "
+                    f"«{SHEET_STUDENTS}»", sheet=SHEET_STUDENTS)
+
+    def student_of(row: dict[str, Cell], header: str, sheet: str) -> str | None:
+        cell = row.get(header)
+        name = clean_text(cell.value) if cell else ""
+        if not name:
+            return None
+        if name_key(name) not in names:
+            err("C02", f"ученика «{name}» нет в списке класса на листе «{SHEET_STUDENTS}». "
+                       "Проверьте ФИО", sheet=sheet, cell=cell.cell if cell else "",
+                student=name)
+            return None
+        return names[name_key(name)]
+
+    for row in view.parents:
+        parent = clean_text(row[PARENT_NAME].value) if PARENT_NAME in row else ""
+        student = student_of(row, PARENT_STUDENT, SHEET_PARENTS)
+        if student is None or not parent:
+            continue
+        email = clean_text(row[PARENT_EMAIL].value) if PARENT_EMAIL in row else ""
+        if email and not EMAIL.match(email):
+            warn("C06", f"адрес «{email}» не похож на адрес электронной почты. Проверьте его",
+                 sheet=SHEET_PARENTS, cell=row[PARENT_EMAIL].cell, student=student)
+        phone = clean_text(row[PARENT_PHONE].value) if PARENT_PHONE in row else ""
+        rec.parents.append(ParentRow(student, parent, phone, email))
+
+    for row in view.reasons:
+        if not any(clean_text(c.value) for c in row.values()):
+            continue
+        student = student_of(row, REASON_STUDENT, SHEET_REASONS)
+        if student is None:
+            if REASON_STUDENT in row and not clean_text(row[REASON_STUDENT].value):
+                err("C02", "не указан ученик. Впишите ФИО из списка класса",
+                    sheet=SHEET_REASONS, cell=row[REASON_STUDENT].cell)
+            continue
+        start = date_of(row, REASON_FROM, SHEET_REASONS, student, required=True)
+        end = date_of(row, REASON_TO, SHEET_REASONS, student) or start
+        code_cell = row.get(REASON_CODE)
+        code = clean_text(code_cell.value).upper().translate(_CODE_LOOKALIKE) if code_cell else ""
+        if code not in ABSENCE_CODES:
+            err("C05", f"причина «{clean_text(code_cell.value) if code_cell else ''}» неизвестна. "
+                       "Допустимо: Б (болеет), У (уважительная), Н (неуважительная), "
+                       "О (опоздал)", sheet=SHEET_REASONS,
+                cell=code_cell.cell if code_cell else "", student=student)
+            continue
+        if start is None or end is None:
+            continue
+        if end < start:
+            err("C04", f"дата «по» {end:%d.%m.%Y} раньше даты «с» {start:%d.%m.%Y}. "
+                       "Исправьте даты", sheet=SHEET_REASONS, cell=row[REASON_TO].cell,
+                student=student)
+            continue
+        if start < settings.year_start or end > settings.year_end:
+            warn("C09", f"период {start:%d.%m.%Y}–{end:%d.%m.%Y} выходит за учебный год. "
+                        "Проверьте даты", sheet=SHEET_REASONS, cell=row[REASON_FROM].cell,
+                 student=student)
+        document = clean_text(row[REASON_DOCUMENT].value) if REASON_DOCUMENT in row else ""
+        rec.reasons.append(ReasonRow(student, start, end, code, document))
+
+    for row in view.notes:
+        student = student_of(row, NOTE_STUDENT, SHEET_NOTES)
+        text = clean_text(row[NOTE_TEXT].value) if NOTE_TEXT in row else ""
+        if student and text:
+            rec.notes[student] = text
+    return Validated(rec, out)
+
+
+_CODE_LOOKALIKE = str.maketrans("HOBY", "НОБУ")
+
+
+# ---------------------------------------------------------------------------
+# from journal.workbooks.reading's raw workbooks
+# ---------------------------------------------------------------------------
+
+
+def view_from_raw(raw: object) -> SubjectView | ClassView:
+    """The validation view of a raw subject or class workbook (see :mod:`journal.workbooks.reading`)."""
+    if isinstance(raw, RawSubjectWorkbook):
+        log = _table_rows(raw.log, LOG_COLUMNS) if raw.log is not None else []
+        finals_header: list[str] = []
+        finals: list[tuple[Cell, list[Cell]]] = []
+        if raw.finals is not None:
+            finals_header = [clean_text(c.value) for c in raw.finals.header[1:]]
+            finals = [(Cell(row[0].value, row[0].address),
+                       [Cell(c.value, c.address) for c in row[1:]])
+                      for _i, row in raw.finals.filled_rows() if row]
+        return SubjectView(
+            meta=raw.meta,
+            students=[Cell(c.value, c.address) for c in raw.students],
+            dates=[Cell(c.value, c.address) for c in raw.dates],
+            kinds=[Cell(c.value, c.address) for c in raw.kinds],
+            marks=list(raw.mark_cells()),
+            log=log, finals_header=finals_header, finals=finals)
+    if isinstance(raw, RawClassWorkbook):
+        groups = {GROUP_COLUMN_PREFIX + subject: k for subject, k in raw.group_columns().items()}
+        return ClassView(
+            meta=raw.meta,
+            students=_table_rows(raw.students, STUDENT_COLUMNS, groups),
+            parents=_table_rows(raw.parents, PARENT_COLUMNS),
+            reasons=_table_rows(raw.reasons, REASON_COLUMNS),
+            notes=_table_rows(raw.notes, NOTE_COLUMNS))
+    raise TypeError(f"not a raw workbook: {type(raw).__name__}")
+
+
+def _table_rows(table: RawTable | None, names: tuple[str, ...],
+                extra: dict[str, int] | None = None) -> list[dict[str, Cell]]:
+    if table is None:
+        return []
+    columns = {name: table.column(name) for name in names}
+    columns.update(extra or {})
+    rows = []
+    for _i, row in table.filled_rows():
+        rows.append({name: Cell(row[k].value, row[k].address)
+                     for name, k in columns.items() if k is not None and k < len(row)})
+    return rows

@@ -1,0 +1,393 @@
+"""The school's settings as Python values, and what follows from them.
+
+The settings workbook (see :mod:`journal.workbooks.settings_book`) is read into a
+:class:`Settings`. Everything else (templates, validation, reports) takes a
+``Settings`` and never reads the workbook again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+QUARTERS = "quarters"
+HALVES = "halves"
+PERIOD_SET_RU = {QUARTERS: "Четверти", HALVES: "Полугодия"}
+PERIOD_SET_BY_RU = {v.lower(): k for k, v in PERIOD_SET_RU.items()}
+
+WEEKDAYS_RU = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота"]
+WEEKDAYS_SHORT_RU = ["пн", "вт", "ср", "чт", "пт", "сб", "вс"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A quarter or a half-year."""
+
+    set: str  # QUARTERS or HALVES
+    number: int
+    name: str  # «1 четверть», «2 полугодие»
+    start: dt.date
+    end: dt.date
+
+    def contains(self, day: dt.date) -> bool:
+        """True when ``day`` falls inside the period."""
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """School holidays or a day off; ``grades`` empty means every grade."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    grades: frozenset[int] = frozenset()
+
+    def covers(self, day: dt.date, grade: int) -> bool:
+        """True when ``day`` is a holiday for ``grade``."""
+        return self.start <= day <= self.end and (not self.grades or grade in self.grades)
+
+
+@dataclass(frozen=True)
+class SchoolClass:
+    """A class: «5А» is grade 5, letter А."""
+
+    name: str
+    grade: int
+    letter: str
+    class_teacher: str
+
+    @property
+    def period_set(self) -> str:
+        """Quarters for grades 1–9, half-years for 10–11."""
+        return HALVES if self.grade >= 10 else QUARTERS
+
+    @property
+    def has_marks(self) -> bool:
+        """Grade 1 is taught without marks."""
+        return self.grade >= 2
+
+
+@dataclass(frozen=True)
+class CurriculumItem:
+    """One line of the curriculum: a class learns a subject (in a group) from a teacher."""
+
+    class_name: str
+    subject: str
+    group: str  # "" when the class is not split for this subject
+    weekly_hours: float
+    teacher: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(class, subject, group): what one subject workbook covers."""
+        return (self.class_name, self.subject, self.group)
+
+
+@dataclass(frozen=True)
+class TimetableEntry:
+    """A weekly lesson: weekday 1 (Monday) … 6 (Saturday), lesson number 1…8."""
+
+    class_name: str
+    subject: str
+    group: str
+    weekday: int
+    lesson_no: int
+
+
+@dataclass(frozen=True)
+class WorkKind:
+    """A kind of work with its weight in the weighted average."""
+
+    name: str
+    weight: float
+    written: bool = False
+
+
+@dataclass(frozen=True)
+class MinMarksRule:
+    """At least ``min_marks`` marks per period for subjects with ``weekly_hours`` or more."""
+
+    weekly_hours: float
+    min_marks: int
+
+
+@dataclass(frozen=True)
+class Norms:
+    """The school's norms from the regulation and its local acts."""
+
+    ordinary_mark_days: int = 1  # a mark for a lesson is late after this many days
+    written_days_lower: int = 5  # written works in grades 2–9
+    written_days_upper: int = 7  # written works in grades 10–11
+    min_marks: tuple[MinMarksRule, ...] = (
+        MinMarksRule(1, 3),
+        MinMarksRule(2, 5),
+        MinMarksRule(3, 7),
+        MinMarksRule(4, 9),
+    )
+    rounding_threshold: float = 0.6  # 3.6 rounds up to 4, 3.5 stays 3
+    period_mark_tolerance: float = 0.75  # a period mark this far from the average is a warning
+    large_removal_share: float = 0.2  # a workbook removing this share of merged marks is held
+
+    def written_days(self, grade: int) -> int:
+        """Days allowed for marking written work in this grade."""
+        return self.written_days_upper if grade >= 10 else self.written_days_lower
+
+    def min_marks_for(self, weekly_hours: float) -> int:
+        """The least number of marks a student needs in a period for a subject."""
+        best = 0
+        for rule in sorted(self.min_marks, key=lambda r: r.weekly_hours):
+            if weekly_hours >= rule.weekly_hours:
+                best = rule.min_marks
+        return best
+
+    def round_mark(self, average: float) -> int:
+        """Round a weighted average to a period mark using the school's threshold."""
+        whole = int(average)
+        return whole + 1 if average - whole >= self.rounding_threshold - 1e-9 else whole
+
+
+DEFAULT_WORK_KINDS: tuple[WorkKind, ...] = (
+    WorkKind("Ответ на уроке", 1.0),
+    WorkKind("Домашняя работа", 1.0),
+    WorkKind("Практическая работа", 1.5),
+    WorkKind("Самостоятельная работа", 1.5, written=True),
+    WorkKind("Диктант", 2.0, written=True),
+    WorkKind("Сочинение / изложение", 2.0, written=True),
+    WorkKind("Лабораторная работа", 1.5, written=True),
+    WorkKind("Проверочная работа", 2.0, written=True),
+    WorkKind("Контрольная работа", 3.0, written=True),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the school's settings workbook says."""
+
+    school_name: str
+    school_year: str  # «2026/2027»
+    periods: tuple[Period, ...]
+    holidays: tuple[Holiday, ...] = ()
+    classes: tuple[SchoolClass, ...] = ()
+    curriculum: tuple[CurriculumItem, ...] = ()
+    timetable: tuple[TimetableEntry, ...] = ()
+    work_kinds: tuple[WorkKind, ...] = DEFAULT_WORK_KINDS
+    norms: Norms = field(default_factory=Norms)
+    director: str = ""
+    deputy: str = ""
+    today: dt.date | None = None  # recorded by a demo school so its defaults make sense
+
+    @cached_property
+    def year_start(self) -> dt.date:
+        """The first day of the school year."""
+        return min(p.start for p in self.periods)
+
+    @cached_property
+    def year_end(self) -> dt.date:
+        """The last day of the school year."""
+        return max(p.end for p in self.periods)
+
+    # Lookups by name are indexed once per Settings (a district has thousands of classes
+    # and curriculum lines); a frozen dataclass may still cache in its __dict__.
+
+    @cached_property
+    def _classes_by_name(self) -> dict[str, SchoolClass]:
+        index: dict[str, SchoolClass] = {}
+        for c in self.classes:
+            index.setdefault(normalise_class_name(c.name), c)
+        return index
+
+    @cached_property
+    def _curriculum_by_key(self) -> dict[tuple[str, str, str], CurriculumItem]:
+        index: dict[tuple[str, str, str], CurriculumItem] = {}
+        for c in self.curriculum:
+            index.setdefault(_item_key(c.class_name, c.subject, c.group), c)
+        return index
+
+    @cached_property
+    def _timetable_by_key(self) -> dict[tuple[str, str, str], list[TimetableEntry]]:
+        index: dict[tuple[str, str, str], list[TimetableEntry]] = {}
+        for t in self.timetable:
+            index.setdefault(_item_key(t.class_name, t.subject, t.group), []).append(t)
+        return index
+
+    @cached_property
+    def _periods_by_set(self) -> dict[str, tuple[Period, ...]]:
+        return {name: tuple(sorted((p for p in self.periods if p.set == name),
+                                   key=lambda p: p.number))
+                for name in {p.set for p in self.periods} | {QUARTERS, HALVES}}
+
+    @cached_property
+    def _memo(self) -> dict[str, dict]:
+        """Answers already computed by the calendar questions below (validation asks them for
+        every lesson column of every workbook, and the answers never change)."""
+        return {"period_of": {}, "is_holiday": {}, "lesson_dates": {}}
+
+    def school_class(self, name: str) -> SchoolClass | None:
+        """The class called ``name`` (case and spaces ignored), or None."""
+        return self._classes_by_name.get(normalise_class_name(name))
+
+    def periods_for(self, school_class: SchoolClass | str) -> tuple[Period, ...]:
+        """The periods of the set the class uses, in order."""
+        if isinstance(school_class, str):
+            found = self.school_class(school_class)
+            if found is None:
+                raise KeyError(school_class)
+            school_class = found
+        return self._periods_by_set.get(school_class.period_set, ())
+
+    def period_of(self, school_class: SchoolClass | str, day: dt.date) -> Period | None:
+        """The class's period that contains ``day``, or None (holidays, outside the year)."""
+        periods = self.periods_for(school_class)
+        key = (periods[0].set if periods else "", day)
+        memo = self._memo["period_of"]
+        if key not in memo:
+            memo[key] = next((p for p in periods if p.contains(day)), None)
+        return memo[key]
+
+    def find_period(self, spec: str | int, period_set: str) -> Period | None:
+        """A period of ``period_set`` by its number («1») or its name («1 четверть»)."""
+        text = str(spec).strip().lower()
+        for p in self.periods:
+            if p.set != period_set:
+                continue
+            if text == str(p.number) or text == p.name.strip().lower():
+                return p
+        return None
+
+    def curriculum_for(self, class_name: str) -> list[CurriculumItem]:
+        """The curriculum lines of one class."""
+        wanted = normalise_class_name(class_name)
+        return [c for c in self.curriculum if normalise_class_name(c.class_name) == wanted]
+
+    def curriculum_item(self, class_name: str, subject: str, group: str = "") -> CurriculumItem | None:
+        """The curriculum line for (class, subject, group), or None."""
+        return self._curriculum_by_key.get(_item_key(class_name, subject, group))
+
+    def timetable_for(self, item: CurriculumItem) -> list[TimetableEntry]:
+        """The weekly lessons of one curriculum line."""
+        return list(self._timetable_by_key.get(_item_key(item.class_name, item.subject, item.group), ()))
+
+    def work_kind(self, name: str) -> WorkKind | None:
+        """The kind of work called ``name`` (case and spaces ignored), or None."""
+        wanted = " ".join(name.split()).lower()
+        for k in self.work_kinds:
+            if " ".join(k.name.split()).lower() == wanted:
+                return k
+        return None
+
+    def is_holiday(self, day: dt.date, grade: int) -> bool:
+        """True when ``day`` is a holiday for ``grade``."""
+        memo = self._memo["is_holiday"]
+        if (day, grade) not in memo:
+            memo[(day, grade)] = any(h.covers(day, grade) for h in self.holidays)
+        return memo[(day, grade)]
+
+    def is_school_day(self, day: dt.date, school_class: SchoolClass) -> bool:
+        """True when the class can have lessons on ``day``."""
+        return (
+            day.isoweekday() <= 6
+            and self.period_of(school_class, day) is not None
+            and not self.is_holiday(day, school_class.grade)
+        )
+
+    def lesson_dates(self, item: CurriculumItem) -> list[dt.date]:
+        """Every lesson date of a curriculum line for the year, from the timetable.
+
+        Two lessons on one weekday give the date twice. Holidays and days outside
+        the class's periods are skipped.
+        """
+        memo = self._memo["lesson_dates"]
+        if item not in memo:
+            memo[item] = self._lesson_dates(item)
+        return list(memo[item])
+
+    def _lesson_dates(self, item: CurriculumItem) -> list[dt.date]:
+        school_class = self.school_class(item.class_name)
+        if school_class is None:
+            return []
+        per_weekday: dict[int, int] = {}
+        for t in self.timetable_for(item):
+            per_weekday[t.weekday] = per_weekday.get(t.weekday, 0) + 1
+        dates: list[dt.date] = []
+        for day in iter_days(self.year_start, self.year_end):
+            count = per_weekday.get(day.isoweekday(), 0)
+            if count and self.is_school_day(day, school_class):
+                dates.extend([day] * count)
+        return dates
+
+
+def iter_days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    """Every day from ``start`` to ``end`` inclusive."""
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def _item_key(class_name: str, subject: str, group: str) -> tuple[str, str, str]:
+    """How curriculum lines and timetable entries are matched: case and spaces ignored."""
+    return (normalise_class_name(class_name), subject.strip().lower(), group.strip().lower())
+
+
+def normalise_class_name(name: str) -> str:
+    """«5 а», «5-А», «5А » → «5А» (Latin look-alikes become Cyrillic)."""
+    text = "".join(str(name).split()).replace("-", "").upper()
+    return text.translate(LATIN_TO_CYRILLIC)
+
+
+LATIN_TO_CYRILLIC = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
+
+
+def school_year_of(day: dt.date) -> str:
+    """«2026/2027» for any day from September 2026 to August 2027."""
+    first = day.year if day.month >= 9 else day.year - 1
+    return f"{first}/{first + 1}"
+
+
+def default_calendar(first_year: int) -> tuple[tuple[Period, ...], tuple[Holiday, ...]]:
+    """A typical Russian school calendar for the year starting in September ``first_year``.
+
+    The coordinator checks it against the regional order and corrects it in the
+    settings workbook.
+    """
+
+    def d(year: int, month: int, day: int) -> dt.date:
+        return dt.date(year, month, day)
+
+    y, n = first_year, first_year + 1
+    sept1 = d(y, 9, 1)
+    # Autumn holidays: the week that contains 4 November, from Monday 26–31 October.
+    autumn_start = d(y, 11, 4) - dt.timedelta(days=d(y, 11, 4).weekday() + 7)
+    autumn_end = autumn_start + dt.timedelta(days=8)
+    winter_start = d(y, 12, 29)
+    winter_end = d(n, 1, 11)
+    spring_start = d(n, 3, 23) - dt.timedelta(days=d(n, 3, 23).weekday())
+    spring_end = spring_start + dt.timedelta(days=8)
+    year_end = d(n, 5, 26)
+    feb_extra = d(n, 2, 15) - dt.timedelta(days=d(n, 2, 15).weekday())
+    periods = (
+        Period(QUARTERS, 1, "1 четверть", sept1, autumn_start - dt.timedelta(days=1)),
+        Period(QUARTERS, 2, "2 четверть", autumn_end + dt.timedelta(days=1),
+               winter_start - dt.timedelta(days=1)),
+        Period(QUARTERS, 3, "3 четверть", winter_end + dt.timedelta(days=1),
+               spring_start - dt.timedelta(days=1)),
+        Period(QUARTERS, 4, "4 четверть", spring_end + dt.timedelta(days=1), year_end),
+        Period(HALVES, 1, "1 полугодие", sept1, winter_start - dt.timedelta(days=1)),
+        Period(HALVES, 2, "2 полугодие", winter_end + dt.timedelta(days=1), year_end),
+    )
+    holidays = (
+        Holiday("Осенние каникулы", autumn_start, autumn_end),
+        Holiday("День народного единства", d(y, 11, 4), d(y, 11, 4)),
+        Holiday("Зимние каникулы", winter_start, winter_end),
+        Holiday("Дополнительные каникулы 1 класса", feb_extra,
+                feb_extra + dt.timedelta(days=6), frozenset({1})),
+        Holiday("День защитника Отечества", d(n, 2, 23), d(n, 2, 23)),
+        Holiday("Международный женский день", d(n, 3, 8), d(n, 3, 8)),
+        Holiday("Весенние каникулы", spring_start, spring_end),
+        Holiday("Праздник Весны и Труда", d(n, 5, 1), d(n, 5, 1)),
+        Holiday("День Победы", d(n, 5, 9), d(n, 5, 9)),
+    )
+    return periods, holidays

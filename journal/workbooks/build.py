@@ -1,0 +1,861 @@
+"""Subject and class workbooks, built by code from the settings.
+
+A subject workbook is what a subject teacher fills for one class × subject
+(× group): the grid of marks and absences («Журнал»), the lesson log («Уроки»),
+period and year marks («Итоговые»), an instruction sheet, and two hidden sheets
+(``_lists`` behind the drop-downs, ``_meta`` saying what the workbook is).
+A class workbook is what a class teacher fills: the class list, parents,
+reasons for absences and notes to parents.
+
+Every input area carries a workbook-level defined name from
+:mod:`journal.workbooks.format`; readers rely on those names only. Content
+(:class:`SubjectContent`, :class:`ClassContent`) is written by meaning, so the
+same builder makes blank templates, the demo school and updated workbooks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from copy import copy
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from journal.school.marks import ABSENCE_CODES, ABSENCE_RU, FINAL_VALUES, MARKS
+from journal.school.settings import HALVES, WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings
+from journal.workbooks import format as wf
+
+# Layout of the «Журнал» sheet (readers never rely on it: they use defined names)
+GRID_TITLE_ROW = 1
+GRID_PERIOD_ROW = 2
+GRID_DATE_ROW = 3
+GRID_WEEKDAY_ROW = 4
+GRID_KIND_ROW = 5
+GRID_FIRST_STUDENT_ROW = 6
+GRID_NUMBER_COL = 1
+GRID_NAME_COL = 2
+GRID_FIRST_DATE_COL = 3
+TABLE_HEADER_ROW = 3  # header row of the log, finals and class sheets
+CLASS_SPARE_ROWS = 40  # empty rows for new students, parents, reasons, notes
+CLASS_MIN_ROWS = 60
+
+MARK_LIST_VALUES = (*[str(m) for m in MARKS], *ABSENCE_CODES)
+META_LAYOUT = "layout"  # extra _meta key: fingerprint of what the layout was built from
+LIST_UNDERSTOOD = "jr_list_understood"  # every common spelling the reader understands (for highlighting)
+GROUP_LISTS_FIRST_COL = 6  # class workbooks: group lists on _lists start in this column
+_PROBLEM_FILL = PatternFill("solid", fgColor="F8CBAD")
+_PROBLEM_FONT = Font(color="9C0006", bold=True)
+
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_THICK_LEFT = Border(left=Side(style="medium", color="404040"), right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_TITLE_FONT = Font(bold=True, size=14, color="1F3864")
+_SUBTITLE_FONT = Font(italic=True, size=9, color="595959")
+_HEADER_FONT = Font(bold=True, size=10)
+_LEFT_FILL = PatternFill("solid", fgColor="D9D9D9")
+_LEFT_FONT = Font(color="808080", italic=True)
+_OUTSIDE_FILL = PatternFill("solid", fgColor="EDEDED")  # before joining / after leaving
+_PERIOD_FILLS = ("FCE4D6", "E2EFDA", "FFF2CC", "DDEBF7")
+_UNLOCKED = Protection(locked=False)
+_CENTER = Alignment(horizontal="center", vertical="center")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_ROTATED = Alignment(text_rotation=90, horizontal="center", vertical="bottom", wrap_text=True)
+
+
+_SMALL_GREY = Font(size=8, color="595959")
+_SMALL = Font(size=8)
+
+
+class _Styler:
+    """Sets a combination of styles on the first cell, then copies its style array to the next ones.
+
+    openpyxl hashes every style object on each assignment; copying the array is ~10× faster,
+    which matters for a year grid of thousands of cells. ``key`` names the combination.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[object, Any] = {}
+
+    def __call__(self, cell: Any, key: object, **styles: object) -> None:
+        array = self._cache.get(key)
+        if array is not None:
+            cell._style = copy(array)
+            return
+        for name, value in styles.items():
+            setattr(cell, name, value)
+        self._cache[key] = copy(cell._style)
+
+
+# ---------------------------------------------------------------------------
+# Subject workbook
+# ---------------------------------------------------------------------------
+
+
+def build_subject_workbook(
+    settings: Settings,
+    item: CurriculumItem,
+    students: Sequence[wf.StudentRecord],
+    content: wf.SubjectContent | None = None,
+    created: str = "",
+) -> Workbook:
+    """A subject workbook for one curriculum line, optionally filled with ``content``.
+
+    ``students`` is the class list; for a group item only the students whose
+    ``groups[subject]`` is the item's group are kept. Values of ``content`` whose
+    student or lesson is not in the new layout are not written (see
+    :func:`unplaced_subject_content`).
+    """
+    school_class = settings.school_class(item.class_name)
+    if school_class is None:
+        raise KeyError(item.class_name)
+    content = content or wf.SubjectContent()
+    roster = subject_students(item, students)
+    dates = settings.lesson_dates(item)
+    keys = wf.lesson_keys(dates)
+    periods = settings.periods_for(school_class)
+
+    wb = Workbook()
+    grid = wb.active
+    assert grid is not None
+    grid.title = wf.SHEET_GRID
+    log = wb.create_sheet(wf.SHEET_LOG)
+    finals = wb.create_sheet(wf.SHEET_FINALS) if school_class.has_marks else None
+    help_ws = wb.create_sheet(wf.HELP_SHEET)
+    lists = wb.create_sheet(wf.LISTS_SHEET)
+    meta = wb.create_sheet(wf.META_SHEET)
+
+    _write_lists(wb, lists, settings, school_class)
+    title = wf.WorkbookMeta(wf.KIND_SUBJECT, settings.school_year, school_class.name,
+                            item.subject, item.group, item.teacher).title()
+    _write_grid(wb, grid, settings, school_class, item, title, roster, dates, keys, content)
+    _write_log(wb, log, title, keys, content)
+    if finals is not None:
+        _write_finals(wb, finals, title, school_class, [p.name for p in periods], roster, content)
+    _write_subject_help(help_ws, settings, school_class, item)
+    _write_meta(wb, meta, wf.WorkbookMeta(
+        kind=wf.KIND_SUBJECT, school_year=settings.school_year, class_name=school_class.name,
+        subject=item.subject, group=item.group, teacher=item.teacher, created=created),
+        subject_layout(settings, item, students))
+    wb.active = 0
+    _lock_structure(wb)
+    return wb
+
+
+def subject_students(item: CurriculumItem, students: Sequence[wf.StudentRecord]) -> list[wf.StudentRecord]:
+    """The students of a curriculum line: all of them, or the item's group only."""
+    if not item.group:
+        return list(students)
+    wanted = _norm(item.group)
+    return [s for s in students if _norm(_group_of(s, item.subject)) == wanted]
+
+
+def unplaced_subject_content(
+    settings: Settings,
+    item: CurriculumItem,
+    students: Sequence[wf.StudentRecord],
+    content: wf.SubjectContent,
+) -> list[str]:
+    """Russian descriptions of the values of ``content`` that a new workbook would have no cell for."""
+    roster = {s.full_name for s in subject_students(item, students)}
+    keys = set(wf.lesson_keys(settings.lesson_dates(item)))
+    school_class = settings.school_class(item.class_name)
+    columns = set(wf.final_columns([p.name for p in settings.periods_for(school_class)])) \
+        if school_class is not None and school_class.has_marks else set()
+    lost: list[str] = []
+    for (student, day, seq), value in content.marks.items():
+        if _empty(value):
+            continue
+        if student not in roster:
+            lost.append(f"отметка «{value}» ученика {student} за {_lesson_text(day, seq)}: "
+                        "ученика нет в списке")
+        elif (day, seq) not in keys:
+            lost.append(f"отметка «{value}» ученика {student} за {_lesson_text(day, seq)}: "
+                        "такого урока нет в расписании")
+    for (day, seq), kind in content.kinds.items():
+        if not _empty(kind) and (day, seq) not in keys:
+            lost.append(f"вид работы «{kind}» за {_lesson_text(day, seq)}: урока нет в расписании")
+    for (day, seq), entry in content.log.items():
+        if (entry.topic or entry.homework or entry.substitute) and (day, seq) not in keys:
+            lost.append(f"тема/задание урока {_lesson_text(day, seq)}: урока нет в расписании")
+    for (student, column), value in content.finals.items():
+        if _empty(value):
+            continue
+        if student not in roster:
+            lost.append(f"итоговая отметка «{value}» ({column}) ученика {student}: ученика нет в списке")
+        elif column not in columns:
+            lost.append(f"итоговая отметка «{value}» ученика {student}: нет столбца «{column}»")
+    return lost
+
+
+def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: SchoolClass,
+                item: CurriculumItem, title: str, roster: list[wf.StudentRecord],
+                dates: list[dt.date], keys: list[wf.LessonKey], content: wf.SubjectContent) -> None:
+    n_students = max(len(roster), 1)
+    n_dates = max(len(dates), 1)
+    first_row, first_col = GRID_FIRST_STUDENT_ROW, GRID_FIRST_DATE_COL
+    last_row = first_row + n_students - 1
+    last_col = first_col + n_dates - 1
+
+    ws.cell(GRID_TITLE_ROW, 1, title).font = _TITLE_FONT
+    teacher = f"; учитель {item.teacher}" if item.teacher else ""
+    no_marks = "" if school_class.has_marks else ". 1 класс: отметки не ставятся, только Н, Б, У, О"
+    subtitle = ws.cell(GRID_TITLE_ROW, first_col,
+                       f"{settings.school_name}, {settings.school_year} учебный год{teacher}{no_marks}")
+    subtitle.font = _SUBTITLE_FONT
+    subtitle.alignment = Alignment(vertical="center")
+    ws.row_dimensions[GRID_TITLE_ROW].height = 22
+
+    for row, text in ((GRID_PERIOD_ROW, "Период"), (GRID_DATE_ROW, "Дата урока"),
+                      (GRID_WEEKDAY_ROW, "День недели"), (GRID_KIND_ROW, "Вид работы")):
+        cell = ws.cell(row, GRID_NAME_COL, text)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="right", vertical="center")
+        ws.cell(row, GRID_NUMBER_COL).fill = _HEADER_FILL
+        ws.cell(row, GRID_NUMBER_COL).border = _BORDER
+    ws.cell(GRID_KIND_ROW, GRID_NUMBER_COL, "№").font = _HEADER_FONT
+    ws.cell(GRID_KIND_ROW, GRID_NUMBER_COL).alignment = _CENTER
+    ws.cell(GRID_KIND_ROW, GRID_NAME_COL).alignment = Alignment(horizontal="right", vertical="bottom")
+    ws.row_dimensions[GRID_KIND_ROW].height = 105
+    ws.column_dimensions[get_column_letter(GRID_NUMBER_COL)].width = 4
+    ws.column_dimensions[get_column_letter(GRID_NAME_COL)].width = 32
+
+    # Students
+    for i, student in enumerate(roster):
+        row = first_row + i
+        num = ws.cell(row, GRID_NUMBER_COL, i + 1)
+        num.alignment = _CENTER
+        num.border = _BORDER
+        name = ws.cell(row, GRID_NAME_COL, student.full_name)
+        name.border = _BORDER
+        if student.left is not None:
+            name.fill = _LEFT_FILL
+            name.font = _LEFT_FONT
+            ws.cell(row, GRID_NUMBER_COL).fill = _LEFT_FILL
+    if not roster:
+        ws.cell(first_row, GRID_NAME_COL).border = _BORDER
+
+    # Periods, dates, weekdays, kinds
+    period_index: dict[int, int] = {}
+    period_spans: list[tuple[int, int, str]] = []  # (first col, last col, name)
+    periods = settings.periods_for(school_class)
+    for j, day in enumerate(dates):
+        col = first_col + j
+        period = settings.period_of(school_class, day)
+        number = period.number if period else 0
+        period_index[col] = number
+        name = period.name if period else ""
+        if period_spans and period_spans[-1][2] == name:
+            period_spans[-1] = (period_spans[-1][0], col, name)
+        else:
+            period_spans.append((col, col, name))
+    fills = {p.number: PatternFill("solid", fgColor=_PERIOD_FILLS[(p.number - 1) % len(_PERIOD_FILLS)])
+             for p in periods}
+    for start, end, name in period_spans:
+        number = period_index[start]
+        cell = ws.cell(GRID_PERIOD_ROW, start, name)
+        cell.font = _HEADER_FONT
+        cell.alignment = Alignment(horizontal="left", vertical="center")
+        for col in range(start, end + 1):
+            ws.cell(GRID_PERIOD_ROW, col).fill = fills.get(number, _HEADER_FILL)
+        # Outline: every column of the period except its last, which stays visible
+        # as the summary column so that neighbouring periods form separate groups.
+        for col in range(start, end):
+            ws.column_dimensions[get_column_letter(col)].outlineLevel = 1
+    ws.sheet_properties.outlinePr.summaryRight = True
+    for start, _end, _name in period_spans[1:]:
+        ws.col_breaks.append(Break(id=start - 1))  # each period starts a printed page
+
+    list_kinds = DataValidation(type="list", formula1=wf.LIST_KINDS, allow_blank=True,
+                                showErrorMessage=True, errorStyle="stop",
+                                errorTitle="Вид работы", error="Выберите вид работы из списка.",
+                                promptTitle="Вид работы", prompt="Выберите из списка",
+                                showInputMessage=False)
+    ws.add_data_validation(list_kinds)
+    kind_map = content.kinds
+    style = _Styler()
+    period_starts = {start for start, _, _ in period_spans if start != first_col}
+    for j, key in enumerate(keys):
+        col = first_col + j
+        letter = get_column_letter(col)
+        ws.column_dimensions[letter].width = 6.2
+        number = period_index.get(col, 0)
+        fill = fills.get(number, _HEADER_FILL)
+        thick = col in period_starts
+        border = _THICK_LEFT if thick else _BORDER
+        style(ws.cell(GRID_DATE_ROW, col, key[0]), ("date", number, thick), number_format="DD.MM",
+              font=_HEADER_FONT, alignment=_CENTER, fill=fill, border=border)
+        style(ws.cell(GRID_WEEKDAY_ROW, col,
+                      WEEKDAYS_SHORT_RU[key[0].weekday()] + (f" {key[1]}" if key[1] > 1 else "")),
+              ("weekday", number, thick), alignment=_CENTER, font=_SMALL_GREY, fill=fill, border=border)
+        style(ws.cell(GRID_KIND_ROW, col, _cell_value(kind_map.get(key))), ("kind", thick),
+              alignment=_ROTATED, font=_SMALL, protection=_UNLOCKED, border=border, number_format="@")
+    if keys:
+        list_kinds.add(f"{get_column_letter(first_col)}{GRID_KIND_ROW}:"
+                       f"{get_column_letter(last_col)}{GRID_KIND_ROW}")
+
+    # The grid
+    marks_prompt = "Н, Б, У, О" if not school_class.has_marks else "5, 4, 3, 2, 1, 5/4, Н, Б, У, О, О/4"
+    list_marks = DataValidation(
+        type="list", formula1=wf.LIST_MARKS, allow_blank=True, showErrorMessage=True,
+        errorStyle="warning", errorTitle="Проверьте значение",
+        error=("Допустимо: " + marks_prompt + ". Если значение верное, нажмите «Да»."),
+    )
+    ws.add_data_validation(list_marks)
+    row_of = {s.full_name: first_row + i for i, s in enumerate(roster)}
+    col_of = {key: first_col + j for j, key in enumerate(keys)}
+    for i, student in enumerate(roster):
+        row = first_row + i
+        for j, key in enumerate(keys):
+            col = first_col + j
+            day = key[0]
+            thick = col in period_starts
+            outside = (student.left is not None and day > student.left) or \
+                (student.joined is not None and day < student.joined)
+            if outside:
+                style(ws.cell(row, col), ("mark", thick, True), number_format="@", protection=_UNLOCKED,
+                      alignment=_CENTER, border=_THICK_LEFT if thick else _BORDER, fill=_OUTSIDE_FILL)
+            else:
+                style(ws.cell(row, col), ("mark", thick, False), number_format="@", protection=_UNLOCKED,
+                      alignment=_CENTER, border=_THICK_LEFT if thick else _BORDER)
+    for (student_name, day, seq), value in content.marks.items():
+        at_row = row_of.get(student_name)
+        at_col = col_of.get((day, seq))
+        if at_row is not None and at_col is not None and not _empty(value):
+            ws.cell(at_row, at_col).value = _cell_value(value)
+    if roster and keys:
+        grid_ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
+        list_marks.add(grid_ref)
+        top_left = f"{get_column_letter(first_col)}{first_row}"
+        ws.conditional_formatting.add(grid_ref, FormulaRule(
+            formula=[f'AND(LEN(TRIM({top_left}))>0,ISNA(MATCH(TRIM({top_left}),{LIST_UNDERSTOOD},0)))'],
+            fill=_PROBLEM_FILL, font=_PROBLEM_FONT, stopIfTrue=True))
+
+    sheet = quote_sheetname(ws.title)
+    c1, c2 = get_column_letter(first_col), get_column_letter(last_col)
+    name_col = get_column_letter(GRID_NAME_COL)
+    _define(wb, wf.NAME_STUDENTS, f"{sheet}!${name_col}${first_row}:${name_col}${last_row}")
+    _define(wb, wf.NAME_DATES, f"{sheet}!${c1}${GRID_DATE_ROW}:${c2}${GRID_DATE_ROW}")
+    _define(wb, wf.NAME_KINDS, f"{sheet}!${c1}${GRID_KIND_ROW}:${c2}${GRID_KIND_ROW}")
+    _define(wb, wf.NAME_MARKS, f"{sheet}!${c1}${first_row}:${c2}${last_row}")
+
+    ws.freeze_panes = ws.cell(first_row, first_col)
+    _protect(ws)
+    _print_setup(ws, fit_width=False)
+    ws.print_title_rows = f"{GRID_PERIOD_ROW}:{GRID_KIND_ROW}"
+    ws.print_title_cols = f"A:{name_col}"
+
+
+def _write_log(wb: Workbook, ws: Worksheet, title: str, keys: list[wf.LessonKey],
+               content: wf.SubjectContent) -> None:
+    ws.cell(1, 1, f"{title}: темы уроков и домашние задания").font = _TITLE_FONT
+    headers = ("№", *wf.LOG_COLUMNS)
+    widths = (5, 12, 50, 45, 28)
+    for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        _header(ws, TABLE_HEADER_ROW, col, text)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    first = TABLE_HEADER_ROW + 1
+    style = _Styler()
+    for i, key in enumerate(keys):
+        row = first + i
+        style(ws.cell(row, 1, i + 1), "number", alignment=_CENTER, border=_BORDER)
+        style(ws.cell(row, 2, key[0]), "date", number_format="DD.MM.YYYY", alignment=_CENTER, border=_BORDER)
+        entry = content.log.get(key)
+        values = (entry.topic, entry.homework, entry.substitute) if entry else ("", "", "")
+        for k, value in enumerate(values):
+            style(ws.cell(row, 3 + k, value or None), "input", protection=_UNLOCKED, alignment=_WRAP,
+                  number_format="@", border=_BORDER)
+    last = first + max(len(keys), 1) - 1
+    _define(wb, wf.NAME_LOG, f"{quote_sheetname(ws.title)}!$B${TABLE_HEADER_ROW}:$E${last}")
+    ws.freeze_panes = ws.cell(first, 3)
+    _protect(ws)
+    _print_setup(ws, fit_width=True)
+    ws.print_title_rows = f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
+
+
+def _write_finals(wb: Workbook, ws: Worksheet, title: str, school_class: SchoolClass, period_names: list[str],
+                  roster: list[wf.StudentRecord], content: wf.SubjectContent) -> None:
+    kind = "полугодовые" if school_class.period_set == HALVES else "четвертные"
+    ws.cell(1, 1, f"{title}: {kind}, годовые, экзаменационные и итоговые отметки").font = _TITLE_FONT
+    ws.cell(2, 1, "Допустимо: 5, 4, 3, 2, 1, зч (зачёт), нз (незачёт), осв (освобождён), "
+                  "н/а (не аттестован).").font = _SUBTITLE_FONT
+    columns = [wf.FINALS_NAME_COLUMN, *wf.final_columns(period_names)]
+    for col, text in enumerate(columns, start=1):
+        _header(ws, TABLE_HEADER_ROW, col, text)
+        ws.column_dimensions[get_column_letter(col)].width = 32 if col == 1 else 12
+    first = TABLE_HEADER_ROW + 1
+    validation = DataValidation(
+        type="list", formula1=wf.LIST_FINALS, allow_blank=True, showErrorMessage=True,
+        errorStyle="warning", errorTitle="Проверьте отметку",
+        error="Допустимо: 5, 4, 3, 2, 1, зч, нз, осв, н/а. Если значение верное, нажмите «Да».")
+    ws.add_data_validation(validation)
+    style = _Styler()
+    for i, student in enumerate(roster):
+        row = first + i
+        name = ws.cell(row, 1, student.full_name)
+        name.border = _BORDER
+        if student.left is not None:
+            name.fill = _LEFT_FILL
+            name.font = _LEFT_FONT
+        for col in range(2, len(columns) + 1):
+            style(ws.cell(row, col, _cell_value(content.finals.get((student.full_name, columns[col - 1])))),
+                  "final", number_format="@", protection=_UNLOCKED, alignment=_CENTER, border=_BORDER)
+    last = first + max(len(roster), 1) - 1
+    last_letter = get_column_letter(len(columns))
+    if roster:
+        validation.add(f"B{first}:{last_letter}{last}")
+    _define(wb, wf.NAME_FINALS, f"{quote_sheetname(ws.title)}!$A${TABLE_HEADER_ROW}:${last_letter}${last}")
+    ws.freeze_panes = ws.cell(first, 2)
+    _protect(ws)
+    _print_setup(ws, fit_width=True)
+
+
+def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolClass,
+                        item: CurriculumItem) -> None:
+    lines: list[tuple[str, str]] = [
+        ("title", "Как заполнять журнал"),
+        ("", f"{settings.school_name}. Класс {school_class.name}, предмет «{item.subject}»"
+             + (f", {item.group}" if item.group else "") + (f", учитель {item.teacher}." if item.teacher
+                                                              else ".")),
+        ("head", "Лист «Журнал»"),
+        ("", "Строки — ученики, столбцы — уроки по расписанию на весь год. Каникулы, праздники и выходные "
+             "уже исключены. Если в один день два урока, у этого дня два столбца."),
+        ("", "В день урока выберите вид работы в строке «Вид работы» (над столбцом урока) и поставьте "
+             "отметки и пропуски в клетки учеников."),
+    ]
+    if school_class.has_marks:
+        lines += [
+            ("head", "Что можно писать в клетку"),
+            ("", "5, 4, 3, 2, 1 — отметка за урок."),
+            ("", "5/4 — две отметки за один урок (не больше двух)."),
+        ]
+    else:
+        lines += [
+            ("head", "Что можно писать в клетку"),
+            ("", "В 1 классе отметки не ставятся: в клетки пишутся только пропуски и опоздания."),
+        ]
+    lines += [(("", f"{code} — {'опоздание' if code == 'О' else 'отсутствовал ' + ABSENCE_RU[code]}."))
+              for code in ABSENCE_CODES]
+    if school_class.has_marks:
+        lines.append(("", "О/4 — опоздал и получил отметку 4."))
+    lines += [
+        ("", "Можно писать строчными буквами; латинские H, O, B вместо русских Н, О, Б тоже будут поняты. "
+             "Клетки уже имеют текстовый формат, поэтому «5/4» не превратится в дату."),
+        ("", "Клетка с непонятным значением (например, «55» или «5-») сразу выделяется красным: "
+             "исправьте её, иначе при сборе журнала она попадёт в замечания."),
+        ("", "Причину пропуска (Б, У) можно не ставить самому: классный руководитель указывает причины "
+             "в своём файле, и при сборе журнала они применяются к пропускам «Н»."),
+        ("head", "Лист «Уроки»"),
+        ("", "Для каждого урока — тема урока и домашнее задание. Если урок провёл другой учитель (замена), "
+             "впишите его ФИО в последний столбец. Урок с отметками, но без темы — ошибка."),
+    ]
+    if school_class.has_marks:
+        lines += [
+            ("head", "Лист «Итоговые»"),
+            ("", "Отметки за четверть (полугодие), год, экзамен и итоговые: 5, 4, 3, 2, 1, зч (зачёт), "
+                 "нз (незачёт), осв (освобождён), н/а (не аттестован)."),
+        ]
+    lines += [
+        ("head", "Что проверяет программа при сборе"),
+        ("", "Каждую клетку: непонятные значения, больше двух отметок, отметки в каникулы или вне учебного "
+             "года, до зачисления или после выбытия ученика; уроки с отметками без темы; вид работы не из "
+             "списка; итоговые отметки не из списка; четвертная отметка, далёкая от средневзвешенного балла "
+             "(предупреждение); поздно выставленные и исправленные отметки. Замечания приходят вам файлом "
+             "с указанием листа и клетки (например, F12)."),
+        ("head", "Важно"),
+        ("", "Не переименовывайте листы, не вставляйте и не удаляйте строки и столбцы — структура защищена "
+             "(без пароля), вводить можно только в белые клетки. Новые ученики и изменения расписания "
+             "добавляются программой (команда journal templates), все заполненные клетки сохраняются."),
+        ("", "Не вставляйте формулы в клетки журнала: вводите значения."),
+        ("", "Ученики, выбывшие из класса, выделены серым; серые клетки — дни до зачисления или после "
+             "выбытия."),
+        ("", "Файл можно открывать в Excel, LibreOffice Calc, МойОфис или Р7-Офис. Имя файла можно менять: "
+             "программа узнаёт журнал по скрытому служебному листу."),
+    ]
+    _write_help_lines(ws, lines)
+
+
+# ---------------------------------------------------------------------------
+# Class workbook
+# ---------------------------------------------------------------------------
+
+
+def build_class_workbook(
+    settings: Settings,
+    school_class: SchoolClass,
+    content: wf.ClassContent | None = None,
+    created: str = "",
+) -> Workbook:
+    """The class teacher's workbook for ``school_class``, optionally filled with ``content``."""
+    content = content or wf.ClassContent()
+    split = class_group_subjects(settings, school_class)
+    n_rows = max(CLASS_MIN_ROWS, len(content.students) + CLASS_SPARE_ROWS,
+                 len(content.parents) + CLASS_SPARE_ROWS, len(content.reasons) + CLASS_SPARE_ROWS,
+                 len(content.notes) + CLASS_SPARE_ROWS)
+    wb = Workbook()
+    ws_students = wb.active
+    assert ws_students is not None
+    ws_students.title = wf.SHEET_STUDENTS
+    ws_parents = wb.create_sheet(wf.SHEET_PARENTS)
+    ws_reasons = wb.create_sheet(wf.SHEET_REASONS)
+    ws_notes = wb.create_sheet(wf.SHEET_NOTES)
+    help_ws = wb.create_sheet(wf.HELP_SHEET)
+    lists = wb.create_sheet(wf.LISTS_SHEET)
+    meta = wb.create_sheet(wf.META_SHEET)
+    _write_lists(wb, lists, settings, school_class)
+    group_lists: list[str] = []
+    for k, (_subject, groups) in enumerate(split):
+        col = GROUP_LISTS_FIRST_COL + k
+        lists.cell(1, col, f"Группы {k + 1}")
+        for i, group in enumerate(groups):
+            lists.cell(2 + i, col, group)
+        letter = get_column_letter(col)
+        name = f"jr_list_groups_{k + 1}"
+        _define(wb, name, f"{quote_sheetname(lists.title)}!${letter}$2:${letter}${1 + max(len(groups), 1)}")
+        group_lists.append(name)
+    first = TABLE_HEADER_ROW + 1
+    last = first + n_rows - 1
+    _define(wb, "jr_list_students",
+            f"{quote_sheetname(ws_students.title)}!$A${first}:$A${last}")
+    title = f"{school_class.name} класс, {settings.school_year} учебный год"
+    if school_class.class_teacher:
+        title += f"; классный руководитель {school_class.class_teacher}"
+
+    # Students
+    columns = [*wf.STUDENT_COLUMNS, *[wf.GROUP_COLUMN_PREFIX + subject for subject, _ in split]]
+    rows = [[s.full_name, s.birth_date, s.joined, s.left,
+             *[_group_of(s, subject) or None for subject, _ in split]] for s in content.students]
+    _write_table(wb, ws_students, wf.NAME_CLASS_STUDENTS, f"Список учеников: {title}",
+                 "ФИО полностью: Фамилия Имя Отчество. Даты — ДД.ММ.ГГГГ. Выбывшего ученика не удаляйте: "
+                 "поставьте дату выбытия." + (" Группу выберите из списка." if split else ""), columns,
+                 [32, 15, 16, 15, *[22] * len(split)], rows, n_rows, date_cols={1, 2, 3})
+    for k, name in enumerate(group_lists):
+        dv = DataValidation(type="list", formula1=name, allow_blank=True, showErrorMessage=True,
+                            errorStyle="stop", errorTitle="Группа", error="Выберите группу из списка.")
+        ws_students.add_data_validation(dv)
+        letter = get_column_letter(5 + k)
+        dv.add(f"{letter}{first}:{letter}{last}")
+
+    # Parents
+    rows = [[p.student, p.full_name, p.phone or None, p.email or None] for p in content.parents]
+    _write_table(wb, ws_parents, wf.NAME_PARENTS, f"Родители: {title}",
+                 "По строке на каждого родителя; ученика выберите из списка (ФИО как на листе «Ученики»).",
+                 list(wf.PARENT_COLUMNS),
+                 [32, 32, 18, 28], rows, n_rows, date_cols=set())
+    _student_dropdown(ws_parents, "A", first, last)
+
+    # Absence reasons
+    rows = [[r.student, r.start, r.end, r.code, r.document or None] for r in content.reasons]
+    _write_table(wb, ws_reasons, wf.NAME_REASONS, f"Причины пропусков: {title}",
+                 "Б — болезнь, У — уважительная причина, Н — без уважительной причины, О — опоздание. "
+                 "«С» и «По» — первый и последний день (ДД.ММ.ГГГГ); для одного дня «По» можно не писать.",
+                 list(wf.REASON_COLUMNS), [32, 13, 13, 10, 40], rows, n_rows, date_cols={1, 2})
+    _student_dropdown(ws_reasons, "A", first, last)
+    dv = DataValidation(type="list", formula1=wf.LIST_REASONS, allow_blank=True, showErrorMessage=True,
+                        errorStyle="stop", errorTitle="Причина",
+                        error="Б — болезнь, У — уважительная, Н — без уважительной причины, О — опоздание.")
+    ws_reasons.add_data_validation(dv)
+    dv.add(f"D{first}:D{last}")
+
+    # Notes
+    rows = [[student, text] for student, text in content.notes.items()]
+    _write_table(wb, ws_notes, wf.NAME_NOTES, f"Заметки для родителей: {title}",
+                 "Короткая заметка попадёт в письмо родителям этого ученика.", list(wf.NOTE_COLUMNS),
+                 [32, 90], rows, n_rows, date_cols=set())
+    _student_dropdown(ws_notes, "A", first, last)
+
+    _write_class_help(help_ws, settings, school_class, split)
+    _write_meta(wb, meta, wf.WorkbookMeta(
+        kind=wf.KIND_CLASS, school_year=settings.school_year, class_name=school_class.name,
+        teacher=school_class.class_teacher, created=created),
+        class_layout(settings, school_class))
+    wb.active = 0
+    _lock_structure(wb)
+    return wb
+
+
+def class_group_subjects(settings: Settings, school_class: SchoolClass) -> list[tuple[str, list[str]]]:
+    """(subject, its group names) for each subject the class is split for, in curriculum order."""
+    found: dict[str, list[str]] = {}
+    for item in settings.curriculum_for(school_class.name):
+        if item.group:
+            groups = found.setdefault(item.subject, [])
+            if item.group not in groups:
+                groups.append(item.group)
+    return list(found.items())
+
+
+def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hint: str, columns: list[str],
+                 widths: list[int], rows: Sequence[Sequence[object]], n_rows: int,
+                 date_cols: set[int]) -> None:
+    ws.cell(1, 1, title).font = _TITLE_FONT
+    ws.cell(2, 1, hint).font = _SUBTITLE_FONT
+    for col, (text, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        _header(ws, TABLE_HEADER_ROW, col, text)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[TABLE_HEADER_ROW].height = 30
+    first = TABLE_HEADER_ROW + 1
+    style = _Styler()
+    text_first = Alignment(vertical="top")
+    text_other = Alignment(vertical="top", wrap_text=True)
+    for i in range(n_rows):
+        values = rows[i] if i < len(rows) else []
+        for k in range(len(columns)):
+            value = values[k] if k < len(values) else None
+            cell = ws.cell(first + i, k + 1, value)
+            if k in date_cols:
+                style(cell, "date", protection=_UNLOCKED, border=_BORDER, number_format="DD.MM.YYYY",
+                      alignment=_CENTER)
+            else:
+                style(cell, ("text", k > 0), protection=_UNLOCKED, border=_BORDER, number_format="@",
+                      alignment=text_other if k > 0 else text_first)
+    last = first + n_rows - 1
+    letter = get_column_letter(len(columns))
+    _define(wb, defined_name, f"{quote_sheetname(ws.title)}!$A${TABLE_HEADER_ROW}:${letter}${last}")
+    ws.freeze_panes = ws.cell(first, 2)
+    _protect(ws)
+    _print_setup(ws, fit_width=True)
+    ws.print_title_rows = f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
+
+
+def _student_dropdown(ws: Worksheet, letter: str, first: int, last: int) -> None:
+    dv = DataValidation(type="list", formula1="jr_list_students", allow_blank=True, showErrorMessage=True,
+                        errorStyle="warning", errorTitle="Ученик",
+                        error="Такого ученика нет на листе «Ученики». Проверьте ФИО.")
+    ws.add_data_validation(dv)
+    dv.add(f"{letter}{first}:{letter}{last}")
+
+
+def _write_class_help(ws: Worksheet, settings: Settings, school_class: SchoolClass,
+                      split: list[tuple[str, list[str]]]) -> None:
+    lines: list[tuple[str, str]] = [
+        ("title", "Как заполнять файл классного руководителя"),
+        ("", f"{settings.school_name}. Класс {school_class.name}, {settings.school_year} учебный год."),
+        ("head", "Лист «Ученики»"),
+        ("", "Одна строка — один ученик: ФИО полностью (Фамилия Имя Отчество), дата рождения, дата "
+             "зачисления (если пришёл в течение года) и дата выбытия (если ушёл). Даты пишите как "
+             "01.09.2026. Выбывшего ученика не удаляйте: поставьте дату выбытия."),
+    ]
+    if split:
+        subjects = ", ".join(f"«{s}»" for s, _ in split)
+        lines.append(("", f"Класс делится на группы по предметам: {subjects}. В столбцах «Группа: …» "
+                          "выберите группу каждого ученика — по ним составляются журналы групп."))
+    lines += [
+        ("head", "Лист «Родители»"),
+        ("", "ФИО ученика (как на листе «Ученики»), ФИО родителя, телефон, электронная почта. "
+             "У ученика может быть несколько строк — по одной на каждого родителя."),
+        ("head", "Лист «Причины пропусков»"),
+        ("", "Ученик, первый и последний день (С, По), причина и документ (справка, заявление). "
+             "Причины: Б — болезнь, У — уважительная причина, Н — без уважительной причины, "
+             "О — опоздание. При сборе журнала причина применяется к пропускам «Н» всех учителей "
+             "в эти дни."),
+        ("head", "Лист «Заметки для родителей»"),
+        ("", "Короткая заметка для письма родителям ученика (необязательно)."),
+        ("head", "Важно"),
+        ("", "Не переименовывайте листы и столбцы. Новых учеников добавляйте в пустые строки внизу списка; "
+             "после этого координатор обновит журналы учителей (команда journal templates) — все "
+             "заполненные отметки сохранятся."),
+    ]
+    _write_help_lines(ws, lines)
+
+
+# ---------------------------------------------------------------------------
+# Shared pieces
+# ---------------------------------------------------------------------------
+
+
+def _write_lists(wb: Workbook, ws: Worksheet, settings: Settings, school_class: SchoolClass) -> None:
+    marks = MARK_LIST_VALUES if school_class.has_marks else ABSENCE_CODES
+    columns = (
+        (wf.LIST_MARKS, "Отметки", list(marks)),
+        (wf.LIST_KINDS, "Виды работ", [k.name for k in settings.work_kinds]),
+        (wf.LIST_FINALS, "Итоговые", list(FINAL_VALUES)),
+        (wf.LIST_REASONS, "Причины", list(ABSENCE_CODES)),
+        (LIST_UNDERSTOOD, "Понятные значения", understood_mark_values(school_class.has_marks)),
+    )
+    for col, (name, header, values) in enumerate(columns, start=1):
+        ws.cell(1, col, header)
+        for i, value in enumerate(values):
+            ws.cell(2 + i, col, value).number_format = "@"
+        letter = get_column_letter(col)
+        _define(wb, name, f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${1 + max(len(values), 1)}")
+    ws.sheet_state = "hidden"
+    _protect(ws)
+
+
+def understood_mark_values(has_marks: bool) -> list[str]:
+    """Common spellings of a mark cell that the reader understands; anything else is highlighted.
+
+    Case does not matter to the highlighting (MATCH ignores it), so each letter is listed once
+    in Cyrillic and once as its Latin look-alike.
+    """
+    codes = [*ABSENCE_CODES, "H", "B", "Y", "O"]
+    if not has_marks:
+        return codes
+    marks = [str(m) for m in MARKS]
+    values = [*marks, *codes]
+    for sep in ("/", ",", " "):
+        values += [f"{a}{sep}{b}" for a in marks for b in marks]
+        values += [f"{c}{sep}{m}" for c in codes for m in marks]
+    return values
+
+
+def subject_layout(settings: Settings, item: CurriculumItem, students: Sequence[wf.StudentRecord]) -> str:
+    """A fingerprint of everything a subject workbook's layout is built from.
+
+    Stored in ``_meta`` under :data:`META_LAYOUT`; a workbook whose fingerprint differs
+    from the current one needs rebuilding (new students, dates, teacher, lists).
+    """
+    school_class = settings.school_class(item.class_name)
+    parts = [
+        wf.FORMAT_VERSION, settings.school_name, settings.school_year, item.class_name, item.subject,
+        item.group, item.teacher,
+        [(s.full_name, s.joined, s.left) for s in subject_students(item, students)],
+        settings.lesson_dates(item),
+        [(p.name, p.start, p.end) for p in settings.periods_for(school_class)] if school_class else [],
+        school_class.has_marks if school_class else None,
+        [k.name for k in settings.work_kinds],
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def class_layout(settings: Settings, school_class: SchoolClass) -> str:
+    """A fingerprint of everything a class workbook's layout is built from (see :func:`subject_layout`)."""
+    parts = [wf.FORMAT_VERSION, settings.school_name, settings.school_year, school_class.name,
+             school_class.class_teacher, class_group_subjects(settings, school_class)]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _write_meta(wb: Workbook, ws: Worksheet, meta: wf.WorkbookMeta, layout: str) -> None:
+    values = {
+        wf.META_FORMAT_VERSION: meta.format_version,
+        wf.META_KIND: meta.kind,
+        wf.META_SCHOOL_YEAR: meta.school_year,
+        wf.META_CLASS: meta.class_name,
+        wf.META_SUBJECT: meta.subject,
+        wf.META_GROUP: meta.group,
+        wf.META_TEACHER: meta.teacher,
+        wf.META_CREATED: meta.created,
+    }
+    values[META_LAYOUT] = layout
+    for row, key in enumerate((*wf.META_KEYS, META_LAYOUT), start=1):
+        ws.cell(row, 1, key).number_format = "@"
+        cell = ws.cell(row, 2, values[key])
+        cell.number_format = "@"
+        cell.data_type = "s"
+    ws.sheet_state = "veryHidden"
+    _protect(ws)
+
+
+def _write_help_lines(ws: Worksheet, lines: list[tuple[str, str]]) -> None:
+    ws.column_dimensions["A"].width = 78
+    for row, (style, text) in enumerate(lines, start=1):
+        cell = ws.cell(row, 1, text)
+        if style == "title":
+            cell.font = _TITLE_FONT
+            ws.row_dimensions[row].height = 24
+        elif style == "head":
+            cell.font = Font(bold=True, size=12, color="1F3864")
+            ws.row_dimensions[row].height = 22
+        else:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // 68))
+    _protect(ws)
+    _print_setup(ws, fit_width=True, landscape=False)
+
+
+def _header(ws: Worksheet, row: int, col: int, text: str) -> None:
+    cell = ws.cell(row, col, text)
+    cell.font = _HEADER_FONT
+    cell.fill = _HEADER_FILL
+    cell.border = _BORDER
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _define(wb: Workbook, name: str, ref: str) -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _lock_structure(wb: Workbook) -> None:
+    """No password: sheets cannot be renamed, moved, deleted or unhidden by accident."""
+    wb.security = WorkbookProtection(lockStructure=True)
+
+
+def _protect(ws: Worksheet) -> None:
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+
+
+def _print_setup(ws: Worksheet, fit_width: bool, landscape: bool = True) -> None:
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    else:
+        # The year grid is far too wide for one page: all students on one page tall,
+        # as many pages across as needed, names and dates repeated on each.
+        ws.page_setup.fitToWidth = 0
+        ws.page_setup.fitToHeight = 1
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_options.gridLines = False
+
+
+def _group_of(student: wf.StudentRecord, subject: str) -> str:
+    wanted = _norm(subject)
+    for key, value in student.groups.items():
+        if _norm(key) == wanted:
+            return value
+    return ""
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).lower()
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _cell_value(value: object) -> object:
+    """A content value as written into a cell: blanks become empty cells, the rest is kept as typed."""
+    return None if _empty(value) else value
+
+
+def _lesson_text(day: dt.date, seq: int) -> str:
+    return f"урок {day:%d.%m.%Y}" + (f" ({seq}-й урок в этот день)" if seq > 1 else "")
+
+
+def save_workbook(wb: Workbook, path: str | Path) -> Path:
+    """Save ``wb`` to ``path`` atomically: a temporary file beside it, then :func:`os.replace`."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~tmp-", suffix=".xlsx", dir=target.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: workbook and dataset fixtures, PDF inspection, the hostile-file corpus."""
