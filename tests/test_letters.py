@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,13 @@ from journal.core.formatting import number_ru
 from journal.dataset import store
 from journal.documents.letters import (
     DateRange,
+    HomeworkEntry,
     Letter,
     LettersOutput,
     build_letters,
     default_range,
     greeting_ru,
+    letter_html,
     letters_range,
     render_letters,
     split_emails,
@@ -296,3 +299,29 @@ def test_letters_range(school: School, date_from, date_to, today, expected: Date
 def test_range_backwards_is_a_usage_error(school: School) -> None:
     with pytest.raises(UsageError):
         letters_range(school.settings, dt.date(2026, 11, 20), dt.date(2026, 11, 2))
+
+
+def test_typed_text_shows_as_text_in_the_letter(letters: list[Letter]) -> None:
+    letter = next(x for x in letters if x.has_marks and x.subjects)
+    typed = "<script>alert(1)</script> «стр. 5» \"упр. 3\" д'Арк & Co"
+    subject = replace(letter.subjects[0], teacher=typed,
+                      homework=(HomeworkEntry(letter.date_range.end, typed),))
+    page = letter_html(replace(letter, note=typed, class_teacher=typed, subjects=(subject,)))
+    assert "<script>alert" not in page
+    # the escaping every document uses: the checksum of a letter's HTML must not change with it
+    shown = "&lt;script&gt;alert(1)&lt;/script&gt; «стр. 5» &quot;упр. 3&quot; д&#x27;Арк &amp; Co"
+    assert page.count(shown) == 4  # the note, the class teacher, the subject's teacher, homework
+
+
+def test_the_letters_templates_ship_with_the_package() -> None:
+    import tomllib
+    from fnmatch import fnmatch
+
+    root = Path(__file__).resolve().parents[1]
+    patterns = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["setuptools"]["package-data"]["journal"]
+    templates = sorted((root / "journal/documents/letters/templates").iterdir())
+    assert templates
+    for path in templates:
+        relative = path.relative_to(root / "journal").as_posix()
+        assert any(fnmatch(relative, p) for p in patterns), relative

@@ -143,6 +143,85 @@ def now_text(moment: dt.datetime | None = None) -> str:
 
 
 # ---------------------------------------------------------------------------
+# Read side of the letters to parents (journal.documents.letters).
+# ---------------------------------------------------------------------------
+
+
+def letter_classes(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every class of the dataset: name, grade, letter, class_teacher."""
+    return read_sql(conn, "SELECT name, grade, letter, class_teacher FROM classes")
+
+
+def letter_students(conn: sqlite3.Connection, class_name: str) -> pd.DataFrame:
+    """The students ever on a class's list (id, full_name, joined, left_on), by name."""
+    return read_sql(
+        conn,
+        "SELECT id, full_name, joined, left_on FROM students WHERE class = ? ORDER BY full_name",
+        (class_name,),
+    )
+
+
+def letter_marks(conn: sqlite3.Connection, class_name: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The ``v_marks`` rows of a class from ``start`` to ``end`` (both included), by date."""
+    return read_sql(
+        conn,
+        "SELECT class, student_id, subject, grp, date, seq, kind, value, weight, teacher, position "
+        "FROM v_marks WHERE class = ? AND date BETWEEN ? AND ? ORDER BY date, seq, position",
+        (class_name, start.isoformat(), end.isoformat()),
+    )
+
+
+def letter_final_marks(conn: sqlite3.Connection, class_name: str) -> pd.DataFrame:
+    """Every period, year, exam and final mark of a class (``v_final_marks``)."""
+    return read_sql(
+        conn,
+        "SELECT student_id, subject, grp, kind, period, value FROM v_final_marks WHERE class = ?",
+        (class_name,),
+    )
+
+
+def letter_lessons(conn: sqlite3.Connection, class_name: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """A class's lessons from ``start`` to ``end`` with their homework, by date."""
+    return read_sql(
+        conn,
+        "SELECT subject, grp, date, seq, homework, teacher, substitute FROM lessons "
+        "WHERE class = ? AND date BETWEEN ? AND ? ORDER BY date, seq",
+        (class_name, start.isoformat(), end.isoformat()),
+    )
+
+
+def letter_attendance(conn: sqlite3.Connection, class_name: str, start: dt.date,
+                      end: dt.date) -> pd.DataFrame:
+    """A class's absences and late arrivals (``v_attendance``) from ``start`` to ``end``, by date."""
+    return read_sql(
+        conn,
+        "SELECT student_id, subject, date, seq, reason FROM v_attendance "
+        "WHERE class = ? AND date BETWEEN ? AND ? ORDER BY date, seq",
+        (class_name, start.isoformat(), end.isoformat()),
+    )
+
+
+def letter_student_groups(conn: sqlite3.Connection, class_name: str) -> pd.DataFrame:
+    """(student_id, subject, grp) of the students of a class placed in a group."""
+    return read_sql(
+        conn,
+        "SELECT g.student_id, g.subject, g.grp FROM student_groups g "
+        "JOIN students s ON s.id = g.student_id WHERE s.class = ?",
+        (class_name,),
+    )
+
+
+def letter_parents(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every parent (student_id, full_name, email), in the order the class workbooks give them."""
+    return read_sql(conn, "SELECT student_id, full_name, email FROM parents ORDER BY id")
+
+
+def letter_notes(conn: sqlite3.Connection) -> pd.DataFrame:
+    """The class teachers' notes to parents (student_id, text)."""
+    return read_sql(conn, "SELECT student_id, text FROM notes")
+
+
+# ---------------------------------------------------------------------------
 # Write side: used by journal.intake.merge only.
 # ---------------------------------------------------------------------------
 
