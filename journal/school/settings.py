@@ -1,6 +1,7 @@
 """The school's settings as Python values, and what follows from them.
 
-The settings workbook (see :mod:`journal.workbooks.settings_book`) is read into a
+The settings workbook (see :mod:`journal.workbooks.settings_writer` and
+:mod:`journal.workbooks.settings_reader`) is read into a
 :class:`Settings`. Everything else (templates, validation, reports) takes a
 ``Settings`` and never reads the workbook again.
 """
