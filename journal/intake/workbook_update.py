@@ -28,6 +28,8 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from journal.core.findings import Finding, error, warning
+from journal.core.text import clean_text as _text
+from journal.core.text import parse_date_value, text_key
 from journal.intake.validation import ClassView, validate_class, view_from_raw
 from journal.school.folder import BACKUP_DIR, SchoolFolder, class_workbook_name, subject_workbook_name
 from journal.school.settings import CurriculumItem, SchoolClass, Settings, normalise_class_name
@@ -45,7 +47,6 @@ from journal.workbooks.reading import (
     RawClassWorkbook,
     RawSubjectWorkbook,
     ReadResult,
-    parse_date_value,
     read_workbook,
 )
 
@@ -581,17 +582,8 @@ def _same(a: object, b: object) -> bool:
     return day is not None and day == parse_date_value(b)
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
 def _subject_key(class_name: str, subject: str, group: str) -> tuple[str, str, str]:
-    return (normalise_class_name(class_name), " ".join(subject.split()).lower(),
-            " ".join(group.split()).lower())
+    return normalise_class_name(class_name), text_key(subject), text_key(group)
 
 
 def _temp_path(path: Path) -> Path:

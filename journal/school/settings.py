@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from journal.core.text import text_key
+
 QUARTERS = "quarters"
 HALVES = "halves"
 PERIOD_SET_RU = {QUARTERS: "Четверти", HALVES: "Полугодия"}
@@ -273,9 +275,9 @@ class Settings:
 
     def work_kind(self, name: str) -> WorkKind | None:
         """The kind of work called ``name`` (case and spaces ignored), or None."""
-        wanted = " ".join(name.split()).lower()
+        wanted = text_key(name)
         for k in self.work_kinds:
-            if " ".join(k.name.split()).lower() == wanted:
+            if text_key(k.name) == wanted:
                 return k
         return None
 

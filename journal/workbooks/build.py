@@ -34,6 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from journal.core.text import is_blank, text_key
 from journal.school.marks import ABSENCE_CODES, ABSENCE_RU, FINAL_VALUES, MARKS
 from journal.school.settings import HALVES, WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings
 from journal.workbooks import format as wf
@@ -159,8 +160,8 @@ def subject_students(item: CurriculumItem, students: Sequence[wf.StudentRecord])
     """The students of a curriculum line: all of them, or the item's group only."""
     if not item.group:
         return list(students)
-    wanted = _norm(item.group)
-    return [s for s in students if _norm(_group_of(s, item.subject)) == wanted]
+    wanted = text_key(item.group)
+    return [s for s in students if text_key(_group_of(s, item.subject)) == wanted]
 
 
 def unplaced_subject_content(
@@ -177,7 +178,7 @@ def unplaced_subject_content(
         if school_class is not None and school_class.has_marks else set()
     lost: list[str] = []
     for (student, day, seq), value in content.marks.items():
-        if _empty(value):
+        if is_blank(value):
             continue
         if student not in roster:
             lost.append(f"отметка «{value}» ученика {student} за {_lesson_text(day, seq)}: "
@@ -186,13 +187,13 @@ def unplaced_subject_content(
             lost.append(f"отметка «{value}» ученика {student} за {_lesson_text(day, seq)}: "
                         "такого урока нет в расписании")
     for (day, seq), kind in content.kinds.items():
-        if not _empty(kind) and (day, seq) not in keys:
+        if not is_blank(kind) and (day, seq) not in keys:
             lost.append(f"вид работы «{kind}» за {_lesson_text(day, seq)}: урока нет в расписании")
     for (day, seq), entry in content.log.items():
         if (entry.topic or entry.homework or entry.substitute) and (day, seq) not in keys:
             lost.append(f"тема/задание урока {_lesson_text(day, seq)}: урока нет в расписании")
     for (student, column), value in content.finals.items():
-        if _empty(value):
+        if is_blank(value):
             continue
         if student not in roster:
             lost.append(f"итоговая отметка «{value}» ({column}) ученика {student}: ученика нет в списке")
@@ -336,7 +337,7 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
     for (student_name, day, seq), value in content.marks.items():
         at_row = row_of.get(student_name)
         at_col = col_of.get((day, seq))
-        if at_row is not None and at_col is not None and not _empty(value):
+        if at_row is not None and at_col is not None and not is_blank(value):
             ws.cell(at_row, at_col).value = _cell_value(value)
     if roster and keys:
         grid_ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
@@ -822,24 +823,16 @@ def _print_setup(ws: Worksheet, fit_width: bool, landscape: bool = True) -> None
 
 
 def _group_of(student: wf.StudentRecord, subject: str) -> str:
-    wanted = _norm(subject)
+    wanted = text_key(subject)
     for key, value in student.groups.items():
-        if _norm(key) == wanted:
+        if text_key(key) == wanted:
             return value
     return ""
 
 
-def _norm(text: str) -> str:
-    return " ".join(str(text).split()).lower()
-
-
-def _empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _cell_value(value: object) -> object:
     """A content value as written into a cell: blanks become empty cells, the rest is kept as typed."""
-    return None if _empty(value) else value
+    return None if is_blank(value) else value
 
 
 def _lesson_text(day: dt.date, seq: int) -> str:

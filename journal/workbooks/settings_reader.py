@@ -15,10 +15,10 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.utils.datetime import from_excel
 
 from journal.core.errors import SettingsError
 from journal.core.findings import Finding, error, warning
+from journal.core.text import clean_text, is_blank, name_key, parse_date_value, text_key
 from journal.school.settings import (
     DEFAULT_WORK_KINDS,
     HALVES,
@@ -100,18 +100,6 @@ class _Row:
     cells: dict[str, str] = field(default_factory=dict)
 
 
-def _norm_header(text: object) -> str:
-    return " ".join(str(text or "").replace("ё", "е").replace("Ё", "Е").lower().split())
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).lower()
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 class _Reader:
     """Reads areas of one settings workbook and collects findings."""
 
@@ -141,9 +129,9 @@ class _Reader:
         ws_title, grid = cells
         header = grid[0]
         columns: dict[str, int] = {}
-        wanted = {_norm_header(h): h for h in (*required, *optional)}
+        wanted = {name_key(h): h for h in (*required, *optional)}
         for i, c in enumerate(header):
-            h = _norm_header(c.value)
+            h = name_key(c.value)
             if h in wanted:
                 columns[wanted[h]] = i
         first = header[0].coordinate if header else ""
@@ -156,7 +144,7 @@ class _Reader:
             return [], ""
         rows: list[_Row] = []
         for line in grid[1:]:
-            if all(_is_blank(c.value) for c in line):
+            if all(is_blank(c.value) for c in line):
                 continue
             row = _Row(number=line[0].row)
             for h, i in columns.items():
@@ -175,7 +163,7 @@ class _Reader:
         for line in ws.iter_rows(min_row=last + 1, max_row=max(ws.max_row, last + 1),
                                  min_col=first_col, max_col=last_col):
             for c in line:
-                if not _is_blank(c.value):
+                if not is_blank(c.value):
                     self.warn("set-outside-area",
                               f"Значение «{c.value}» стоит ниже таблицы (после строки {last}) и не "
                               f"читается. Перенесите строку в пустую строку таблицы выше.",
@@ -201,7 +189,7 @@ class _Reader:
     def text(self, row: _Row, col: str, sheet: str, required: bool = False,
              what: str = "") -> str:
         value = row.values.get(col)
-        if _is_blank(value):
+        if is_blank(value):
             if required:
                 self.error("set-required",
                            f"Не заполнено: «{what or col}». Впишите значение в эту ячейку или "
@@ -216,7 +204,7 @@ class _Reader:
     def date(self, row: _Row, col: str, sheet: str, required: bool = True) -> dt.date | None:
         value = row.values.get(col)
         cell = row.cells.get(col, "")
-        if _is_blank(value):
+        if is_blank(value):
             if required:
                 self.error("set-required", f"Не заполнено: «{col}». Впишите дату в виде ДД.ММ.ГГГГ.",
                            sheet, cell)
@@ -231,7 +219,7 @@ class _Reader:
     def number(self, row: _Row, col: str, sheet: str, integer: bool = False) -> float | None:
         value = row.values.get(col)
         cell = row.cells.get(col, "")
-        if _is_blank(value):
+        if is_blank(value):
             self.error("set-required", f"Не заполнено: «{col}». Впишите число.", sheet, cell)
             return None
         parsed = parse_number_value(value)
@@ -240,26 +228,6 @@ class _Reader:
             self.error("set-bad-number", f"«{value}» — не {kind}. Впишите {kind}.", sheet, cell)
             return None
         return parsed
-
-
-def parse_date_value(value: object) -> dt.date | None:
-    """A date cell: a date, an Excel serial number, or text ДД.ММ.ГГГГ / ГГГГ-ММ-ДД."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 20000 < value < 80000:
-            converted = from_excel(value)
-            return converted.date() if isinstance(converted, dt.datetime) else None
-        return None
-    text = str(value).strip().rstrip("г.").strip()
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def parse_number_value(value: object) -> float | None:
@@ -292,7 +260,7 @@ def parse_weekday(value: object) -> int | None:
 
 def parse_yes_no(value: object) -> bool | None:
     """«да/нет» (also д/н, +/-, 1/0, true/false); blank is «нет»; None when unclear."""
-    if _is_blank(value):
+    if is_blank(value):
         return False
     if isinstance(value, bool):
         return value
@@ -391,13 +359,13 @@ def load_settings(path: Path) -> Settings:
 
 def _read_school(r: _Reader) -> dict[str, object]:
     rows, first = r.area(NAME_SCHOOL, SHEET_SCHOOL, (COL_PARAM, COL_VALUE))
-    by_label = {_norm_header(row.values.get(COL_PARAM)): row for row in rows}
+    by_label = {name_key(row.values.get(COL_PARAM)): row for row in rows}
     out: dict[str, object] = {"name": "", "year": "", "director": "", "deputy": "", "today": None}
     if not first:
         return out
 
     def get(label: str) -> _Row | None:
-        row = by_label.get(_norm_header(label))
+        row = by_label.get(name_key(label))
         if row is None:
             r.error("set-missing-row", f"На листе нет строки «{label}». Верните её в столбец "
                                        f"«{COL_PARAM}» и заполните значение.", SHEET_SCHOOL, first)
@@ -428,7 +396,7 @@ def _read_school(r: _Reader) -> dict[str, object]:
                 r.warn("set-signatory", f"Не указано ФИО {what}: без него в бумажных копиях "
                                         f"останется пустое место для подписи.",
                        SHEET_SCHOOL, row.cells[COL_VALUE])
-    row = by_label.get(_norm_header(ROW_TODAY))
+    row = by_label.get(name_key(ROW_TODAY))
     if row is not None:
         out["today"] = r.date(row, COL_VALUE, SHEET_SCHOOL, required=False)
     return out
@@ -552,7 +520,7 @@ def _read_classes(r: _Reader) -> list[SchoolClass]:
         m = re.fullmatch(r"(\d{1,2})([А-ЯЁ]?)", name)
         grade_value = row.values.get(COL_GRADE)
         grade: int | None
-        if _is_blank(grade_value):
+        if is_blank(grade_value):
             grade = int(m.group(1)) if m else None
         else:
             number = parse_number_value(grade_value)
@@ -586,7 +554,7 @@ def _read_classes(r: _Reader) -> list[SchoolClass]:
 
 
 def _group(text: str) -> str:
-    return " ".join(text.split())
+    return clean_text(text)
 
 
 def _read_curriculum(r: _Reader, classes: list[SchoolClass]) -> list[CurriculumItem]:
@@ -651,7 +619,7 @@ def _read_timetable(r: _Reader, curriculum: list[CurriculumItem]) -> list[Timeta
         group = _group(r.text(row, COL_GROUP, SHEET_TIMETABLE))
         weekday_value = row.values.get(COL_WEEKDAY)
         weekday = parse_weekday(weekday_value)
-        if _is_blank(weekday_value):
+        if is_blank(weekday_value):
             r.text(row, COL_WEEKDAY, SHEET_TIMETABLE, required=True)
         elif weekday is None:
             r.error("set-weekday", f"«{weekday_value}» — не день недели. Выберите из списка "
@@ -726,7 +694,7 @@ def _read_kinds(r: _Reader) -> list[WorkKind]:
             weight = None
         if not name or weight is None:
             continue
-        key = _key(name)
+        key = text_key(name)
         if key in seen:
             r.error("set-kind-duplicate", f"Вид работы «{name}» уже есть в строке {seen[key]}. "
                                           f"Удалите повтор.", SHEET_KINDS, row.cells[COL_KIND])
@@ -741,10 +709,10 @@ def _read_kinds(r: _Reader) -> list[WorkKind]:
 
 def _read_norms(r: _Reader) -> Norms:
     rows, first = r.area(NAME_NORMS, SHEET_NORMS, (COL_PARAM, COL_VALUE))
-    by_label = {_norm_header(row.values.get(COL_PARAM)): row for row in rows}
+    by_label = {name_key(row.values.get(COL_PARAM)): row for row in rows}
     values: dict[str, object] = {}
     for label, attr, _note in NORM_ROWS:
-        row = by_label.get(_norm_header(label))
+        row = by_label.get(name_key(label))
         if row is None:
             if first:
                 r.error("set-missing-row", f"На листе нет строки «{label}». Верните её и впишите "
