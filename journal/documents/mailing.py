@@ -33,6 +33,7 @@ from email.utils import formataddr, make_msgid
 from pathlib import Path
 
 from journal.core.errors import UsageError
+from journal.core.files import write_atomically
 from journal.core.formatting import initials_ru
 from journal.dataset import store
 from journal.documents.letters import (
@@ -43,7 +44,7 @@ from journal.documents.letters import (
     letters_folder,
     render_letters,
 )
-from journal.documents.pdf import PdfRenderer, write_atomically
+from journal.documents.pdf import PdfRenderer
 from journal.school.folder import LETTERS_DIR, SchoolFolder, safe_file_name
 from journal.school.settings import Settings
 

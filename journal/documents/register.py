@@ -10,14 +10,13 @@ secretary typed, and any column she added) and writes it anew, atomically.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from journal.core.errors import UsageError
-from journal.documents.pdf import new_file_mode
+from journal.core.files import save_atomically
 
 REGISTER_FILE = "Реестр бумажных копий.xlsx"
 SHEET = "Реестр"
@@ -196,19 +195,10 @@ def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
     try:
-        wb.save(tmp)
-        os.chmod(tmp, new_file_mode())
-        os.replace(tmp, path)
+        save_atomically(wb.save, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise UsageError(
             f"Реестр бумажных копий «{path}» не записан ({exc.strerror or exc}). "
             f"Закройте его в Excel и повторите печать"
         ) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from copy import copy
 from pathlib import Path
@@ -34,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from journal.core.files import save_atomically
 from journal.core.text import is_blank, text_key
 from journal.school.marks import ABSENCE_CODES, ABSENCE_RU, FINAL_VALUES, MARKS
 from journal.school.settings import HALVES, WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings
@@ -840,15 +839,5 @@ def _lesson_text(day: dt.date, seq: int) -> str:
 
 
 def save_workbook(wb: Workbook, path: str | Path) -> Path:
-    """Save ``wb`` to ``path`` atomically: a temporary file beside it, then :func:`os.replace`."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~tmp-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    """Save ``wb`` to ``path`` atomically (see :func:`journal.core.files.save_atomically`)."""
+    return save_atomically(wb.save, Path(path))
