@@ -24,7 +24,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from journal.core import xlsx_style as xs
 from journal.core.files import save_atomically
 from journal.core.text import is_blank, text_key
 from journal.school.marks import ABSENCE_CODES, ABSENCE_RU, FINAL_VALUES, MARKS
@@ -56,28 +57,27 @@ MARK_LIST_VALUES = (*[str(m) for m in MARKS], *ABSENCE_CODES)
 META_LAYOUT = "layout"  # extra _meta key: fingerprint of what the layout was built from
 LIST_UNDERSTOOD = "jr_list_understood"  # every common spelling the reader understands (for highlighting)
 GROUP_LISTS_FIRST_COL = 6  # class workbooks: group lists on _lists start in this column
-_PROBLEM_FILL = PatternFill("solid", fgColor="F8CBAD")
-_PROBLEM_FONT = Font(color="9C0006", bold=True)
+_PROBLEM_FILL = xs.PROBLEM_FILL
+_PROBLEM_FONT = xs.PROBLEM_FONT
 
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_THICK_LEFT = Border(left=Side(style="medium", color="404040"), right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_TITLE_FONT = Font(bold=True, size=14, color="1F3864")
-_SUBTITLE_FONT = Font(italic=True, size=9, color="595959")
-_HEADER_FONT = Font(bold=True, size=10)
-_LEFT_FILL = PatternFill("solid", fgColor="D9D9D9")
-_LEFT_FONT = Font(color="808080", italic=True)
-_OUTSIDE_FILL = PatternFill("solid", fgColor="EDEDED")  # before joining / after leaving
-_PERIOD_FILLS = ("FCE4D6", "E2EFDA", "FFF2CC", "DDEBF7")
+_BORDER = xs.BORDER
+_THICK_LEFT = xs.THICK_LEFT_BORDER
+_HEADER_FILL = xs.HEADER_FILL
+_TITLE_FONT = xs.TITLE_FONT
+_SUBTITLE_FONT = xs.SUBTITLE_FONT
+_HEADER_FONT = xs.font(bold=True, size=10)
+_LEFT_FILL = xs.LEFT_FILL
+_LEFT_FONT = xs.MUTED_FONT
+_OUTSIDE_FILL = xs.OUTSIDE_FILL  # before joining / after leaving
+_PERIOD_FILLS = xs.PERIOD_COLORS
 _UNLOCKED = Protection(locked=False)
-_CENTER = Alignment(horizontal="center", vertical="center")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = xs.CENTER
+_WRAP = xs.WRAP
 _ROTATED = Alignment(text_rotation=90, horizontal="center", vertical="bottom", wrap_text=True)
 
 
-_SMALL_GREY = Font(size=8, color="595959")
-_SMALL = Font(size=8)
+_SMALL_GREY = xs.SMALL_GREY_FONT
+_SMALL = xs.SMALL_FONT
 
 
 class _Styler:
@@ -129,6 +129,7 @@ def build_subject_workbook(
     periods = settings.periods_for(school_class)
 
     wb = Workbook()
+    xs.use_base_font(wb)
     grid = wb.active
     assert grid is not None
     grid.title = wf.SHEET_GRID
@@ -264,7 +265,7 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
             period_spans[-1] = (period_spans[-1][0], col, name)
         else:
             period_spans.append((col, col, name))
-    fills = {p.number: PatternFill("solid", fgColor=_PERIOD_FILLS[(p.number - 1) % len(_PERIOD_FILLS)])
+    fills = {p.number: xs.fill(_PERIOD_FILLS[(p.number - 1) % len(_PERIOD_FILLS)])
              for p in periods}
     for start, end, name in period_spans:
         number = period_index[start]
@@ -508,6 +509,7 @@ def build_class_workbook(
                  len(content.parents) + CLASS_SPARE_ROWS, len(content.reasons) + CLASS_SPARE_ROWS,
                  len(content.notes) + CLASS_SPARE_ROWS)
     wb = Workbook()
+    xs.use_base_font(wb)
     ws_students = wb.active
     assert ws_students is not None
     ws_students.title = wf.SHEET_STUDENTS
@@ -770,7 +772,7 @@ def _write_help_lines(ws: Worksheet, lines: list[tuple[str, str]]) -> None:
             cell.font = _TITLE_FONT
             ws.row_dimensions[row].height = 24
         elif style == "head":
-            cell.font = Font(bold=True, size=12, color="1F3864")
+            cell.font = xs.HEADING_FONT
             ws.row_dimensions[row].height = 22
         else:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from journal.core import xlsx_style as xs
 from journal.school.settings import (
     PERIOD_SET_RU,
     WEEKDAYS_RU,
@@ -98,17 +99,16 @@ from journal.workbooks.settings_format import (
     YES,
 )
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_INPUT_FILL = PatternFill("solid", fgColor="FFFBE6")
-_TODO_FILL = PatternFill("solid", fgColor="FFE699")
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
-_HINT_FONT = Font(italic=True, color="595959")
-_HEADER_FONT = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center")
-_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_HEADER_FILL = xs.HEADER_FILL
+_INPUT_FILL = xs.INPUT_FILL
+_TODO_FILL = xs.TODO_FILL
+_BORDER = xs.BORDER
+_TITLE_FONT = xs.TITLE_FONT
+_HINT_FONT = xs.HINT_FONT
+_HEADER_FONT = xs.HEADER_FONT
+_WRAP = xs.WRAP
+_CENTER = xs.CENTER
+_HEADER_ALIGN = xs.HEADER_ALIGN
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,6 +133,7 @@ def write_settings_workbook(settings: Settings, path: Path, *, created: str = ""
     (the blank templates pass a fixed value so that they are reproducible).
     """
     wb = Workbook()
+    xs.use_base_font(wb)
     help_ws = wb.active
     assert help_ws is not None
     help_ws.title = HELP_SHEET
@@ -280,9 +281,9 @@ def _write_school(wb: Workbook, s: Settings) -> None:
     columns = [_Column(COL_PARAM, 34), _Column(COL_VALUE, 44), _Column(COL_NOTE, 60)]
     _table(wb, ws, NAME_SCHOOL, columns, rows, len(rows))
     for r in range(FIRST_HEADER_ROW + 1, FIRST_HEADER_ROW + len(rows) + 1):
-        ws.cell(row=r, column=1).fill = PatternFill(fill_type=None)
+        ws.cell(row=r, column=1).fill = xs.NO_FILL
         ws.cell(row=r, column=1).font = _HEADER_FONT
-        ws.cell(row=r, column=3).fill = PatternFill(fill_type=None)
+        ws.cell(row=r, column=3).fill = xs.NO_FILL
         ws.cell(row=r, column=3).font = _HINT_FONT
         ws.cell(row=r, column=3).alignment = _WRAP
     today_cell = ws.cell(row=FIRST_HEADER_ROW + 5, column=2)
@@ -404,9 +405,9 @@ def _write_norms(wb: Workbook, s: Settings) -> None:
     _table(wb, ws, NAME_NORMS, columns, rows, len(rows))
     for i, (_label, attr, _note) in enumerate(NORM_ROWS):
         r = FIRST_HEADER_ROW + 1 + i
-        ws.cell(row=r, column=1).fill = PatternFill(fill_type=None)
+        ws.cell(row=r, column=1).fill = xs.NO_FILL
         ws.cell(row=r, column=1).alignment = _WRAP
-        ws.cell(row=r, column=3).fill = PatternFill(fill_type=None)
+        ws.cell(row=r, column=3).fill = xs.NO_FILL
         ws.cell(row=r, column=3).font = _HINT_FONT
         ws.cell(row=r, column=3).alignment = _WRAP
         ws.cell(row=r, column=2).number_format = (
@@ -489,7 +490,7 @@ def _write_help(ws: Worksheet) -> None:
             c.font = _TITLE_FONT
             ws.row_dimensions[r].height = 24
         elif style == "head":
-            c.font = Font(bold=True, size=12, color="1F4E79")
+            c.font = xs.HEADING_FONT
             ws.row_dimensions[r].height = 22
         else:
             ws.row_dimensions[r].height = 15 * (1 + len(text) // 72) + 3
