@@ -49,7 +49,7 @@ from journal.workbooks.build import (  # noqa: E402
     save_workbook,
     subject_students,
 )
-from journal.workbooks.settings_book import write_settings_workbook  # noqa: E402
+from journal.workbooks.settings_writer import write_settings_workbook  # noqa: E402
 
 TODAY = "20.11.2026"
 MarkKey = tuple[str, str, str, str, int, str, int]  # class, subject, grp, date, seq, student, position

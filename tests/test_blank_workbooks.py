@@ -6,7 +6,7 @@ from pathlib import Path
 
 from journal.school.folder import SETTINGS_FILE
 from journal.workbooks.blanks import workbook_content, write_blank_templates
-from journal.workbooks.settings_book import read_settings
+from journal.workbooks.settings_reader import read_settings
 
 COMMITTED = Path(__file__).resolve().parent.parent / "blank_workbooks"
 

@@ -89,7 +89,7 @@ def test_report_refuses_a_period_or_class_the_school_has_not(tmp_path: Path, opt
                                                              expected: str) -> None:
     from conftest import make_tiny_settings
 
-    from journal.workbooks.settings_book import write_settings_workbook
+    from journal.workbooks.settings_writer import write_settings_workbook
 
     write_settings_workbook(make_tiny_settings(), tmp_path / "Настройки.xlsx")
     result = CliRunner().invoke(cli.app, ["report", "progress", "--school", str(tmp_path), *options])
@@ -114,7 +114,7 @@ def test_demo_names_the_folder_of_teachers_feedback(tmp_path: Path, monkeypatch:
 def test_unknown_report_is_refused_before_anything_is_built(tmp_path: Path) -> None:
     from conftest import make_tiny_settings
 
-    from journal.workbooks.settings_book import write_settings_workbook
+    from journal.workbooks.settings_writer import write_settings_workbook
 
     write_settings_workbook(make_tiny_settings(), tmp_path / "Настройки.xlsx")
     result = CliRunner().invoke(cli.app, ["report", "нетакого", "--school", str(tmp_path)])

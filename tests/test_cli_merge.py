@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from journal.cli.main import app
 from journal.school.folder import FEEDBACK_DIR, SchoolFolder
 from journal.workbooks import format as wf
-from journal.workbooks.settings_book import write_settings_workbook
+from journal.workbooks.settings_writer import write_settings_workbook
 
 A = "Алексеев Артём Павлович"
 B = "Борисова Дарья Игоревна"

@@ -13,7 +13,7 @@ from journal.cli.main import app
 from journal.core.errors import SettingsError, UsageError
 from journal.core.findings import Severity
 from journal.workbooks.new_school import init_school
-from journal.workbooks.settings_book import load_settings, read_settings
+from journal.workbooks.settings_reader import load_settings, read_settings
 
 
 def test_cli_init_creates_the_folder_and_refuses_a_second_time(tmp_path: Path) -> None:

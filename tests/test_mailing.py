@@ -123,7 +123,7 @@ def smtp_env(port: int, password: str = PASSWORD) -> dict[str, str]:
 
 
 def _settings(school: SchoolFolder):
-    from journal.workbooks.settings_book import load_settings
+    from journal.workbooks.settings_reader import load_settings
 
     return load_settings(school.settings_path)
 

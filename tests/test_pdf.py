@@ -286,7 +286,7 @@ def test_renderers_in_parallel_processes(tmp_path: Path) -> None:
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 @pytest.mark.parametrize(("umask", "mode"), [(0o077, 0o600), (0o022, 0o644)])
 def test_written_files_follow_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
-    from journal.documents.pdf import write_atomically
+    from journal.core.files import write_atomically
     from journal.documents.register import RegisterRow, write_register
 
     old = os.umask(umask)

@@ -45,7 +45,7 @@ from journal.documents.register import (
     write_register,
 )
 from journal.school.folder import PRINT_DIR, SETTINGS_FILE
-from journal.workbooks.settings_book import write_settings_workbook
+from journal.workbooks.settings_writer import write_settings_workbook
 
 POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdfinfo") is not None
 Q1_END = dt.date(2026, 10, 25)

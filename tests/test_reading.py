@@ -10,12 +10,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from journal.core.text import parse_date_value
 from journal.school.settings import Settings
 from journal.workbooks import format as wf
 from journal.workbooks import reading
 from journal.workbooks.build import build_subject_workbook, save_workbook
 from journal.workbooks.format import StudentRecord
-from journal.workbooks.reading import RawSubjectWorkbook, parse_date_value, read_workbook
+from journal.workbooks.reading import RawSubjectWorkbook, read_workbook
 
 WED = dt.date(2026, 9, 2)
 
@@ -230,6 +231,7 @@ def test_merged_cells_over_the_grid_are_an_error(tmp_path, tiny_settings, tiny_s
     ("2026-09-01", dt.date(2026, 9, 1)),
     ("01/09/2026", dt.date(2026, 9, 1)),
     ("1 сентября 2026", dt.date(2026, 9, 1)),
+    ("01.09.2026 г.", dt.date(2026, 9, 1)),
     ("01.09", dt.date(2026, 9, 1)),
     ("15.01", dt.date(2027, 1, 15)),
     ("5 марта", dt.date(2027, 3, 5)),

@@ -73,7 +73,7 @@ def test_printed_table(tmp_path: Path) -> None:
 def test_open_report(tmp_path: Path) -> None:
     from journal.core.errors import UsageError
     from journal.reports.context import open_report
-    from journal.workbooks.settings_book import write_settings_workbook
+    from journal.workbooks.settings_writer import write_settings_workbook
 
     write_settings_workbook(make_settings(), tmp_path / "Настройки.xlsx")
     ctx = open_report(tmp_path, period="1", class_name="5а", today="30.10.2026")
@@ -87,7 +87,7 @@ def test_open_report(tmp_path: Path) -> None:
 
 def test_period_heading_gives_each_period_its_own_dates(tmp_path: Path) -> None:
     from journal.reports.context import open_report
-    from journal.workbooks.settings_book import write_settings_workbook
+    from journal.workbooks.settings_writer import write_settings_workbook
 
     settings = make_settings()
     write_settings_workbook(settings, tmp_path / "Настройки.xlsx")

@@ -10,7 +10,7 @@ import papermill
 import pytest
 from support.reports_fixtures import build_dataset, make_settings
 
-from journal.workbooks.settings_book import write_settings_workbook
+from journal.workbooks.settings_writer import write_settings_workbook
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 REPORTS = ["activity", "filling", "progress", "attendance", "curriculum", "preliminary", "audit"]

@@ -24,7 +24,8 @@ from journal.school.settings import (
     WorkKind,
     default_calendar,
 )
-from journal.workbooks.settings_book import load_settings, read_settings, write_settings_workbook
+from journal.workbooks.settings_reader import load_settings, read_settings
+from journal.workbooks.settings_writer import write_settings_workbook
 
 D = dt.date
 

@@ -308,7 +308,7 @@ def test_command_exit_codes(tmp_path, tiny_settings, tiny_students):
     from typer.testing import CliRunner
 
     from journal.cli.main import app
-    from journal.workbooks.settings_book import write_settings_workbook
+    from journal.workbooks.settings_writer import write_settings_workbook
 
     runner = CliRunner()
     root = tmp_path / "Школа"

@@ -152,7 +152,7 @@ def templates(
     """
     from journal.intake.workbook_update import format_result, update_templates
     from journal.school.folder import SchoolFolder
-    from journal.workbooks.settings_book import load_settings
+    from journal.workbooks.settings_reader import load_settings
 
     try:
         folder = SchoolFolder.open(school)
@@ -220,7 +220,7 @@ def report(
     )
     from journal.reports.context import check_parameters
     from journal.school.folder import SchoolFolder
-    from journal.workbooks.settings_book import load_settings
+    from journal.workbooks.settings_reader import load_settings
 
     def show(output: ReportOutput) -> None:
         if output.error:
@@ -315,7 +315,7 @@ def check(
     from journal.intake.feedback import format_outcomes
     from journal.intake.merge import check_files
     from journal.school.folder import SchoolFolder
-    from journal.workbooks.settings_book import load_settings
+    from journal.workbooks.settings_reader import load_settings
 
     try:
         missing = [str(f) for f in files if not Path(f).is_file()]
@@ -361,7 +361,7 @@ def merge(
     from journal.intake.feedback import format_outcomes, summary_line, write_feedback
     from journal.intake.merge import changes_of_merge, merge_school
     from journal.school.folder import FEEDBACK_DIR, SchoolFolder
-    from journal.workbooks.settings_book import load_settings
+    from journal.workbooks.settings_reader import load_settings
 
     try:
         folder = SchoolFolder.open(school)
@@ -434,7 +434,7 @@ def letters(
         run_letters,
     )
     from journal.school.folder import SchoolFolder
-    from journal.workbooks.settings_book import load_settings
+    from journal.workbooks.settings_reader import load_settings
 
     try:
         folder = SchoolFolder.open(school)
@@ -503,7 +503,7 @@ def print_command(
     from journal.documents.copies import PrintedCopy, plan_print, print_copies
     from journal.documents.pdf import PdfRenderer
     from journal.school.folder import SchoolFolder
-    from journal.workbooks.settings_book import load_settings
+    from journal.workbooks.settings_reader import load_settings
 
     def show(copy: PrintedCopy) -> None:
         typer.echo(f"  {copy.describe()}")

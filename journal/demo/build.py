@@ -64,7 +64,7 @@ from journal.workbooks.format import (
     lesson_keys,
 )
 from journal.workbooks.reading import read_workbook
-from journal.workbooks.settings_book import write_settings_workbook
+from journal.workbooks.settings_writer import write_settings_workbook
 
 MARKER = ".journal-demo"
 CREATED = "2026-08-25 09:00:00"

@@ -30,7 +30,6 @@ topics and homework only.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import re
 import sqlite3
@@ -43,6 +42,7 @@ from typing import Any
 import pandas as pd
 
 from journal.core.errors import RenderError, UsageError
+from journal.core.files import file_sha256
 from journal.core.findings import Finding, warning
 from journal.core.formatting import count_ru, date_ru, date_short_ru, period_ru
 from journal.dataset import store
@@ -1056,7 +1056,7 @@ def print_copies(school: SchoolFolder, settings: Settings, plan: PrintPlan, rend
             copy.version, copy.produced_at = version, now
             path = period_folder / copy_file_name(job.school_class.name, job.period, version)
             pages = render_class_copy(copy, path, render)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = file_sha256(path)
             row = RegisterRow(
                 class_name=job.school_class.name, period=job.period.name, school_year=settings.school_year,
                 version=version, pages=pages, produced=now.strftime("%d.%m.%Y %H:%M"),

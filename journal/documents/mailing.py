@@ -32,7 +32,9 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from pathlib import Path
 
+from journal.core import xlsx_style as xs
 from journal.core.errors import UsageError
+from journal.core.files import write_atomically
 from journal.core.formatting import initials_ru
 from journal.dataset import store
 from journal.documents.letters import (
@@ -43,7 +45,7 @@ from journal.documents.letters import (
     letters_folder,
     render_letters,
 )
-from journal.documents.pdf import PdfRenderer, write_atomically
+from journal.documents.pdf import PdfRenderer
 from journal.school.folder import LETTERS_DIR, SchoolFolder, safe_file_name
 from journal.school.settings import Settings
 
@@ -295,15 +297,16 @@ def plan_deliveries(files: Iterable[LetterFile], sent_log: SentLog) -> list[Deli
 def write_delivery_list(deliveries: Iterable[Delivery], path: Path, title: str) -> Path:
     """The delivery list as a workbook: class, student, parent, e-mail, file, status."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
     wb = Workbook()
+    xs.use_base_font(wb)
     ws = wb.active
     assert ws is not None
     ws.title = "Рассылка"
     ws.append([title])
-    ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].font = xs.font(bold=True, size=12)
     header = ["Класс", "Ученик", "Родитель", "E-mail", "Файл письма", "Страниц", "Статус", "Подробности"]
     ws.append(header)
     rows = list(deliveries)
@@ -318,7 +321,7 @@ def write_delivery_list(deliveries: Iterable[Delivery], path: Path, title: str) 
     widths = [7, 32, 32, 28, 42, 8, 30, 36]
     for index, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + index)].width = width
-    attention = PatternFill("solid", fgColor="FCE4D6")
+    attention = xs.ERROR_FILL
     for row in ws.iter_rows(min_row=3, max_row=last):
         status = str(row[6].value or "")
         if status in (STATUS_FAILED, STATUS_PRINT, STATUS_PRINT_BAD):

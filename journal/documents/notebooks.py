@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from journal.core.errors import BrowserNotFoundError, RenderError, UsageError
-from journal.documents.pdf import PdfRenderer, find_browser, write_atomically
+from journal.core.files import save_atomically, write_atomically
+from journal.documents.pdf import PdfRenderer, find_browser
 from journal.school.folder import REPORTS_DIR, SchoolFolder, safe_file_name
 
 NOTEBOOKS_ENV = "JOURNAL_NOTEBOOKS"
@@ -246,8 +247,7 @@ def _execute(source: Path, target: Path, parameters: dict[str, str]) -> None:
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
 
-    tmp = target.with_name(f".~{target.stem}.{os.getpid()}.ipynb")
-    try:
+    def execute(tmp: Path) -> None:
         papermill.execute_notebook(
             str(source),
             str(tmp),
@@ -263,9 +263,9 @@ def _execute(source: Path, target: Path, parameters: dict[str, str]) -> None:
             # idle kernel at shutdown; a failing cell still raises through papermill
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
-    finally:
-        if tmp.exists():
-            os.replace(tmp, target)
+
+    # a notebook that failed half-way is kept: the executed part shows where
+    save_atomically(execute, target, keep_partial=True)
 
 
 def _export_html(executed: Path) -> str:

@@ -36,6 +36,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from journal.core.errors import BrowserNotFoundError, RenderError
+from journal.core.files import write_atomically
 
 BROWSER_ENV = "JOURNAL_BROWSER"
 
@@ -172,28 +173,6 @@ def count_pdf_pages(data: bytes) -> int:
     counts = [int(m) for m in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", data)]
     counts += [int(m) for m in re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", data)]
     return max(counts, default=0)
-
-
-def new_file_mode() -> int:
-    """The mode an ordinary new file gets under the process's umask (``journal`` sets 077:
-    files with children's data are the owner's only); mkstemp's 0600 is replaced by it."""
-    mask = os.umask(0o077)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomically(data: bytes, out: Path) -> None:
-    """Write ``data`` to ``out`` through a temporary file and a rename."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=out.suffix, dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, new_file_mode())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _allowed_url(url: str) -> bool:

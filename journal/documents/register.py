@@ -10,14 +10,14 @@ secretary typed, and any column she added) and writes it anew, atomically.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from journal.core import xlsx_style as xs
 from journal.core.errors import UsageError
-from journal.documents.pdf import new_file_mode
+from journal.core.files import save_atomically
 
 REGISTER_FILE = "Реестр бумажных копий.xlsx"
 SHEET = "Реестр"
@@ -154,7 +154,6 @@ def check_writable(path: Path) -> None:
 def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
     """Write the whole register (through a temporary file and a rename)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
@@ -163,26 +162,26 @@ def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
         extra_names += [k for k in row.extra if k not in extra_names]
     header = [*COLUMNS, *extra_names]
     wb = Workbook()
+    xs.use_base_font(wb)
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
     ws.append(header)
-    thin = Side(style="thin", color="999999")
     for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDDDDD")
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        cell.font = xs.BOLD_FONT
+        cell.fill = xs.HEADER_FILL
+        cell.alignment = xs.HEADER_ALIGN
+        cell.border = xs.BORDER
     ws.row_dimensions[1].height = 32
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap = xs.WRAP
     for no, row in enumerate(rows, start=1):
         ws.append([no, row.class_name, row.period, row.school_year, row.version, row.pages, row.produced,
                    row.sha256, row.file_name, row.archived_on, row.archived_by, row.archive_number,
                    row.remarks, *(row.extra.get(k) for k in extra_names)])
         for cell in ws[no + 1]:
             cell.alignment = wrap
-            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        ws.cell(row=no + 1, column=COLUMNS.index(COL_SHA) + 1).font = Font(name="Courier New", size=8)
+            cell.border = xs.BORDER
+        ws.cell(row=no + 1, column=COLUMNS.index(COL_SHA) + 1).font = xs.MONO_SMALL_FONT
         ws.row_dimensions[no + 1].height = 24  # the hash in two lines
         archived = ws.cell(row=no + 1, column=COLUMNS.index(COL_ARCHIVED_ON) + 1)
         if isinstance(archived.value, dt.date | dt.datetime):
@@ -196,19 +195,10 @@ def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
     try:
-        wb.save(tmp)
-        os.chmod(tmp, new_file_mode())
-        os.replace(tmp, path)
+        save_atomically(wb.save, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise UsageError(
             f"Реестр бумажных копий «{path}» не записан ({exc.strerror or exc}). "
             f"Закройте его в Excel и повторите печать"
         ) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

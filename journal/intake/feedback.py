@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from journal.core import xlsx_style as xs
 from journal.core.findings import SEVERITY_RU, Finding
 from journal.intake.merge import MERGED, SKIPPED, STATUS_RU, UNCHANGED, UNREADABLE, FileOutcome, MergeResult
 from journal.school.folder import FEEDBACK_DIR, SchoolFolder, safe_file_name
@@ -28,10 +28,10 @@ NO_TEACHER = "Без учителя"
 FINDING_COLUMNS = ("Файл", "Лист", "Ячейка", "Ученик", "Дата", "Важность",
                    "Что не так и как исправить", "Код")
 _WIDTHS = (34, 14, 9, 30, 11, 15, 90, 7)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_ERROR_FILL = PatternFill("solid", fgColor="FCE4D6")
-_BOLD = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEADER_FILL = xs.HEADER_FILL
+_ERROR_FILL = xs.ERROR_FILL
+_BOLD = xs.BOLD_FONT
+_WRAP = xs.WRAP
 
 
 def write_feedback(school: SchoolFolder, result: MergeResult,
@@ -80,11 +80,12 @@ def _split_cell(cell: str) -> tuple[int, int]:
 
 def _teacher_workbook(teacher: str, findings: list[Finding], when: str) -> Workbook:
     wb = Workbook()
+    xs.use_base_font(wb)
     ws = wb.active
     assert ws is not None
     ws.title = "Замечания"
     errors = sum(f.is_error for f in findings)
-    ws.cell(1, 1, f"Замечания по журналам: {teacher}").font = Font(bold=True, size=13)
+    ws.cell(1, 1, f"Замечания по журналам: {teacher}").font = xs.font(bold=True, size=13)
     ws.cell(2, 1, f"Проверка {when}. Ошибок: {errors} (файл с ошибкой не принят в общую базу, "
                   f"пока их не исправить), предупреждений: {len(findings) - errors}. "
                   "Исправьте отмеченные ячейки в своём файле и сдайте его снова.")
@@ -128,10 +129,11 @@ def _print_wide(ws: Worksheet) -> None:
 def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
                       changes: Sequence[dict[str, object]]) -> Workbook:
     wb = Workbook()
+    xs.use_base_font(wb)
     ws = wb.active
     assert ws is not None
     ws.title = "Файлы"
-    ws.cell(1, 1, f"Сбор журналов {when_ru(result.started_at)}").font = Font(bold=True, size=13)
+    ws.cell(1, 1, f"Сбор журналов {when_ru(result.started_at)}").font = xs.font(bold=True, size=13)
     ws.cell(2, 1, summary_line(result))
     headers = ("Файл", "Класс", "Предмет", "Группа", "Учитель", "Итог", "Ошибок",
                "Предупреждений", "Изменений в истории")

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from journal import __version__ as tool_version
+from journal.core.files import file_sha256
 from journal.core.findings import Finding, Severity, error, warning
 from journal.dataset import store
 from journal.intake.validation import (
@@ -141,15 +142,6 @@ class MergeResult:
 def settings_fingerprint(settings: Settings) -> str:
     """A hash of everything in the settings that validation depends on (not the demo's today)."""
     return hashlib.sha256(repr(replace(settings, today=None)).encode("utf-8")).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _iso(day: dt.date | None) -> str | None:

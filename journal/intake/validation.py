@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from journal.core.findings import Finding, error, warning
+from journal.core.text import clean_text, name_key, parse_date_value
 from journal.school.marks import ABSENCE_CODES, CellEntry, CellProblem, parse_final_mark, parse_mark_cell
 from journal.school.settings import WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings, WorkKind
 from journal.workbooks.format import (
@@ -63,7 +64,7 @@ from journal.workbooks.format import (
     WorkbookMeta,
     lesson_keys,
 )
-from journal.workbooks.reading import RawClassWorkbook, RawSubjectWorkbook, RawTable, parse_date_value
+from journal.workbooks.reading import RawClassWorkbook, RawSubjectWorkbook, RawTable
 
 CLASS_LIST_MISSING = "S03"
 DATE_AS_TEXT = "D08"  # a lesson date typed as text (warning: what it was taken as)
@@ -261,25 +262,6 @@ class KnownStudent:
 # ---------------------------------------------------------------------------
 
 
-def clean_text(value: object) -> str:
-    """A cell value as single-spaced text ('' for empty)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def name_key(name: str) -> str:
-    """How two spellings of a full name are compared: case, spaces and ё ignored."""
-    return " ".join(name.split()).lower().replace("ё", "е")
-
-
-def to_date(value: object, school_year: str | None = None) -> dt.date | None:
-    """A cell value as a date (see :func:`journal.workbooks.reading.parse_date_value`)."""
-    return parse_date_value(value, school_year)
-
-
 
 class _Findings:
     """The findings of one workbook, each stamped with its file and teacher."""
@@ -388,7 +370,7 @@ def validate_subject(view: SubjectView, settings: Settings,
     log_by_key: dict[tuple[dt.date, int], dict[str, Cell]] = {}
     log_seq: dict[dt.date, int] = {}
     for row in view.log:
-        log_day = to_date(row[LOG_DATE].value, year) if LOG_DATE in row else None
+        log_day = parse_date_value(row[LOG_DATE].value, year) if LOG_DATE in row else None
         if log_day is None:
             continue
         if isinstance(row[LOG_DATE].value, str):
@@ -400,7 +382,7 @@ def validate_subject(view: SubjectView, settings: Settings,
     columns: list[tuple[dt.date, int, str, WorkKind | None] | None] = []
     seq_of: dict[dt.date, int] = {}
     for index, cell in enumerate(view.dates):
-        day = to_date(cell.value, year)
+        day = parse_date_value(cell.value, year)
         if cell.value is not None and clean_text(cell.value) and day is None:
             err("D01", f"«{clean_text(cell.value)}» не дата. Введите дату урока как ДД.ММ.ГГГГ",
                 sheet=SHEET_GRID, cell=cell.cell)
@@ -651,7 +633,7 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
                 err("C03", f"не заполнен столбец «{header}». Введите дату ДД.ММ.ГГГГ",
                     sheet=sheet, cell=cell.cell if cell else "", student=student)
             return None
-        day = to_date(cell.value, None if header == STUDENT_BIRTH else meta.school_year)
+        day = parse_date_value(cell.value, None if header == STUDENT_BIRTH else meta.school_year)
         if day is None:
             err("C03", f"«{clean_text(cell.value)}» не дата (столбец «{header}»). Введите "
                        "дату как ДД.ММ.ГГГГ", sheet=sheet, cell=cell.cell, student=student)

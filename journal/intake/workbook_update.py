@@ -17,17 +17,18 @@ it was; each such value is a finding with its cell.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
 
+from journal.core.files import file_sha256, temp_path_beside
 from journal.core.findings import Finding, error, warning
+from journal.core.text import clean_text as _text
+from journal.core.text import parse_date_value, text_key
 from journal.intake.validation import ClassView, validate_class, view_from_raw
 from journal.school.folder import BACKUP_DIR, SchoolFolder, class_workbook_name, subject_workbook_name
 from journal.school.settings import CurriculumItem, SchoolClass, Settings, normalise_class_name
@@ -45,7 +46,6 @@ from journal.workbooks.reading import (
     RawClassWorkbook,
     RawSubjectWorkbook,
     ReadResult,
-    parse_date_value,
     read_workbook,
 )
 
@@ -382,7 +382,7 @@ class _Run:
         if lost:
             self._refuse(path, title, *lost)
             return
-        tmp = _temp_path(path)
+        tmp = temp_path_beside(path, prefix=".~journal-")
         try:
             save_workbook(build(), tmp)
             new = read_workbook(tmp)
@@ -402,7 +402,7 @@ class _Run:
             if self.dry_run:
                 self.result.changes.append(WorkbookChange(path, title, UPDATED, details))
                 return
-            if _sha256(path) != existing.sha256:
+            if file_sha256(path) != existing.sha256:
                 self._refuse(path, title, error(
                     T_REPLACE, "файл изменился, пока программа его обновляла (его сохраняют?); "
                     "повторите команду позже", file=self._rel(path)))
@@ -581,27 +581,8 @@ def _same(a: object, b: object) -> bool:
     return day is not None and day == parse_date_value(b)
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
 def _subject_key(class_name: str, subject: str, group: str) -> tuple[str, str, str]:
-    return (normalise_class_name(class_name), " ".join(subject.split()).lower(),
-            " ".join(group.split()).lower())
-
-
-def _temp_path(path: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=".~journal-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    return Path(name)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return normalise_class_name(class_name), text_key(subject), text_key(group)
 
 
 def _read_safely(path: Path, root: Path) -> ReadResult:

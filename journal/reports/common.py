@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from journal.core.text import text_key
 from journal.school.settings import Norms, Period, Settings, normalise_class_name
 
 WEIGHTED_AVERAGE = "weighted_average"
@@ -448,7 +449,7 @@ def class_students(students: pd.DataFrame, class_name: str) -> pd.DataFrame:
 
 def same_period(text: object, period: Period) -> bool:
     """True when a stored period label («1 четверть», «1») names ``period``."""
-    label = " ".join(str(text or "").split()).lower()
+    label = text_key(text)
     return label in (period.name.strip().lower(), str(period.number))
 
 

@@ -96,7 +96,7 @@ def open_report(school: str | Path, period: str = "", class_name: str = "", date
                 date_to: str = "", today: str = "", settings_path: str = "") -> ReportContext:
     """Open the school for a report; raises :class:`journal.core.errors.UsageError` with a
     Russian message when the folder or its settings are missing."""
-    from journal.workbooks.settings_book import load_settings
+    from journal.workbooks.settings_reader import load_settings
 
     if settings_path.strip():
         folder = find_school(school) if str(school).strip() else Path(settings_path).parent

@@ -1,6 +1,7 @@
 """The school's settings as Python values, and what follows from them.
 
-The settings workbook (see :mod:`journal.workbooks.settings_book`) is read into a
+The settings workbook (see :mod:`journal.workbooks.settings_writer` and
+:mod:`journal.workbooks.settings_reader`) is read into a
 :class:`Settings`. Everything else (templates, validation, reports) takes a
 ``Settings`` and never reads the workbook again.
 """
@@ -11,6 +12,8 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from journal.core.text import text_key
 
 QUARTERS = "quarters"
 HALVES = "halves"
@@ -272,9 +275,9 @@ class Settings:
 
     def work_kind(self, name: str) -> WorkKind | None:
         """The kind of work called ``name`` (case and spaces ignored), or None."""
-        wanted = " ".join(name.split()).lower()
+        wanted = text_key(name)
         for k in self.work_kinds:
-            if " ".join(k.name.split()).lower() == wanted:
+            if text_key(k.name) == wanted:
                 return k
         return None
 

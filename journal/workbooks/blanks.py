@@ -19,7 +19,7 @@ from journal.school.settings import CurriculumItem, SchoolClass, Settings, Timet
 from journal.workbooks import format as wf
 from journal.workbooks.build import build_class_workbook, build_subject_workbook, save_workbook
 from journal.workbooks.new_school import blank_settings
-from journal.workbooks.settings_book import write_settings_workbook
+from journal.workbooks.settings_writer import write_settings_workbook
 
 SCHOOL_YEAR = "2026/2027"
 CREATED = "2026-09-01"

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from copy import copy
 from pathlib import Path
@@ -26,7 +24,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
@@ -34,6 +32,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from journal.core import xlsx_style as xs
+from journal.core.files import save_atomically
+from journal.core.text import is_blank, text_key
 from journal.school.marks import ABSENCE_CODES, ABSENCE_RU, FINAL_VALUES, MARKS
 from journal.school.settings import HALVES, WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings
 from journal.workbooks import format as wf
@@ -56,28 +57,27 @@ MARK_LIST_VALUES = (*[str(m) for m in MARKS], *ABSENCE_CODES)
 META_LAYOUT = "layout"  # extra _meta key: fingerprint of what the layout was built from
 LIST_UNDERSTOOD = "jr_list_understood"  # every common spelling the reader understands (for highlighting)
 GROUP_LISTS_FIRST_COL = 6  # class workbooks: group lists on _lists start in this column
-_PROBLEM_FILL = PatternFill("solid", fgColor="F8CBAD")
-_PROBLEM_FONT = Font(color="9C0006", bold=True)
+_PROBLEM_FILL = xs.PROBLEM_FILL
+_PROBLEM_FONT = xs.PROBLEM_FONT
 
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_THICK_LEFT = Border(left=Side(style="medium", color="404040"), right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_TITLE_FONT = Font(bold=True, size=14, color="1F3864")
-_SUBTITLE_FONT = Font(italic=True, size=9, color="595959")
-_HEADER_FONT = Font(bold=True, size=10)
-_LEFT_FILL = PatternFill("solid", fgColor="D9D9D9")
-_LEFT_FONT = Font(color="808080", italic=True)
-_OUTSIDE_FILL = PatternFill("solid", fgColor="EDEDED")  # before joining / after leaving
-_PERIOD_FILLS = ("FCE4D6", "E2EFDA", "FFF2CC", "DDEBF7")
+_BORDER = xs.BORDER
+_THICK_LEFT = xs.THICK_LEFT_BORDER
+_HEADER_FILL = xs.HEADER_FILL
+_TITLE_FONT = xs.TITLE_FONT
+_SUBTITLE_FONT = xs.SUBTITLE_FONT
+_HEADER_FONT = xs.font(bold=True, size=10)
+_LEFT_FILL = xs.LEFT_FILL
+_LEFT_FONT = xs.MUTED_FONT
+_OUTSIDE_FILL = xs.OUTSIDE_FILL  # before joining / after leaving
+_PERIOD_FILLS = xs.PERIOD_COLORS
 _UNLOCKED = Protection(locked=False)
-_CENTER = Alignment(horizontal="center", vertical="center")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = xs.CENTER
+_WRAP = xs.WRAP
 _ROTATED = Alignment(text_rotation=90, horizontal="center", vertical="bottom", wrap_text=True)
 
 
-_SMALL_GREY = Font(size=8, color="595959")
-_SMALL = Font(size=8)
+_SMALL_GREY = xs.SMALL_GREY_FONT
+_SMALL = xs.SMALL_FONT
 
 
 class _Styler:
@@ -129,6 +129,7 @@ def build_subject_workbook(
     periods = settings.periods_for(school_class)
 
     wb = Workbook()
+    xs.use_base_font(wb)
     grid = wb.active
     assert grid is not None
     grid.title = wf.SHEET_GRID
@@ -159,8 +160,8 @@ def subject_students(item: CurriculumItem, students: Sequence[wf.StudentRecord])
     """The students of a curriculum line: all of them, or the item's group only."""
     if not item.group:
         return list(students)
-    wanted = _norm(item.group)
-    return [s for s in students if _norm(_group_of(s, item.subject)) == wanted]
+    wanted = text_key(item.group)
+    return [s for s in students if text_key(_group_of(s, item.subject)) == wanted]
 
 
 def unplaced_subject_content(
@@ -177,7 +178,7 @@ def unplaced_subject_content(
         if school_class is not None and school_class.has_marks else set()
     lost: list[str] = []
     for (student, day, seq), value in content.marks.items():
-        if _empty(value):
+        if is_blank(value):
             continue
         if student not in roster:
             lost.append(f"отметка «{value}» ученика {student} за {_lesson_text(day, seq)}: "
@@ -186,13 +187,13 @@ def unplaced_subject_content(
             lost.append(f"отметка «{value}» ученика {student} за {_lesson_text(day, seq)}: "
                         "такого урока нет в расписании")
     for (day, seq), kind in content.kinds.items():
-        if not _empty(kind) and (day, seq) not in keys:
+        if not is_blank(kind) and (day, seq) not in keys:
             lost.append(f"вид работы «{kind}» за {_lesson_text(day, seq)}: урока нет в расписании")
     for (day, seq), entry in content.log.items():
         if (entry.topic or entry.homework or entry.substitute) and (day, seq) not in keys:
             lost.append(f"тема/задание урока {_lesson_text(day, seq)}: урока нет в расписании")
     for (student, column), value in content.finals.items():
-        if _empty(value):
+        if is_blank(value):
             continue
         if student not in roster:
             lost.append(f"итоговая отметка «{value}» ({column}) ученика {student}: ученика нет в списке")
@@ -264,7 +265,7 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
             period_spans[-1] = (period_spans[-1][0], col, name)
         else:
             period_spans.append((col, col, name))
-    fills = {p.number: PatternFill("solid", fgColor=_PERIOD_FILLS[(p.number - 1) % len(_PERIOD_FILLS)])
+    fills = {p.number: xs.fill(_PERIOD_FILLS[(p.number - 1) % len(_PERIOD_FILLS)])
              for p in periods}
     for start, end, name in period_spans:
         number = period_index[start]
@@ -336,7 +337,7 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
     for (student_name, day, seq), value in content.marks.items():
         at_row = row_of.get(student_name)
         at_col = col_of.get((day, seq))
-        if at_row is not None and at_col is not None and not _empty(value):
+        if at_row is not None and at_col is not None and not is_blank(value):
             ws.cell(at_row, at_col).value = _cell_value(value)
     if roster and keys:
         grid_ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
@@ -508,6 +509,7 @@ def build_class_workbook(
                  len(content.parents) + CLASS_SPARE_ROWS, len(content.reasons) + CLASS_SPARE_ROWS,
                  len(content.notes) + CLASS_SPARE_ROWS)
     wb = Workbook()
+    xs.use_base_font(wb)
     ws_students = wb.active
     assert ws_students is not None
     ws_students.title = wf.SHEET_STUDENTS
@@ -770,7 +772,7 @@ def _write_help_lines(ws: Worksheet, lines: list[tuple[str, str]]) -> None:
             cell.font = _TITLE_FONT
             ws.row_dimensions[row].height = 24
         elif style == "head":
-            cell.font = Font(bold=True, size=12, color="1F3864")
+            cell.font = xs.HEADING_FONT
             ws.row_dimensions[row].height = 22
         else:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -822,24 +824,16 @@ def _print_setup(ws: Worksheet, fit_width: bool, landscape: bool = True) -> None
 
 
 def _group_of(student: wf.StudentRecord, subject: str) -> str:
-    wanted = _norm(subject)
+    wanted = text_key(subject)
     for key, value in student.groups.items():
-        if _norm(key) == wanted:
+        if text_key(key) == wanted:
             return value
     return ""
 
 
-def _norm(text: str) -> str:
-    return " ".join(str(text).split()).lower()
-
-
-def _empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _cell_value(value: object) -> object:
     """A content value as written into a cell: blanks become empty cells, the rest is kept as typed."""
-    return None if _empty(value) else value
+    return None if is_blank(value) else value
 
 
 def _lesson_text(day: dt.date, seq: int) -> str:
@@ -847,15 +841,5 @@ def _lesson_text(day: dt.date, seq: int) -> str:
 
 
 def save_workbook(wb: Workbook, path: str | Path) -> Path:
-    """Save ``wb`` to ``path`` atomically: a temporary file beside it, then :func:`os.replace`."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~tmp-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    """Save ``wb`` to ``path`` atomically (see :func:`journal.core.files.save_atomically`)."""
+    return save_atomically(wb.save, Path(path))

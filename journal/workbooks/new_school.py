@@ -8,7 +8,7 @@ from pathlib import Path
 from journal.core.errors import UsageError
 from journal.school.folder import SchoolFolder
 from journal.school.settings import Settings, default_calendar, school_year_of
-from journal.workbooks.settings_book import write_settings_workbook
+from journal.workbooks.settings_writer import write_settings_workbook
 
 
 def blank_settings(school_year: str) -> Settings:

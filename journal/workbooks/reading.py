@@ -42,6 +42,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
 from journal.core.findings import Finding, error, warning
+from journal.core.text import blank_to_none, cell_text, name_key, parse_date_value
 from journal.workbooks import format as wf
 from journal.workbooks import screening as prescreen
 
@@ -143,7 +144,7 @@ class RawTable:
 
     def column(self, name: str) -> int | None:
         """The index of the column headed ``name`` (case and spaces ignored), or None."""
-        return self.columns.get(_norm_header(name))
+        return self.columns.get(name_key(name))
 
     def cell(self, row_i: int, name: str) -> RawCell | None:
         """The cell of row ``row_i`` (0-based, below the header) in column ``name``."""
@@ -219,7 +220,7 @@ class RawSubjectWorkbook:
         Rows without a name and columns without a readable date are left out;
         validation reports them with their cells.
         """
-        names = [_text(c.value) for c in self.students]
+        names = [cell_text(c.value) for c in self.students]
         keys = self.lesson_keys()
         content = wf.SubjectContent()
         for i, row in enumerate(self.marks):
@@ -242,20 +243,20 @@ class RawSubjectWorkbook:
                     continue
                 seen[day] = seen.get(day, 0) + 1
                 entry = wf.LogEntry(
-                    topic=_text(self.log.value(i, wf.LOG_TOPIC)),
-                    homework=_text(self.log.value(i, wf.LOG_HOMEWORK)),
-                    substitute=_text(self.log.value(i, wf.LOG_SUBSTITUTE)),
+                    topic=cell_text(self.log.value(i, wf.LOG_TOPIC)),
+                    homework=cell_text(self.log.value(i, wf.LOG_HOMEWORK)),
+                    substitute=cell_text(self.log.value(i, wf.LOG_SUBSTITUTE)),
                 )
                 if entry.topic or entry.homework or entry.substitute:
                     content.log[(day, seen[day])] = entry
         if self.finals is not None:
             for _i, cells in self.finals.filled_rows():
-                name = _text(cells[0].value) if cells else ""
+                name = cell_text(cells[0].value) if cells else ""
                 if not name:
                     continue
                 for k, final in enumerate(cells[1:], start=1):
                     if final.value is not None:
-                        content.finals[(name, _text(self.finals.header[k].value))] = final.value
+                        content.finals[(name, cell_text(self.finals.header[k].value))] = final.value
         return [n for n in names if n], content
 
 
@@ -276,10 +277,10 @@ class RawClassWorkbook:
         if self.students is None:
             return {}
         found: dict[str, int] = {}
-        prefix = _norm_header(wf.GROUP_COLUMN_PREFIX)  # «группа:»
+        prefix = name_key(wf.GROUP_COLUMN_PREFIX)  # «группа:»
         for k, cell in enumerate(self.students.header):
-            text = _text(cell.value)
-            if _norm_header(text).startswith(prefix):
+            text = cell_text(cell.value)
+            if name_key(text).startswith(prefix):
                 subject = text.split(":", 1)[1].strip()
                 if subject and subject not in found:
                     found[subject] = k
@@ -292,7 +293,7 @@ class RawClassWorkbook:
         if self.students is not None:
             groups = self.group_columns()
             for i, row in self.students.filled_rows():
-                name = _text(self.students.value(i, wf.STUDENT_NAME))
+                name = cell_text(self.students.value(i, wf.STUDENT_NAME))
                 if not name:
                     continue
                 content.students.append(wf.StudentRecord(
@@ -300,32 +301,32 @@ class RawClassWorkbook:
                     birth_date=parse_date_value(self.students.value(i, wf.STUDENT_BIRTH)),
                     joined=parse_date_value(self.students.value(i, wf.STUDENT_JOINED), year),
                     left=parse_date_value(self.students.value(i, wf.STUDENT_LEFT), year),
-                    groups={subject: _text(row[k].value) for subject, k in groups.items()
-                            if _text(row[k].value)},
+                    groups={subject: cell_text(row[k].value) for subject, k in groups.items()
+                            if cell_text(row[k].value)},
                 ))
         if self.parents is not None:
             for i, _row in self.parents.filled_rows():
-                student = _text(self.parents.value(i, wf.PARENT_STUDENT))
-                parent = _text(self.parents.value(i, wf.PARENT_NAME))
+                student = cell_text(self.parents.value(i, wf.PARENT_STUDENT))
+                parent = cell_text(self.parents.value(i, wf.PARENT_NAME))
                 if student or parent:
                     content.parents.append(wf.ParentRecord(
                         student=student, full_name=parent,
-                        phone=_text(self.parents.value(i, wf.PARENT_PHONE)),
-                        email=_text(self.parents.value(i, wf.PARENT_EMAIL))))
+                        phone=cell_text(self.parents.value(i, wf.PARENT_PHONE)),
+                        email=cell_text(self.parents.value(i, wf.PARENT_EMAIL))))
         if self.reasons is not None:
             for i, _row in self.reasons.filled_rows():
                 start = parse_date_value(self.reasons.value(i, wf.REASON_FROM), year)
                 end = parse_date_value(self.reasons.value(i, wf.REASON_TO), year) or start
-                student = _text(self.reasons.value(i, wf.REASON_STUDENT))
-                code = _text(self.reasons.value(i, wf.REASON_CODE))
+                student = cell_text(self.reasons.value(i, wf.REASON_STUDENT))
+                code = cell_text(self.reasons.value(i, wf.REASON_CODE))
                 if student and start is not None and end is not None and code:
                     content.reasons.append(wf.AbsenceReason(
                         student=student, start=start, end=end, code=code,
-                        document=_text(self.reasons.value(i, wf.REASON_DOCUMENT))))
+                        document=cell_text(self.reasons.value(i, wf.REASON_DOCUMENT))))
         if self.notes is not None:
             for i, _row in self.notes.filled_rows():
-                student = _text(self.notes.value(i, wf.NOTE_STUDENT))
-                text = _text(self.notes.value(i, wf.NOTE_TEXT))
+                student = cell_text(self.notes.value(i, wf.NOTE_STUDENT))
+                text = cell_text(self.notes.value(i, wf.NOTE_TEXT))
                 if student and text:
                     content.notes[student] = text
         return content
@@ -532,7 +533,7 @@ class _SheetReader:
         if row - 1 < len(rows):
             line = rows[row - 1]
             if col - 1 < len(line):
-                return _clean(line[col - 1])
+                return blank_to_none(line[col - 1])
         return None
 
     def _check_extent(self, sheet: str) -> None:
@@ -588,8 +589,8 @@ def _overlap(a: Area, b: Area) -> bool:
 def _read_meta(rows: list[list[object]], result: ReadResult, where: dict[str, str]) -> wf.WorkbookMeta | None:
     values: dict[str, str] = {}
     for row in rows:
-        if len(row) >= 2 and _text(row[0]):
-            values[_text(row[0]).lower()] = _text(row[1])
+        if len(row) >= 2 and cell_text(row[0]):
+            values[cell_text(row[0]).lower()] = cell_text(row[1])
     result.meta_values = values
     kind = values.get(wf.META_KIND, "")
     bad = {"file": where["file"], "sheet": wf.META_SHEET}
@@ -707,7 +708,7 @@ def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, li
     for r in range(marks_a.min_row, marks_a.max_row + 1):
         line = values[r - 1] if r - 1 < len(values) else []
         segment = line[marks_a.min_col - 1:marks_a.max_col]
-        row = [_clean(v) for v in segment]
+        row = [blank_to_none(v) for v in segment]
         row.extend([None] * (marks_a.n_cols - len(row)))
         marks.append(row)
     log = _table(areas[wf.NAME_LOG], wf.NAME_LOG, wf.LOG_COLUMNS, reader, result, where) \
@@ -757,7 +758,7 @@ def _table(area: Area | None, name: str, required: tuple[str, ...], reader: _She
             for r in range(area.min_row + 1, area.max_row + 1)]
     columns: dict[str, int] = {}
     for k, cell in enumerate(header):
-        key = _norm_header(_text(cell.value))
+        key = name_key(cell_text(cell.value))
         if key and key not in columns:
             columns[key] = k
     table = RawTable(area=area, header=header, rows=rows, columns=columns)
@@ -810,80 +811,11 @@ def _merged_findings(by_sheet: dict[str, list[Area]], reader: _SheetReader, resu
 # ---------------------------------------------------------------------------
 
 
-_DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%Y.%m.%d",
-                 "%d %m %Y")
-_MONTHS_RU = {"янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "июн": 6, "июл": 7,
-              "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12}
-
-
-def parse_date_value(value: object, school_year: str | None = None) -> dt.date | None:
-    """A date from a raw cell value, or None.
-
-    Accepts date cells, text such as «01.09.2026», «1.9.26», «2026-09-01»,
-    «01/09/2026», «1 сентября 2026», an Excel serial number, and — when
-    ``school_year`` («2026/2027») is given — a day and month without a year
-    («01.09»: September–December in the first year, January–August in the second).
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float):
-        if 20_000 <= value <= 80_000 and float(value).is_integer():
-            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
-        return None
-    text = " ".join(str(value).strip().lstrip("'").split()).rstrip(".")
-    if not text:
-        return None
-    head = text.split(" ")[0] if re.fullmatch(r"\S+ \d{1,2}:\d{2}(:\d{2})?", text) else text
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(head, fmt).date()
-        except ValueError:
-            continue
-    m = re.fullmatch(r"(\d{1,2})\s+([а-яё]+)\.?(?:\s+(\d{4}))?(?:\s*г)?", text.lower())
-    if m and m.group(2)[:3] in _MONTHS_RU:
-        month = _MONTHS_RU[m.group(2)[:3]]
-        year = int(m.group(3)) if m.group(3) else _year_for(month, school_year)
-        return _safe_date(year, month, int(m.group(1))) if year else None
-    m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})", text)
-    if m:
-        month = int(m.group(2))
-        year = _year_for(month, school_year)
-        return _safe_date(year, month, int(m.group(1))) if year else None
-    return None
-
-
-def _year_for(month: int, school_year: str | None) -> int | None:
-    if not school_year:
-        return None
-    m = re.match(r"\s*(\d{4})", school_year)
-    if not m:
-        return None
-    first = int(m.group(1))
-    return first if month >= 9 else first + 1
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _clean(value: object) -> object:
-    if value == "" or value is None:
-        return None
-    return value
-
-
 def _at(values: list[list[object]], row: int, col: int) -> object:
     if row - 1 < len(values):
         line = values[row - 1]
         if col - 1 < len(line):
-            return _clean(line[col - 1])
+            return blank_to_none(line[col - 1])
     return None
 
 
@@ -893,7 +825,7 @@ def _row_cells(values: list[list[Any]], row: int, min_col: int, max_col: int) ->
     segment = line[min_col - 1:max_col]
     letters = _letters(min_col, max_col)
     suffix = str(row)
-    return [RawCell(letters[k] + suffix, _clean(segment[k]) if k < len(segment) else None)
+    return [RawCell(letters[k] + suffix, blank_to_none(segment[k]) if k < len(segment) else None)
             for k in range(max_col - min_col + 1)]
 
 
@@ -911,20 +843,3 @@ def _split_address(address: str) -> tuple[int, int]:
     m = re.fullmatch(r"([A-Z]+)(\d+)", address)
     assert m is not None
     return int(m.group(2)), column_index_from_string(m.group(1))
-
-
-def _text(value: object) -> str:
-    """A raw value as clean text: whole floats without «.0», dates as ДД.ММ.ГГГГ."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return f"{value:%d.%m.%Y}"
-    if isinstance(value, dt.date):
-        return f"{value:%d.%m.%Y}"
-    return " ".join(str(value).split())
-
-
-def _norm_header(text: str) -> str:
-    return " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).lower()

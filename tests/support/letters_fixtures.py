@@ -134,7 +134,7 @@ def make_settings(today: dt.date | None = TODAY) -> Settings:
 
 def build_school_folder(root: Path, seed: int = 7) -> School:
     """A whole school folder: the settings workbook and the dataset (no teachers' workbooks)."""
-    from journal.workbooks.settings_book import write_settings_workbook
+    from journal.workbooks.settings_writer import write_settings_workbook
 
     school = build_school(root, seed)
     write_settings_workbook(school.settings, root / SETTINGS_FILE)

@@ -32,7 +32,6 @@ from journal.documents.letters.files import (
     letters_folder,
     letters_range,
     render_letters,
-    sha256_of,
     split_pdf,
 )
 from journal.documents.letters.layout import (
@@ -70,7 +69,6 @@ __all__ = [
     "letters_range",
     "letters_today",
     "render_letters",
-    "sha256_of",
     "split_emails",
     "split_pdf",
     "subject_averages",

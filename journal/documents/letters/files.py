@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journal.core.errors import RenderError, UsageError
+from journal.core.files import file_sha256, write_atomically
 from journal.documents.letters.data import LETTER_DAYS, DateRange, Letter, default_range, letters_today
 from journal.documents.letters.layout import letter_html, letters_html
-from journal.documents.pdf import PdfRenderer, write_atomically
+from journal.documents.pdf import PdfRenderer
 from journal.school.folder import LETTERS_DIR, SchoolFolder, safe_file_name
 from journal.school.settings import Settings
 
@@ -69,15 +70,6 @@ def class_file_name(class_name: str) -> str:
     return safe_file_name(f"{class_name} — все письма для печати") + ".pdf"
 
 
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def render_letters(
     letters: Iterable[Letter], folder: Path, renderer: PdfRenderer, date_range: DateRange | None = None
 ) -> LettersOutput:
@@ -107,7 +99,7 @@ def render_letters(
             content_sha = hashlib.sha256(letter_html(letter).encode("utf-8")).hexdigest()
             known = manifest.get(path.relative_to(folder).as_posix(), {})
             fresh = (path.exists() and known.get("content_sha256") == content_sha
-                     and known.get("sha256") == sha256_of(path))
+                     and known.get("sha256") == file_sha256(path))
             entries.append((letter, path, content_sha, fresh, known))
         if not class_path.exists() or not all(fresh for *_, fresh, _ in entries):
             renderer.render(letters_html(group, f"Письма родителям — {class_name}"), class_path)
@@ -124,7 +116,7 @@ def render_letters(
                     manifest[path.relative_to(folder).as_posix()] = known
                     entries[index] = (letter, path, content_sha, fresh, known)
         for letter, path, content_sha, _fresh, known in entries:
-            sha = sha256_of(path)
+            sha = file_sha256(path)
             known["sha256"] = sha
             manifest[path.relative_to(folder).as_posix()] = known
             result.files.append(LetterFile(letter, path, int(known.get("pages", 1)), sha, content_sha))
