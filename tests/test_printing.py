@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import re
 import shutil
 import sqlite3
@@ -23,17 +24,19 @@ from typer.testing import CliRunner
 from journal.cli.main import app
 from journal.core.errors import UsageError
 from journal.dataset import store
-from journal.documents import copies as printing
-from journal.documents.copies import (
+from journal.documents.copies import files
+from journal.documents.copies.data import LessonLine, load_class_copy
+from journal.documents.copies.layout import (
     CONTENT_WIDTH_MM,
     DATE_COL_MM,
     FINAL_COL_MM,
     NUMBER_COL_MM,
-    LessonLine,
+    class_copy_html,
+    class_copy_parts,
     date_chunks,
-    load_class_copy,
-    plan_print,
+    finals_part,
 )
+from journal.documents.copies.plan import plan_print
 from journal.documents.pdf import PdfRenderer
 from journal.documents.register import (
     COL_ARCHIVE_NO,
@@ -239,6 +242,17 @@ def test_student_without_a_group_is_reported(dataset: PrintDataset, tmp_path: Pa
     assert lost == ["Жданов Глеб Ильич"]
 
 
+def test_names_and_topics_are_printed_as_text_not_markup(dataset: PrintDataset, tmp_path: Path) -> None:
+    copy, _job = _load_edited(
+        dataset, tmp_path, "1",
+        "UPDATE students SET full_name = '<b>Жданов</b> & \"Глеб\"' WHERE full_name = 'Жданов Глеб Ильич'",
+        "UPDATE lessons SET topic = '<script>alert(1)</script>' WHERE subject = 'Математика'")
+    page = class_copy_html(copy, class_copy_parts(copy))
+    assert "<script>alert" not in page and "<b>Жданов" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert html.unescape(page).count('<b>Жданов</b> & "Глеб"') >= len(copy.sections)
+
+
 @pytest.mark.parametrize(("period", "with_year"), [("1", False), ("4", True)])
 def test_year_marks_appear_on_the_last_period_only(dataset: PrintDataset, tmp_path: Path, period: str,
                                                    with_year: bool) -> None:
@@ -249,8 +263,8 @@ def test_year_marks_appear_on_the_last_period_only(dataset: PrintDataset, tmp_pa
         "WHERE class = '5А'")
     headers = [h for h, _ in copy.sections[0].final_columns(job.period.name, True)]
     assert headers == ([job.period.name, "Год"] if with_year else [job.period.name])
-    html = printing.finals_part(copy)
-    assert ("Сводная ведомость: годовые отметки" in html) is with_year
+    page = finals_part(copy)
+    assert ("Сводная ведомость: годовые отметки" in page) is with_year
 
 
 @pytest.mark.parametrize("lessons", [0, 1, 20, 26, 27, 62, 130])
@@ -481,14 +495,14 @@ def test_printing_again_makes_a_new_version_and_keeps_the_old(tmp_path: Path, da
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
 def test_contents_numbers_when_the_pdf_has_no_readable_destinations(
         tmp_path: Path, dataset: PrintDataset, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(printing, "section_pages", lambda data, sections: None)
+    monkeypatch.setattr(files, "section_pages", lambda data, sections: None)
     settings = print_settings()
     job = plan_print(settings, "1", "5А").jobs[0]
     with store.opened(dataset.path) as conn:
         copy = load_class_copy(conn, settings, job.school_class, job.period)
     out = tmp_path / "copy.pdf"
     with PdfRenderer() as renderer:
-        pages = printing.render_class_copy(copy, out, renderer.render)
+        pages = files.render_class_copy(copy, out, renderer.render)
     assert pages == len(_page_sizes(out))
     title = " ".join(_text(out, 1).split())
     for number, section in enumerate(copy.sections, start=1):

@@ -500,7 +500,8 @@ def print_command(
     """
     import time
 
-    from journal.documents.copies import PrintedCopy, plan_print, print_copies
+    from journal.documents.copies.files import PrintedCopy, print_copies
+    from journal.documents.copies.plan import plan_print
     from journal.documents.pdf import PdfRenderer
     from journal.school.folder import SchoolFolder
     from journal.workbooks.settings_reader import load_settings

@@ -620,3 +620,64 @@ def class_groups(conn: sqlite3.Connection, class_name: str) -> dict[str, dict[st
             " JOIN students s ON s.id = g.student_id WHERE s.class = ?", (class_name,)):
         found.setdefault(name, {})[subject] = grp
     return found
+
+
+# -- paper copies of the journal (journal.documents.copies) ------------------------------
+
+
+def class_names_in_data(conn: sqlite3.Connection) -> list[str]:
+    """Every class name as spelt in the students and lessons tables («5А», «5 А» …)."""
+    rows = conn.execute("SELECT DISTINCT class FROM students UNION SELECT DISTINCT class FROM lessons")
+    return [r[0] for r in rows]
+
+
+@dataclass(frozen=True)
+class ClassPeriodTables:
+    """The rows of one class (under any of its spellings) for one period, as DataFrames.
+
+    ``year_finals`` (year, exam and final marks) is None unless asked for.
+    """
+
+    students: pd.DataFrame  # id, full_name, joined, left_on
+    groups: pd.DataFrame  # student_id, subject, grp
+    lessons: pd.DataFrame  # id, subject, grp, date, seq, kind, topic, homework, teacher, substitute
+    marks: pd.DataFrame  # lesson_id, student_id, position, value
+    absences: pd.DataFrame  # lesson_id, student_id, code, reason
+    finals: pd.DataFrame  # subject, grp, student_id, value (period marks)
+    year_finals: pd.DataFrame | None  # subject, grp, student_id, kind, value
+
+
+def class_period_tables(conn: sqlite3.Connection, class_names: list[str], start: dt.date, end: dt.date,
+                        period_name: str, *, with_year_finals: bool) -> ClassPeriodTables:
+    """The students, groups, lessons, marks, absences and final marks a paper copy shows.
+
+    Lessons (and their marks and absences) are those dated ``start`` … ``end``; period
+    marks those of ``period_name``; year marks are read only ``with_year_finals``.
+    """
+    holders = ",".join("?" * len(class_names))
+    names = tuple(class_names)
+    span = (start.isoformat(), end.isoformat())
+    students = read_sql(
+        conn, f"SELECT id, full_name, joined, left_on FROM students WHERE class IN ({holders})", names)
+    groups = read_sql(
+        conn, f"SELECT g.student_id, g.subject, g.grp FROM student_groups g JOIN students s "
+              f"ON s.id = g.student_id WHERE s.class IN ({holders})", names)
+    lessons = read_sql(
+        conn, f"SELECT id, subject, grp, date, seq, kind, topic, homework, teacher, substitute "
+              f"FROM lessons WHERE class IN ({holders}) AND date BETWEEN ? AND ? "
+              f"ORDER BY date, seq", (*names, *span))
+    marks = read_sql(
+        conn, f"SELECT m.lesson_id, m.student_id, m.position, m.value FROM marks m "
+              f"JOIN lessons l ON l.id = m.lesson_id WHERE l.class IN ({holders}) "
+              f"AND l.date BETWEEN ? AND ? ORDER BY m.position", (*names, *span))
+    absences = read_sql(
+        conn, f"SELECT a.lesson_id, a.student_id, a.code, a.reason FROM attendance a "
+              f"JOIN lessons l ON l.id = a.lesson_id WHERE l.class IN ({holders}) "
+              f"AND l.date BETWEEN ? AND ?", (*names, *span))
+    finals = read_sql(
+        conn, f"SELECT subject, grp, student_id, value FROM final_marks WHERE class IN ({holders}) "
+              f"AND kind = 'period' AND period = ?", (*names, period_name))
+    year_finals = read_sql(
+        conn, f"SELECT subject, grp, student_id, kind, value FROM final_marks WHERE class IN ({holders}) "
+              f"AND kind IN ('year', 'exam', 'final')", names) if with_year_finals else None
+    return ClassPeriodTables(students, groups, lessons, marks, absences, finals, year_finals)

@@ -379,7 +379,8 @@ def _run_later_stages(settings: Settings, school: SchoolFolder, result: DemoResu
             result.outputs.setdefault("reports", []).extend(
                 p for p in (output.pdf, output.html) if p)
     say("Бумажные копии за 1 четверть…")
-    from journal.documents.copies import plan_print, print_copies
+    from journal.documents.copies.files import print_copies
+    from journal.documents.copies.plan import plan_print
     from journal.documents.pdf import PdfRenderer
 
     with PdfRenderer() as renderer:

@@ -175,6 +175,59 @@ def count_pdf_pages(data: bytes) -> int:
     return max(counts, default=0)
 
 
+_OBJECT = re.compile(rb"(\d+) 0 obj\b")
+_REF = re.compile(rb"(\d+) 0 R")
+
+
+def _pdf_objects(data: bytes) -> dict[int, bytes]:
+    """Object number → its dictionary text (up to ``stream`` or ``endobj``)."""
+    objects: dict[int, bytes] = {}
+    for match in _OBJECT.finditer(data):
+        body_start = match.end()
+        ends = [i for i in (data.find(b"endobj", body_start), data.find(b"stream", body_start)) if i >= 0]
+        if ends:
+            objects.setdefault(int(match.group(1)), data[body_start:min(ends)])
+    return objects
+
+
+def section_pages(data: bytes, sections: int) -> list[int | None] | None:
+    """The first page of each subject of a paper copy, from the PDF's named destinations ``subject-N``.
+
+    None when the PDF does not hold them in a readable form (compressed object streams,
+    another browser), so that the caller can count pages another way.
+    """
+    objects = _pdf_objects(data)
+    catalog = next((body for body in objects.values() if re.search(rb"/Type\s*/Catalog\b", body)), None)
+    if catalog is None:
+        return None
+    root = re.search(rb"/Pages\s+(\d+) 0 R", catalog)
+    dests_ref = re.search(rb"/Dests\s+(\d+) 0 R", catalog)
+    if root is None or (dests_ref is None and sections):
+        return None
+    order: list[int] = []
+
+    def walk(number: int, depth: int = 0) -> None:
+        body = objects.get(number, b"")
+        if depth > 32:
+            return
+        if re.search(rb"/Type\s*/Pages\b", body):
+            kids = re.search(rb"/Kids\s*\[([^\]]*)\]", body)
+            for kid in _REF.findall(kids.group(1) if kids else b""):
+                walk(int(kid), depth + 1)
+        elif re.search(rb"/Type\s*/Page\b", body):
+            order.append(number)
+
+    walk(int(root.group(1)))
+    page_of = {number: i for i, number in enumerate(order, start=1)}
+    dests = objects.get(int(dests_ref.group(1)), b"") if dests_ref else b""
+    found = {int(n): page_of.get(int(ref)) for n, ref in
+             re.findall(rb"/subject-(\d+)\s*\[\s*(\d+) 0 R", dests)}
+    starts = [found.get(i) for i in range(1, sections + 1)]
+    if any(p is None for p in starts) or starts != sorted(starts):  # type: ignore[type-var]
+        return None
+    return starts
+
+
 def _allowed_url(url: str) -> bool:
     return url.startswith(("file:", "data:", "about:", "blob:"))
 
