@@ -205,8 +205,8 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
     for item in settings.curriculum_for(school_class.name):
         keys.append((item.subject, item.group, item.teacher))
     known = {(text_key(s), text_key(g)) for s, g, _ in keys}
-    extra = sorted({(str(r["subject"]), str(r["grp"] or "")): str(r["teacher"] or "")
-                    for r in lesson_rows if (text_key(r["subject"]), text_key(r["grp"])) not in known}.items())
+    extra = sorted({(str(r["subject"]), str(r["grp"] or "")): str(r["teacher"] or "") for r in lesson_rows
+                    if (text_key(r["subject"]), text_key(r["grp"])) not in known}.items())
     keys += [(subject, group, teacher) for (subject, group), teacher in extra]
 
     findings: list[Finding] = []
