@@ -37,6 +37,7 @@ from typing import Any
 from journal import __version__ as tool_version
 from journal.core.findings import Finding, Severity, error, warning
 from journal.dataset import store
+from journal.dataset.backup import backup_before_merge
 from journal.intake.validation import (
     MISSING_LESSONS,
     ClassRecords,
@@ -51,7 +52,7 @@ from journal.intake.validation import (
     validate_subject,
     view_from_raw,
 )
-from journal.school.folder import LockFile, SchoolFolder
+from journal.school.folder import BACKUP_DIR, LockFile, SchoolFolder
 from journal.school.settings import Settings, normalise_class_name
 from journal.workbooks.format import KIND_CLASS, KIND_SUBJECT, SHEET_GRID, WorkbookMeta
 from journal.workbooks.isolation import merge_lock, read_workbooks_safely
@@ -455,11 +456,20 @@ def merge_school(school: SchoolFolder, settings: Settings, *, now: dt.datetime |
     now = now or dt.datetime.now()
     stamp = store.now_text(now)
     with merge_lock(school.store_path):
+        backup_before_merge(school.store_path, school.output(BACKUP_DIR), now=now,
+                            **rotation_dates(settings, now.date()))
         conn = store.connect(school.store_path)
         try:
             return _merge(conn, school, settings, now, stamp, confirm_removals, progress)
         finally:
             conn.close()
+
+
+def rotation_dates(settings: Settings, today: dt.date) -> dict[str, Any]:
+    """What backup rotation keeps beyond the last copies: weeks of the current term, period ends."""
+    current = [p.start for p in settings.periods if p.start <= today <= p.end]
+    return {"term_start": max(current) if current else None,
+            "period_ends": sorted({p.end for p in settings.periods if p.end < today})}
 
 
 def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, now: dt.datetime,
