@@ -199,6 +199,22 @@ def head(conn: sqlite3.Connection) -> Head | None:
     return Head(row[0], row[1]) if row else None
 
 
+def head_of_file(path: object) -> Head | None:
+    """The head of the chain of the dataset file at ``path`` (None: no file, no chain)."""
+    from pathlib import Path
+
+    target = Path(str(path))
+    if not target.exists():
+        return None
+    conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return head(conn)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
 def date_ru(text: object) -> str:
     """An ISO date or moment as «27.11.2026» (a moment keeps its «14:05»)."""
     value = str(text or "")

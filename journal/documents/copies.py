@@ -50,8 +50,10 @@ from journal.documents.html import document, signature_line
 from journal.documents.register import (
     RegisterRow,
     check_writable,
+    history_stamp,
     next_version,
     read_register,
+    record_in_history,
     register_path,
     write_register,
 )
@@ -286,6 +288,7 @@ class ClassCopy:
     director: str = ""
     version: int = 1
     produced_at: dt.datetime | None = None
+    history: str = ""  # the footer stamp: the dataset's history head and its date
 
     @property
     def with_marks(self) -> bool:
@@ -868,6 +871,7 @@ table.attendance tfoot td { font-weight: bold; }
 def class_copy_html(copy: ClassCopy, parts: Sequence[str]) -> str:
     """The whole HTML document of a copy made of ``parts`` (title, subjects, final pages)."""
     label = f"{copy.school_class.name} · {copy.period.name} {copy.school_year} · копия, версия {copy.version}"
+    label += f" · {copy.history}" if copy.history else ""
     title = f"{copy.school_class.name} — {copy.period.name} — бумажная копия журнала"
     return document(title, "".join(parts), "landscape", margins_mm=PAGE_MARGINS_MM,
                     extra_css=PRINT_CSS, footer_left=label)
@@ -1054,6 +1058,7 @@ def print_copies(school: SchoolFolder, settings: Settings, plan: PrintPlan, rend
             while (period_folder / copy_file_name(job.school_class.name, job.period, version)).exists():
                 version += 1
             copy.version, copy.produced_at = version, now
+            copy.history = history_stamp(conn)
             path = period_folder / copy_file_name(job.school_class.name, job.period, version)
             pages = render_class_copy(copy, path, render)
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -1062,6 +1067,7 @@ def print_copies(school: SchoolFolder, settings: Settings, plan: PrintPlan, rend
                 version=version, pages=pages, produced=now.strftime("%d.%m.%Y %H:%M"),
                 sha256=digest, file_name=path.relative_to(folder).as_posix())
             write_register(reg_path, [*read_register(reg_path), row])
+            record_in_history(school.store_path, row, now)
             outcome.register = reg_path
             printed = PrintedCopy(job.school_class.name, job.period.name, version, pages, path, digest,
                                   tuple(earlier))

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from journal.core.errors import UsageError
+from journal.dataset import store
 from journal.documents.pdf import new_file_mode
 
 REGISTER_FILE = "Реестр бумажных копий.xlsx"
@@ -212,3 +214,20 @@ def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def history_stamp(conn: sqlite3.Connection) -> str:
+    """The footer stamp of a paper copy: the dataset's history head («журнал: контрольная
+    сумма 3fa9c1d2e4b5 от 01.12.2026»), or "" for a dataset without a history."""
+    head = store.chain_head(conn)
+    return head.footer_ru() if head else ""
+
+
+def record_in_history(store_path: Path, row: RegisterRow, printed_at: dt.datetime) -> None:
+    """Add a printed copy to the dataset: a row of ``printed_copies``, a record of its history."""
+    with store.opened(store_path, readonly=False) as conn:
+        head = store.chain_head(conn)
+        store.record_printed_copy(conn, {
+            "printed_at": store.now_text(printed_at), "class": row.class_name, "period": row.period,
+            "school_year": row.school_year, "version": row.version, "pages": row.pages,
+            "sha256": row.sha256, "file": row.file_name, "chain_head": head.hash if head else ""})
