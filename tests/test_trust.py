@@ -176,3 +176,26 @@ def test_an_older_dataset_starts_its_history_at_upgrade(tmp_path, tiny_settings)
     assert result.intact, result.problems
     assert "База создана прежней версией программы" in result.summary_ru()
     assert f"начиная с {dt.date.today().strftime('%d.%m.%Y')}" in result.summary_ru()
+
+
+def test_paper_copy_footer_and_register_row_join_the_history(school, tiny_settings):
+    from journal.documents.copies import class_copy_html, load_class_copy
+    from journal.documents.register import RegisterRow, history_stamp, record_in_history
+
+    with store.opened(school.store_path) as conn:
+        head = store.chain_head(conn)
+        assert head is not None
+        copy = load_class_copy(conn, tiny_settings, tiny_settings.classes[0], tiny_settings.periods[0])
+        copy.history = history_stamp(conn)
+    assert f"журнал: контрольная сумма {head.hash[:12]} от 09.09.2026" in class_copy_html(copy, [])
+    row = RegisterRow(class_name="5А", period="1 четверть", school_year="2026/2027", version=1,
+                      pages=3, produced="01.12.2026 16:40", sha256="ab" * 32, file_name="5А.pdf")
+    record_in_history(school.store_path, row, dt.datetime(2026, 12, 1, 16, 40))
+    with store.opened(school.store_path) as conn:
+        kind, = conn.execute("SELECT kind FROM chain ORDER BY id DESC LIMIT 1").fetchone()
+        assert kind == "print"
+        assert conn.execute("SELECT chain_head FROM printed_copies").fetchone() == (head.hash,)
+    assert chain.verify_file(school.store_path).intact
+    edit(school, "DELETE FROM printed_copies")
+    problems = chain.verify_file(school.store_path).problems
+    assert problems and problems[0].startswith("Бумажные копии: запись удалена")
