@@ -36,7 +36,8 @@ from journal.workbooks import format as wf
 A = "Алексеев Артём Павлович"
 B = "Борисова Дарья Игоревна"
 V = "Васильев Егор Андреевич"
-DATA_TABLES_ONLY = ('INSERT INTO "merges"', 'INSERT INTO "merge_files"', 'INSERT INTO "findings"')
+DATA_TABLES_ONLY = ('INSERT INTO "merges"', 'INSERT INTO "merge_files"', 'INSERT INTO "findings"',
+                    'INSERT INTO "chain"', 'INSERT INTO "chain_rows"')
 
 
 def at(day: int, month: int = 9, hour: int = 16) -> dt.datetime:

@@ -123,7 +123,7 @@ def test_failed_migration_rolls_back_and_keeps_a_backup(tmp_path, monkeypatch):
     assert list(conn.iterdump()) == before
     assert store.schema_version(conn) == version
     conn.close()
-    backups = list((tmp_path / "output" / "Резервные копии").glob("journal-v*.sqlite"))
+    backups = list((tmp_path / "backups").glob("journal-v*.sqlite"))
     assert len(backups) == 1
     copy = sqlite3.connect(backups[0])
     assert list(copy.iterdump()) == before

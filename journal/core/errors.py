@@ -46,3 +46,7 @@ class BrowserNotFoundError(RenderError):
 
 class MailError(JournalError):
     """Letters could not be sent (SMTP settings or server)."""
+
+
+class BackupError(JournalError):
+    """A backup cannot be written, read or decrypted (wrong passphrase); exit code 2."""

@@ -18,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from journal.core.errors import StoreBusyError, StoreError
-from journal.school.folder import BACKUP_DIR, OUTPUT_DIR
+from journal.dataset import chain
+from journal.school.folder import DATASET_BACKUPS_DIR
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -54,7 +55,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         raise StoreError(f"Не удалось открыть общую базу «{path}»: {exc}") from exc
     if not readonly:
         try:
-            migrate(conn, backup_dir=path.parent / OUTPUT_DIR / BACKUP_DIR)
+            migrate(conn, backup_dir=path.parent / DATASET_BACKUPS_DIR)
         except StoreError:
             conn.close()
             raise
@@ -100,7 +101,14 @@ def migrate(conn: sqlite3.Connection, *, backup_dir: Path | None = None) -> Path
             raise StoreError(
                 f"Не удалось обновить схему общей базы до версии {version}: {exc}. "
                 f"База осталась в прежнем виде.{kept}") from exc
+    if current < CHAIN_VERSION <= schema_version(conn):
+        conn.execute("BEGIN")
+        chain.start(conn, "upgrade" if current > 0 else "new")
+        conn.execute("COMMIT")
     return backup
+
+
+CHAIN_VERSION = 4  # the migration that started the hash-chained history
 
 
 def _statements(sql: str) -> Iterator[str]:
@@ -229,8 +237,11 @@ LessonKeyText = tuple[str, int]  # (ISO date, seq)
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: sqlite3.Connection, chain_kind: str = "merge") -> Iterator[sqlite3.Connection]:
     """One write transaction: committed when the block ends, rolled back on any exception.
+
+    What it wrote is appended to the hash-chained history (``journal.dataset.chain``)
+    in the same transaction, as a record of ``chain_kind`` (merge, print).
 
     :class:`StoreBusyError` when another program keeps the dataset locked.
     """
@@ -243,7 +254,9 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
                 "другой сбор журналов). Дождитесь окончания и повторите") from exc
         raise StoreError(f"Не удалось начать запись в общую базу: {exc}") from exc
     try:
+        chain.forget_touched(conn)
         yield conn
+        chain.append(conn, kind=chain_kind)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -681,3 +694,17 @@ def class_period_tables(conn: sqlite3.Connection, class_names: list[str], start:
         conn, f"SELECT subject, grp, student_id, kind, value FROM final_marks WHERE class IN ({holders}) "
               f"AND kind IN ('year', 'exam', 'final')", names) if with_year_finals else None
     return ClassPeriodTables(students, groups, lessons, marks, absences, finals, year_finals)
+
+
+def record_printed_copy(conn: sqlite3.Connection, row: dict[str, object]) -> None:
+    """Record one printed paper copy; it becomes a record of the chained history."""
+    with transaction(conn, chain_kind="print"):
+        conn.execute(
+            "INSERT INTO printed_copies (printed_at, class, period, school_year, version, pages,"
+            " sha256, file, chain_head) VALUES (:printed_at, :class, :period, :school_year,"
+            " :version, :pages, :sha256, :file, :chain_head)", row)
+
+
+def chain_head(conn: sqlite3.Connection) -> chain.Head | None:
+    """The newest record of the chained history (None for a dataset without one)."""
+    return chain.head(conn)

@@ -99,9 +99,12 @@ main {{ padding: 0 !important; margin: 0 !important; }}
 """
 
 
-def notebook_css(orientation: html_base.Orientation = "portrait") -> str:
-    """The print CSS placed after the lab CSS: shared page CSS plus notebook overrides."""
-    return html_base.page_css(orientation) + NOTEBOOK_CSS
+def notebook_css(orientation: html_base.Orientation = "portrait", footer: str | None = None) -> str:
+    """The print CSS placed after the lab CSS: shared page CSS plus notebook overrides.
+
+    ``footer`` is printed at the bottom left of every page (the dataset's history stamp).
+    """
+    return html_base.page_css(orientation, footer_left=footer or None) + NOTEBOOK_CSS
 
 
 def notebook_orientation(nb: Any, override: str = "") -> html_base.Orientation:
@@ -150,7 +153,7 @@ class _JournalTemplateMixin:
         resources = dict(resources or {})
         orientation = notebook_orientation(nb, self.orientation)
         resources["journal_orientation"] = orientation
-        resources["journal_css"] = notebook_css(orientation)
+        resources["journal_css"] = notebook_css(orientation, resources.get("journal_footer"))
         resources["journal_script"] = html_base.wide_table_script(html_base.content_width_mm(orientation))
         return resources
 

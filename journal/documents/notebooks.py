@@ -268,14 +268,25 @@ def _execute(source: Path, target: Path, parameters: dict[str, str]) -> None:
     save_atomically(execute, target, keep_partial=True)
 
 
-def _export_html(executed: Path) -> str:
+def _export_html(executed: Path, footer: str = "") -> str:
     import nbformat
 
     from journal.documents.exporter import JournalHTMLExporter
 
     nb = nbformat.read(str(executed), as_version=4)
-    html, _ = JournalHTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": executed.stem}})
+    html, _ = JournalHTMLExporter().from_notebook_node(
+        nb, resources={"metadata": {"name": executed.stem}, "journal_footer": footer})
     return html
+
+
+def history_footer(school: SchoolFolder | None) -> str:
+    """«журнал: контрольная сумма 3fa9c1d2e4b5 от 01.12.2026» for the school's dataset, or ""."""
+    from journal.dataset.chain import head_of_file
+
+    if school is None:
+        return ""
+    head = head_of_file(school.store_path)
+    return head.footer_ru() if head else ""
 
 
 def run_report(
@@ -326,7 +337,7 @@ def run_report(
 
     if formats:
         try:
-            html = _export_html(executed)
+            html = _export_html(executed, history_footer(school))
         except Exception as exc:
             raise RenderError(_error_message(name, title, exc)) from exc
         if "html" in formats:

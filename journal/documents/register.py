@@ -10,6 +10,7 @@ secretary typed, and any column she added) and writes it anew, atomically.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 from journal.core import xlsx_style as xs
 from journal.core.errors import UsageError
 from journal.core.files import save_atomically
+from journal.dataset import store
 
 REGISTER_FILE = "Реестр бумажных копий.xlsx"
 SHEET = "Реестр"
@@ -202,3 +204,20 @@ def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
             f"Реестр бумажных копий «{path}» не записан ({exc.strerror or exc}). "
             f"Закройте его в Excel и повторите печать"
         ) from exc
+
+
+def history_stamp(conn: sqlite3.Connection) -> str:
+    """The footer stamp of a paper copy: the dataset's history head («журнал: контрольная
+    сумма 3fa9c1d2e4b5 от 01.12.2026»), or "" for a dataset without a history."""
+    head = store.chain_head(conn)
+    return head.footer_ru() if head else ""
+
+
+def record_in_history(store_path: Path, row: RegisterRow, printed_at: dt.datetime) -> None:
+    """Add a printed copy to the dataset: a row of ``printed_copies``, a record of its history."""
+    with store.opened(store_path, readonly=False) as conn:
+        head = store.chain_head(conn)
+        store.record_printed_copy(conn, {
+            "printed_at": store.now_text(printed_at), "class": row.class_name, "period": row.period,
+            "school_year": row.school_year, "version": row.version, "pages": row.pages,
+            "sha256": row.sha256, "file": row.file_name, "chain_head": head.hash if head else ""})

@@ -38,6 +38,7 @@ from journal import __version__ as tool_version
 from journal.core.files import file_sha256
 from journal.core.findings import Finding, Severity, error, warning
 from journal.dataset import store
+from journal.dataset.backup import backup_before_merge
 from journal.intake.validation import (
     MISSING_LESSONS,
     ClassRecords,
@@ -447,11 +448,20 @@ def merge_school(school: SchoolFolder, settings: Settings, *, now: dt.datetime |
     now = now or dt.datetime.now()
     stamp = store.now_text(now)
     with merge_lock(school.store_path):
+        backup_before_merge(school.store_path, school.backups_dir, now=now,
+                            **rotation_dates(settings, now.date()))
         conn = store.connect(school.store_path)
         try:
             return _merge(conn, school, settings, now, stamp, confirm_removals, progress)
         finally:
             conn.close()
+
+
+def rotation_dates(settings: Settings, today: dt.date) -> dict[str, Any]:
+    """What backup rotation keeps beyond the last copies: weeks of the current term, period ends."""
+    current = [p.start for p in settings.periods if p.start <= today <= p.end]
+    return {"term_start": max(current) if current else None,
+            "period_ends": sorted({p.end for p in settings.periods if p.end < today})}
 
 
 def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, now: dt.datetime,

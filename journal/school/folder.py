@@ -23,6 +23,7 @@ CLASSES_DIR = "classes"
 WORKBOOKS_DIR = "workbooks"
 STORE_FILE = "journal.sqlite"
 OUTPUT_DIR = "output"
+DATASET_BACKUPS_DIR = "backups"  # copies of the dataset made before merges, migrations and restores
 FEEDBACK_DIR = "Замечания учителям"
 REPORTS_DIR = "Отчёты"
 PRINT_DIR = "Бумажные копии"
@@ -69,6 +70,11 @@ class SchoolFolder:
     def store_path(self) -> Path:
         """The central dataset."""
         return self.root / STORE_FILE
+
+    @property
+    def backups_dir(self) -> Path:
+        """``DIR/backups``: automatic copies of the dataset (see DESIGN.md)."""
+        return self.root / DATASET_BACKUPS_DIR
 
     @property
     def output_dir(self) -> Path:

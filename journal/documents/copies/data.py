@@ -111,6 +111,7 @@ class ClassCopy:
     director: str = ""
     version: int = 1
     produced_at: dt.datetime | None = None
+    history: str = ""  # the footer stamp: the dataset's history head and its date
 
     @property
     def with_marks(self) -> bool:

@@ -27,8 +27,10 @@ from journal.documents.pdf import section_pages
 from journal.documents.register import (
     RegisterRow,
     check_writable,
+    history_stamp,
     next_version,
     read_register,
+    record_in_history,
     register_path,
     write_register,
 )
@@ -146,6 +148,7 @@ def print_copies(school: SchoolFolder, settings: Settings, plan: PrintPlan, rend
             while (period_folder / copy_file_name(job.school_class.name, job.period, version)).exists():
                 version += 1
             copy.version, copy.produced_at = version, now
+            copy.history = history_stamp(conn)
             path = period_folder / copy_file_name(job.school_class.name, job.period, version)
             pages = render_class_copy(copy, path, render)
             digest = file_sha256(path)
@@ -154,6 +157,7 @@ def print_copies(school: SchoolFolder, settings: Settings, plan: PrintPlan, rend
                 version=version, pages=pages, produced=now.strftime("%d.%m.%Y %H:%M"),
                 sha256=digest, file_name=path.relative_to(folder).as_posix())
             write_register(reg_path, [*read_register(reg_path), row])
+            record_in_history(school.store_path, row, now)
             outcome.register = reg_path
             printed = PrintedCopy(job.school_class.name, job.period.name, version, pages, path, digest,
                                   tuple(earlier))

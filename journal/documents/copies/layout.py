@@ -204,6 +204,7 @@ def finals_part(copy: ClassCopy, total: int | None = None) -> str:
 def class_copy_html(copy: ClassCopy, parts: Sequence[str]) -> str:
     """The whole HTML document of a copy made of ``parts`` (title, subjects, final pages)."""
     label = f"{copy.school_class.name} · {copy.period.name} {copy.school_year} · копия, версия {copy.version}"
+    label += f" · {copy.history}" if copy.history else ""
     title = f"{copy.school_class.name} — {copy.period.name} — бумажная копия журнала"
     return document(title, "".join(parts), "landscape", margins_mm=PAGE_MARGINS_MM,
                     extra_css=print_css(), footer_left=label)

@@ -1,0 +1,434 @@
+"""The hash-chained history of the dataset and its verification.
+
+Every write transaction of the program (see :func:`journal.dataset.store.transaction`)
+ends by appending one record to ``chain``: the rows of the tracked tables it inserted,
+changed or removed, each as ``(table, rowid, content)`` in ``chain_rows`` (content is a
+JSON array of the row's tracked columns, NULL for a removed row), and
+``hash = SHA-256(previous hash, the record's header, its rows)``. Which rows a
+transaction touched is noted by triggers in ``chain_dirty``; the list is emptied when a
+transaction begins, so a row changed by another program is never taken into the chain.
+
+:func:`verify` recomputes every hash, replays the rows into the state the tables must be
+in, and compares it with the tables: the first difference is named in Russian (table,
+student, subject, lesson date, old and new value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+GENESIS = "0" * 64
+SHORT = 12  # characters of the head hash printed on paper
+
+# table → the columns whose content the chain holds. ``last_seen`` (the last merge that
+# still saw a value) changes at every merge of a workbook and is left out on purpose.
+TRACKED: dict[str, tuple[str, ...]] = {
+    "merges": ("started_at", "finished_at", "tool_version", "files", "merged", "unchanged",
+               "rejected", "held", "settings_hash"),
+    "workbooks": ("kind", "class", "subject", "grp", "teacher", "file", "sha256",
+                  "first_merge_id", "last_merge_id"),
+    "classes": ("name", "grade", "letter", "class_teacher"),
+    "students": ("class", "full_name", "birth_date", "joined", "left_on"),
+    "student_groups": ("student_id", "subject", "grp"),
+    "parents": ("student_id", "full_name", "phone", "email"),
+    "absence_reasons": ("student_id", "start_date", "end_date", "code", "document"),
+    "notes": ("student_id", "text"),
+    "lessons": ("class", "subject", "grp", "date", "seq", "period", "kind", "topic", "homework",
+                "teacher", "substitute", "topic_first_seen", "homework_first_seen"),
+    "marks": ("lesson_id", "student_id", "position", "value", "weight", "cell", "first_seen",
+              "first_merge_id"),
+    "attendance": ("lesson_id", "student_id", "code", "reason", "cell", "first_seen"),
+    "final_marks": ("class", "subject", "grp", "student_id", "kind", "period", "value", "cell",
+                    "first_seen"),
+    "changes": ("merge_id", "detected_at", "change", "entity", "class", "subject", "grp",
+                "teacher", "student_id", "student", "lesson_date", "seq", "kind", "period",
+                "old_value", "new_value", "first_seen", "last_seen", "days_late", "file", "cell"),
+    "printed_copies": ("printed_at", "class", "period", "school_year", "version", "pages",
+                       "sha256", "file", "chain_head"),
+}
+
+# the tables a person cares about first
+VERIFY_ORDER = ("marks", "final_marks", "attendance", "lessons", "changes", "merges", "students",
+                "student_groups", "parents", "absence_reasons", "notes", "classes", "workbooks",
+                "printed_copies")
+
+TABLE_RU = {
+    "merges": "Сборки журналов", "workbooks": "Принятые файлы", "classes": "Классы",
+    "students": "Ученики", "student_groups": "Группы учеников", "parents": "Родители",
+    "absence_reasons": "Причины пропусков", "notes": "Заметки классного руководителя",
+    "lessons": "Уроки", "marks": "Отметки", "attendance": "Посещаемость",
+    "final_marks": "Итоговые отметки", "changes": "История исправлений",
+    "printed_copies": "Бумажные копии",
+}
+
+COLUMN_RU = {
+    "value": "отметка", "weight": "вес", "cell": "ячейка", "first_seen": "впервые принята",
+    "first_merge_id": "сборка", "position": "место в ячейке", "code": "код пропуска",
+    "reason": "причина", "topic": "тема", "homework": "домашнее задание", "kind": "вид",
+    "teacher": "учитель", "substitute": "замена", "period": "период", "full_name": "ФИО",
+    "old_value": "прежнее значение", "new_value": "новое значение", "change": "вид записи",
+    "entity": "что изменено", "detected_at": "когда замечено", "files": "список файлов",
+    "started_at": "начало", "finished_at": "окончание", "sha256": "контрольная сумма",
+}
+
+FINAL_RU = {"period": "отметка за период", "year": "годовая отметка",
+            "exam": "экзаменационная отметка", "final": "итоговая отметка"}
+CHANGE_RU = {"correction": "исправление", "removal": "удаление", "late_entry": "запоздалая запись"}
+ENTITY_RU = {"mark": "отметки", "attendance": "пропуска", "final_mark": "итоговой отметки",
+             "topic": "темы урока", "homework": "домашнего задания"}
+
+
+def _content_sql(table: str, where: str = "") -> str:
+    columns = ", ".join(TRACKED[table])
+    return f"SELECT rowid, json_array({columns}) FROM {table}{where}"
+
+
+def _record_hash(prev: str, chain_id: int, kind: str, merge_id: int | None, at: str, note: str,
+                 rows: Iterable[tuple[str, int, str | None]]) -> str:
+    digest = hashlib.sha256(
+        f"{prev}\n{chain_id}\n{kind}\n{merge_id or ''}\n{at}\n{note}\n".encode())
+    for tbl, row_id, content in rows:
+        digest.update(f"{tbl}\t{row_id}\t{'-' if content is None else content}\n".encode())
+    return digest.hexdigest()
+
+
+def forget_touched(conn: sqlite3.Connection) -> None:
+    """Drop the rows noted as touched (at the start of each of the program's transactions)."""
+    if _has_chain(conn):
+        conn.execute("DELETE FROM chain_dirty")
+
+
+def _has_chain(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chain_dirty'").fetchone())
+
+
+def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
+           at: str | None = None) -> str | None:
+    """Chain what the current transaction wrote; returns the new head hash (None: nothing).
+
+    ``kind`` merge: the record belongs to the newest merge and carries its moment.
+    """
+    if not _has_chain(conn):
+        return None
+    touched = conn.execute("SELECT tbl, row_id FROM chain_dirty").fetchall()
+    if not touched:
+        return None
+    previous = {(t, r): c for t, r, c in conn.execute(
+        "SELECT d.tbl, d.row_id, (SELECT c.content FROM chain_rows c WHERE c.tbl = d.tbl"
+        " AND c.row_id = d.row_id ORDER BY c.id DESC LIMIT 1) FROM chain_dirty d")}
+    current: dict[tuple[str, int], str] = {}
+    for table in sorted({t for t, _ in touched}):
+        if table not in TRACKED:
+            continue
+        for row_id, content in conn.execute(_content_sql(
+                table, " WHERE rowid IN (SELECT row_id FROM chain_dirty WHERE tbl = ?)"), (table,)):
+            current[(table, row_id)] = content
+    rows = sorted(((t, r, current.get((t, r))) for t, r in previous
+                   if t in TRACKED and current.get((t, r)) != previous[(t, r)]),
+                  key=lambda x: (x[0], x[1]))
+    conn.execute("DELETE FROM chain_dirty")
+    if not rows:
+        return None
+    merge_id = None
+    if kind == "merge":
+        found = conn.execute("SELECT id, started_at FROM merges ORDER BY id DESC LIMIT 1").fetchone()
+        if found:
+            merge_id, started = found
+            at = at or started
+    return _write_record(conn, kind, merge_id, at or now_text(), note, rows)
+
+
+def _write_record(conn: sqlite3.Connection, kind: str, merge_id: int | None, at: str, note: str,
+                  rows: list[tuple[str, int, str | None]]) -> str:
+    head = conn.execute("SELECT id, hash FROM chain ORDER BY id DESC LIMIT 1").fetchone()
+    chain_id, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    digest = _record_hash(prev, chain_id, kind, merge_id, at, note, rows)
+    conn.execute("INSERT INTO chain (id, kind, merge_id, at, note, rows, prev_hash, hash)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (chain_id, kind, merge_id, at, note, len(rows), prev, digest))
+    conn.executemany("INSERT INTO chain_rows (chain_id, tbl, row_id, content) VALUES (?, ?, ?, ?)",
+                     [(chain_id, t, r, c) for t, r, c in rows])
+    return digest
+
+
+def start(conn: sqlite3.Connection, note: str) -> None:
+    """The first record of a chain: every row the dataset holds now (inside a transaction)."""
+    if conn.execute("SELECT 1 FROM chain LIMIT 1").fetchone():
+        return
+    rows: list[tuple[str, int, str | None]] = []
+    for table in sorted(TRACKED):
+        rows += [(table, r, c) for r, c in conn.execute(_content_sql(table) + " ORDER BY rowid")]
+    _write_record(conn, "start", None, now_text(), note, rows)
+    conn.execute("DELETE FROM chain_dirty")
+
+
+def now_text() -> str:
+    """This moment as the dataset stores moments."""
+    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+@dataclass(frozen=True)
+class Head:
+    """The newest record of the chain: what reports and paper copies print."""
+
+    hash: str
+    at: str
+
+    @property
+    def short(self) -> str:
+        """The first characters of the hash, as printed."""
+        return self.hash[:SHORT]
+
+    def footer_ru(self) -> str:
+        """«журнал: контрольная сумма 3fa9c1d2e4b5 от 01.12.2026»."""
+        return f"журнал: контрольная сумма {self.short} от {date_ru(self.at)}"
+
+
+def head(conn: sqlite3.Connection) -> Head | None:
+    """The head of the chain, or None for a dataset without one."""
+    try:
+        row = conn.execute("SELECT hash, at FROM chain ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return Head(row[0], row[1]) if row else None
+
+
+def head_of_file(path: object) -> Head | None:
+    """The head of the chain of the dataset file at ``path`` (None: no file, no chain)."""
+    from pathlib import Path
+
+    target = Path(str(path))
+    if not target.exists():
+        return None
+    conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return head(conn)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def date_ru(text: object) -> str:
+    """An ISO date or moment as «27.11.2026» (a moment keeps its «14:05»)."""
+    value = str(text or "")
+    try:
+        if len(value) > 10:
+            return dt.datetime.fromisoformat(value).strftime("%d.%m.%Y %H:%M")
+        return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+    except ValueError:
+        return value
+
+
+# ---------------------------------------------------------------------------
+# verify
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Verification:
+    """What :func:`verify` found: problems in Russian (empty when intact) and since when."""
+
+    problems: list[str] = field(default_factory=list)
+    since: str = ""
+    since_note: str = ""
+    records: int = 0
+    head: Head | None = None
+
+    @property
+    def intact(self) -> bool:
+        """True when the chain and the tables agree."""
+        return not self.problems
+
+    def summary_ru(self) -> str:
+        """The verdict in one Russian paragraph."""
+        if self.head is None and not self.problems:
+            return "История базы ещё не начата."
+        if self.problems:
+            return "Общая база изменена в обход программы:"
+        return (f"Общая база цела: {self.records} записей истории сходятся с таблицами. "
+                f"{self.since_note} Контрольная сумма: {self.head.short if self.head else ''}.")
+
+
+def verify_file(path: object, *, limit: int = 20) -> Verification:
+    """:func:`verify` of the dataset file at ``path`` (opened read-only, never changed)."""
+    from pathlib import Path
+
+    target = Path(str(path))
+    conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return verify(conn, limit=limit)
+    finally:
+        conn.close()
+
+
+def verify(conn: sqlite3.Connection, *, limit: int = 20) -> Verification:
+    """Recompute the chain and compare the state it describes with the tables."""
+    result = Verification()
+    try:
+        records = conn.execute(
+            "SELECT id, kind, merge_id, at, note, rows, prev_hash, hash FROM chain ORDER BY id"
+        ).fetchall()
+    except sqlite3.OperationalError:
+        result.problems.append("В базе нет истории изменений: обновите программу и выполните "
+                               "journal merge")
+        return result
+    result.records = len(records)
+    if not records:
+        return result
+    first = records[0]
+    result.head = Head(records[-1][7], records[-1][3])
+    first_merge = next((r[3] for r in records if r[1] == "merge"), first[3])
+    if first[4] == "upgrade":
+        result.since = first[3]
+        result.since_note = ("База создана прежней версией программы: история подтверждается "
+                             f"начиная с {date_ru(first[3])}.")
+    else:
+        result.since = first_merge
+        result.since_note = f"История подтверждается начиная с {date_ru(first_merge)}."
+
+    expected: dict[str, dict[int, str | None]] = {t: {} for t in TRACKED}
+    by_record: dict[int, list[tuple[str, int, str | None]]] = {}
+    for chain_id, tbl, row_id, content in conn.execute(
+            "SELECT chain_id, tbl, row_id, content FROM chain_rows ORDER BY id"):
+        by_record.setdefault(chain_id, []).append((tbl, row_id, content))
+        if tbl in expected:
+            expected[tbl][row_id] = content
+        else:
+            result.problems.append(f"В истории есть запись о неизвестной таблице «{tbl}».")
+    prev = GENESIS
+    for chain_id, kind, merge_id, at, note, count, prev_hash, digest in records:
+        rows = by_record.get(chain_id, [])
+        what = _record_ru(chain_id, kind, merge_id, at)
+        if prev_hash != prev:
+            result.problems.append(f"{what}: не продолжает предыдущую запись — история разорвана "
+                                   "(запись удалена или вставлена).")
+        elif len(rows) != count or _record_hash(prev, chain_id, kind, merge_id, at, note,
+                                                rows) != digest:
+            result.problems.append(f"{what}: изменена после записи (контрольная сумма не "
+                                   "сходится).")
+        prev = digest
+        if len(result.problems) >= limit:
+            return result
+
+    describer = _Describer(conn, expected)
+    for table in VERIFY_ORDER:
+        actual = dict(conn.execute(_content_sql(table)).fetchall())
+        want = expected[table]
+        for row_id in sorted(set(want) | set(actual)):
+            old, new = want.get(row_id), actual.get(row_id)
+            if old == new:
+                continue
+            result.problems.append(describer.describe(table, row_id, old, new))
+            if len(result.problems) >= limit:
+                return result
+    return result
+
+
+def _record_ru(chain_id: int, kind: str, merge_id: int | None, at: str) -> str:
+    if kind == "merge":
+        return f"Запись истории №{chain_id} (сборка №{merge_id} от {date_ru(at)})"
+    if kind == "print":
+        return f"Запись истории №{chain_id} (печать бумажной копии {date_ru(at)})"
+    return f"Запись истории №{chain_id} (начало истории {date_ru(at)})"
+
+
+class _Describer:
+    """Names a row in Russian from the state the chain describes (else from the tables)."""
+
+    def __init__(self, conn: sqlite3.Connection, expected: dict[str, dict[int, str | None]]):
+        self.conn = conn
+        self.expected = expected
+
+    def _row(self, table: str, row_id: object) -> dict[str, object]:
+        content = self.expected.get(table, {}).get(row_id)  # type: ignore[call-overload]
+        if content is None:
+            found = self.conn.execute(_content_sql(table, " WHERE rowid = ?"), (row_id,)).fetchone()
+            content = found[1] if found else None
+        if content is None:
+            return {}
+        return dict(zip(TRACKED[table], json.loads(content), strict=False))
+
+    def student(self, student_id: object) -> str:
+        row = self._row("students", student_id)
+        return f"ученик {row['full_name']} ({row['class']})" if row else f"ученик №{student_id}"
+
+    def lesson(self, lesson_id: object) -> str:
+        row = self._row("lessons", lesson_id)
+        if not row:
+            return f"урок №{lesson_id}"
+        group = f", группа {row['grp']}" if row.get("grp") else ""
+        return f"предмет «{row['subject']}»{group}, урок {date_ru(row['date'])}"
+
+    def subject_of(self, row: dict[str, object]) -> str:
+        group = f", группа {row['grp']}" if row.get("grp") else ""
+        return f"класс {row['class']}, предмет «{row['subject']}»{group}"
+
+    def who(self, table: str, row: dict[str, object]) -> str:
+        if table in ("marks", "attendance"):
+            return f"{self.student(row['student_id'])}, {self.lesson(row['lesson_id'])}"
+        if table == "final_marks":
+            period = f" ({row['period']})" if row.get("period") else ""
+            kind = FINAL_RU.get(str(row["kind"]), str(row["kind"]))
+            return f"{self.student(row['student_id'])}, {self.subject_of(row)}, {kind}{period}"
+        if table == "lessons":
+            return f"{self.subject_of(row)}, урок {date_ru(row['date'])}"
+        if table == "changes":
+            date = f", урок {date_ru(row['lesson_date'])}" if row.get("lesson_date") else ""
+            student = f", ученик {row['student']}" if row.get("student") else ""
+            return (f"{CHANGE_RU.get(str(row['change']), row['change'])} "
+                    f"{ENTITY_RU.get(str(row['entity']), row['entity'])}{student}, "
+                    f"{self.subject_of(row)}{date}, было {_value(row['old_value'])}, стало "
+                    f"{_value(row['new_value'])}, замечено {date_ru(row['detected_at'])}")
+        if table == "merges":
+            return f"сборка от {date_ru(row['started_at'])}"
+        if table in ("student_groups", "parents", "absence_reasons", "notes"):
+            return self.student(row["student_id"])
+        if table == "students":
+            return f"ученик {row['full_name']} ({row['class']})"
+        if table == "printed_copies":
+            return f"копия {row['class']}, {row['period']}, версия {row['version']}"
+        return ", ".join(f"{v}" for v in list(row.values())[:3])
+
+    def describe(self, table: str, row_id: int, old: str | None, new: str | None) -> str:
+        where = TABLE_RU.get(table, table)
+        number = f"№{row_id} " if table == "merges" else ""
+        if old is None and new is not None:
+            row = dict(zip(TRACKED[table], json.loads(new), strict=False))
+            return (f"{where}: запись {number}добавлена не программой — {self.who(table, row)}"
+                    f"{_main_value(table, row)}.")
+        if new is None and old is not None:
+            row = dict(zip(TRACKED[table], json.loads(old), strict=False))
+            return (f"{where}: запись {number}удалена не программой — {self.who(table, row)}"
+                    f"{_main_value(table, row)}.")
+        before = dict(zip(TRACKED[table], json.loads(old or "[]"), strict=False))
+        after = dict(zip(TRACKED[table], json.loads(new or "[]"), strict=False))
+        changed = [c for c in TRACKED[table] if before.get(c) != after.get(c)]
+        diffs = "; ".join(f"{COLUMN_RU.get(c, 'поле «' + c + '»')}: было {_value(before.get(c))}, "
+                          f"стало {_value(after.get(c))}" for c in changed)
+        return f"{where}: запись {number}изменена не программой — {self.who(table, before)}: {diffs}."
+
+
+def _main_value(table: str, row: dict[str, object]) -> str:
+    if table in ("marks", "final_marks"):
+        return f", отметка {_value(row['value'])}"
+    if table == "attendance":
+        return f", код {_value(row['code'])}"
+    return ""
+
+
+def _value(value: object) -> str:
+    if value is None or value == "":
+        return "пусто"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    text = str(value)
+    if len(text) in (10, 19) and text[4:5] == "-" and text[7:8] == "-":
+        return date_ru(text)
+    return f"«{text}»" if len(text) > 0 and not text.isdigit() else text
