@@ -51,10 +51,10 @@ def test_init_workbook_asks_only_to_fill_the_school(tmp_path: Path, today: dt.da
     assert {p.set for p in settings.periods} == {"quarters", "halves"}
     assert settings.holidays and settings.work_kinds
     assert sorted((f.code, f.severity, f.sheet, f.cell) for f in findings) == [
-        ("set-no-classes", Severity.ERROR, "Классы", "A3"),
-        ("set-school-name", Severity.ERROR, "Школа", "B4"),
-        ("set-signatory", Severity.WARNING, "Школа", "B6"),
-        ("set-signatory", Severity.WARNING, "Школа", "B7"),
+        ("N12", Severity.ERROR, "Школа", "B4"),
+        ("N14", Severity.WARNING, "Школа", "B6"),
+        ("N14", Severity.WARNING, "Школа", "B7"),
+        ("N26", Severity.ERROR, "Классы", "A3"),
     ]
     with pytest.raises(SettingsError):
         load_settings(path)
@@ -71,4 +71,4 @@ def test_filled_init_workbook_loads(tmp_path: Path) -> None:
     assert settings.school_name == "МБОУ «Лесная ООШ»"
     assert [c.name for c in settings.classes] == ["2А"]
     _, findings = read_settings(path)
-    assert [f.code for f in findings] == ["set-no-curriculum"]
+    assert [f.code for f in findings] == ["N31"]

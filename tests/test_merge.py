@@ -381,7 +381,7 @@ def test_feedback_files_per_teacher(school, tiny_settings):
     assert len(rows) == 1
     file, sheet, cell, student, _date, severity, message, code = rows[0]
     assert (file, sheet, student, severity, code) == (
-        "workbooks/5А — Математика.xlsx", "Журнал", B, "ошибка", "M01")
+        "workbooks/5А — Математика.xlsx", "Журнал", B, "ошибка", "M01 · непонятное значение")
     assert cell == grid_cell(school.workbooks_dir / "5А — Математика.xlsx", B, MON)
     assert "«x»" in message
 

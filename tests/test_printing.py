@@ -227,7 +227,7 @@ def test_missing_period_marks_are_reported(dataset: PrintDataset, tmp_path: Path
         "(SELECT id FROM students WHERE full_name = 'Жданов Глеб Ильич')")
     codes = [(f.code, f.message) for f in copy.findings]
     assert len(codes) == 1
-    assert codes[0][0] == "print_missing_period_mark" and "Жданов Глеб Ильич" in codes[0][1]
+    assert codes[0][0] == "P02" and "Жданов Глеб Ильич" in codes[0][1]
 
 
 def test_student_without_a_group_is_reported(dataset: PrintDataset, tmp_path: Path) -> None:
@@ -238,7 +238,7 @@ def test_student_without_a_group_is_reported(dataset: PrintDataset, tmp_path: Pa
         f"DELETE FROM student_groups WHERE student_id = {student}",
         f"DELETE FROM attendance WHERE student_id = {student} AND lesson_id IN {english}",
         f"DELETE FROM marks WHERE student_id = {student} AND lesson_id IN {english}")
-    lost = [f.student for f in copy.findings if f.code == "print_student_without_group"]
+    lost = [f.student for f in copy.findings if f.code == "P03"]
     assert lost == ["Жданов Глеб Ильич"]
 
 

@@ -104,7 +104,7 @@ def edit(path: Path, edits: list[tuple[str, int, str, object]]) -> dict[str, tup
 
 def test_round_trip_gives_the_same_settings(written: Path) -> None:
     settings, findings = read_settings(written)
-    assert findings == [f for f in findings if f.code == "set-hours-mismatch"]
+    assert findings == [f for f in findings if f.code == "N36"]
     # 10 Физика: 1,5 hours a week but two lessons in the timetable
     assert [(f.sheet, f.severity) for f in findings] == [("Учебный план", Severity.WARNING)]
     assert settings == sample_settings()
@@ -176,78 +176,78 @@ def test_holiday_grades_as_a_range(written: Path) -> None:
 
 # (edits, code, severity, the edit whose cell the finding names, or a fixed (sheet, cell))
 RULES: list[tuple[str, list[tuple[str, int, str, object]], str, Severity, int | tuple[str, str]]] = [
-    ("school name blank", [("jr_set_school", 1, "Значение", None)], "set-school-name", Severity.ERROR, 0),
-    ("school year", [("jr_set_school", 2, "Значение", "2026")], "set-school-year", Severity.ERROR, 0),
-    ("director blank", [("jr_set_school", 3, "Значение", "")], "set-signatory", Severity.WARNING, 0),
-    ("bad date", [("jr_set_periods", 1, "Начало", "31.02.2026")], "set-bad-date", Severity.ERROR, 0),
-    ("blank date", [("jr_set_periods", 2, "Конец", None)], "set-required", Severity.ERROR, 0),
-    ("end before start", [("jr_set_periods", 1, "Конец", D(2026, 8, 30))], "set-date-order",
+    ("school name blank", [("jr_set_school", 1, "Значение", None)], "N12", Severity.ERROR, 0),
+    ("school year", [("jr_set_school", 2, "Значение", "2026")], "N13", Severity.ERROR, 0),
+    ("director blank", [("jr_set_school", 3, "Значение", "")], "N14", Severity.WARNING, 0),
+    ("bad date", [("jr_set_periods", 1, "Начало", "31.02.2026")], "N08", Severity.ERROR, 0),
+    ("blank date", [("jr_set_periods", 2, "Конец", None)], "N07", Severity.ERROR, 0),
+    ("end before start", [("jr_set_periods", 1, "Конец", D(2026, 8, 30))], "N11",
      Severity.ERROR, 0),
-    ("overlap", [("jr_set_periods", 2, "Начало", D(2026, 10, 20))], "set-period-overlap",
+    ("overlap", [("jr_set_periods", 2, "Начало", D(2026, 10, 20))], "N19",
      Severity.ERROR, 0),
-    ("unknown set", [("jr_set_periods", 1, "Набор периодов", "Триместры")], "set-period-set",
+    ("unknown set", [("jr_set_periods", 1, "Набор периодов", "Триместры")], "N15",
      Severity.ERROR, 0),
-    ("period outside the year", [("jr_set_periods", 1, "Начало", D(2025, 9, 1))], "set-period-year",
+    ("period outside the year", [("jr_set_periods", 1, "Начало", D(2025, 9, 1))], "N17",
      Severity.ERROR, 0),
     ("halves missing", [("jr_set_periods", 5, "Набор периодов", None), ("jr_set_periods", 5, "Номер", None),
                         ("jr_set_periods", 5, "Название", None), ("jr_set_periods", 5, "Начало", None),
                         ("jr_set_periods", 5, "Конец", None), ("jr_set_periods", 6, "Набор периодов", None),
                         ("jr_set_periods", 6, "Номер", None), ("jr_set_periods", 6, "Название", None),
                         ("jr_set_periods", 6, "Начало", None), ("jr_set_periods", 6, "Конец", None)],
-     "set-period-set-missing", Severity.ERROR, ("Периоды", "A3")),
+     "N20", Severity.ERROR, ("Периоды", "A3")),
     ("holiday outside the year", [("jr_set_holidays", 1, "Начало", D(2025, 10, 26)),
                                   ("jr_set_holidays", 1, "Конец", D(2025, 11, 3))],
-     "set-holiday-outside", Severity.ERROR, 0),
+     "N22", Severity.ERROR, 0),
     ("holiday grades", [("jr_set_holidays", 1, "Для параллелей (пусто — для всех)", "младшие")],
-     "set-holiday-grades", Severity.ERROR, 0),
+     "N21", Severity.ERROR, 0),
     ("duplicate class", [("jr_set_classes", 2, "Класс", "5 а"), ("jr_set_classes", 2, "Параллель", 5)],
-     "set-class-duplicate", Severity.ERROR, 0),
-    ("grade 12", [("jr_set_classes", 1, "Параллель", 12)], "set-class-grade", Severity.ERROR, 0),
-    ("grade not matching the name", [("jr_set_classes", 1, "Параллель", 6)], "set-class-grade",
+     "N25", Severity.ERROR, 0),
+    ("grade 12", [("jr_set_classes", 1, "Параллель", 12)], "N23", Severity.ERROR, 0),
+    ("grade not matching the name", [("jr_set_classes", 1, "Параллель", 6)], "N23",
      Severity.ERROR, 0),
     ("class teacher missing", [("jr_set_classes", 1, "Классный руководитель", None)],
-     "set-teacher-missing", Severity.ERROR, 0),
-    ("unknown class", [("jr_set_curriculum", 1, "Класс", "7Б")], "set-unknown-class", Severity.ERROR, 0),
-    ("teacher missing", [("jr_set_curriculum", 1, "Учитель", " ")], "set-teacher-missing",
+     "N24", Severity.ERROR, 0),
+    ("unknown class", [("jr_set_curriculum", 1, "Класс", "7Б")], "N27", Severity.ERROR, 0),
+    ("teacher missing", [("jr_set_curriculum", 1, "Учитель", " ")], "N24",
      Severity.ERROR, 0),
-    ("hours zero", [("jr_set_curriculum", 1, "Часов в неделю", 0)], "set-hours", Severity.ERROR, 0),
-    ("hours not a number", [("jr_set_curriculum", 1, "Часов в неделю", "два")], "set-bad-number",
+    ("hours zero", [("jr_set_curriculum", 1, "Часов в неделю", 0)], "N28", Severity.ERROR, 0),
+    ("hours not a number", [("jr_set_curriculum", 1, "Часов в неделю", "два")], "N09",
      Severity.ERROR, 0),
     ("duplicate curriculum line", [("jr_set_curriculum", 3, "Группа (пусто, если класс не делится)",
-                                    "1  группа")], "set-curriculum-duplicate", Severity.ERROR,
+                                    "1  группа")], "N29", Severity.ERROR,
      ("Учебный план", "B6")),
     ("split and whole class", [("jr_set_curriculum", 3, "Группа (пусто, если класс не делится)", None)],
-     "set-group-mixed", Severity.ERROR, ("Учебный план", "A3")),
+     "N30", Severity.ERROR, ("Учебный план", "A3")),
     ("timetable not in curriculum", [("jr_set_timetable", 1, "Предмет", "Химия")],
-     "set-timetable-unknown", Severity.ERROR, 0),
-    ("weekday name", [("jr_set_timetable", 1, "День недели", "Воскресенье")], "set-weekday",
+     "N34", Severity.ERROR, 0),
+    ("weekday name", [("jr_set_timetable", 1, "День недели", "Воскресенье")], "N32",
      Severity.ERROR, 0),
-    ("weekday number", [("jr_set_timetable", 1, "День недели", 7)], "set-weekday", Severity.ERROR, 0),
-    ("lesson number", [("jr_set_timetable", 1, "Номер урока", 9)], "set-lesson-no", Severity.ERROR, 0),
+    ("weekday number", [("jr_set_timetable", 1, "День недели", 7)], "N32", Severity.ERROR, 0),
+    ("lesson number", [("jr_set_timetable", 1, "Номер урока", 9)], "N33", Severity.ERROR, 0),
     ("two lessons at once", [("jr_set_timetable", 2, "День недели", "Понедельник"),
-                             ("jr_set_timetable", 2, "Номер урока", 2)], "set-slot-clash",
+                             ("jr_set_timetable", 2, "Номер урока", 2)], "N35",
      Severity.ERROR, 1),
     ("group lesson against the whole class", [("jr_set_timetable", 3, "День недели", "Понедельник"),
                                               ("jr_set_timetable", 3, "Номер урока", 2)],
-     "set-slot-clash", Severity.ERROR, 1),
+     "N35", Severity.ERROR, 1),
     ("lessons a week differ from hours", [("jr_set_timetable", 2, "Предмет", None),
                                           ("jr_set_timetable", 2, "Класс", None),
                                           ("jr_set_timetable", 2, "День недели", None),
                                           ("jr_set_timetable", 2, "Номер урока", None)],
-     "set-hours-mismatch", Severity.WARNING, ("Учебный план", "D4")),
-    ("weight zero", [("jr_set_work_kinds", 1, "Вес", "0")], "set-kind-weight", Severity.ERROR, 0),
+     "N36", Severity.WARNING, ("Учебный план", "D4")),
+    ("weight zero", [("jr_set_work_kinds", 1, "Вес", "0")], "N37", Severity.ERROR, 0),
     ("duplicate kind", [("jr_set_work_kinds", 3, "Вид работы", "ответ  на уроке")],
-     "set-kind-duplicate", Severity.ERROR, 0),
-    ("written yes/no", [("jr_set_work_kinds", 1, "Письменная работа (да/нет)", "иногда")], "set-yes-no",
+     "N38", Severity.ERROR, 0),
+    ("written yes/no", [("jr_set_work_kinds", 1, "Письменная работа (да/нет)", "иногда")], "N10",
      Severity.ERROR, 0),
-    ("rounding threshold", [("jr_set_norms", 4, "Значение", "1,5")], "set-norm-range", Severity.ERROR, 0),
-    ("written days", [("jr_set_norms", 2, "Значение", 0)], "set-norm-range", Severity.ERROR, 0),
-    ("written days not whole", [("jr_set_norms", 3, "Значение", 2.5)], "set-bad-number",
+    ("rounding threshold", [("jr_set_norms", 4, "Значение", "1,5")], "N40", Severity.ERROR, 0),
+    ("written days", [("jr_set_norms", 2, "Значение", 0)], "N40", Severity.ERROR, 0),
+    ("written days not whole", [("jr_set_norms", 3, "Значение", 2.5)], "N09",
      Severity.ERROR, 0),
-    ("min marks hours", [("jr_set_min_marks", 1, "Часов в неделю, от", -1)], "set-norm-range",
+    ("min marks hours", [("jr_set_min_marks", 1, "Часов в неделю, от", -1)], "N40",
      Severity.ERROR, 0),
     ("renamed column", [("jr_set_classes", 0, "Классный руководитель", "Руководитель")],
-     "set-missing-column", Severity.ERROR, ("Классы", "A3")),
+     "N04", Severity.ERROR, ("Классы", "A3")),
 ]
 
 
@@ -269,14 +269,14 @@ def test_missing_area_is_a_finding(written: Path) -> None:
     del wb.defined_names["jr_set_timetable"]
     wb.save(written)
     settings, findings = read_settings(written)
-    assert [(f.code, f.sheet) for f in findings if f.code == "set-missing-area"] == [
-        ("set-missing-area", "Расписание")]
+    assert [(f.code, f.sheet) for f in findings if f.code == "N03"] == [
+        ("N03", "Расписание")]
     assert settings is not None and settings.timetable == ()
 
 
 def test_group_lessons_may_share_a_slot(written: Path) -> None:
     _, findings = read_settings(written)
-    assert "set-slot-clash" not in {f.code for f in findings}
+    assert "N35" not in {f.code for f in findings}
 
 
 def test_load_settings_raises_with_findings(written: Path) -> None:
@@ -284,7 +284,7 @@ def test_load_settings_raises_with_findings(written: Path) -> None:
     edit(written, [("jr_set_curriculum", 1, "Часов в неделю", -2)])
     with pytest.raises(SettingsError) as info:
         load_settings(written)
-    assert any(isinstance(f, Finding) and f.code == "set-hours" for f in info.value.findings)
+    assert any(isinstance(f, Finding) and f.code == "N28" for f in info.value.findings)
 
 
 @pytest.mark.parametrize("content", [None, b"not a workbook at all"])
@@ -315,7 +315,7 @@ def test_settings_saved_by_libreoffice_read_the_same(written: Path, tmp_path: Pa
                    env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     settings, findings = read_settings(out / written.name)
     assert settings == sample_settings()
-    assert [f.code for f in findings] == ["set-hours-mismatch"]
+    assert [f.code for f in findings] == ["N36"]
 
 
 def test_values_below_the_area_are_reported(written: Path) -> None:
@@ -325,5 +325,5 @@ def test_values_below_the_area_are_reported(written: Path) -> None:
     wb[sheet][f"A{below}"] = "11Б"
     wb.save(written)
     _, findings = read_settings(written)
-    assert [(f.code, f.sheet, f.cell) for f in findings if f.code == "set-outside-area"] == [
-        ("set-outside-area", "Классы", f"A{below}")]
+    assert [(f.code, f.sheet, f.cell) for f in findings if f.code == "N05"] == [
+        ("N05", "Классы", f"A{below}")]

@@ -8,21 +8,13 @@ it returns findings, and the caller decides what to do with the workbook.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
-from enum import StrEnum
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 
-import pandas as pd
+from journal.core import catalogue
+from journal.core.catalogue import SEVERITY_RU, Severity
 
-
-class Severity(StrEnum):
-    """How bad a finding is: an error rejects the workbook, a warning does not."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-
-SEVERITY_RU = {Severity.ERROR: "ошибка", Severity.WARNING: "предупреждение"}
+__all__ = ["SEVERITY_RU", "Finding", "Severity", "count_errors", "error", "has_errors", "warning"]
 
 
 @dataclass(frozen=True)
@@ -57,9 +49,18 @@ class Finding:
             parts.append(f"дата {self.date:%d.%m.%Y}")
         return ", ".join(parts)
 
+    def code_title(self) -> str:
+        """The code and its title from the catalogue: «N07 · не заполнено обязательное поле»."""
+        title = catalogue.title(self.code)
+        return f"{self.code} · {title}" if title else self.code
+
+    def label(self) -> str:
+        """Severity, code and title: «ошибка N07 · не заполнено обязательное поле»."""
+        return f"{SEVERITY_RU[self.severity]} {self.code_title()}"
+
     def format(self, with_file: bool = True) -> str:
         """One line for a terminal or a feedback file."""
-        head = f"[{SEVERITY_RU[self.severity]} {self.code}]"
+        head = f"[{self.label()}]"
         where = self.where()
         file = f"{self.file}: " if with_file and self.file else ""
         return f"{head} {file}{where + ': ' if where else ''}{self.message}"
@@ -71,52 +72,28 @@ class Finding:
         return data
 
 
+def _make(code: str, severity: Severity, message: str, where: dict[str, object]) -> Finding:
+    entry = catalogue.entry(code)
+    if severity not in entry.severities:
+        raise catalogue.UnknownCode(f"finding code {code} is not catalogued as {severity}")
+    return Finding(code=code, severity=severity, message=message, **where)  # type: ignore[arg-type]
+
+
 def error(code: str, message: str, **where: object) -> Finding:
-    """Make an error finding."""
-    return Finding(code=code, severity=Severity.ERROR, message=message, **where)  # type: ignore[arg-type]
+    """Make an error finding; the code must be in :mod:`journal.core.catalogue` as an error."""
+    return _make(code, Severity.ERROR, message, where)
 
 
 def warning(code: str, message: str, **where: object) -> Finding:
-    """Make a warning finding."""
-    return Finding(code=code, severity=Severity.WARNING, message=message, **where)  # type: ignore[arg-type]
+    """Make a warning finding; the code must be in :mod:`journal.core.catalogue` as a warning."""
+    return _make(code, Severity.WARNING, message, where)
 
 
-@dataclass
-class Report:
-    """Findings collected over one or many files."""
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """True when at least one finding rejects its workbook."""
+    return any(f.is_error for f in findings)
 
-    findings: list[Finding] = field(default_factory=list)
 
-    def add(self, finding: Finding) -> None:
-        """Add one finding."""
-        self.findings.append(finding)
-
-    def extend(self, findings: Iterable[Finding]) -> None:
-        """Add many findings."""
-        self.findings.extend(findings)
-
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self.findings)
-
-    def __len__(self) -> int:
-        return len(self.findings)
-
-    @property
-    def errors(self) -> list[Finding]:
-        """The findings that reject a workbook."""
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        """The findings that do not reject a workbook."""
-        return [f for f in self.findings if not f.is_error]
-
-    @property
-    def has_errors(self) -> bool:
-        """True when at least one finding is an error."""
-        return any(f.is_error for f in self.findings)
-
-    def to_frame(self) -> pd.DataFrame:
-        """The findings as a pandas DataFrame, one row each."""
-        columns = ["code", "severity", "message", "file", "sheet", "cell", "student", "date", "teacher"]
-        return pd.DataFrame([f.as_dict() for f in self.findings], columns=columns)
+def count_errors(findings: Iterable[Finding]) -> int:
+    """How many findings are errors."""
+    return sum(f.is_error for f in findings)

@@ -19,15 +19,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from journal.core import xlsx_style as xs
-from journal.core.findings import SEVERITY_RU, Finding
+from journal.core.findings import SEVERITY_RU, Finding, count_errors
 from journal.intake.merge import MERGED, SKIPPED, STATUS_RU, UNCHANGED, UNREADABLE, FileOutcome, MergeResult
 from journal.school.folder import FEEDBACK_DIR, SchoolFolder, safe_file_name
 
 SUMMARY_NAME = "_Сводка для ответственного за ЭЖ.xlsx"
 NO_TEACHER = "Без учителя"
 FINDING_COLUMNS = ("Файл", "Лист", "Ячейка", "Ученик", "Дата", "Важность",
-                   "Что не так и как исправить", "Код")
-_WIDTHS = (34, 14, 9, 30, 11, 15, 90, 7)
+                   "Что не так и как исправить", "Код и суть")
+_WIDTHS = (34, 14, 9, 30, 11, 15, 90, 34)
 _HEADER_FILL = xs.HEADER_FILL
 _ERROR_FILL = xs.ERROR_FILL
 _BOLD = xs.BOLD_FONT
@@ -84,7 +84,7 @@ def _teacher_workbook(teacher: str, findings: list[Finding], when: str) -> Workb
     ws = wb.active
     assert ws is not None
     ws.title = "Замечания"
-    errors = sum(f.is_error for f in findings)
+    errors = count_errors(findings)
     ws.cell(1, 1, f"Замечания по журналам: {teacher}").font = xs.font(bold=True, size=13)
     ws.cell(2, 1, f"Проверка {when}. Ошибок: {errors} (файл с ошибкой не принят в общую базу, "
                   f"пока их не исправить), предупреждений: {len(findings) - errors}. "
@@ -101,7 +101,7 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
     for i, f in enumerate(findings, start=top + 1):
         values = (f.file, f.sheet, f.cell, f.student, f.date, SEVERITY_RU[f.severity],
-                  f.message, f.code)
+                  f.message, f.code_title())
         for col, value in enumerate(values, start=1):
             cell = ws.cell(i, col, value)
             cell.alignment = _WRAP
@@ -158,7 +158,7 @@ def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
         teachers.cell(1, col).fill = _HEADER_FILL
         teachers.column_dimensions[get_column_letter(col)].width = width
     for i, (teacher, findings) in enumerate(sorted(by_teacher.items()), start=2):
-        errors = sum(f.is_error for f in findings)
+        errors = count_errors(findings)
         teachers.cell(i, 1, teacher)
         teachers.cell(i, 2, errors)
         teachers.cell(i, 3, len(findings) - errors)
@@ -205,7 +205,7 @@ ENTITY_RU = {"mark": "отметка", "attendance": "пропуск", "final_ma
 def summary_line(result: MergeResult) -> str:
     """«Принято 12, без изменений 30, отклонено 2, задержано 0; ошибок 3, предупреждений 5.»"""
     findings = result.findings
-    errors = sum(f.is_error for f in findings)
+    errors = count_errors(findings)
     skipped = result.count(SKIPPED)
     locks = f", пропущено служебных файлов {skipped}" if skipped else ""
     return (f"Принято {result.count('merged')}, без изменений {result.count('unchanged')}, "

@@ -36,7 +36,7 @@ from typing import Any
 
 from journal import __version__ as tool_version
 from journal.core.files import file_sha256
-from journal.core.findings import Finding, Severity, error, warning
+from journal.core.findings import Finding, Severity, count_errors, error, has_errors, warning
 from journal.dataset import store
 from journal.dataset.backup import backup_before_merge
 from journal.intake.validation import (
@@ -103,7 +103,7 @@ class FileOutcome:
     @property
     def errors(self) -> int:
         """How many error findings."""
-        return sum(f.is_error for f in self.findings)
+        return count_errors(self.findings)
 
     @property
     def warnings(self) -> int:
@@ -508,7 +508,7 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
         findings = list(result_of_read.findings)
         sha = result_of_read.sha256 or file_sha256(path)
         raw = result_of_read.workbook
-        if raw is None or any(f.is_error for f in findings):
+        if raw is None or has_errors(findings):
             outcomes[name] = FileOutcome(name, UNREADABLE if raw is None else REJECTED, sha,
                                          findings=findings)
             tick(name)
@@ -543,7 +543,7 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
     pending.sort(key=lambda p: 0 if outcomes[p[0]].kind == KIND_CLASS else 1)
     for name, held, _findings, sha in pending:
         outcome = outcomes[name]
-        if not any(f.is_error for f in outcome.findings):
+        if not has_errors(outcome.findings):
             validated = validate_read(_unhold(held), settings, name, conn, today=now.date())
             outcome.findings.extend(validated.findings)
             if validated.records is not None and not validated.has_errors:
@@ -705,8 +705,7 @@ def _class_lists_in_folder(school: SchoolFolder, settings: Settings,
     lists: dict[str, list[KnownStudent]] = {}
     for path, result in zip(paths, read_workbooks_safely(paths, root=school.root), strict=True):
         raw = result.workbook
-        if raw is None or raw.meta.kind != KIND_CLASS or (result.findings and any(
-                f.is_error for f in result.findings)):
+        if raw is None or raw.meta.kind != KIND_CLASS or has_errors(result.findings):
             continue
         if normalise_class_name(raw.meta.class_name) not in wanted:
             continue
@@ -774,7 +773,7 @@ def check_files(paths: list[Path], settings: Settings, *, school: SchoolFolder |
                     outcome.findings.append(lost_lessons_finding(records, lost))
             if isinstance(validated.records, ClassRecords):
                 class_lists[validated.records.class_name] = known_students(validated.records)
-            if validated.records is not None and not any(f.is_error for f in outcome.findings):
+            if validated.records is not None and not has_errors(outcome.findings):
                 outcome.status = MERGED
             outcome.findings = [_with_teacher(f, outcome.teacher) for f in outcome.findings]
         return outcomes

@@ -10,8 +10,10 @@ Finding codes:
 
 * ``W…`` the workbook as a whole (unknown class or subject, another year, a copy);
 * ``M…`` a mark cell (see :mod:`journal.school.marks`), ``D…`` dates, ``K…`` kinds of work,
-  ``L…`` the lesson log, ``S…`` students, ``F…`` final marks, ``X…`` formulas;
+  ``L…`` the lesson log, ``S…`` students, ``F…`` final marks;
 * ``C…`` the class workbook (students, parents, absence reasons).
+
+Every code, with its Russian title and advice, is in :mod:`journal.core.catalogue`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from journal.core.findings import Finding, error, warning
+from journal.core.findings import Finding, error, has_errors, warning
 from journal.core.text import clean_text, name_key, parse_date_value
 from journal.school.marks import ABSENCE_CODES, CellEntry, CellProblem, parse_final_mark, parse_mark_cell
 from journal.school.settings import WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings, WorkKind
@@ -206,7 +208,7 @@ class Validated:
     @property
     def has_errors(self) -> bool:
         """True when the workbook must be rejected."""
-        return any(f.is_error for f in self.findings)
+        return has_errors(self.findings)
 
 
 # ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from journal.core.files import file_sha256, temp_path_beside
-from journal.core.findings import Finding, error, warning
+from journal.core.findings import Finding, error, has_errors, warning
 from journal.core.text import clean_text as _text
 from journal.core.text import parse_date_value, text_key
 from journal.intake.validation import ClassView, validate_class, view_from_raw
@@ -58,7 +58,8 @@ ACTION_RU = {CREATED: "создан", UPDATED: "обновлён", UNCHANGED: "�
 # Finding codes of template updates
 T_LOST = "T01"  # a filled value has no place in the new layout
 T_CLASS_LIST = "T02"  # the class workbook has errors: its list is not carried into subject workbooks
-T_UNREADABLE = "T02"  # an existing workbook cannot be read safely
+T_UNREADABLE = "T09"  # an existing workbook reads with errors: it is not updated
+T_NOT_JOURNAL = "T10"  # a file in the folder is not recognised as a journal
 T_DUPLICATE = "T03"  # two workbooks for the same class × subject × group
 T_NAME_TAKEN = "T04"  # the default file name is taken by another file
 T_NOT_IN_SETTINGS = "T05"  # a workbook for a class or subject the settings no longer have
@@ -109,7 +110,7 @@ class TemplatesResult:
     @property
     def has_errors(self) -> bool:
         """True when some workbook was refused or an error was found."""
-        return bool(self.refused) or any(f.is_error for f in self.findings)
+        return bool(self.refused) or has_errors(self.findings)
 
 
 def update_templates(school: SchoolFolder, settings: Settings, *, now: dt.datetime | None = None,
@@ -182,7 +183,7 @@ class _Run:
                     file=self._rel(r.path)))
             return False
         existing = found[0]
-        if existing.workbook is None or any(f.is_error for f in existing.findings):
+        if existing.workbook is None or has_errors(existing.findings):
             problems = "; ".join(f.format(with_file=False) for f in existing.findings if f.is_error)
             self._refuse(existing.path, title, error(
                 T_UNREADABLE, f"файл не обновлён, потому что он читается с ошибками: {problems}",
@@ -438,7 +439,7 @@ class _Run:
             if meta is None:
                 if result.findings:
                     self.result.findings.append(warning(
-                        T_UNREADABLE, "файл не распознан как журнал и оставлен как есть: "
+                        T_NOT_JOURNAL, "файл не распознан как журнал и оставлен как есть: "
                         + "; ".join(f.message for f in result.findings[:2]), file=self._rel(path)))
                 continue
             if meta.kind in (wf.KIND_CLASS, wf.KIND_SUBJECT):

@@ -41,7 +41,7 @@ from defusedxml import ElementTree as SafeET
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
-from journal.core.findings import Finding, error, warning
+from journal.core.findings import Finding, error, has_errors, warning
 from journal.core.text import blank_to_none, cell_text, name_key, parse_date_value
 from journal.workbooks import format as wf
 from journal.workbooks import screening as prescreen
@@ -346,7 +346,7 @@ class ReadResult:
     @property
     def ok(self) -> bool:
         """True when the workbook was read and no finding is an error."""
-        return self.workbook is not None and not any(f.is_error for f in self.findings)
+        return self.workbook is not None and not has_errors(self.findings)
 
 
 # ---------------------------------------------------------------------------

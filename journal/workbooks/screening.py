@@ -32,9 +32,9 @@ import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from journal.core.findings import Finding, error, warning
+from journal.core.findings import Finding, error, has_errors, warning
 
-# Finding codes (documented in docs/bad-inputs.md)
+# Finding codes (titles and advice in journal/core/catalogue.py)
 EMPTY = "R01"
 NOT_XLSX = "R02"
 TRUNCATED = "R03"
@@ -113,7 +113,7 @@ class Screening:
     @property
     def ok(self) -> bool:
         """True when the file may be handed to a parser."""
-        return not any(f.is_error for f in self.findings)
+        return not has_errors(self.findings)
 
 
 def prescreen(path: str | Path, *, root: str | Path | None = None,
@@ -330,7 +330,7 @@ def _check_package(archive: zipfile.ZipFile, name: str, limits: Limits) -> list[
             sheet = _sheet_names(archive).get(info.filename, "")
             part_findings = [replace(f, sheet=sheet) if f.sheet else f for f in part_findings]
         findings.extend(part_findings)
-        if any(f.is_error for f in findings):
+        if has_errors(findings):
             return findings
     return findings
 

@@ -121,7 +121,7 @@ class _Reader:
         ("" when the area is missing or lacks a required column: it cannot be read)."""
         cells = self._area_cells(name)
         if cells is None:
-            self.error("set-missing-area",
+            self.error("N03",
                        f"Не найдена область «{name}» (таблица листа «{sheet}»). Возможно, лист "
                        f"удалён или переименован. Перенесите данные в новый файл настроек "
                        f"(journal init) и заполните его.", sheet)
@@ -137,7 +137,7 @@ class _Reader:
         first = header[0].coordinate if header else ""
         missing = [h for h in required if h not in columns]
         for h in missing:
-            self.error("set-missing-column",
+            self.error("N04",
                        f"В таблице нет столбца «{h}». Верните заголовок столбца как в новом "
                        f"файле настроек, иначе таблица не читается.", ws_title, first)
         if missing:
@@ -164,7 +164,7 @@ class _Reader:
                                  min_col=first_col, max_col=last_col):
             for c in line:
                 if not is_blank(c.value):
-                    self.warn("set-outside-area",
+                    self.warn("N05",
                               f"Значение «{c.value}» стоит ниже таблицы (после строки {last}) и не "
                               f"читается. Перенесите строку в пустую строку таблицы выше.",
                               ws_title, c.coordinate)
@@ -191,7 +191,7 @@ class _Reader:
         value = row.values.get(col)
         if is_blank(value):
             if required:
-                self.error("set-required",
+                self.error("N07",
                            f"Не заполнено: «{what or col}». Впишите значение в эту ячейку или "
                            f"удалите строку целиком.", sheet, row.cells.get(col, ""))
             return ""
@@ -206,12 +206,12 @@ class _Reader:
         cell = row.cells.get(col, "")
         if is_blank(value):
             if required:
-                self.error("set-required", f"Не заполнено: «{col}». Впишите дату в виде ДД.ММ.ГГГГ.",
+                self.error("N07", f"Не заполнено: «{col}». Впишите дату в виде ДД.ММ.ГГГГ.",
                            sheet, cell)
             return None
         parsed = parse_date_value(value)
         if parsed is None:
-            self.error("set-bad-date",
+            self.error("N08",
                        f"«{value}» — не дата. Впишите дату в виде ДД.ММ.ГГГГ, например 01.09.2026.",
                        sheet, cell)
         return parsed
@@ -220,12 +220,12 @@ class _Reader:
         value = row.values.get(col)
         cell = row.cells.get(col, "")
         if is_blank(value):
-            self.error("set-required", f"Не заполнено: «{col}». Впишите число.", sheet, cell)
+            self.error("N07", f"Не заполнено: «{col}». Впишите число.", sheet, cell)
             return None
         parsed = parse_number_value(value)
         if parsed is None or (integer and not float(parsed).is_integer()):
             kind = "целое число" if integer else "число (дробная часть — через запятую, например 1,5)"
-            self.error("set-bad-number", f"«{value}» — не {kind}. Впишите {kind}.", sheet, cell)
+            self.error("N09", f"«{value}» — не {kind}. Впишите {kind}.", sheet, cell)
             return None
         return parsed
 
@@ -310,12 +310,12 @@ def read_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
     """
     file = path.name
     if not path.is_file():
-        return None, [error("set-no-file", f"Файл настроек «{path}» не найден. Создайте папку школы "
+        return None, [error("N01", f"Файл настроек «{path}» не найден. Создайте папку школы "
                                            f"командой journal init ПАПКА.", file=file)]
     try:
         wb = load_workbook(path, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        return None, [error("set-unreadable",
+        return None, [error("N02",
                             f"Файл настроек не открывается ({exc.__class__.__name__}). Возможно, он "
                             f"повреждён или ещё копируется; сохраните его заново в формате .xlsx.",
                             file=file)]
@@ -367,7 +367,7 @@ def _read_school(r: _Reader) -> dict[str, object]:
     def get(label: str) -> _Row | None:
         row = by_label.get(name_key(label))
         if row is None:
-            r.error("set-missing-row", f"На листе нет строки «{label}». Верните её в столбец "
+            r.error("N06", f"На листе нет строки «{label}». Верните её в столбец "
                                        f"«{COL_PARAM}» и заполните значение.", SHEET_SCHOOL, first)
         return row
 
@@ -375,7 +375,7 @@ def _read_school(r: _Reader) -> dict[str, object]:
     if row is not None:
         out["name"] = r.text(row, COL_VALUE, SHEET_SCHOOL)
         if not out["name"]:
-            r.error("set-school-name", "Впишите полное название школы — оно печатается в отчётах, "
+            r.error("N12", "Впишите полное название школы — оно печатается в отчётах, "
                                        "бумажных копиях и письмах родителям.",
                     SHEET_SCHOOL, row.cells[COL_VALUE])
     row = get(ROW_YEAR)
@@ -383,7 +383,7 @@ def _read_school(r: _Reader) -> dict[str, object]:
         year = r.text(row, COL_VALUE, SHEET_SCHOOL).replace("-", "/").replace(" ", "")
         m = re.fullmatch(r"(\d{4})/(\d{4})", year)
         if m is None or int(m.group(2)) != int(m.group(1)) + 1:
-            r.error("set-school-year", f"Учебный год «{year}» не распознан. Впишите его в виде "
+            r.error("N13", f"Учебный год «{year}» не распознан. Впишите его в виде "
                                        f"2026/2027.", SHEET_SCHOOL, row.cells[COL_VALUE])
         else:
             out["year"] = year
@@ -393,7 +393,7 @@ def _read_school(r: _Reader) -> dict[str, object]:
         if row is not None:
             out[key] = r.text(row, COL_VALUE, SHEET_SCHOOL)
             if not out[key]:
-                r.warn("set-signatory", f"Не указано ФИО {what}: без него в бумажных копиях "
+                r.warn("N14", f"Не указано ФИО {what}: без него в бумажных копиях "
                                         f"останется пустое место для подписи.",
                        SHEET_SCHOOL, row.cells[COL_VALUE])
     row = by_label.get(name_key(ROW_TODAY))
@@ -410,17 +410,17 @@ def _read_periods(r: _Reader, year: object) -> list[Period]:
         set_text = r.text(row, COL_SET, SHEET_PERIODS, required=True)
         pset = _set_of(set_text) if set_text else None
         if set_text and pset is None:
-            r.error("set-period-set", f"«{set_text}» — неизвестный набор периодов. Выберите "
+            r.error("N15", f"«{set_text}» — неизвестный набор периодов. Выберите "
                                       f"«Четверти» или «Полугодия».", SHEET_PERIODS, row.cells[COL_SET])
         number = r.number(row, COL_NUMBER, SHEET_PERIODS, integer=True)
         if number is not None and not 1 <= number <= 4:
-            r.error("set-period-number", "Номер периода — от 1 до 4 (четверти) или 1–2 (полугодия).",
+            r.error("N16", "Номер периода — от 1 до 4 (четверти) или 1–2 (полугодия).",
                     SHEET_PERIODS, row.cells[COL_NUMBER])
             number = None
         start = r.date(row, COL_START, SHEET_PERIODS)
         end = r.date(row, COL_END, SHEET_PERIODS)
         if start and end and end < start:
-            r.error("set-date-order", f"Конец периода {end:%d.%m.%Y} раньше начала {start:%d.%m.%Y}. "
+            r.error("N11", f"Конец периода {end:%d.%m.%Y} раньше начала {start:%d.%m.%Y}. "
                                       f"Исправьте одну из дат.", SHEET_PERIODS, row.cells[COL_END])
             continue
         if pset is None or number is None or start is None or end is None:
@@ -434,7 +434,7 @@ def _read_periods(r: _Reader, year: object) -> list[Period]:
         last_day = dt.date(int(m.group(1)) + 1, 8, 31)
         for p, row in periods:
             if p.start < first_day or p.end > last_day:
-                r.error("set-period-year", f"Период «{p.name}» ({p.start:%d.%m.%Y}–{p.end:%d.%m.%Y}) "
+                r.error("N17", f"Период «{p.name}» ({p.start:%d.%m.%Y}–{p.end:%d.%m.%Y}) "
                                            f"не входит в {year} учебный год. Проверьте год в датах.",
                         SHEET_PERIODS, row.cells[COL_START])
     for pset in (QUARTERS, HALVES):
@@ -442,13 +442,13 @@ def _read_periods(r: _Reader, year: object) -> list[Period]:
         ordered = sorted((pr for pr in periods if pr[0].set == pset), key=lambda pr: pr[0].start)
         for i, (p, row) in enumerate(ordered):
             if p.number in seen:
-                r.error("set-period-duplicate", f"{PERIOD_SET_RU[pset]}: номер {p.number} указан "
+                r.error("N18", f"{PERIOD_SET_RU[pset]}: номер {p.number} указан "
                                                 f"дважды. У каждого периода свой номер.",
                         SHEET_PERIODS, row.cells[COL_NUMBER])
             seen[p.number] = p
             if i > 0 and p.start <= ordered[i - 1][0].end:
                 prev = ordered[i - 1][0]
-                r.error("set-period-overlap", f"«{p.name}» начинается {p.start:%d.%m.%Y}, а "
+                r.error("N19", f"«{p.name}» начинается {p.start:%d.%m.%Y}, а "
                                               f"«{prev.name}» кончается только {prev.end:%d.%m.%Y}. "
                                               f"Периоды одного набора не должны пересекаться.",
                         SHEET_PERIODS, row.cells[COL_START])
@@ -461,7 +461,7 @@ def _check_period_sets(r: _Reader, periods: list[Period], classes: list[SchoolCl
     first = _area_first_cell(r, NAME_PERIODS)
     for pset in sorted(needed - present):
         who = "1–9 классов" if pset == QUARTERS else "10–11 классов"
-        r.error("set-period-set-missing", f"Нет ни одной строки «{PERIOD_SET_RU[pset]}» — они нужны "
+        r.error("N20", f"Нет ни одной строки «{PERIOD_SET_RU[pset]}» — они нужны "
                                           f"для {who}. Впишите периоды с датами.", SHEET_PERIODS, first)
 
 
@@ -482,24 +482,24 @@ def _read_holidays(r: _Reader, periods: list[Period]) -> list[Holiday]:
         grades_text = r.text(row, COL_GRADES, SHEET_HOLIDAYS)
         grades = parse_grades(grades_text)
         if grades is None:
-            r.error("set-holiday-grades", f"«{grades_text}» — не список параллелей. Пишите «1», "
+            r.error("N21", f"«{grades_text}» — не список параллелей. Пишите «1», "
                                           f"«1, 2» или «1–4»; пусто — для всех классов.",
                     SHEET_HOLIDAYS, row.cells.get(COL_GRADES, ""))
             continue
         if not (name and start and end):
             continue
         if end < start:
-            r.error("set-date-order", f"Конец каникул {end:%d.%m.%Y} раньше начала {start:%d.%m.%Y}. "
+            r.error("N11", f"Конец каникул {end:%d.%m.%Y} раньше начала {start:%d.%m.%Y}. "
                                       f"Исправьте одну из дат.", SHEET_HOLIDAYS, row.cells[COL_END])
             continue
         if year_start and year_end:
             if end < year_start or start > year_end:
-                r.error("set-holiday-outside", f"«{name}» ({start:%d.%m.%Y}–{end:%d.%m.%Y}) целиком "
+                r.error("N22", f"«{name}» ({start:%d.%m.%Y}–{end:%d.%m.%Y}) целиком "
                                                f"вне учебного года ({year_start:%d.%m.%Y}–"
                                                f"{year_end:%d.%m.%Y}). Проверьте год в датах.",
                         SHEET_HOLIDAYS, row.cells[COL_START])
             elif start < year_start or end > year_end:
-                r.warn("set-holiday-outside", f"«{name}» выходит за границы учебного года "
+                r.warn("N22", f"«{name}» выходит за границы учебного года "
                                               f"({year_start:%d.%m.%Y}–{year_end:%d.%m.%Y}); дни вне "
                                               f"года не учитываются.",
                        SHEET_HOLIDAYS, row.cells[COL_START])
@@ -527,28 +527,28 @@ def _read_classes(r: _Reader) -> list[SchoolClass]:
             grade = int(number) if number is not None and number.is_integer() else None
         cell = row.cells.get(COL_GRADE) or row.cells[COL_CLASS]
         if grade is None or not 1 <= grade <= 11:
-            r.error("set-class-grade", f"Класс «{raw}»: параллель должна быть числом от 1 до 11 "
+            r.error("N23", f"Класс «{raw}»: параллель должна быть числом от 1 до 11 "
                                        f"(для «5А» — 5).", SHEET_CLASSES, cell)
             continue
         if m is not None and int(m.group(1)) != grade:
-            r.error("set-class-grade", f"Класс «{raw}», а параллель указана {grade}. Исправьте "
+            r.error("N23", f"Класс «{raw}», а параллель указана {grade}. Исправьте "
                                        f"название класса или параллель.", SHEET_CLASSES, cell)
             continue
         letter = r.text(row, COL_LETTER, SHEET_CLASSES).upper() or (m.group(2) if m else "")
         teacher = r.text(row, COL_CLASS_TEACHER, SHEET_CLASSES)
         if not teacher:
-            r.error("set-teacher-missing", f"У класса «{raw}» не указан классный руководитель. "
+            r.error("N24", f"У класса «{raw}» не указан классный руководитель. "
                                            f"Впишите его ФИО.", SHEET_CLASSES,
                     row.cells[COL_CLASS_TEACHER])
         if name in seen:
-            r.error("set-class-duplicate", f"Класс «{raw}» уже есть в строке {seen[name]}. Удалите "
+            r.error("N25", f"Класс «{raw}» уже есть в строке {seen[name]}. Удалите "
                                            f"повтор или исправьте букву.", SHEET_CLASSES,
                     row.cells[COL_CLASS])
             continue
         seen[name] = row.number
         classes.append(SchoolClass(name, grade, letter, teacher))
     if not classes and first:
-        r.error("set-no-classes", "Не указано ни одного класса. Впишите классы школы: класс, "
+        r.error("N26", "Не указано ни одного класса. Впишите классы школы: класс, "
                                   "параллель, букву и классного руководителя.", SHEET_CLASSES, first)
     return classes
 
@@ -571,22 +571,22 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass]) -> list[CurriculumI
         teacher = r.text(row, COL_TEACHER, SHEET_CURRICULUM)
         school_class = by_name.get(normalise_class_name(raw)) if raw else None
         if raw and school_class is None:
-            r.error("set-unknown-class", f"Класса «{raw}» нет на листе «{SHEET_CLASSES}». Добавьте "
+            r.error("N27", f"Класса «{raw}» нет на листе «{SHEET_CLASSES}». Добавьте "
                                          f"его туда или исправьте название.", SHEET_CURRICULUM,
                     row.cells[COL_CLASS])
         if not teacher:
-            r.error("set-teacher-missing", f"{raw} {subject}: не указан учитель. Впишите ФИО "
+            r.error("N24", f"{raw} {subject}: не указан учитель. Впишите ФИО "
                                            f"учителя, который ведёт предмет.", SHEET_CURRICULUM,
                     row.cells[COL_TEACHER])
         if hours is not None and hours <= 0:
-            r.error("set-hours", "Часов в неделю должно быть больше нуля. Если предмета нет, "
+            r.error("N28", "Часов в неделю должно быть больше нуля. Если предмета нет, "
                                  "удалите строку.", SHEET_CURRICULUM, row.cells[COL_HOURS])
             hours = None
         if school_class is None or not subject or hours is None:
             continue
         key = (school_class.name, subject.lower(), group.lower())
         if key in seen:
-            r.error("set-curriculum-duplicate", f"{school_class.name} {subject}"
+            r.error("N29", f"{school_class.name} {subject}"
                                                 f"{' (' + group + ')' if group else ''} уже есть в "
                                                 f"строке {seen[key]}. Удалите повтор.",
                     SHEET_CURRICULUM, row.cells[COL_SUBJECT])
@@ -597,11 +597,11 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass]) -> list[CurriculumI
     split = {(c.class_name, c.subject.lower()) for c in items if c.group}
     whole = {(c.class_name, c.subject.lower()) for c in items if not c.group}
     for class_name, subject in sorted(split & whole):
-        r.error("set-group-mixed", f"{class_name}, {subject}: есть строки и с группой, и без группы. "
+        r.error("N30", f"{class_name}, {subject}: есть строки и с группой, и без группы. "
                                    f"Если класс делится, укажите группу в каждой строке предмета.",
                 SHEET_CURRICULUM, first)
     if classes and not items and first:
-        r.warn("set-no-curriculum", "Учебный план пуст: файлы журнала по предметам не будут созданы. "
+        r.warn("N31", "Учебный план пуст: файлы журнала по предметам не будут созданы. "
                                     "Впишите предметы классов.", SHEET_CURRICULUM, first)
     return items
 
@@ -622,12 +622,12 @@ def _read_timetable(r: _Reader, curriculum: list[CurriculumItem]) -> list[Timeta
         if is_blank(weekday_value):
             r.text(row, COL_WEEKDAY, SHEET_TIMETABLE, required=True)
         elif weekday is None:
-            r.error("set-weekday", f"«{weekday_value}» — не день недели. Выберите из списка "
+            r.error("N32", f"«{weekday_value}» — не день недели. Выберите из списка "
                                    f"(понедельник … суббота) или впишите число 1–6.",
                     SHEET_TIMETABLE, row.cells[COL_WEEKDAY])
         lesson = r.number(row, COL_LESSON_NO, SHEET_TIMETABLE, integer=True)
         if lesson is not None and not 1 <= lesson <= LESSON_NO_MAX:
-            r.error("set-lesson-no", f"Номер урока — от 1 до {LESSON_NO_MAX}.", SHEET_TIMETABLE,
+            r.error("N33", f"Номер урока — от 1 до {LESSON_NO_MAX}.", SHEET_TIMETABLE,
                     row.cells[COL_LESSON_NO])
             lesson = None
         if not raw or not subject:
@@ -637,7 +637,7 @@ def _read_timetable(r: _Reader, curriculum: list[CurriculumItem]) -> list[Timeta
             where = f"{raw}, {subject}{', ' + group if group else ''}"
             hint = ("" if normalise_class_name(raw) in known_classes else
                     f" У класса «{raw}» нет ни одной строки учебного плана.")
-            r.error("set-timetable-unknown", f"Урока «{where}» нет в учебном плане.{hint} Проверьте "
+            r.error("N34", f"Урока «{where}» нет в учебном плане.{hint} Проверьте "
                                              f"класс, предмет и группу — они должны совпадать с "
                                              f"листом «{SHEET_CURRICULUM}».", SHEET_TIMETABLE,
                     row.cells[COL_SUBJECT])
@@ -649,7 +649,7 @@ def _read_timetable(r: _Reader, curriculum: list[CurriculumItem]) -> list[Timeta
         for other, other_row in slots.get(slot, []):
             same = (other.subject, other.group) == (entry.subject, entry.group)
             if same or not (other.group and entry.group):
-                r.error("set-slot-clash", f"У {item.class_name} в {WEEKDAYS_RU[weekday - 1].lower()} "
+                r.error("N35", f"У {item.class_name} в {WEEKDAYS_RU[weekday - 1].lower()} "
                                           f"{int(lesson)}-м уроком уже стоит «{other.subject}» (строка "
                                           f"{other_row.number}). В одно время могут идти только "
                                           f"уроки разных групп.", SHEET_TIMETABLE,
@@ -669,7 +669,7 @@ def _check_hours(r: _Reader, curriculum: list[CurriculumItem], entries: list[Tim
         n = counts.get(item.key, 0)
         if n != item.weekly_hours:
             group = f" ({item.group})" if item.group else ""
-            r.warn("set-hours-mismatch", f"{item.class_name} {item.subject}{group}: в учебном плане "
+            r.warn("N36", f"{item.class_name} {item.subject}{group}: в учебном плане "
                                          f"{_ru_number(item.weekly_hours)} ч в неделю, а в расписании "
                                          f"уроков — {n}. "
                                          f"Даты уроков в журнал берутся из расписания; поправьте "
@@ -686,23 +686,23 @@ def _read_kinds(r: _Reader) -> list[WorkKind]:
         weight = r.number(row, COL_WEIGHT, SHEET_KINDS)
         written = parse_yes_no(row.values.get(COL_WRITTEN))
         if written is None:
-            r.error("set-yes-no", f"«{row.values.get(COL_WRITTEN)}»: впишите «да» или «нет».",
+            r.error("N10", f"«{row.values.get(COL_WRITTEN)}»: впишите «да» или «нет».",
                     SHEET_KINDS, row.cells[COL_WRITTEN])
         if weight is not None and weight <= 0:
-            r.error("set-kind-weight", "Вес вида работы должен быть больше нуля, например 1 или 1,5.",
+            r.error("N37", "Вес вида работы должен быть больше нуля, например 1 или 1,5.",
                     SHEET_KINDS, row.cells[COL_WEIGHT])
             weight = None
         if not name or weight is None:
             continue
         key = text_key(name)
         if key in seen:
-            r.error("set-kind-duplicate", f"Вид работы «{name}» уже есть в строке {seen[key]}. "
+            r.error("N38", f"Вид работы «{name}» уже есть в строке {seen[key]}. "
                                           f"Удалите повтор.", SHEET_KINDS, row.cells[COL_KIND])
             continue
         seen[key] = row.number
         kinds.append(WorkKind(name, weight, bool(written)))
     if not kinds and first:
-        r.error("set-no-kinds", "Не указано ни одного вида работы. Впишите хотя бы «Ответ на уроке» "
+        r.error("N39", "Не указано ни одного вида работы. Впишите хотя бы «Ответ на уроке» "
                                 "с весом 1.", SHEET_KINDS, first)
     return kinds
 
@@ -715,7 +715,7 @@ def _read_norms(r: _Reader) -> Norms:
         row = by_label.get(name_key(label))
         if row is None:
             if first:
-                r.error("set-missing-row", f"На листе нет строки «{label}». Верните её и впишите "
+                r.error("N06", f"На листе нет строки «{label}». Верните её и впишите "
                                            f"значение.", SHEET_NORMS, first)
             continue
         number = r.number(row, COL_VALUE, SHEET_NORMS, integer=attr in NORM_INT_FIELDS)
@@ -724,7 +724,7 @@ def _read_norms(r: _Reader) -> Norms:
         low, high = NORM_RANGES[attr]
         if not low <= number <= high:
             shown = (f"{low:g}–{high:g}").replace(".", ",")
-            r.error("set-norm-range", f"«{label}»: значение {number:g} вне допустимых пределов "
+            r.error("N40", f"«{label}»: значение {number:g} вне допустимых пределов "
                                       f"{shown}. Впишите число из этих пределов.",
                     SHEET_NORMS, row.cells[COL_VALUE])
             continue
@@ -735,11 +735,11 @@ def _read_norms(r: _Reader) -> Norms:
         hours = r.number(row, COL_MIN_HOURS, SHEET_NORMS)
         marks = r.number(row, COL_MIN_MARKS, SHEET_NORMS, integer=True)
         if hours is not None and hours <= 0:
-            r.error("set-norm-range", "Часов в неделю — число больше нуля.", SHEET_NORMS,
+            r.error("N40", "Часов в неделю — число больше нуля.", SHEET_NORMS,
                     row.cells[COL_MIN_HOURS])
             continue
         if marks is not None and not 0 <= marks <= 50:
-            r.error("set-norm-range", "Минимум отметок за период — от 0 до 50.", SHEET_NORMS,
+            r.error("N40", "Минимум отметок за период — от 0 до 50.", SHEET_NORMS,
                     row.cells[COL_MIN_MARKS])
             continue
         if hours is not None and marks is not None:
@@ -747,7 +747,7 @@ def _read_norms(r: _Reader) -> Norms:
     if rules:
         values["min_marks"] = tuple(rules)
     elif min_first:
-        r.warn("set-no-min-marks", "Таблица минимума отметок пуста — накопляемость отметок не будет "
+        r.warn("N41", "Таблица минимума отметок пуста — накопляемость отметок не будет "
                                    "проверяться.", SHEET_NORMS, min_first)
         values["min_marks"] = ()
     return Norms(**values)  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from journal.core import catalogue
 from journal.school.settings import CurriculumItem, Settings
 from journal.workbooks import format as wf
 from journal.workbooks import screening as ps
@@ -780,7 +781,8 @@ TABLE_HEAD = """# Bad input files: what the user sees
 Every row is one kind of broken or hostile file from `tests/support/hostile_corpus.py`, put
 into a school folder whose dataset already holds a merge, followed by `journal merge`.
 The test `tests/test_hostile.py` runs every kind and checks that this table is what
-the run gives (regenerate it with `.venv/bin/python tests/support/hostile_corpus.py > docs/bad-inputs.md`).
+the run gives (regenerate it with `.venv/bin/python tests/support/hostile_corpus.py > docs/bad-inputs.md`;
+the codes table at the end comes from the catalogue of findings).
 Codes `R..` are found before any spreadsheet library parses the file
 (`journal/workbooks/screening.py`) or while a worker process parses it (`journal/workbooks/isolation.py`,
 `journal/workbooks/reading.py`); other codes come from `journal/intake/validation.py`.
@@ -814,9 +816,19 @@ def table_row(bad: Kind, outcome: Outcome, base: list[str], twin: list[str]) -> 
 
 
 
+CODES_HEAD = """
+## Reading codes
+
+The codes `R..` as the catalogue (`journal/core/catalogue.py`) lists them; a user sees the
+title beside the code: «[ошибка R01 · пустой файл] …».
+
+"""
+
+
 def render_table(rows: list[str]) -> str:
-    """The whole markdown page."""
-    return TABLE_HEAD + "\n".join(rows) + "\n"
+    """The whole markdown page: the table of bad inputs, then the catalogue's reading codes."""
+    codes = f"{catalogue.BEGIN}\n\n{catalogue.markdown('R')}\n{catalogue.END}\n"
+    return TABLE_HEAD + "\n".join(rows) + "\n" + CODES_HEAD + codes
 
 
 def run_all(work: Path) -> tuple[dict[str, Outcome], list[str], list[str]]:

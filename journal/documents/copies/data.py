@@ -250,7 +250,7 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
         sections.append(section)
         if not lesson_lines:
             findings.append(warning(
-                "print_no_lessons",
+                "P01",
                 f"{school_class.name}, {section.title}: за {period.name} в общей базе нет ни одного "
                 f"урока — в копии пустой раздел. Проверьте, что журнал предмета собран (journal merge)",
                 teacher=teacher))
@@ -259,7 +259,7 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
                        if s.student_id not in period_marks and s.student_id not in left_during]
             if without:
                 findings.append(warning(
-                    "print_missing_period_mark",
+                    "P02",
                     f"{school_class.name}, {section.title}: нет отметки за {period.name} у "
                     f"{count_ru(len(without), ('ученика', 'учеников', 'учеников'))} "
                     f"({', '.join(without[:3])}{' …' if len(without) > 3 else ''}). "
@@ -274,7 +274,7 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
             if student.student_id not in placed and student.student_id not in left_during:
                 title = next(section.subject for section in sections if text_key(section.subject) == subject)
                 findings.append(warning(
-                    "print_student_without_group",
+                    "P03",
                     f"{school_class.name}, {title}: ученик не отнесён ни к одной группе и не попал в "
                     f"копию по этому предмету. Классный руководитель указывает группу в списке класса",
                     student=student.name))
