@@ -467,6 +467,63 @@ def letters(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+@app.command()
+def diary(
+    school: SchoolOption,
+    site: Annotated[
+        str | None,
+        typer.Option("--site", help="Адрес дневника на сайте школы (печатается на листках с кодами)."),
+    ] = None,
+    new_code: Annotated[
+        str | None, typer.Option("--new-code", help="Выдать новый код этому ученику («Фамилия Имя»).")
+    ] = None,
+    class_name: Annotated[
+        str | None, typer.Option("--class", "-c", help="Класс ученика для --new-code, например 5А.")
+    ] = None,
+    access_log: Annotated[
+        Path | None,
+        typer.Option("--access-log", help="Журнал посещений веб-сервера (для отчёта об участии)."),
+    ] = None,
+) -> None:
+    """Электронный дневник для семей: папка output/Дневник/ (страница и зашифрованный файл на
+    каждого ученика) и листки с кодами доступа по классам для классных руководителей.
+
+    Папку «Дневник» можно выложить на сайт школы, в общую папку или отправить вложением:
+    каждая семья по своему коду видит только своего ребёнка. Коды, листки для печати и таблица
+    участия семей — в output/«Коды доступа»/ (только для вас, не публикуйте). Запускайте после
+    каждого сбора журналов: переписываются только изменившиеся файлы.
+
+    Пример: journal diary --school "Школа 2026-2027" --site https://school.example.ru/dnevnik/
+    Новый код семье (старый перестаёт действовать):
+    journal diary --school ПАПКА --new-code "Белов Артём" --class 5А
+    """
+    from journal.documents.diary.build import build_diary
+    from journal.school.folder import SchoolFolder
+    from journal.workbooks.settings_book import load_settings
+
+    try:
+        if new_code and not class_name:
+            raise UsageError("Для --new-code укажите и класс: --class 5А")
+        if access_log is not None and not access_log.is_file():
+            raise UsageError(f"Файл журнала посещений «{access_log}» не найден")
+        folder = SchoolFolder.open(school)
+        settings = load_settings(folder.settings_path)
+        outcome = build_diary(folder, settings, site=site, access_log=access_log,
+                              renew=(new_code, class_name or "") if new_code else None)
+    except JournalError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Дневник: {outcome.folder} — учеников {outcome.students}, "
+               f"обновлено файлов {outcome.written}, удалено {outcome.removed}")
+    if outcome.renewed:
+        typer.echo(f"Новый код выдан: {outcome.renewed}; прежний код больше не действует")
+    if outcome.new_codes:
+        typer.echo(f"Новых кодов: {outcome.new_codes}")
+    for path in outcome.slips:
+        typer.echo(f"Листки с кодами для печати: {path}")
+    typer.echo(f"Коды и участие семей (не публиковать): {outcome.codes_file.parent}")
+
+
 @app.command("print")
 def print_command(
     school: SchoolOption,
@@ -563,3 +620,7 @@ def internal_error_message(exc: BaseException) -> str:
     return (f"Внутренняя ошибка программы: {type(exc).__name__}{where}. Незавершённые изменения "
             "общей базы отменены. Сообщите разработчикам эту строку; подробности без личных данных "
             "не печатаются (для разработчика: JOURNAL_DEBUG=1).")
+
+
+if __name__ == "__main__":
+    main()
