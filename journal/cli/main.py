@@ -77,7 +77,7 @@ def demo(
     ] = False,
 ) -> None:
     """Собрать пример школы (11 классов, полторы четверти уроков), слить журналы и построить
-    все отчёты, бумажные копии за 1 четверть и письма родителям.
+    все отчёты, бумажные копии за 1 четверть, письма родителям и электронный дневник для семей.
 
     Прежний пример в той же папке заменяется. В журналах примера есть несколько типичных
     ошибок учителей: их показывают замечания учителям.
@@ -103,7 +103,10 @@ def demo(
                f"общая база: {result.school.store_path.name}")
     labels = {"reports": "отчёты", "print": "бумажные копии", "letters": "письма родителям"}
     for key, paths in result.outputs.items():
-        if paths:
+        if key == "diary":
+            typer.echo(f"  дневник для семей: откройте {paths[0]} и введите код из листков в "
+                       f"{result.school.output_dir / 'Коды доступа'}")
+        elif paths:
             folder = Path(os.path.commonpath([p.parent for p in paths]))
             count = plural_ru(len(paths), ("файл", "файла", "файлов"))
             typer.echo(f"  {labels.get(key, key)}: {len(paths)} {count} в {folder}")
