@@ -137,6 +137,7 @@ def test_each_family_sees_its_own_marks(school: tuple[School, SchoolFolder], bro
             assert visit.page.is_visible("#marks")
             assert visit.marks() == _dataset_marks(fixture, class_name, student)
             assert len(visit.marks()) > 10
+            assert visit.page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
             body = visit.page.text_content("body") or ""
             assert "данные на 27.11.2026, 18:00" in body
             others = [n for n in fixture.all_names if n != student]

@@ -173,17 +173,16 @@ def entry_page(school_name: str, book: CodeBook, stamp: str) -> bytes:
 SLIPS_CSS = """
 body { font-size: 10pt; }
 .slips { display: grid; grid-template-columns: 1fr 1fr; gap: 0; }
-.slip { border: 0.8pt dashed #888; padding: 4mm; break-inside: avoid; display: flex; gap: 3mm;
-  min-height: 52mm; }
+.slip { border: 0.8pt dashed #888; padding: 3mm 4mm; break-inside: avoid; display: flex; gap: 3mm; }
 .slip .text { flex: 1 1 auto; min-width: 0; }
-.slip .qr { flex: 0 0 auto; width: 30mm; }
-.slip .qr svg { width: 30mm; height: 30mm; }
+.slip .qr { flex: 0 0 auto; width: 24mm; }
+.slip .qr svg { width: 24mm; height: 24mm; }
 .slip .school { font-size: 7.5pt; color: #444; }
 .slip .student { font-size: 11.5pt; font-weight: bold; margin: 1.5mm 0 0.5mm 0; }
 .slip .code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 14pt; font-weight: bold;
   letter-spacing: 0.6pt; margin: 1.5mm 0; white-space: nowrap; }
 .slip .site { font-size: 8.5pt; word-break: break-all; }
-.slip .how { font-size: 7.5pt; color: #333; margin-top: 1.5mm; }
+.slip .how { font-size: 7pt; line-height: 1.2; color: #333; margin-top: 1mm; }
 """
 
 
