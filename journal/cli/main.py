@@ -624,6 +624,3 @@ def internal_error_message(exc: BaseException) -> str:
             "общей базы отменены. Сообщите разработчикам эту строку; подробности без личных данных "
             "не печатаются (для разработчика: JOURNAL_DEBUG=1).")
 
-
-if __name__ == "__main__":
-    main()
