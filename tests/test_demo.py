@@ -56,6 +56,7 @@ def test_every_stage_ran_without_problems(demo: DemoResult) -> None:
     assert demo.problems == []
     assert len(demo.outputs["reports"]) >= 14  # seven reports, HTML and PDF each
     assert all(p.exists() and p.stat().st_size > 0 for paths in demo.outputs.values() for p in paths)
+    assert demo.outputs["diary"][0].name == "index.html"
 
 
 def test_the_merge_reports_the_planted_mistakes_and_nothing_else(db: sqlite3.Connection) -> None:

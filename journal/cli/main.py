@@ -77,7 +77,7 @@ def demo(
     ] = False,
 ) -> None:
     """Собрать пример школы (11 классов, полторы четверти уроков), слить журналы и построить
-    все отчёты, бумажные копии за 1 четверть и письма родителям.
+    все отчёты, бумажные копии за 1 четверть, письма родителям и электронный дневник для семей.
 
     Прежний пример в той же папке заменяется. В журналах примера есть несколько типичных
     ошибок учителей: их показывают замечания учителям.
@@ -103,7 +103,10 @@ def demo(
                f"общая база: {result.school.store_path.name}")
     labels = {"reports": "отчёты", "print": "бумажные копии", "letters": "письма родителям"}
     for key, paths in result.outputs.items():
-        if paths:
+        if key == "diary":
+            typer.echo(f"  дневник для семей: откройте {paths[0]} и введите код из листков в "
+                       f"{result.school.output_dir / 'Коды доступа'}")
+        elif paths:
             folder = Path(os.path.commonpath([p.parent for p in paths]))
             count = plural_ru(len(paths), ("файл", "файла", "файлов"))
             typer.echo(f"  {labels.get(key, key)}: {len(paths)} {count} в {folder}")
@@ -465,6 +468,63 @@ def letters(
     if run.failed:
         typer.echo("Повторите команду с --send, чтобы отправить только то, что не ушло.", err=True)
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def diary(
+    school: SchoolOption,
+    site: Annotated[
+        str | None,
+        typer.Option("--site", help="Адрес дневника на сайте школы (печатается на листках с кодами)."),
+    ] = None,
+    new_code: Annotated[
+        str | None, typer.Option("--new-code", help="Выдать новый код этому ученику («Фамилия Имя»).")
+    ] = None,
+    class_name: Annotated[
+        str | None, typer.Option("--class", "-c", help="Класс ученика для --new-code, например 5А.")
+    ] = None,
+    access_log: Annotated[
+        Path | None,
+        typer.Option("--access-log", help="Журнал посещений веб-сервера (для отчёта об участии)."),
+    ] = None,
+) -> None:
+    """Электронный дневник для семей: папка output/Дневник/ (страница и зашифрованный файл на
+    каждого ученика) и листки с кодами доступа по классам для классных руководителей.
+
+    Папку «Дневник» можно выложить на сайт школы, в общую папку или отправить вложением:
+    каждая семья по своему коду видит только своего ребёнка. Коды, листки для печати и таблица
+    участия семей — в output/«Коды доступа»/ (только для вас, не публикуйте). Запускайте после
+    каждого сбора журналов: переписываются только изменившиеся файлы.
+
+    Пример: journal diary --school "Школа 2026-2027" --site https://school.example.ru/dnevnik/
+    Новый код семье (старый перестаёт действовать):
+    journal diary --school ПАПКА --new-code "Белов Артём" --class 5А
+    """
+    from journal.documents.diary.build import build_diary
+    from journal.school.folder import SchoolFolder
+    from journal.workbooks.settings_book import load_settings
+
+    try:
+        if new_code and not class_name:
+            raise UsageError("Для --new-code укажите и класс: --class 5А")
+        if access_log is not None and not access_log.is_file():
+            raise UsageError(f"Файл журнала посещений «{access_log}» не найден")
+        folder = SchoolFolder.open(school)
+        settings = load_settings(folder.settings_path)
+        outcome = build_diary(folder, settings, site=site, access_log=access_log,
+                              renew=(new_code, class_name or "") if new_code else None)
+    except JournalError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Дневник: {outcome.folder} — учеников {outcome.students}, "
+               f"обновлено файлов {outcome.written}, удалено {outcome.removed}")
+    if outcome.renewed:
+        typer.echo(f"Новый код выдан: {outcome.renewed}; прежний код больше не действует")
+    if outcome.new_codes:
+        typer.echo(f"Новых кодов: {outcome.new_codes}")
+    for path in outcome.slips:
+        typer.echo(f"Листки с кодами для печати: {path}")
+    typer.echo(f"Коды и участие семей (не публиковать): {outcome.codes_file.parent}")
 
 
 @app.command("print")

@@ -708,3 +708,39 @@ def record_printed_copy(conn: sqlite3.Connection, row: dict[str, object]) -> Non
 def chain_head(conn: sqlite3.Connection) -> chain.Head | None:
     """The newest record of the chained history (None for a dataset without one)."""
     return chain.head(conn)
+
+
+def diary_class_tables(conn: sqlite3.Connection, class_name: str) -> dict[str, pd.DataFrame]:
+    """What the family diary shows for one class, the whole year: ``students``, ``marks``
+    (``v_marks``), ``finals``, ``lessons`` (planned ones too), ``attendance``, ``groups``
+    and ``notes``."""
+    one = (class_name,)
+    return {
+        "students": read_sql(conn, "SELECT id, full_name, joined, left_on FROM students "
+                                   "WHERE class = ? ORDER BY full_name", one),
+        "marks": read_sql(conn, "SELECT class, student_id, subject, grp, date, seq, kind, value, weight, "
+                                "teacher, position, first_seen FROM v_marks WHERE class = ? "
+                                "ORDER BY date, seq, position", one),
+        "finals": read_sql(conn, "SELECT student_id, subject, grp, kind, period, value, first_seen "
+                                 "FROM v_final_marks WHERE class = ?", one),
+        "lessons": read_sql(conn, "SELECT subject, grp, date, seq, kind, topic, homework, teacher, "
+                                  "substitute FROM lessons WHERE class = ? ORDER BY date, seq", one),
+        "attendance": read_sql(conn, "SELECT student_id, subject, grp, date, seq, reason, first_seen "
+                                     "FROM v_attendance WHERE class = ? ORDER BY date, seq", one),
+        "groups": read_sql(conn, "SELECT g.student_id, g.subject, g.grp FROM student_groups g "
+                                 "JOIN students s ON s.id = g.student_id WHERE s.class = ?", one),
+        "notes": read_sql(conn, "SELECT n.student_id, n.text FROM notes n "
+                                "JOIN students s ON s.id = n.student_id WHERE s.class = ?", one),
+    }
+
+
+def class_rows(conn: sqlite3.Connection) -> list[tuple[str, int, str, str]]:
+    """(name, grade, letter, class teacher) of every class in the dataset."""
+    return [(str(n), int(g), str(letter), str(t or "")) for n, g, letter, t in conn.execute(
+        "SELECT name, grade, letter, class_teacher FROM classes")]
+
+
+def last_merge_finished(conn: sqlite3.Connection) -> str | None:
+    """When the last finished merge ended (local ISO text), or None before the first."""
+    row = conn.execute("SELECT max(finished_at) FROM merges WHERE finished_at IS NOT NULL").fetchone()
+    return str(row[0]) if row and row[0] else None

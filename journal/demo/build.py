@@ -4,7 +4,7 @@ The sample school's workbooks are generated (:mod:`journal.demo.content`), its h
 simulated by merging the workbooks' state as it was on past days (so that
 first-seen times, corrections, removals and late entries are realistic), then the
 final workbooks are written with a handful of typical mistakes and merged for
-real, and every later stage runs: reports, paper copies, letters.
+real, and every later stage runs: reports, paper copies, letters, the family diary.
 """
 
 from __future__ import annotations
@@ -392,3 +392,10 @@ def _run_later_stages(settings: Settings, school: SchoolFolder, result: DemoResu
 
     run = run_letters(school, settings, letters_range(settings, None, None, DEMO_TODAY))
     result.outputs["letters"] = [f.path for f in run.output.files]
+    say("Электронный дневник для семей…")
+    from journal.documents.diary.build import build_diary
+
+    with PdfRenderer() as renderer:
+        diary = build_diary(school, settings, site="https://school.example.ru/dnevnik/",
+                            render=renderer.render)
+    result.outputs["diary"] = [diary.folder / "index.html"]

@@ -286,7 +286,7 @@ def _class_letters(
     else:
         period_marks = period_marks.iloc[0:0]
     averages = subject_averages(period_marks)
-    overall = _overall_averages(averages, data.students["id"].tolist())
+    overall = overall_averages(averages, data.students["id"].tolist())
     parents = _parents(conn, data.students["id"].tolist())
     notes = _notes(conn, data.students["id"].tolist())
     subjects = _subject_order(settings, data)
@@ -309,7 +309,7 @@ def _class_letters(
             period=data.period,
             subjects=diaries,
             attendance=_attendance(index.attendance.get(sid, [])),
-            rating=_rating(overall, sid),
+            rating=class_rating(overall, sid),
             average=overall.get(sid),
             note=notes.get(sid, ""),
             parents=parents.get(sid, ()),
@@ -330,9 +330,10 @@ def subject_averages(marks: pd.DataFrame) -> dict[tuple[int, str], float]:
             for r in _rows(table) if pd.notna(r.weighted_average)}
 
 
-def _overall_averages(
+def overall_averages(
     averages: dict[tuple[int, str], float], students: Iterable[int]
 ) -> dict[int, float]:
+    """{student id: the mean of the student's subject averages}: what the class rating ranks."""
     wanted = set(students)
     per_student: dict[int, list[float]] = {}
     for (sid, _subject), value in averages.items():
@@ -341,7 +342,8 @@ def _overall_averages(
     return {sid: sum(v) / len(v) for sid, v in per_student.items()}
 
 
-def _rating(overall: dict[int, float], student_id: int) -> Rating:
+def class_rating(overall: dict[int, float], student_id: int) -> Rating:
+    """The student's place in the class by :func:`overall_averages` (ties share a place)."""
     mine = overall.get(student_id)
     if mine is None:
         return Rating(None, len(overall))

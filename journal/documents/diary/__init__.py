@@ -1,0 +1,1 @@
+"""The family diary: a static folder of encrypted per-student bundles and its entry page."""
