@@ -57,6 +57,7 @@ from journal.documents.register import (
 )
 from journal.school.folder import PRINT_DIR, SchoolFolder, safe_file_name
 from journal.school.marks import ABSENCE_CODES
+from journal.school.periods import resolve_named
 from journal.school.settings import HALVES, QUARTERS, Period, SchoolClass, Settings, normalise_class_name
 
 MISSED_CODES = ("Н", "Б", "У")  # О (late) is not a missed lesson
@@ -121,7 +122,7 @@ def resolve_period(settings: Settings, school_class: SchoolClass, spec: str) -> 
     A period of the other set is refused with a :class:`UsageError` that names the
     period to ask for instead (a quarter copy of a grade 10–11 class names the half-year).
     """
-    own = settings.find_period(spec, school_class.period_set)
+    own = resolve_named(settings, school_class, spec)
     if own is not None:
         return own
     other_set = QUARTERS if school_class.period_set == HALVES else HALVES
