@@ -103,3 +103,12 @@ def test_forecast_wording() -> None:
         "прогноз по состоянию на 27.11.2026")
     assert has_ended(quarter, quarter.end)
     assert "прогноз" not in describe(quarter, quarter.end)
+
+
+def test_audit_tables_hold_only_lessons_of_the_period_named(school: Path) -> None:
+    from journal.reports import audit
+
+    for period, expected in (("1", 4), ("2", 0)):  # every change of the fixture is of September
+        ctx = open_report(school, period=period, today=TODAY)
+        log = audit.change_log(ctx.dataset, settings=ctx.settings, ranges=ctx.ranges())
+        assert len(log) == expected, period
