@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from journal.cli.main import app
 from journal.core.errors import BrowserNotFoundError, RenderError, UsageError
 from journal.documents.notebooks import (
+    RECORDS_DIR,
     ReportOutput,
     available_reports,
     notebooks_dir,
@@ -85,12 +86,20 @@ def test_repository_notebooks_are_found() -> None:
 def test_output_name_says_what_the_report_covers() -> None:
     import datetime as dt
 
-    assert output_stem("Успеваемость за период", {"period": "1", "class_name": "5А"}) == (
-        "Успеваемость за период — период 1 — 5А"
+    from support.reports_fixtures import make_settings
+
+    settings = make_settings()
+    assert output_stem("Успеваемость за период", {"period": "1"}, settings, "progress") == (
+        "Успеваемость — 1 четверть 2026-2027"
     )
+    assert output_stem("Успеваемость за период", {"period": "2", "class_name": "10А"}, settings,
+                       "progress") == "Успеваемость — 1 полугодие 2026-2027 — 10А"
+    assert output_stem("Посещаемость за период", {"period": "текущий", "today": "2026-11-27"},
+                       settings, "attendance") == "Посещаемость — 2 четверть 2026-2027"
     assert output_stem(
-        "Активность", {"date_from": dt.date(2026, 11, 23), "date_to": dt.date(2026, 11, 28)}
-    ) == "Активность — 2026-11-23 — 2026-11-28"
+        "Активность", {"date_from": dt.date(2026, 11, 23), "date_to": dt.date(2026, 11, 29)}
+    ) == "Активность — 23.11–29.11.2026"
+    assert output_stem("Активность", {"today": "2026-11-27"}) == "Активность — на 27.11.2026"
 
 
 @pytest.mark.slow
@@ -99,6 +108,9 @@ def test_smoke_report_files(smoke_run: ReportOutput) -> None:
     assert smoke_run.pdf.name == "Проверка печати.pdf"  # class_name is not a parameter of it
     assert smoke_run.ignored == ["class_name"]
     assert smoke_run.notebook.exists() and smoke_run.html.exists()
+    # the notebook and its HTML are kept in a subfolder, the PDF stands alone
+    assert smoke_run.notebook.parent.name == RECORDS_DIR == smoke_run.html.parent.name
+    assert smoke_run.pdf.parent == smoke_run.notebook.parent.parent
     html = smoke_run.html.read_text(encoding="utf-8")
     assert "<script src=" not in html  # no CDN scripts: works offline
     assert "def " not in html and "import pandas" not in html  # code is hidden
@@ -184,7 +196,7 @@ def test_cli_missing_browser_exits_2(
 def test_cli_report_prints_where_files_are(notebooks: Path, school: SchoolFolder) -> None:
     result = CliRunner().invoke(app, ["report", "alpha", "--school", str(school.root), "--html-only"])
     assert result.exit_code == 0, result.output
-    html = school.output_dir / "Отчёты" / "Проверка печати.html"
+    html = school.output_dir / "Отчёты" / RECORDS_DIR / "Проверка печати.html"
     assert html.exists()
     assert str(html) in result.output
 

@@ -31,9 +31,10 @@ def test_lessons_and_marks(teachers: pd.DataFrame) -> None:
     maths = teachers.loc[MATH_TEACHER]
     # 14.09 (topic, no homework) and 16.09 (topic, no homework)
     assert (maths["lessons"], maths["with_topic"], maths["with_homework"]) == (2, 2, 0)
-    # 1 mark on 14.09 (seen that day) + 4 on 16.09 (seen on 18.09 and 25.09)
-    assert (maths["marks"], maths["marks_on_day"]) == (5, 1)
-    assert maths["on_day_pct"] == pytest.approx(20.0)
+    # 1 mark on 14.09 (seen that day) + 4 at the test of 16.09: three seen on 18.09, within
+    # the 5 days a written work may be marked in (on time), one on 25.09 (late)
+    assert (maths["marks"], maths["marks_on_day"]) == (5, 4)
+    assert maths["on_day_pct"] == pytest.approx(80.0)
     # the topic of 14.09 was first seen on 20.09 at 12:00; the 25.09 mark is after the week
     assert maths["last_update"] == pd.Timestamp("2026-09-20 12:00:00")
     russian = teachers.loc[RUSSIAN_TEACHER]

@@ -46,7 +46,9 @@ def test_only_class(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("period", "expected"), [
     ("1", {"5А": "1 четверть", "10А": "1 полугодие"}),
-    ("2 четверть", {"5А": "2 четверть"}),
+    ("2 четверть", {"5А": "2 четверть", "10А": "1 полугодие"}),  # one rule: its half-year
+    ("2", {"5А": "2 четверть", "10А": "1 полугодие"}),
+    ("1 полугодие", {"10А": "1 полугодие"}),  # a half-year's name: grades 10–11 only
     ("год", {"5А": "учебный год", "10А": "учебный год"}),
     ("текущий", {"5А": "2 четверть", "10А": "1 полугодие"}),
 ])
@@ -59,7 +61,7 @@ def test_class_ranges(period: str, expected: dict[str, str]) -> None:
 def test_printed_table(tmp_path: Path) -> None:
     results = progress.period_results(load_fixture(tmp_path), make_settings(), "1")
     printed = for_print(progress.class_progress(results))
-    assert list(printed.columns[:3]) == ["Класс", "Учеников", "Аттестовано"]
+    assert list(printed.columns[:4]) == ["Класс", "Период", "Учеников", "Аттестовано"]
     first = printed.iloc[0]
     assert first["Успеваемость, %"] == f"60,0{NBSP}%"
     assert first["СОУ, %"] == f"54,6{NBSP}%"
@@ -94,6 +96,8 @@ def test_period_heading_gives_each_period_its_own_dates(tmp_path: Path) -> None:
     ctx = open_report(tmp_path, period="1", today="28.11.2026")
     quarter = next(p for p in settings.periods if p.name == "1 четверть")
     half = next(p for p in settings.periods if p.name == "1 полугодие")
+    # the half-year is named with its own end and marked as a forecast on the report's day
     assert ctx.period_text() == (
-        f"Период: 1 четверть (с {quarter.start:%d.%m.%Y} по {quarter.end:%d.%m.%Y}), "
-        f"1 полугодие (с {half.start:%d.%m.%Y} по 28.11.2026)")
+        f"Период: 1 четверть (с {quarter.start:%d.%m.%Y} по {quarter.end:%d.%m.%Y}) — 5А; "
+        f"1 полугодие (с {half.start:%d.%m.%Y} по {half.end:%d.%m.%Y}), прогноз по состоянию "
+        f"на 28.11.2026 — 10А")

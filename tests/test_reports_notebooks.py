@@ -19,12 +19,12 @@ PARAMETERS = {"school", "settings_path", "class_name", "today"}
 # Text each report must show for the fixture school (numbers computed by hand in the
 # other test modules).
 EXPECTED = {
-    "activity": ["Петрова Анна Ивановна", "20,0"],
+    "activity": ["Петрова Анна Ивановна", "80,0"],
     "filling": ["Математика", "80,0", "Егоров Сергей"],
     "progress": ["60,0", "54,6", "Сводная ведомость", "4*"],
     "attendance": ["Васильев Пётр", "по болезни"],
     "curriculum": ["Математика", "Запланированные уроки без записанной темы"],
-    "preliminary": ["Прогноз «2»", "Григорьев Олег", "Математика (2 из 3)"],
+    "preliminary": ["Прогноз «2»", "Григорьев Олег", "Русский язык (1 из 3)"],
     "audit": ["исправление", "Контрольная работа"],
 }
 

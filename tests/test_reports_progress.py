@@ -58,6 +58,7 @@ def test_class_rates(results: pd.DataFrame) -> None:
     row = classes.loc["5А"]
     assert (row["students"], row["excellent"], row["good"], row["one_three"], row["failing"],
             row["not_attested"]) == (5, 1, 1, 1, 1, 1)
+    assert row["attested"] == 4  # Егоров is «не аттестован» (н/а): not among the attested
     assert row["pass_rate"] == pytest.approx(60.0)  # 3 of 5 without 2, нз, н/а
     assert row["quality_rate"] == pytest.approx(40.0)  # excellent + good = 2 of 5
     # graded marks: 5×4, 4×4, 3×2, 2×1, н/а×3 (зч, нз, осв left out)
@@ -65,13 +66,27 @@ def test_class_rates(results: pd.DataFrame) -> None:
     assert row["average"] == pytest.approx(44 / 11)
     assert row["forecasts"] == 0
     assert classes.loc["10А", "forecasts"] == 2
-    school = classes.loc[progress.SCHOOL]
-    assert school["students"] == 7
-    assert school["pass_rate"] == pytest.approx(500 / 7)
+    assert classes.loc["10А", "period"] == "1 полугодие"
+    # a quarter and a half-year are never summed: no «Школа» row mixes 5А with 10А
+    assert progress.SCHOOL not in classes.index
+
+
+def test_school_total_keeps_half_year_forecasts_apart(results: pd.DataFrame) -> None:
+    twin = results[results["class"] == "5А"].assign(**{"class": "5Б"})
+    both = pd.concat([results, twin], ignore_index=True)
+    classes = progress.class_progress(both).set_index("class")
+    quarter = classes.loc[f"{progress.TOTAL}: 1 четверть"]
+    assert quarter["students"] == 10  # 5А and 5Б, not 10А
+    assert quarter["forecasts"] == 0  # 10А's two half-year forecasts are not in it
+    assert quarter["pass_rate"] == pytest.approx(60.0)
+    assert list(progress.is_total(classes.reset_index())) == [False, False, True, False]
+    one_period = progress.class_progress(both[both["period"] == "1 четверть"])
+    assert list(one_period["class"]) == ["5А", "5Б", progress.SCHOOL]
 
 
 def test_subject_rates(results: pd.DataFrame) -> None:
-    subjects = progress.subject_progress(results).set_index("subject")
+    subjects = progress.subject_progress(results)
+    subjects = subjects[subjects["class"] == "5А"].set_index("subject")
     maths = subjects.loc["Математика"]  # 5 4 4 2 н/а
     assert maths["pass_rate"] == pytest.approx(60.0)
     assert maths["quality_rate"] == pytest.approx(60.0)

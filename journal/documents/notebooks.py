@@ -39,6 +39,7 @@ from journal.core.errors import BrowserNotFoundError, RenderError, UsageError
 from journal.core.files import save_atomically, write_atomically
 from journal.documents.pdf import PdfRenderer, find_browser
 from journal.school.folder import REPORTS_DIR, SchoolFolder, safe_file_name
+from journal.school.settings import Settings
 
 NOTEBOOKS_ENV = "JOURNAL_NOTEBOOKS"
 KERNEL_NAME = "python3"
@@ -50,11 +51,26 @@ REPORT_TITLES: dict[str, str] = {
     "progress": "Успеваемость за период",
     "attendance": "Посещаемость за период",
     "curriculum": "Выполнение учебного плана",
-    "preliminary": "Предварительные итоги за две недели до конца периода",
+    "preliminary": "Предварительные итоги периода",
     "audit": "Исправления и несвоевременные записи",
     "_smoke": "Проверка печати",
 }
 """Russian titles of the known reports; a notebook's metadata ``journal.title`` wins."""
+
+FILE_NAMES: dict[str, str] = {
+    "activity": "Активность учителей",
+    "filling": "Заполнение журнала",
+    "progress": "Успеваемость",
+    "attendance": "Посещаемость",
+    "curriculum": "Выполнение учебного плана",
+    "preliminary": "Предварительные итоги",
+    "audit": "Исправления и несвоевременные записи",
+}
+"""The short name a report's files start with («Успеваемость — 1 четверть 2026-2027.pdf»)."""
+
+RECORDS_DIR = "Блокноты и HTML"
+"""The subfolder of the reports folder for the executed notebooks and their HTML: the
+PDFs a director opens stand alone."""
 
 REPORT_ALIASES: dict[str, str] = {
     "активность": "activity",
@@ -196,23 +212,73 @@ def report_parameters(school: SchoolFolder | None, parameters: Mapping[str, Any]
     return result
 
 
-def output_stem(title: str, parameters: Mapping[str, Any]) -> str:
-    """The file name (without extension) of a report run: title and what it covers.
+def _dates_text(start: dt.date | None, end: dt.date | None) -> str:
+    """«23.11–29.11.2026», «28.12.2026–10.01.2027», «с 23.11.2026», «по 29.11.2026»."""
+    if start and end:
+        if start.year == end.year:
+            return f"{start:%d.%m}–{end:%d.%m.%Y}"
+        return f"{start:%d.%m.%Y}–{end:%d.%m.%Y}"
+    if start:
+        return f"с {start:%d.%m.%Y}"
+    return f"по {end:%d.%m.%Y}" if end else ""
 
-    «Успеваемость за период — 1 четверть — 5А», «Активность учителей за неделю —
-    2026-11-23 — 2026-11-28».
+
+def _as_day(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _period_name(spec: str, settings: Settings | None, class_name: str,
+                 today: dt.date | None) -> str:
+    """The period's own name for a file («2» → «2 четверть»; for 10А «1 полугодие»)."""
+    from journal.school.periods import resolve
+
+    if settings is None or not settings.classes:
+        return f"период {spec}" if spec.isdigit() else spec
+    wanted = settings.school_class(class_name) if class_name else None
+    candidates = [wanted] if wanted is not None else list(settings.classes)
+    for school_class in sorted(candidates, key=lambda c: c.grade):
+        found = resolve(settings, school_class, spec, today or settings.today)
+        if found is not None:
+            return found.name
+    return spec
+
+
+def output_stem(title: str, parameters: Mapping[str, Any], settings: Settings | None = None,
+                name: str = "") -> str:
+    """The file name (without extension) a person would give a report run: its short name,
+    what it covers and the school year.
+
+    «Успеваемость — 1 четверть 2026-2027 — 5А», «Активность учителей — 23.11–29.11.2026»,
+    «Посещаемость — учебный год 2026-2027». Without ``settings`` a period is named as given.
     """
-    parts = [title]
-    for key in ("period", "class_name", "class", "date_from", "date_to", "today"):
-        value = parameters.get(key)
-        if value in (None, ""):
-            continue
-        if key == "today" and (parameters.get("period") or parameters.get("date_to")):
-            continue
-        text = _text(value)
-        if key == "period" and text.isdigit():
-            text = f"период {text}"
-        parts.append(text)
+    parts = [FILE_NAMES.get(name, title)]
+    today = _as_day(parameters.get("today"))
+    class_name = str(parameters.get("class_name") or parameters.get("class") or "").strip()
+    start, end = _as_day(parameters.get("date_from")), _as_day(parameters.get("date_to"))
+    spec = str(parameters.get("period") or "").strip()
+    if start or end:
+        parts.append(_dates_text(start, end))
+    elif spec:
+        period = _period_name(spec, settings, class_name, today)
+        if settings is not None:
+            period += f" {settings.school_year.replace('/', '-')}"
+        parts.append(period)
+    elif today is not None:
+        parts.append(f"на {today:%d.%m.%Y}")
+    if class_name:
+        parts.append(class_name)
     return safe_file_name(" — ".join(parts))
 
 
@@ -238,6 +304,18 @@ def declared_parameters(source: Path) -> set[str] | None:
     except Exception:
         return None
     return set(declared) or None
+
+
+def _defaults(source: Path) -> dict[str, str]:
+    """The values the notebook's ``parameters`` cell assigns (text, quotes removed)."""
+    import papermill
+
+    try:
+        declared = papermill.inspect_notebook(str(source))
+    except Exception:
+        return {}
+    return {key: str(info.get("default", "")).strip().strip("\"'")
+            for key, info in declared.items()}
 
 
 def _execute(source: Path, target: Path, parameters: dict[str, str]) -> None:
@@ -326,8 +404,14 @@ def run_report(
     if declared is not None:
         result.ignored = sorted(key for key in given if key not in declared and key != "school")
         given = {key: value for key, value in given.items() if key in declared}
-    stem = output_stem(title, {key: value for key, value in parameters.items() if key in given})
-    executed = out_dir / f"{stem}.ipynb"
+    named = {**_defaults(source), **{key: value for key, value in parameters.items()
+                                     if key in given and value not in (None, "")}}
+    named.pop("school", None)
+    named.pop("settings_path", None)
+    stem = output_stem(title, named, _settings_of(school), name)
+    records = out_dir / RECORDS_DIR
+    records.mkdir(parents=True, exist_ok=True)
+    executed = records / f"{stem}.ipynb"
     try:
         _execute(source, executed, given)
     except Exception as exc:
@@ -341,7 +425,7 @@ def run_report(
         except Exception as exc:
             raise RenderError(_error_message(name, title, exc)) from exc
         if "html" in formats:
-            result.html = out_dir / f"{stem}.html"
+            result.html = records / f"{stem}.html"
             write_atomically(html.encode("utf-8"), result.html)
             result.files.append(result.html)
         if "pdf" in formats:
@@ -359,6 +443,18 @@ def run_report(
             result.files.append(result.pdf)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _settings_of(school: SchoolFolder | None) -> Settings | None:
+    """The school's settings for naming files; None when they cannot be read."""
+    if school is None:
+        return None
+    try:
+        from journal.workbooks.settings_reader import load_settings
+
+        return load_settings(school.settings_path)
+    except Exception:
+        return None
 
 
 def _run_safely(

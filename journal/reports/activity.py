@@ -5,7 +5,9 @@ Per teacher, for the lessons dated from ``start`` to ``end`` (a week, Monday to 
 * **lessons** — lesson columns of their workbooks on those days (a substitute's lesson
   counts for the substitute); **with topic**, **with homework** — of those;
 * **marks** — marks given at those lessons (a double mark «5/4» is two);
-* **on the day** — the share of those marks first seen on the lesson's own date.
+* **on time** — the share of those marks first seen by their deadline: the lesson's own
+  date, and for a written work (``WorkKind.written``) the days the regulation gives for
+  marking it (``norms.written_days``: 5 for grades 2–9, 7 for 10–11; 5.2 г).
   The dataset knows when a mark was first *merged*, not when it was typed, so this share
   is exact only when the coordinator merges every day;
 * **last update** — the latest moment anything of the teacher's (a mark, an absence, a
@@ -54,8 +56,9 @@ def teacher_activity(dataset: Dataset, start: DateLike, end: DateLike,
     marks = within(data.marks, start, end).copy()
     marks["who"] = who_taught(marks)
     if not marks.empty:
-        marks["on_day"] = pd.to_datetime(marks["first_seen"]).dt.normalize() == \
-            pd.to_datetime(marks["date"]).dt.normalize()
+        allowed = pd.to_timedelta(_allowed_days(marks, settings), unit="D")
+        marks["on_day"] = pd.to_datetime(marks["first_seen"]).dt.normalize() <= \
+            pd.to_datetime(marks["date"]).dt.normalize() + allowed
     else:
         marks["on_day"] = pd.Series(dtype=bool)
     teachers = set(lessons["who"]) | set(marks["who"])
@@ -79,6 +82,19 @@ def teacher_activity(dataset: Dataset, start: DateLike, end: DateLike,
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["last_update"] = pd.to_datetime(frame["last_update"])
     return frame
+
+
+def _allowed_days(marks: pd.DataFrame, settings: Settings | None) -> list[int]:
+    """Days after the lesson a mark may appear: 0, or the norm for a written work."""
+    if settings is None:
+        return [0] * len(marks)
+    days = []
+    for class_name, kind in zip(marks["class"], marks["kind"], strict=True):
+        work = settings.work_kind(str(kind or ""))
+        school_class = settings.school_class(str(class_name))
+        written = work is not None and work.written and school_class is not None
+        days.append(settings.norms.written_days(school_class.grade) if written else 0)  # type: ignore[union-attr]
+    return days
 
 
 def _last_updates(data: Dataset, end: DateLike) -> dict[str, pd.Timestamp]:

@@ -16,13 +16,25 @@ bound (counted to the last merge that did not yet see the entry).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
-from journal.reports.common import DateLike, has_text, rows_of, sort_by_class, within
+from journal.reports.common import (
+    DateLike,
+    DateRange,
+    has_text,
+    in_ranges,
+    rows_of,
+    sort_by_class,
+    within,
+)
 from journal.reports.data import Dataset
 from journal.school.settings import Settings
 
 CHANGE_RU = {"correction": "исправление", "removal": "удаление", "late_entry": "запоздалая запись"}
+FINAL_KIND_RU = {"period": "отметка за период", "year": "годовая отметка",
+                 "exam": "экзаменационная отметка", "final": "итоговая отметка"}
 ENTITY_RU = {"mark": "отметка", "attendance": "пропуск", "final_mark": "итоговая отметка",
              "topic": "тема урока", "homework": "домашнее задание"}
 CHANGE_COLUMNS = ["detected_at", "change", "entity", "teacher", "class", "subject", "grp",
@@ -37,20 +49,36 @@ SUMMARY_COLUMNS = ["teacher", "correction", "removal", "late_entry", "late_writt
 
 
 def change_log(dataset: Dataset, start: DateLike = None, end: DateLike = None,
-               class_name: str = "") -> pd.DataFrame:
-    """Changes concerning the days from ``start`` to ``end``: those whose lesson date is in
-    the range, and those without a lesson date (period marks) detected in the range;
-    oldest first. ``change`` and ``entity`` keep the dataset's English codes (see
-    ``CHANGE_RU``/``ENTITY_RU`` for the words)."""
+               class_name: str = "", settings: Settings | None = None,
+               ranges: Mapping[str, DateRange] | None = None) -> pd.DataFrame:
+    """Changes concerning the days from ``start`` to ``end`` (or, with ``ranges``, each
+    class's own days): those whose lesson date is in the range, and those without a lesson
+    date (period marks) whose period ends in it (with ``settings``; otherwise: detected in
+    it); oldest first. ``change`` and ``entity`` keep the dataset's English codes (see
+    ``CHANGE_RU``/``ENTITY_RU`` for the words); the kind of a period mark is in words."""
     data = dataset.only_class(class_name)
     changes = data.changes
     if changes.empty:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
-    day = pd.to_datetime(changes["lesson_date"]).fillna(
+    day = pd.to_datetime(changes["lesson_date"]).fillna(_period_end(changes, settings)).fillna(
         pd.to_datetime(changes["detected_at"]).dt.normalize())
-    frame = within(changes.assign(_day=day), start, end, "_day")
+    dated = changes.assign(_day=day)
+    frame = in_ranges(dated, ranges, "_day") if ranges is not None \
+        else within(dated, start, end, "_day")
     frame = frame.sort_values(["detected_at", "class", "subject"], kind="stable")
+    if "kind" in frame.columns:
+        final = frame["entity"] == "final_mark"
+        frame = frame.assign(kind=frame["kind"].where(
+            ~final, frame["kind"].map(lambda k: FINAL_KIND_RU.get(str(k), k))))
     return frame[[c for c in CHANGE_COLUMNS if c in frame.columns]].reset_index(drop=True)
+
+
+def _period_end(changes: pd.DataFrame, settings: Settings | None) -> pd.Series:
+    """The last day of the period a change without a lesson date names («1 четверть»)."""
+    if settings is None or "period" not in changes.columns:
+        return pd.Series(pd.NaT, index=changes.index)
+    ends = {p.name.strip().lower(): pd.Timestamp(p.end) for p in settings.periods}
+    return changes["period"].map(lambda text: ends.get(str(text or "").strip().lower(), pd.NaT))
 
 
 def late_written_works(dataset: Dataset, settings: Settings, start: DateLike = None,

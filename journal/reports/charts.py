@@ -90,9 +90,10 @@ def rates_by_class(classes: pd.DataFrame) -> Figure | None:
     return fig
 
 
-def attendance_by_week(weekly: pd.DataFrame) -> Figure | None:
+def attendance_by_week(weekly: pd.DataFrame, title: str = "") -> Figure | None:
     """Lessons missed per week by reason (stacked bars) with late arrivals beside, from
-    :func:`journal.reports.attendance.weekly_attendance`."""
+    :func:`journal.reports.attendance.weekly_attendance` over one window (``title`` names
+    it: «2 четверть, 1–9 классы»)."""
     if weekly.empty:
         return None
     per_week = weekly.groupby("week", sort=True)[["Б", "У", "Н", "О"]].sum()
@@ -111,7 +112,8 @@ def attendance_by_week(weekly: pd.DataFrame) -> Figure | None:
     ax.set_xlabel("Неделя (с понедельника)", fontdict=FONT)
     ax.set_ylabel("Уроков", fontdict=FONT)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title("Пропуски уроков по неделям", fontdict={**FONT, "size": 11})
+    ax.set_title("Пропуски уроков по неделям" + (f": {title}" if title else ""),
+                 fontdict={**FONT, "size": 11})
     fig.legend(ncol=4, loc="outside lower center", frameon=False, prop={"family": FAMILY, "size": 8})
     _style(ax)
     return fig

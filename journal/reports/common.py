@@ -28,6 +28,8 @@ from typing import Any
 import pandas as pd
 
 from journal.core.text import text_key
+from journal.school.periods import YEAR as YEAR
+from journal.school.periods import is_forecast, resolve
 from journal.school.settings import Norms, Period, Settings, normalise_class_name
 
 WEIGHTED_AVERAGE = "weighted_average"
@@ -130,38 +132,20 @@ def in_period(frame: pd.DataFrame, period: Period, column: str = "date") -> pd.D
     return within(frame, period.start, period.end, column)
 
 
-YEAR = "year"
-YEAR_WORDS = frozenset({"год", "year", "учебный год", "за год"})
-CURRENT_WORDS = frozenset({"текущий", "current", "текущий период", "сейчас"})
-
-
 def class_periods(settings: Settings, spec: str | int,
                   class_names: Iterable[str] | None = None,
                   today: dt.date | None = None) -> dict[str, Period]:
-    """The period ``spec`` for each class.
-
-    ``spec`` may be a number in the class's own set («1» is the first quarter for grades
-    1–9 and the first half-year for grades 10–11), a period's name («2 четверть», which
-    applies only to the classes of its set), «год» (the whole school year, a period of
-    the set ``year``) or «текущий» (the class's period that contains ``today``, or the
-    last one begun before it). Classes without such a period are left out.
-    """
+    """The period ``spec`` for each class, by the one rule of :mod:`journal.school.periods`:
+    a quarter number is that quarter for grades 1–9 and the half-year containing it for
+    10–11; a name, «год» or «текущий» as described there. Classes without such a period
+    (a half-year's name for grades 1–9) are left out."""
     names = list(class_names) if class_names is not None else [c.name for c in settings.classes]
-    text = " ".join(str(spec).split()).lower()
     found: dict[str, Period] = {}
     for name in names:
         school_class = settings.school_class(name)
         if school_class is None:
             continue
-        period: Period | None
-        if text in YEAR_WORDS:
-            period = Period(YEAR, 0, "учебный год", settings.year_start, settings.year_end)
-        elif text in CURRENT_WORDS:
-            day = today or dt.date.today()
-            begun = [p for p in settings.periods_for(school_class) if p.start <= day]
-            period = begun[-1] if begun else None
-        else:
-            period = settings.find_period(spec, school_class.period_set)
+        period = resolve(settings, school_class, spec, today)
         if period is not None:
             found[name] = period
     return found
@@ -364,6 +348,13 @@ class DateRange:
     start: dt.date
     end: dt.date
     title: str = ""  # «1 четверть» or «с 01.09.2026 по 30.09.2026»
+    period: Period | None = None  # the period asked for (its own dates), None for given dates
+    forecast: bool = False  # the period has not ended by the report's day
+
+    @property
+    def key(self) -> tuple[str, dt.date, dt.date]:
+        """What classes counted over the same window share (one chart, one total)."""
+        return (self.title, self.start, self.end)
 
 
 def class_ranges(settings: Settings, period: str | int = "", date_from: DateLike = None,
@@ -372,9 +363,10 @@ def class_ranges(settings: Settings, period: str | int = "", date_from: DateLike
     """The date range of a report for each class.
 
     Explicit ``date_from``/``date_to`` win (a missing one is taken from the period, or
-    from the school year); otherwise the period ``period`` in each class's own set
-    (see :func:`class_periods`). ``today`` cuts the end: nothing after today is counted.
-    Classes whose range is empty (the period has not begun) are left out.
+    from the school year); otherwise the period ``period`` for each class (see
+    :func:`class_periods`: grades 10–11 get the half-year containing a quarter). ``today``
+    cuts the end: nothing after today is counted, and a period not over by then is marked
+    ``forecast``. Classes whose range is empty (the period has not begun) are left out.
     """
     names = list(class_names) if class_names is not None else [c.name for c in settings.classes]
     start_day, end_day, now = parse_day(date_from), parse_day(date_to), parse_day(today)
@@ -390,10 +382,33 @@ def class_ranges(settings: Settings, period: str | int = "", date_from: DateLike
             end = min(end, now)
         if end < start:
             continue
-        title = found.name if found is not None and not (start_day or end_day) else \
+        whole = found is not None and not (start_day or end_day)
+        title = found.name if whole and found is not None else \
             f"с {start:%d.%m.%Y} по {end:%d.%m.%Y}"
-        ranges[name] = DateRange(start, end, title)
+        forecast = bool(whole and found is not None and now is not None
+                        and is_forecast(found, now))
+        ranges[name] = DateRange(start, end, title, found if whole else None, forecast)
     return ranges
+
+
+def windows(ranges: Mapping[str, DateRange]) -> list[tuple[DateRange, list[str]]]:
+    """The classes of ``ranges`` grouped by the window they are counted over (a quarter for
+    grades 1–9, a half-year for 10–11), the window of the lowest grade first; classes in
+    grade order. Every chart and every total is drawn over one window."""
+    groups: dict[tuple[str, dt.date, dt.date], tuple[DateRange, list[str]]] = {}
+    for name in sorted(ranges, key=class_sort_key):
+        rng = ranges[name]
+        groups.setdefault(rng.key, (rng, []))[1].append(name)
+    return list(groups.values())
+
+
+def classes_phrase(names: Sequence[str]) -> str:
+    """«5А, 6Б» for a few classes, «1–9 классы» for many (by their grades)."""
+    if len(names) <= 3:
+        return ", ".join(names)
+    grades = [class_sort_key(n)[0] for n in names]
+    low, high = min(grades), max(grades)
+    return f"{low}–{high} классы" if low != high else f"{low} классы"
 
 
 def in_ranges(frame: pd.DataFrame, ranges: Mapping[str, DateRange], column: str = "date",

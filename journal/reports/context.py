@@ -14,9 +14,17 @@ from pathlib import Path
 
 from journal.core.errors import UsageError
 from journal.core.formatting import date_long_ru, date_ru
-from journal.reports.common import DateRange, class_periods, class_ranges, parse_day
+from journal.reports.common import (
+    DateRange,
+    class_periods,
+    class_ranges,
+    classes_phrase,
+    parse_day,
+    windows,
+)
 from journal.reports.data import Dataset, load
 from journal.school.folder import SchoolFolder
+from journal.school.periods import describe, unknown_period_message
 from journal.school.settings import Settings
 
 NO_DATA = "Нет данных за выбранный период"
@@ -67,7 +75,9 @@ class ReportContext:
         return "\n".join(lines)
 
     def period_text(self, *, up_to_today: bool = True) -> str:
-        """«1 четверть (с 01.09.2026 по 25.10.2026)» or the dates, for headings."""
+        """«Период: 2 четверть (с 04.11.2026 по 27.12.2026), прогноз по состоянию на
+        27.11.2026 — 1–9 классы; 1 полугодие (…) — 10–11 классы» (or the dates), for
+        headings: every period with its own dates and the classes it is counted for."""
         ranges = self.ranges(up_to_today=up_to_today)
         if not ranges:
             return ""
@@ -75,12 +85,14 @@ class ReportContext:
         assert span is not None
         if self.date_from or self.date_to or not self.period.strip():
             return f"Период: с {date_ru(span[0])} по {date_ru(span[1])}"
-        spans: dict[str, tuple[dt.date, dt.date]] = {}
-        for r in ranges.values():  # quarters of 1–9 and half-years of 10–11 end on other days
-            start, end = spans.get(r.title, (r.start, r.end))
-            spans[r.title] = (min(start, r.start), max(end, r.end))
-        return "Период: " + ", ".join(f"{title} (с {date_ru(start)} по {date_ru(end)})"
-                                      for title, (start, end) in spans.items())
+        groups = windows(ranges)
+        parts = []
+        for rng, names in groups:
+            text = describe(rng.period, self.today) if rng.period is not None else rng.title
+            if len(groups) > 1:
+                text += f" — {classes_phrase(names)}"
+            parts.append(text)
+        return "Период: " + "; ".join(parts)
 
 
 def find_school(school: str | Path) -> Path:
@@ -124,7 +136,4 @@ def check_parameters(settings: Settings, period: str = "", class_name: str = "",
         return
     classes = [class_name] if class_name else None
     if not class_periods(settings, period, classes, today):
-        names = ", ".join(dict.fromkeys(p.name for p in settings.periods))
-        raise UsageError(
-            f"Периода «{period}» нет в настройках школы. Укажите номер периода (1–4 для четвертей, "
-            f"1–2 для полугодий), его название ({names}), «год» или «текущий»")
+        raise UsageError(unknown_period_message(settings, period))

@@ -122,11 +122,17 @@ def filling_by_subject(dataset: Dataset, settings: Settings, start: DateLike = N
                 row.update(students=len(acc), no_marks=int((acc["problem"] == NO_MARKS).sum()),
                            one_mark=int((acc["problem"] == ONE_MARK).sum()),
                            below_min=int((acc["mark_count"] < acc["min_marks"]).sum()))
-            else:
-                row.update(students=0, no_marks=0, one_mark=0, below_min=0)
+            else:  # grade 1: no marks, but its students are counted
+                roster = enrolled_on(class_students(data.students, name), rng.end)
+                members = group_members(data.student_groups, roster, line.subject, line.grp)
+                row.update(students=len(members), no_marks=0, one_mark=0, below_min=0,
+                           unmarked=True)
             rows.append(row)
-    frame = pd.DataFrame(rows, columns=SUBJECT_COLUMNS)
-    return _with_shares(frame)
+    unmarked = pd.Series([bool(r.get("unmarked")) for r in rows], dtype=bool)
+    frame = _with_shares(pd.DataFrame(rows, columns=SUBJECT_COLUMNS))
+    for column in ("no_marks_pct", "one_mark_pct", "below_min_pct"):
+        frame.loc[unmarked.to_numpy(), column] = float("nan")  # «—»: grade 1 has no marks
+    return frame
 
 
 def _with_shares(frame: pd.DataFrame) -> pd.DataFrame:

@@ -6,11 +6,13 @@ counts as two), the forecast period mark (the average rounded by the school's th
 and whether the student is at risk:
 
 * the forecast is 2 (or 1), or
-* there are fewer marks than expected by ``today``: the school's minimum for the period
-  at the subject's weekly hours (``norms.min_marks_for``) times the share of the period's
-  planned lessons (from the timetable) already past, rounded up. Two weeks before the end
-  that is most of the minimum; on the last day, all of it. Without a timetable the whole
-  minimum is expected.
+* the student is far behind the pace of marks: fewer than half of the marks expected by
+  ``today`` — the school's minimum for the period at the subject's weekly hours
+  (``norms.min_marks_for``) times the share of the period's planned lessons (from the
+  timetable) already past, rounded up. Two weeks before the end that is most of the
+  minimum; on the last day, all of it. Without a timetable the whole minimum is expected.
+  One mark short of the pace is usual (a teacher asks in turn) and is not a risk: with
+  it nearly every student of a school would be «at risk» and the list would say nothing.
 
 Only students on the class list on ``today`` and classes with marks take part.
 """
@@ -45,7 +47,8 @@ from journal.school.settings import Period, Settings
 COLUMNS = ["class", "subject", "grp", "teacher", "student_id", "student", "weighted_average",
            "mark_count", "min_marks", "expected_marks", "forecast", "at_risk", "risk"]
 RISK_FAILING = "прогноз — неудовлетворительная отметка"
-RISK_FEW_MARKS = "мало отметок: {count}, к этому дню нужно {need} (за период — {total})"
+RISK_FEW_MARKS = ("мало отметок: {count}, меньше половины нужного к этому дню ({need}; "
+                  "за период — {total})")
 
 
 def preliminary_marks(dataset: Dataset, settings: Settings, period: str | int, today: DateLike,
@@ -82,7 +85,7 @@ def preliminary_marks(dataset: Dataset, settings: Settings, period: str | int, t
                 reasons = []
                 if forecast is not None and forecast <= 2:
                     reasons.append(RISK_FAILING)
-                if count < expected:
+                if far_behind(count, expected):
                     reasons.append(RISK_FEW_MARKS.format(count=count, need=expected, total=need))
                 rows.append({"class": name, "subject": line.subject, "grp": line.grp,
                              "teacher": line.teacher, "student_id": sid, "student": full_name,
@@ -107,6 +110,16 @@ def _expected(settings: Settings, class_name: str, subject: str, grp: str, need:
         return need
     past = sum(d <= today for d in planned)
     return math.ceil(need * past / len(planned) - 1e-9)
+
+
+def far_behind(count: int, expected: int) -> bool:
+    """True when ``count`` marks are fewer than half of the ``expected`` ones."""
+    return 2 * count < expected
+
+
+def days_left(period: Period, today: dt.date) -> int:
+    """Calendar days from ``today`` to the period's last day (0 on it or after)."""
+    return max(0, (period.end - today).days)
 
 
 def students_at_risk(preliminary: pd.DataFrame) -> pd.DataFrame:
@@ -139,7 +152,8 @@ def risk_by_student(preliminary: pd.DataFrame) -> pd.DataFrame:
         failing = [str(s) for s, f in zip(label, group["forecast"], strict=True)
                    if not pd.isna(f) and int(f) <= 2]
         few = [f"{s} ({c} из {e})" for s, c, e in zip(label, group["mark_count"],
-                                                     group["expected_marks"], strict=True) if c < e]
+                                                     group["expected_marks"], strict=True)
+               if far_behind(int(c), int(e))]
         rows.append({"class": class_name, "student": student,
                      "failing_subjects": ", ".join(failing), "few_marks_subjects": ", ".join(few)})
     return pd.DataFrame(rows, columns=columns)

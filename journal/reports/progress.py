@@ -9,9 +9,12 @@ which). The other functions count from these results:
   least one 4, **with one 3** with exactly one 3 and the rest 4 and 5; these three
   exclude each other. **Failing** has a 2 (or 1) or нз; **not attested** has н/а; a
   student with both is counted in both columns. осв is ignored.
-* the class's pass rate is the share of students neither failing nor not attested; its
-  quality rate the share of excellent and good students. Both are over the students
-  with at least one result (осв and blanks do not count).
+* **attested** are the students with at least one result and no н/а; the class's pass
+  rate is the share of students neither failing nor not attested; its quality rate the
+  share of excellent and good students. Both are over the students with at least one
+  result (осв and blanks do not count).
+* a quarter and a half-year are never summed together: grades 10–11 counted for the
+  half-year containing a quarter get totals of their own (``period`` names each row's).
 * СОУ and the average mark are over all the class's period marks (see
   :mod:`journal.reports.common`).
 
@@ -57,13 +60,14 @@ from journal.school.settings import Settings
 FINAL = "final"
 FORECAST = "forecast"
 RESULT_COLUMNS = ["class", "subject", "grp", "student_id", "student", "value", "source",
-                  "weighted_average", "mark_count"]
-CLASS_COLUMNS = ["class", "students", "attested", "excellent", "good", "one_three", "failing",
+                  "weighted_average", "mark_count", "period"]
+CLASS_COLUMNS = ["class", "period", "students", "attested", "excellent", "good", "one_three", "failing",
                  "not_attested", "pass_rate", "quality_rate", "sou", "average", "forecasts"]
 SUBJECT_COUNT_COLUMNS = ["n5", "n4", "n3", "n2", "n1", "zch", "nz", "osv", "nna"]
-SUBJECT_COLUMNS = ["class", "subject", "grp", "students", *SUBJECT_COUNT_COLUMNS, "pass_rate",
+SUBJECT_COLUMNS = ["class", "period", "subject", "grp", "students", *SUBJECT_COUNT_COLUMNS, "pass_rate",
                    "quality_rate", "sou", "average", "forecasts"]
 SCHOOL = "Школа"
+TOTAL = "Итого"
 
 
 def period_results(dataset: Dataset, settings: Settings, period: str | int,
@@ -119,14 +123,14 @@ def period_results(dataset: Dataset, settings: Settings, period: str | int,
                 rows.append({"class": name, "subject": line.subject, "grp": line.grp,
                              "student_id": sid, "student": full_name,
                              "value": value, "source": source, "weighted_average": avg,
-                             "mark_count": count})
+                             "mark_count": count, "period": periods[name].name})
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
 def student_summary(results: pd.DataFrame) -> pd.DataFrame:
     """Per student: counts of each mark and the category flags (see the module docstring)."""
     columns = ["class", "student_id", "student", *SUBJECT_COUNT_COLUMNS, "excellent", "good",
-               "one_three", "failing", "not_attested", "attested", "forecasts"]
+               "one_three", "failing", "not_attested", "assessed", "attested", "forecasts"]
     if results.empty:
         return pd.DataFrame(columns=columns)
     rows = []
@@ -151,7 +155,7 @@ def categorise(counts: dict[str, int]) -> dict[str, bool]:
     failing = counts["n2"] + counts["n1"] + counts["nz"] > 0
     not_attested = counts["nna"] > 0
     graded = counts["n5"] + counts["n4"] + counts["n3"] + counts["n2"] + counts["n1"]
-    attested = graded + counts["zch"] + counts["nz"] + counts["nna"] > 0
+    assessed = graded + counts["zch"] + counts["nz"] + counts["nna"] > 0
     clean = not failing and not not_attested and graded > 0
     return {
         "excellent": clean and counts["n5"] == graded,
@@ -159,31 +163,49 @@ def categorise(counts: dict[str, int]) -> dict[str, bool]:
         "one_three": clean and counts["n3"] == 1,
         "failing": failing,
         "not_attested": not_attested,
-        "attested": attested,
+        "assessed": assessed,
+        "attested": assessed and not not_attested,
     }
 
 
 def class_progress(results: pd.DataFrame, school_total: bool = True) -> pd.DataFrame:
-    """Per class (and a «Школа» row): students, categories, pass and quality rates, СОУ,
-    average mark, and how many of the marks are forecasts."""
+    """Per class: students, categories, pass and quality rates, СОУ, average mark, and how
+    many of the marks are forecasts; then totals. Classes counted over one period get one
+    total («Школа» when the report has a single period, «Итого: 1 полугодие» for each when
+    quarters and half-years are reported together — they are never summed)."""
     if results.empty:
         return pd.DataFrame(columns=CLASS_COLUMNS)
     students = student_summary(results)
-    rows = [_class_row(str(name), students[students["class"] == name],
-                       results[results["class"] == name])
-            for name in results["class"].drop_duplicates()]
-    if school_total and len(rows) > 1:
-        rows.append(_class_row(SCHOOL, students, results))
+    groups = list(results["period"].drop_duplicates())
+    rows = []
+    for period in groups:
+        mine = results[results["period"] == period]
+        names = list(mine["class"].drop_duplicates())
+        for name in names:
+            rows.append(_class_row(str(name), str(period), students[students["class"] == name],
+                                   mine[mine["class"] == name]))
+        if school_total and len(names) > 1:
+            label = SCHOOL if len(groups) == 1 else f"{TOTAL}: {period}"
+            rows.append(_class_row(label, str(period), students[students["class"].isin(names)],
+                                   mine))
     return pd.DataFrame(rows, columns=CLASS_COLUMNS)
 
 
-def _class_row(name: str, students: pd.DataFrame, results: pd.DataFrame) -> dict[str, object]:
-    counted = students[students["attested"]]
+def is_total(classes: pd.DataFrame) -> pd.Series:
+    """True for the total rows of :func:`class_progress` or :func:`subject_progress`."""
+    labels = classes["class"].astype(str)
+    return (labels == SCHOOL) | labels.str.startswith(f"{TOTAL}:")
+
+
+def _class_row(name: str, period: str, students: pd.DataFrame,
+               results: pd.DataFrame) -> dict[str, object]:
+    counted = students[students["assessed"]]
     n = len(counted)
     passed = int((~counted["failing"] & ~counted["not_attested"]).sum())
     good = int(counted["excellent"].sum() + counted["good"].sum())
     return {
-        "class": name, "students": len(students), "attested": n,
+        "class": name, "period": period, "students": len(students),
+        "attested": int(counted["attested"].sum()),
         "excellent": int(counted["excellent"].sum()), "good": int(counted["good"].sum()),
         "one_three": int(counted["one_three"].sum()), "failing": int(counted["failing"].sum()),
         "not_attested": int(counted["not_attested"].sum()),
@@ -195,15 +217,18 @@ def _class_row(name: str, students: pd.DataFrame, results: pd.DataFrame) -> dict
 
 
 def subject_progress(results: pd.DataFrame, by_class: bool = True) -> pd.DataFrame:
-    """Per class × subject (or, with ``by_class=False``, per subject for the school):
-    counts of each mark, pass and quality rates, СОУ and average mark."""
+    """Per class × subject (or, with ``by_class=False``, per subject for the school, apart
+    for each period): counts of each mark, pass and quality rates, СОУ and average mark."""
     if results.empty:
         return pd.DataFrame(columns=SUBJECT_COLUMNS)
-    keys = ["class", "subject", "grp"] if by_class else ["subject"]
+    keys = ["class", "period", "subject", "grp"] if by_class else ["period", "subject"]
+    several = results["period"].nunique() > 1
     rows = []
     for key, group in results.groupby(keys, sort=False):
         values = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
-        rows.append({"class": values.get("class", SCHOOL), "subject": values["subject"],
+        total = f"{TOTAL}: {values['period']}" if several else SCHOOL
+        rows.append({"class": values.get("class", total), "period": values["period"],
+                     "subject": values["subject"],
                      "grp": values.get("grp", ""),
                      "students": int(group["value"].notna().sum()), **_counts(group["value"]),
                      "pass_rate": pass_rate(group["value"]),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from journal.core.errors import UsageError
 from journal.core.formatting import date_ru
+from journal.school.periods import resolve_named
 from journal.school.settings import HALVES, QUARTERS, Period, SchoolClass, Settings
 
 
@@ -70,7 +71,7 @@ def resolve_period(settings: Settings, school_class: SchoolClass, spec: str) -> 
     A period of the other set is refused with a :class:`UsageError` that names the
     period to ask for instead (a quarter copy of a grade 10–11 class names the half-year).
     """
-    own = settings.find_period(spec, school_class.period_set)
+    own = resolve_named(settings, school_class, spec)
     if own is not None:
         return own
     other_set = QUARTERS if school_class.period_set == HALVES else HALVES
