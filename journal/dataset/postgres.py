@@ -185,11 +185,17 @@ def replace_rows(conn: Connection, school_id: str, table: str, row_ids: Sequence
                         .format(name), (school_id, list(row_ids)))
         columns = sql.SQL(", ").join(sql.Identifier(c) for c in ("school_id", "row_id",
                                                                   *TRACKED[table]))
+        # COPY cannot write a table under row-level security: the rows go to a temporary
+        # table first, then INSERT … SELECT moves them under the policies' checks.
+        staging = sql.Identifier(f"push_{table}")
+        cur.execute(sql.SQL("CREATE TEMP TABLE {} (LIKE {}) ON COMMIT DROP").format(staging, name))
         written = 0
-        with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(name, columns)) as copy:
+        with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, columns)) as copy:
             for row_id, values in rows:
                 copy.write_row((school_id, row_id, *values))
                 written += 1
+        cur.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
+            name, columns, columns, staging))
     return written
 
 
