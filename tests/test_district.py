@@ -190,7 +190,7 @@ def test_schools_not_pushed_since_the_period_ended(cluster, schools):
     finally:
         district.close()
     assert len(late) == 3  # every school's newest merge is of November: before the 2nd quarter ended
-    assert set(late["period_end"]) == {dt.date(2027, 5, 26)}  # 10А's second half-year
+    assert set(late["period_end"]) == {"26.05.2027"}  # 10А's second half-year
     district = reports.open_district(cluster.url(), period="1", today=TODAY.isoformat())
     try:
         attendance = reports.attendance_by_school(district)
@@ -199,3 +199,19 @@ def test_schools_not_pushed_since_the_period_ended(cluster, schools):
         district.close()
     assert len(attendance) == 3 and (attendance["lessons_missed"] > 0).all()
     assert len(filling) == 3 and (filling["lessons"] > 0).all()
+
+
+@pytest.mark.slow
+def test_district_report_command_writes_a_pdf(cluster, schools, tmp_path):
+    from support.pdf_tools import pdf_words
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JOURNAL_DISTRICT_DB": cluster.url()}
+    done = subprocess.run([sys.executable, "-m", "journal.cli.main", "district", "report", "progress",
+                           "--period", "1", "--today", "10.11.2026", "--out", str(tmp_path)],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    pdfs = list(tmp_path.glob("*.pdf"))
+    assert len(pdfs) == 1
+    words = pdf_words(pdfs[0])
+    assert "2026-" not in words  # dates are written 28.12.2026
+    assert "Успеваемость по району" in words and "№2" in words

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from journal.core.errors import UsageError
+from journal.core.formatting import date_ru
 from journal.dataset import postgres
 from journal.reports import attendance, filling, progress
 from journal.reports.common import class_ranges, parse_day
@@ -171,6 +172,6 @@ def not_pushed(district: District) -> pd.DataFrame:
             continue
         merged = parse_day(school.head_at[:10]) if school.head_at else None
         if merged is None or merged <= end:
-            rows.append({"school": school.school_id, "period_end": end,
+            rows.append({"school": school.school_id, "period_end": date_ru(end),
                          "head_at": pd.Timestamp(school.head_at) if school.head_at else pd.NaT})
     return pd.DataFrame(rows, columns=["school", "period_end", "head_at"])

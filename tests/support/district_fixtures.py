@@ -8,12 +8,12 @@ import random
 from pathlib import Path
 
 from conftest import make_tiny_settings, make_tiny_students
-from support.merge_fixtures import new_school, write_class, write_subject
 
 from journal.intake.merge import merge_school
 from journal.school.folder import SchoolFolder
 from journal.school.settings import Settings
 from journal.workbooks import format as wf
+from support.merge_fixtures import new_school, write_class, write_subject
 
 MERGED_AT = dt.datetime(2026, 11, 9, 16, 0)
 TODAY = dt.date(2026, 11, 10)
