@@ -226,7 +226,7 @@ def update_settings(conn: Connection, school_id: str, settings: str) -> None:
 def query(conn: Connection, text: str | sql.Composed, params: Sequence[Any] | None = None) -> pd.DataFrame:
     """Run a query and return a DataFrame."""
     with conn.cursor() as cur:
-        cur.execute(text, params)  # type: ignore[arg-type]
+        cur.execute(text, params)
         names = [d.name for d in cur.description or ()]
         return pd.DataFrame.from_records(cur.fetchall(), columns=names)
 
@@ -236,10 +236,11 @@ def read_table(conn: Connection, name: str, school_ids: Sequence[str]) -> pd.Dat
 
     A ``school_id`` column comes first when more than one school is read.
     """
+    select: sql.Composable
     if name in VIEWS:
         select = sql.SQL("*")
     elif name in TRACKED:
-        columns = [sql.Identifier(c) for c in TRACKED[name]]
+        columns: list[sql.Composable] = [sql.Identifier(c) for c in TRACKED[name]]
         if name in KEYED:
             columns.insert(0, sql.SQL("row_id AS id"))
         select = sql.SQL(", ").join([sql.Identifier("school_id"), *columns])
@@ -267,11 +268,11 @@ def data_fingerprint(conn: Connection, school_id: str) -> dict[str, tuple[int, s
         frame = query(conn, sql.SQL("SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY"
                                     " t::text)), '') FROM {} t WHERE school_id = %s")
                       .format(sql.Identifier(table)), (school_id,))
-        found[table] = (int(frame.iat[0, 0]), str(frame.iat[0, 1]))
+        found[table] = (int(str(frame.iat[0, 0])), str(frame.iat[0, 1]))
     return found
 
 
 def database_size(conn: Connection) -> int:
     """The size of the district database in bytes."""
     frame = query(conn, "SELECT pg_database_size(current_database())")
-    return int(frame.iat[0, 0])
+    return int(str(frame.iat[0, 0]))

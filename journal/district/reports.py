@@ -132,9 +132,9 @@ def attendance_by_school(district: District) -> pd.DataFrame:
         if classes.empty:
             continue
         total = classes.drop(columns=["class", "per_student"]).sum(numeric_only=True)
-        row = {"school": school.school_id, **{k: int(v) for k, v in total.items()}}
-        row["per_student"] = row["lessons_missed"] / row["students"] if row["students"] else None
-        rows.append(row)
+        counts = {str(k): int(v) for k, v in total.items()}
+        per_student = counts["lessons_missed"] / counts["students"] if counts["students"] else None
+        rows.append({"school": school.school_id, **counts, "per_student": per_student})
     columns = ["school", *[c for c in attendance.CLASS_COLUMNS if c != "class"]]
     return pd.DataFrame(rows, columns=columns)
 
