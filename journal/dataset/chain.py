@@ -432,3 +432,43 @@ def _value(value: object) -> str:
     if len(text) in (10, 19) and text[4:5] == "-" and text[7:8] == "-":
         return date_ru(text)
     return f"«{text}»" if len(text) > 0 and not text.isdigit() else text
+
+
+# ---------------------------------------------------------------------------
+# reading the chain for a push to the district database
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record of the chain: its number, hash and moment."""
+
+    id: int
+    hash: str
+    at: str
+
+
+def last_record(conn: sqlite3.Connection) -> Record | None:
+    """The newest record of the chain (None for a dataset without one)."""
+    row = conn.execute("SELECT id, hash, at FROM chain ORDER BY id DESC LIMIT 1").fetchone()
+    return Record(int(row[0]), row[1], row[2]) if row else None
+
+
+def record(conn: sqlite3.Connection, chain_id: int) -> Record | None:
+    """The record numbered ``chain_id``, or None."""
+    row = conn.execute("SELECT id, hash, at FROM chain WHERE id = ?", (chain_id,)).fetchone()
+    return Record(int(row[0]), row[1], row[2]) if row else None
+
+
+def rows_after(conn: sqlite3.Connection, after: int,
+               upto: int) -> dict[str, list[tuple[int, list[object] | None]]]:
+    """table → [(rowid, tracked values or None for a removed row)] of every row that the
+    records ``after`` < id ≤ ``upto`` touched, as the last of them left it."""
+    found: dict[str, list[tuple[int, list[object] | None]]] = {}
+    for tbl, row_id, content in conn.execute(
+            "SELECT tbl, row_id, content FROM chain_rows WHERE id IN (SELECT max(id) FROM"
+            " chain_rows WHERE chain_id > ? AND chain_id <= ? GROUP BY tbl, row_id)"
+            " ORDER BY tbl, row_id", (after, upto)):
+        found.setdefault(tbl, []).append((int(row_id), None if content is None
+                                          else json.loads(content)))
+    return found

@@ -176,9 +176,12 @@ def aliases_of(name: str) -> list[str]:
     return [alias for alias, target in REPORT_ALIASES.items() if target == name]
 
 
-def notebook_path(name: str) -> Path:
-    """The notebook of report ``name`` (or its Russian alias); :class:`UsageError` if none."""
-    folder = notebooks_dir()
+def notebook_path(name: str, folder: Path | None = None) -> Path:
+    """The notebook of report ``name`` (or its Russian alias); :class:`UsageError` if none.
+
+    ``folder``: another folder of notebooks (the district's, ``notebooks/district``).
+    """
+    folder = folder or notebooks_dir()
     name = resolve_report_name(name)
     path = folder / f"{name}.ipynb"
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name) or not path.is_file():
@@ -375,8 +378,11 @@ def run_report(
     formats: Sequence[str] = FORMATS,
     out_dir: Path | None = None,
     renderer: PdfRenderer | None = None,
+    folder: Path | None = None,
 ) -> ReportOutput:
     """Run report ``name`` and write the executed notebook, its HTML and its PDF.
+
+    ``folder``: the notebooks' folder when not :func:`notebooks_dir` (the district's).
 
     Files go to ``out_dir`` (default ``output/Отчёты`` of the school folder), named by
     :func:`output_stem`. ``renderer`` is a warm browser to print with; without one a
@@ -386,7 +392,7 @@ def run_report(
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise UsageError(f"Неизвестный формат: {', '.join(sorted(unknown))}. Есть: html, pdf")
-    source = notebook_path(name)
+    source = notebook_path(name, folder)
     name = source.stem
     title = report_title(name, source.parent)
     if out_dir is None:

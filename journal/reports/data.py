@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from journal.dataset import store
+from journal.dataset import postgres, store
 from journal.school.settings import normalise_class_name
 
 DATE_COLUMNS = frozenset({"date", "birth_date", "joined", "left_on", "start_date", "end_date",
@@ -101,6 +101,17 @@ def empty_dataset() -> Dataset:
 
 def _read(conn: sqlite3.Connection) -> Dataset:
     frames = {name: parse_dates(store.read_table(conn, source)) for name, source in SOURCES.items()}
+    return Dataset(**frames)
+
+
+def load_district(conn: postgres.Connection, school_id: str) -> Dataset:
+    """One school's dataset as the district database holds it (the same frames as :func:`load`).
+
+    A school the district does not hold gives an empty dataset with every column.
+    Columns the district does not carry (``last_seen`` of marks) are empty.
+    """
+    frames = {name: parse_dates(postgres.read_table(conn, source, [school_id]))
+              for name, source in SOURCES.items()}
     return Dataset(**frames)
 
 

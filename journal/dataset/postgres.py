@@ -1,0 +1,278 @@
+"""The district database on PostgreSQL: every read and write of it goes through here.
+
+It holds the datasets of many schools, each row with its ``school_id`` and its id in the
+school's own file (``row_id``): the tables and columns that the school's hash-chained
+history tracks (:data:`journal.dataset.chain.TRACKED`), so that a push is a replay of the
+chain's records. The schema is versioned by the numbered SQL files of
+``journal/dataset/district_migrations`` (applied by the database's owner, never by a
+school's role). Reading gives the same DataFrames, with the same columns, as
+:func:`journal.dataset.store.read_table` gives from a school's file.
+
+psycopg 3 is used directly: the district needs COPY for the bulk of a first push and
+PostgreSQL's own row-level security, both outside what a portable layer would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+import psycopg
+from psycopg import sql
+
+from journal.core.errors import StoreError
+from journal.dataset.chain import TRACKED
+
+# The tables whose rows are the school's data (the chain's tables), in replay order.
+TABLES: tuple[str, ...] = tuple(TRACKED)
+# Tables whose rows have an ``id`` in the school's file (their rowid); the others
+# (classes, student_groups, notes) have none among their columns.
+KEYED = frozenset(TABLES) - {"classes", "student_groups", "notes"}
+VIEWS = frozenset({"v_marks", "v_attendance", "v_final_marks"})
+MIGRATION_LOCK = 74_201_001  # pg_advisory_xact_lock key while the schema is migrated
+
+Connection = psycopg.Connection
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every district migration shipped with the package, in order."""
+    found = []
+    for entry in resources.files("journal.dataset.district_migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            found.append((int(name[:3]), name[4:-4], entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+SCHEMA_VERSION = max(v for v, _, _ in migrations())
+
+
+def connect(url: str) -> Connection:
+    """Open the district database named by a ``postgresql://`` address.
+
+    The connection is in autocommit mode: writes happen inside :func:`transaction` blocks.
+    """
+    try:
+        return psycopg.connect(url, connect_timeout=15, autocommit=True)
+    except psycopg.Error as exc:
+        raise StoreError(f"Не удалось подключиться к районной базе: {_reason(exc)}") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+@contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """One transaction: committed when the block ends, rolled back on any exception."""
+    try:
+        with conn.transaction():
+            yield conn
+    except psycopg.Error as exc:
+        raise StoreError(f"Запись в районную базу не удалась, база осталась прежней: "
+                         f"{_reason(exc)}") from exc
+
+
+def schema_version(conn: Connection) -> int:
+    """The district schema's version (0 for a database never set up)."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT to_regclass('district_schema') IS NOT NULL")
+        row = cur.fetchone()
+        if not row or not row[0]:
+            return 0
+        cur.execute("SELECT max(version) FROM district_schema")
+        found = cur.fetchone()
+    return int(found[0] or 0) if found else 0
+
+
+def migrate(conn: Connection) -> list[int]:
+    """Apply every district migration newer than the database; returns the versions applied.
+
+    Run by the database's owner. Concurrent callers wait for each other (an advisory lock).
+    """
+    applied = []
+    try:
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            cur.execute("CREATE TABLE IF NOT EXISTS district_schema (version integer NOT NULL)")
+            current = schema_version(conn)
+            for version, _name, text in migrations():
+                if version <= current:
+                    continue
+                cur.execute(text.encode())
+                cur.execute("INSERT INTO district_schema (version) VALUES (%s)", (version,))
+                applied.append(version)
+    except psycopg.Error as exc:
+        raise StoreError(f"Не удалось подготовить районную базу: {_reason(exc)}. "
+                         "База осталась в прежнем виде") from exc
+    return applied
+
+
+def check_schema(conn: Connection) -> None:
+    """Raise :class:`StoreError` (in Russian) unless the schema is the program's version."""
+    version = schema_version(conn)
+    if version == SCHEMA_VERSION:
+        return
+    if version < SCHEMA_VERSION:
+        raise StoreError(
+            f"Районная база не подготовлена для этой версии программы (версия схемы {version}, "
+            f"нужна {SCHEMA_VERSION}): администратор районной базы должен выполнить "
+            "journal district setup")
+    raise StoreError(f"Районная база новее программы (версия схемы {version}): обновите программу")
+
+
+# ---------------------------------------------------------------------------
+# Write side: used by journal.district.push only.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PushState:
+    """What the district holds of a school: how far its chain has been pushed."""
+
+    school_id: str
+    pushed_chain_id: int
+    pushed_hash: str
+    settings: str
+
+
+def lock_school(conn: Connection, school_id: str, school_name: str, school_year: str) -> PushState:
+    """Register the school under the connected role if new and lock its row for this push.
+
+    Pushes of one school wait for each other; pushes of different schools do not.
+    :class:`StoreError` when the school is registered under another role.
+    """
+    with conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO schools (school_id, school_name, school_year) VALUES (%s, %s, %s)"
+            " ON CONFLICT (school_id) DO NOTHING", (school_id, school_name, school_year))
+        cur.execute("SELECT pushed_chain_id, pushed_hash, settings FROM schools"
+                    " WHERE school_id = %s FOR UPDATE", (school_id,))
+        row = cur.fetchone()
+    if row is None:
+        raise StoreError(
+            f"Школа «{school_id}» записана в районной базе за другой учётной записью: "
+            "обратитесь к администратору районной базы")
+    return PushState(school_id, int(row[0]), str(row[1]), str(row[2]))
+
+
+def delete_school_rows(conn: Connection, school_id: str) -> None:
+    """Remove every data row of a school (before pushing its whole history again)."""
+    with conn.cursor() as cur:
+        for table in TABLES:
+            cur.execute(sql.SQL("DELETE FROM {} WHERE school_id = %s").format(sql.Identifier(table)),
+                        (school_id,))
+
+
+def replace_rows(conn: Connection, school_id: str, table: str, row_ids: Sequence[int],
+                 rows: Iterable[tuple[int, Sequence[Any]]]) -> int:
+    """Delete the school's rows ``row_ids`` of ``table`` and write ``rows`` (row_id, values).
+
+    ``values`` are the table's tracked columns in :data:`TRACKED` order. Returns how many
+    rows were written.
+    """
+    if table not in TRACKED:
+        raise StoreError(f"Недопустимое имя таблицы: {table}")
+    name = sql.Identifier(table)
+    with conn.cursor() as cur:
+        if row_ids:
+            cur.execute(sql.SQL("DELETE FROM {} WHERE school_id = %s AND row_id = ANY(%s)")
+                        .format(name), (school_id, list(row_ids)))
+        columns = sql.SQL(", ").join(sql.Identifier(c) for c in ("school_id", "row_id",
+                                                                  *TRACKED[table]))
+        # COPY cannot write a table under row-level security: the rows go to a temporary
+        # table first, then INSERT … SELECT moves them under the policies' checks.
+        staging = sql.Identifier(f"push_{table}")
+        cur.execute(sql.SQL("CREATE TEMP TABLE {} (LIKE {}) ON COMMIT DROP").format(staging, name))
+        written = 0
+        with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, columns)) as copy:
+            for row_id, values in rows:
+                copy.write_row((school_id, row_id, *values))
+                written += 1
+        cur.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
+            name, columns, columns, staging))
+    return written
+
+
+def record_push(conn: Connection, state: PushState, *, chain_id: int, chain_hash: str,
+                head_at: str, settings: str, rows: int) -> None:
+    """Note how far the school's chain is pushed, its settings and the push itself."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "UPDATE schools SET pushed_chain_id = %s, pushed_hash = %s, head_at = %s,"
+            " settings = %s, pushed_at = now() WHERE school_id = %s",
+            (chain_id, chain_hash, head_at, settings, state.school_id))
+        cur.execute("INSERT INTO pushes (school_id, from_chain_id, to_chain_id, rows)"
+                    " VALUES (%s, %s, %s, %s)",
+                    (state.school_id, state.pushed_chain_id, chain_id, rows))
+
+
+def update_settings(conn: Connection, school_id: str, settings: str) -> None:
+    """Replace a school's settings (when they changed but its data did not)."""
+    with conn.cursor() as cur:
+        cur.execute("UPDATE schools SET settings = %s WHERE school_id = %s", (settings, school_id))
+
+
+# ---------------------------------------------------------------------------
+# Read side: the reports and the district's overview.
+# ---------------------------------------------------------------------------
+
+
+def query(conn: Connection, text: str | sql.Composed, params: Sequence[Any] | None = None) -> pd.DataFrame:
+    """Run a query and return a DataFrame."""
+    with conn.cursor() as cur:
+        cur.execute(text, params)
+        names = [d.name for d in cur.description or ()]
+        return pd.DataFrame.from_records(cur.fetchall(), columns=names)
+
+
+def read_table(conn: Connection, name: str, school_ids: Sequence[str]) -> pd.DataFrame:
+    """A table or view of the schools ``school_ids``, with the columns a school's file gives.
+
+    A ``school_id`` column comes first when more than one school is read.
+    """
+    select: sql.Composable
+    if name in VIEWS:
+        select = sql.SQL("*")
+    elif name in TRACKED:
+        columns: list[sql.Composable] = [sql.Identifier(c) for c in TRACKED[name]]
+        if name in KEYED:
+            columns.insert(0, sql.SQL("row_id AS id"))
+        select = sql.SQL(", ").join([sql.Identifier("school_id"), *columns])
+    else:
+        raise StoreError(f"Недопустимое имя таблицы: {name}")
+    order = sql.SQL("school_id, id") if name in KEYED or name in VIEWS else sql.SQL("school_id, row_id")
+    frame = query(conn, sql.SQL("SELECT {} FROM {} WHERE school_id = ANY(%s) ORDER BY {}")
+                  .format(select, sql.Identifier(name), order), (list(school_ids),))
+    if len(school_ids) == 1:
+        frame = frame.drop(columns=["school_id"])
+    return frame
+
+
+def schools(conn: Connection) -> pd.DataFrame:
+    """Every school the connected role may see: id, name, year, settings (JSON), how far
+    pushed, the moment of its newest pushed record and when it was pushed."""
+    return query(conn, "SELECT school_id, school_name, school_year, settings, pushed_chain_id,"
+                       " pushed_hash, head_at, pushed_at FROM schools ORDER BY school_id")
+
+
+def data_fingerprint(conn: Connection, school_id: str) -> dict[str, tuple[int, str]]:
+    """table → (rows, md5 of the rows in order) of one school (to show a push changed nothing)."""
+    found = {}
+    for table in (*TABLES, "schools"):
+        frame = query(conn, sql.SQL("SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY"
+                                    " t::text)), '') FROM {} t WHERE school_id = %s")
+                      .format(sql.Identifier(table)), (school_id,))
+        found[table] = (int(str(frame.iat[0, 0])), str(frame.iat[0, 1]))
+    return found
+
+
+def database_size(conn: Connection) -> int:
+    """The size of the district database in bytes."""
+    frame = query(conn, "SELECT pg_database_size(current_database())")
+    return int(str(frame.iat[0, 0]))

@@ -1,0 +1,1 @@
+"""The district office: schools push their datasets to one PostgreSQL, reports read across them."""

@@ -1,0 +1,64 @@
+"""Where the district database is: ``JOURNAL_DISTRICT_DB`` or ``~/.config/journal/district.ini``.
+
+The address (``postgresql://role:password@host:port/database``) carries a password, so a
+settings file inside the school folder or the program's folder is refused, as the mail
+settings are (see :mod:`journal.documents.mailing`).
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from journal.core.errors import UsageError
+
+ENV = "JOURNAL_DISTRICT_DB"
+DEFAULT_CONFIG = Path("~/.config/journal/district.ini")
+
+
+def default_config_path() -> Path:
+    """``~/.config/journal/district.ini`` (or under ``$XDG_CONFIG_HOME``)."""
+    base = os.environ.get("XDG_CONFIG_HOME")
+    if base:
+        return Path(base) / "journal" / "district.ini"
+    return DEFAULT_CONFIG.expanduser()
+
+
+def district_url(config_path: Path | None = None, *, env: Mapping[str, str] | None = None,
+                 forbidden: Iterable[Path] = ()) -> str:
+    """The district database's address: the variable, else ``[district] url`` of the file.
+
+    :class:`UsageError` in Russian when neither gives one, when the address is not a
+    ``postgresql://`` one, or when the file lies inside a ``forbidden`` folder.
+    """
+    env = os.environ if env is None else env
+    url = (env.get(ENV) or "").strip()
+    path = Path(config_path).expanduser() if config_path else default_config_path()
+    if not url:
+        if config_path is not None and not path.is_file():
+            raise UsageError(f"Файл настроек районной базы «{path}» не найден")
+        if path.is_file():
+            resolved = path.resolve()
+            for folder in forbidden:
+                if resolved.is_relative_to(Path(folder).resolve()):
+                    raise UsageError(
+                        f"Файл настроек районной базы «{path}» лежит в папке «{folder}». Пароль "
+                        "не должен храниться вместе с файлами школы или программы: перенесите "
+                        f"файл, например, в {DEFAULT_CONFIG}")
+            parser = configparser.ConfigParser(interpolation=None)
+            try:
+                parser.read(path, encoding="utf-8")
+            except configparser.Error as exc:
+                raise UsageError(f"Файл настроек районной базы «{path}» не читается: "
+                                 f"{type(exc).__name__}") from exc
+            url = parser.get("district", "url", fallback="").strip()
+    if not url:
+        raise UsageError(
+            f"Не задан адрес районной базы: укажите его в переменной окружения {ENV} или в файле "
+            f"{DEFAULT_CONFIG} (раздел [district], строка url = postgresql://…)")
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise UsageError("Адрес районной базы должен начинаться с postgresql://, например "
+                         "postgresql://school_1@rono.example:5432/district")
+    return url

@@ -1,0 +1,177 @@
+"""The district's reports: the school reports' own computations, school by school.
+
+Each school's dataset is read from the district database (:func:`journal.reports.data.load_district`)
+with its own settings (pushed with its data) and goes through the same functions as the
+school's own report (:mod:`journal.reports.progress`, ``attendance``, ``filling``), so
+every number equals the school's. Schools are read one at a time: memory stays that of
+the largest school, whatever their number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from journal.core.errors import UsageError
+from journal.core.formatting import date_ru
+from journal.dataset import postgres
+from journal.reports import attendance, filling, progress
+from journal.reports.common import class_ranges, parse_day
+from journal.reports.data import Dataset, load_district
+from journal.school.settings import Settings
+from journal.school.settings_json import settings_from_json
+
+TITLES = {"school": "Школа", "grade": "Параллель", "head_at": "Последняя сборка в районной базе",
+          "pushed_at": "Отправлено", "period_end": "Конец периода", "schools": "Школ"}
+GRADE = "{grade} классы"
+DISTRICT = "Район"
+
+
+@dataclass(frozen=True)
+class School:
+    """A school as the district holds it."""
+
+    school_id: str
+    settings: Settings
+    head_at: str
+    pushed_at: object
+
+
+@dataclass
+class District:
+    """The district database opened for reports: its schools, the period and «today»."""
+
+    conn: postgres.Connection
+    schools: list[School]
+    period: str
+    today: dt.date
+
+    def datasets(self) -> Iterator[tuple[School, Dataset]]:
+        """Each school with its dataset, read one at a time."""
+        for school in self.schools:
+            yield school, load_district(self.conn, school.school_id)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
+def open_district(url: str, period: str = "", today: str = "", schools: str = "") -> District:
+    """Open the district database for reports; ``schools`` (ids separated by «;») limits them."""
+    conn = postgres.connect(url)
+    try:
+        postgres.check_schema(conn)
+        frame = postgres.schools(conn)
+    except BaseException:
+        conn.close()
+        raise
+    wanted = {s.strip() for s in schools.split(";") if s.strip()}
+    found = [School(str(r.school_id), settings_from_json(str(r.settings)), str(r.head_at),
+                    r.pushed_at)
+             for r in frame.itertuples() if not wanted or r.school_id in wanted]
+    unknown = wanted - {s.school_id for s in found}
+    if unknown:
+        conn.close()
+        raise UsageError("В районной базе нет школ: " + ", ".join(sorted(unknown)))
+    day = parse_day(today) or dt.date.today()
+    return District(conn, found, str(period or "").strip(), day)
+
+
+def _school_progress(school: School, dataset: Dataset, period: str, today: dt.date) -> pd.DataFrame:
+    results = progress.period_results(dataset, school.settings, period, "", today)
+    if results.empty:
+        return pd.DataFrame(columns=["school", *progress.CLASS_COLUMNS, "grade"])
+    grades = {c.name: c.grade for c in school.settings.classes}
+    classes = progress.class_progress(results)  # the school report's rows, «Школа» last
+    if progress.SCHOOL not in set(classes["class"]):
+        classes = pd.concat([classes, classes.tail(1).assign(**{"class": progress.SCHOOL})],
+                            ignore_index=True)
+    classes["grade"] = classes["class"].map(grades)
+    by_grade = results.assign(**{"class": results["class"].map(
+        lambda name: GRADE.format(grade=grades.get(name, "?")))})
+    parallels = progress.class_progress(by_grade, school_total=False).assign(grade=None)
+    frame = pd.concat([classes[classes["class"] != progress.SCHOOL], parallels,
+                       classes[classes["class"] == progress.SCHOOL]], ignore_index=True)
+    frame.insert(0, "school", school.school_id)
+    return frame
+
+
+def progress_by_school(district: District) -> pd.DataFrame:
+    """Per school: each class, each grade («5 классы») and the school («Школа»), with the
+    columns of :func:`journal.reports.progress.class_progress` (pass and quality rates, СОУ,
+    average mark …)."""
+    frames = [_school_progress(s, d, district.period, district.today)
+              for s, d in district.datasets()]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["school", *progress.CLASS_COLUMNS, "grade"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def school_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The «Школа» rows of :func:`progress_by_school`: one line per school."""
+    return frame[frame["class"] == progress.SCHOOL].drop(columns=["class", "grade"])
+
+
+def grade_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The grade rows («5 классы») of :func:`progress_by_school`."""
+    return frame[frame["class"].str.endswith(" классы")].drop(columns=["grade"])
+
+
+def attendance_by_school(district: District) -> pd.DataFrame:
+    """Per school: students, lessons and days missed by reason, late arrivals, lessons
+    missed per student (the school attendance report's class rows, summed)."""
+    rows = []
+    for school, dataset in district.datasets():
+        ranges = attendance.report_ranges(school.settings, district.period, today=district.today)
+        classes = attendance.class_attendance(
+            attendance.student_attendance(dataset, ranges))
+        if classes.empty:
+            continue
+        total = classes.drop(columns=["class", "per_student"]).sum(numeric_only=True)
+        counts = {str(k): int(v) for k, v in total.items()}
+        per_student = counts["lessons_missed"] / counts["students"] if counts["students"] else None
+        rows.append({"school": school.school_id, **counts, "per_student": per_student})
+    columns = ["school", *[c for c in attendance.CLASS_COLUMNS if c != "class"]]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def filling_by_school(district: District) -> pd.DataFrame:
+    """Per school: lessons planned and in the journal, with topic and homework, students
+    without marks or below the norm (the filling report's subject rows, summed)."""
+    frames = []
+    for school, dataset in district.datasets():
+        by_subject = filling.filling_by_subject(dataset, school.settings, today=district.today,
+                                                period=district.period)
+        if by_subject.empty:
+            continue
+        summed = filling.filling_by_teacher(by_subject.assign(teacher=school.school_id))
+        frames.append(summed.rename(columns={"teacher": "school"}))
+    if not frames:
+        return pd.DataFrame(columns=["school"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def period_end(settings: Settings, period: str, today: dt.date) -> dt.date | None:
+    """The last day of the period for the school (its latest class), or None."""
+    ranges = class_ranges(settings, period, None, None, None, [c.name for c in settings.classes])
+    del today
+    return max((r.end for r in ranges.values()), default=None)
+
+
+def not_pushed(district: District) -> pd.DataFrame:
+    """The schools whose newest data in the district was merged before the period ended
+    (their results for the period may be incomplete): school, period end, last merge."""
+    rows = []
+    for school in district.schools:
+        end = period_end(school.settings, district.period, district.today)
+        if end is None:
+            continue
+        merged = parse_day(school.head_at[:10]) if school.head_at else None
+        if merged is None or merged <= end:
+            rows.append({"school": school.school_id, "period_end": date_ru(end),
+                         "head_at": pd.Timestamp(school.head_at) if school.head_at else pd.NaT})
+    return pd.DataFrame(rows, columns=["school", "period_end", "head_at"])

@@ -1,0 +1,217 @@
+"""The district database: concurrent pushes, equal reports, idempotence, SIGKILL, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import psycopg
+import pytest
+from support.district_fixtures import TODAY, build_school, remerge_with_more
+from support.postgres import missing_reason, start_cluster
+
+from journal.core.errors import StoreError
+from journal.dataset import postgres
+from journal.district import reports
+from journal.district.push import PushRefused, push_school, school_id_of
+from journal.reports import progress
+from journal.reports.data import load
+
+REASON = missing_reason()
+if REASON and os.environ.get("CI") != "true":
+    pytest.skip(REASON, allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    running = start_cluster()
+    try:
+        conn = postgres.connect(running.url())
+        postgres.migrate(conn)
+        for n in (1, 2, 3):
+            conn.execute(f"CREATE ROLE school_{n} LOGIN IN ROLE journal_school")
+        conn.close()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def schools(tmp_path_factory, cluster):
+    """Three schools, pushed at once, each under its own role."""
+    root = tmp_path_factory.mktemp("district")
+    built = {n: build_school(root / f"school-{n}", n) for n in (1, 2, 3)}
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(
+            lambda n: push_school(built[n][0].store_path, built[n][1], cluster.url(f"school_{n}")),
+            built))
+    assert all(r.rows > 0 for r in results)
+    return built
+
+
+def admin(cluster) -> psycopg.Connection:
+    return postgres.connect(cluster.url())
+
+
+def test_district_progress_equals_each_school_report(cluster, schools):
+    district = reports.open_district(cluster.url(), period="1", today=TODAY.isoformat())
+    try:
+        frame = reports.progress_by_school(district)
+    finally:
+        district.close()
+    assert len(district.schools) == 3
+    for school, settings in schools.values():
+        own = progress.class_progress(
+            progress.period_results(load(school.store_path), settings, "1", "", TODAY))
+        assert len(own) == 3  # 5А, 10А, «Школа»
+        mine = frame[frame["school"] == school_id_of(settings)]
+        got = pd.concat([mine[mine["class"].isin(["5А", "10А"])], mine[mine["class"] == "Школа"]])
+        pd.testing.assert_frame_equal(got[progress.CLASS_COLUMNS].reset_index(drop=True),
+                                      own.reset_index(drop=True), check_dtype=False)
+    totals = frame[frame["class"] == "Школа"]
+    assert len(totals) == 3
+    marks = {tuple(load(school.store_path).marks["value"]) for school, _ in schools.values()}
+    assert len(marks) == 3  # the schools' data differ
+
+
+def test_second_push_changes_nothing(cluster, schools):
+    school, settings = schools[1]
+    conn = admin(cluster)
+    before = postgres.data_fingerprint(conn, school_id_of(settings))
+    result = push_school(school.store_path, settings, cluster.url("school_1"))
+    assert not result.changed
+    assert "отправлять нечего" in result.summary_ru()
+    assert postgres.data_fingerprint(conn, school_id_of(settings)) == before
+    conn.close()
+
+
+KILLED_PUSH = """
+import sys, time, pickle
+from pathlib import Path
+from journal.dataset import postgres
+from journal.district import push
+real = postgres.record_push
+def stall(*args, **kwargs):
+    real(*args, **kwargs)
+    Path(sys.argv[2]).write_text("written")
+    time.sleep(600)
+push.postgres.record_push = stall
+settings = pickle.loads(Path(sys.argv[3]).read_bytes())
+push.push_school(Path(sys.argv[1]), settings, sys.argv[4])
+"""
+
+
+def test_push_killed_midway_leaves_district_as_before(cluster, schools, tmp_path):
+    import pickle
+
+    school, settings = schools[2]
+    remerge_with_more(school, settings, 22, dt.datetime(2026, 11, 16, 16, 0))
+    conn = admin(cluster)
+    school_id = school_id_of(settings)
+    before = postgres.data_fingerprint(conn, school_id)
+    flag = tmp_path / "written"
+    pickled = tmp_path / "settings.pickle"
+    pickled.write_bytes(pickle.dumps(settings))
+    child = subprocess.Popen([sys.executable, "-c", KILLED_PUSH, str(school.store_path), str(flag),
+                              str(pickled), cluster.url("school_2")],
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + 120
+        while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.05)
+        assert flag.exists(), "the push never reached the end of its writes"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+    time.sleep(0.5)  # the server notices the lost connection and rolls back
+    assert postgres.data_fingerprint(conn, school_id) == before
+    result = push_school(school.store_path, settings, cluster.url("school_2"))
+    assert result.rows > 0 and result.from_chain_id < result.to_chain_id
+    assert postgres.data_fingerprint(conn, school_id) != before
+    marks = postgres.read_table(conn, "v_marks", [school_id])
+    assert len(marks) == len(load(school.store_path).marks)
+    conn.close()
+
+
+def test_a_school_role_cannot_read_or_change_another_school(cluster, schools):
+    mine, theirs = school_id_of(schools[1][1]), school_id_of(schools[3][1])
+    conn = postgres.connect(cluster.url("school_1"))
+    try:
+        students = postgres.read_table(conn, "students", [mine, theirs])
+        assert set(students["school_id"]) == {mine}
+        assert postgres.query(conn, "SELECT count(*) FROM v_marks WHERE school_id = %s",
+                              (theirs,)).iat[0, 0] == 0
+        assert postgres.query(conn, "SELECT school_id FROM schools")["school_id"].tolist() == [mine]
+        with conn.cursor() as cur:
+            cur.execute("DELETE FROM marks WHERE school_id = %s", (theirs,))
+            assert cur.rowcount == 0
+            cur.execute("UPDATE schools SET pushed_chain_id = 0 WHERE school_id = %s", (theirs,))
+            assert cur.rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO students (school_id, row_id, class, full_name)"
+                         " VALUES (%s, 999, '5А', 'Чужой Ученик')", (theirs,))
+    finally:
+        conn.close()
+    with pytest.raises(StoreError, match="другой учётной записью"):
+        push_school(schools[3][0].store_path, schools[3][1], cluster.url("school_1"))
+    check = admin(cluster)
+    assert postgres.query(check, "SELECT count(*) FROM marks WHERE school_id = %s",
+                          (theirs,)).iat[0, 0] > 0
+    check.close()
+
+
+def test_a_dataset_changed_behind_the_program_is_refused(cluster, schools, tmp_path):
+    import shutil
+
+    school, settings = schools[3]
+    copy = tmp_path / "journal.sqlite"
+    shutil.copyfile(school.store_path, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE marks SET value = CASE WHEN value = 5 THEN 4 ELSE 5 END"
+                     " WHERE id = (SELECT min(id) FROM marks)")
+    with pytest.raises(PushRefused, match="не проходит проверку истории"):
+        push_school(copy, settings, cluster.url("school_3"))
+
+
+def test_schools_not_pushed_since_the_period_ended(cluster, schools):
+    district = reports.open_district(cluster.url(), period="2", today="2027-01-10")
+    try:
+        late = reports.not_pushed(district)
+    finally:
+        district.close()
+    assert len(late) == 3  # every school's newest merge is of November: before the 2nd quarter ended
+    assert set(late["period_end"]) == {"26.05.2027"}  # 10А's second half-year
+    district = reports.open_district(cluster.url(), period="1", today=TODAY.isoformat())
+    try:
+        attendance = reports.attendance_by_school(district)
+        filling = reports.filling_by_school(district)
+    finally:
+        district.close()
+    assert len(attendance) == 3 and (attendance["lessons_missed"] > 0).all()
+    assert len(filling) == 3 and (filling["lessons"] > 0).all()
+
+
+@pytest.mark.slow
+def test_district_report_command_writes_a_pdf(cluster, schools, tmp_path):
+    from support.pdf_tools import pdf_words
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JOURNAL_DISTRICT_DB": cluster.url()}
+    done = subprocess.run([sys.executable, "-m", "journal.cli.main", "district", "report", "progress",
+                           "--period", "1", "--today", "10.11.2026", "--out", str(tmp_path)],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    pdfs = list(tmp_path.glob("*.pdf"))
+    assert len(pdfs) == 1
+    words = pdf_words(pdfs[0])
+    assert "2026-" not in words  # dates are written 28.12.2026
+    assert "Успеваемость по району" in words and "№2" in words
