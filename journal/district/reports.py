@@ -85,16 +85,13 @@ def _school_progress(school: School, dataset: Dataset, period: str, today: dt.da
     if results.empty:
         return pd.DataFrame(columns=["school", *progress.CLASS_COLUMNS, "grade"])
     grades = {c.name: c.grade for c in school.settings.classes}
-    classes = progress.class_progress(results)  # the school report's rows, «Школа» last
-    if progress.SCHOOL not in set(classes["class"]):
-        classes = pd.concat([classes, classes.tail(1).assign(**{"class": progress.SCHOOL})],
-                            ignore_index=True)
+    classes = progress.class_progress(results)  # the school report's rows, its totals last
+    totals = progress.is_total(classes)
     classes["grade"] = classes["class"].map(grades)
     by_grade = results.assign(**{"class": results["class"].map(
         lambda name: GRADE.format(grade=grades.get(name, "?")))})
     parallels = progress.class_progress(by_grade, school_total=False).assign(grade=None)
-    frame = pd.concat([classes[classes["class"] != progress.SCHOOL], parallels,
-                       classes[classes["class"] == progress.SCHOOL]], ignore_index=True)
+    frame = pd.concat([classes[~totals], parallels, classes[totals]], ignore_index=True)
     frame.insert(0, "school", school.school_id)
     return frame
 
@@ -112,8 +109,9 @@ def progress_by_school(district: District) -> pd.DataFrame:
 
 
 def school_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The «Школа» rows of :func:`progress_by_school`: one line per school."""
-    return frame[frame["class"] == progress.SCHOOL].drop(columns=["class", "grade"])
+    """The total rows of :func:`progress_by_school`: one line per school and period («Школа», or
+    «Итого: 1 полугодие» beside «Итого: 2 четверть» — quarters and half-years are never summed)."""
+    return frame[progress.is_total(frame)].drop(columns=["grade"])
 
 
 def grade_rows(frame: pd.DataFrame) -> pd.DataFrame:
