@@ -23,7 +23,6 @@ from journal.school.settings import (
     Settings,
     TeacherTerm,
     TimetableChange,
-    TimetableEntry,
     UnmarkedRule,
 )
 from journal.workbooks.reading import RawSubjectWorkbook, read_workbook

@@ -348,7 +348,7 @@ class _Run:
             key = meaning[2] if meaning[0] == "mark" else meaning[1] if meaning[0] in ("kind", "log") \
                 else None
             if isinstance(key, tuple) and isinstance(key[0], dt.date):
-                with_data.add(key)  # type: ignore[arg-type]
+                with_data.add(key)
         needed: dict[dt.date, int] = {}
         for day, seq in with_data:
             if (day, seq) not in planned and day <= self.today:

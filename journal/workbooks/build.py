@@ -736,7 +736,7 @@ def subject_layout(settings: Settings, item: CurriculumItem, students: Sequence[
     from the current one needs rebuilding (new students, dates, teacher, lists).
     """
     school_class = settings.school_class(item.class_name)
-    parts = [
+    parts: list[object] = [
         wf.FORMAT_VERSION, settings.school_name, settings.school_year, item.class_name, item.subject,
         item.group, item.teacher,
         [(s.full_name, s.joined, s.left) for s in subject_students(item, students)],

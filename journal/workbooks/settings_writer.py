@@ -431,8 +431,8 @@ def _write_timetable(wb: Workbook, s: Settings) -> None:
         _Column(COL_VALID_FROM, 14, DATE_FORMAT, _date_validation()),
         _Column(COL_VALID_TO, 16, DATE_FORMAT, _date_validation()),
     ]
-    rows = [[t.class_name, t.subject, t.group, WEEKDAYS_RU[t.weekday - 1], t.lesson_no,
-             t.valid_from, t.valid_to] for t in s.timetable]
+    rows: list[list[object]] = [[t.class_name, t.subject, t.group, WEEKDAYS_RU[t.weekday - 1],
+                                 t.lesson_no, t.valid_from, t.valid_to] for t in s.timetable]
     _table(wb, ws, NAME_TIMETABLE, columns, rows, ROWS[NAME_TIMETABLE])
 
 
