@@ -14,13 +14,19 @@ from openpyxl import Workbook, load_workbook
 from journal.core.errors import SettingsError
 from journal.core.findings import Finding, Severity
 from journal.school.settings import (
+    CANCEL,
+    EXTRA,
+    MOVE,
     CurriculumItem,
     Holiday,
     MinMarksRule,
     Norms,
     SchoolClass,
     Settings,
+    TeacherTerm,
+    TimetableChange,
     TimetableEntry,
+    UnmarkedRule,
     WorkKind,
     default_calendar,
 )
@@ -327,3 +333,76 @@ def test_values_below_the_area_are_reported(written: Path) -> None:
     _, findings = read_settings(written)
     assert [(f.code, f.sheet, f.cell) for f in findings if f.code == "N05"] == [
         ("N05", "Классы", f"A{below}")]
+
+
+def year_of_changes() -> Settings:
+    """The sample school after a mid-year timetable change, a teacher replaced, a moved
+    lesson, a frost day, an extra lesson and 5th grade without marks in the 1st quarter."""
+    s = sample_settings()
+    math = s.curriculum[0]
+    return dataclasses.replace(
+        s,
+        curriculum=(dataclasses.replace(math, teacher="Новикова Нина Петровна", terms=(
+            TeacherTerm(math.teacher, None, D(2026, 11, 15)),
+            TeacherTerm("Новикова Нина Петровна", D(2026, 11, 16), None))), *s.curriculum[1:]),
+        timetable=(s.timetable[0], dataclasses.replace(s.timetable[1], valid_to=D(2026, 11, 15)),
+                   dataclasses.replace(s.timetable[1], weekday=4, valid_from=D(2026, 11, 16)),
+                   *s.timetable[2:]),
+        changes=(TimetableChange(MOVE, D(2026, 11, 23), frozenset({"5А"}), "Математика", "", 2,
+                                 D(2026, 11, 24), 4, reason="болезнь учителя"),
+                 TimetableChange(CANCEL, D(2027, 1, 26), frozenset(), end=D(2027, 1, 27),
+                                 reason="мороз"),
+                 TimetableChange(EXTRA, D(2027, 5, 20), frozenset({"5А"}), "Математика", "", 7)),
+        unmarked=(UnmarkedRule(5, D(2026, 10, 25), "1 четверть"),),
+    )
+
+
+def test_a_year_of_changes_reads_back_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "s.xlsx"
+    write_settings_workbook(year_of_changes(), path)
+    settings, findings = read_settings(path)
+    assert settings == year_of_changes()
+    assert [f.code for f in findings] == ["N36"]
+    item = settings.curriculum[0]
+    assert settings.teacher_on(item, D(2026, 11, 13)) == "Петров Иван Сергеевич"
+    assert settings.teacher_on(item, D(2026, 11, 16)) == item.teacher == "Новикова Нина Петровна"
+
+
+@pytest.mark.parametrize(("sheet", "column", "value", "code"), [
+    ("Изменения расписания", "A", "перетасовка", "N44"),
+    ("Изменения расписания", "H", D(2026, 12, 31), "N45"),  # a move into the winter holidays
+    ("Изменения расписания", "E", D(2026, 11, 25), "N46"),  # no maths that Wednesday any more
+    ("Изменения расписания", "B", "7Б", "N27"),
+    ("Расписание", "F", D(2026, 11, 1), "N35"),  # the Thursday row clashes with itself earlier
+    ("Учебный план", "F", D(2026, 11, 1), "N43"),  # the new teacher before the old one left
+    ("Периоды", "H", "5 четверть", "N48"),
+])
+def test_bad_rows_of_the_year_are_reported(tmp_path: Path, sheet: str, column: str, value: object,
+                                           code: str) -> None:
+    path = tmp_path / "s.xlsx"
+    write_settings_workbook(year_of_changes(), path)
+    wb = load_workbook(path)
+    ws = wb[sheet]
+    row = {"Расписание": 6, "Учебный план": 5}.get(sheet, 4)
+    if sheet == "Расписание":  # a second Thursday row from 01.11 on the same slot
+        for col in "ABCDE":
+            ws[f"{col}10"] = ws[f"{col}6"].value
+        row = 10
+    ws[f"{column}{row}"] = value
+    wb.save(path)
+    _settings, findings = read_settings(path)
+    assert code in [f.code for f in findings if f.sheet == sheet], [f.format() for f in findings]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_year_of_changes_saved_by_libreoffice_reads_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "s.xlsx"
+    write_settings_workbook(year_of_changes(), path)
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", "--norestore", "--convert-to", "xlsx", "--outdir", str(out),
+                    str(path)], check=True, timeout=120, capture_output=True,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    settings, findings = read_settings(out / path.name)
+    assert settings == year_of_changes()
+    assert [f.code for f in findings] == ["N36"]

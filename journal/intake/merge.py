@@ -287,7 +287,8 @@ def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, 
         old = old_lessons.get((day, seq))
         row: dict[str, object] = {
             "date": day, "seq": seq, "period": les.period, "kind": les.kind, "topic": les.topic,
-            "homework": les.homework, "teacher": rec.teacher, "substitute": les.substitute,
+            "homework": les.homework, "teacher": les.teacher or rec.teacher,
+            "substitute": les.substitute,
         }
         for name in ("topic", "homework"):
             new_text = str(row[name])

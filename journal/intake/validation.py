@@ -88,6 +88,7 @@ class LessonRecord:
     cell: str = ""  # the date cell of the grid
     topic_cell: str = ""  # the topic cell of the lesson log
     homework_cell: str = ""
+    teacher: str = ""  # who gave the lesson when the line changed hands ("" — the workbook's)
 
 
 @dataclass(frozen=True)
@@ -368,7 +369,7 @@ def validate_subject(view: SubjectView, settings: Settings,
         rec.students.append(student.full_name)
 
     # lesson columns
-    timetable_days = {t.weekday for t in settings.timetable_for(item)}
+    timetable_dates = set(settings.lesson_dates(item))
     log_by_key: dict[tuple[dt.date, int], dict[str, Cell]] = {}
     log_seq: dict[dt.date, int] = {}
     for row in view.log:
@@ -405,7 +406,7 @@ def validate_subject(view: SubjectView, settings: Settings,
         period = settings.period_of(school_class, day)
         outside = day < settings.year_start or day > settings.year_end or period is None
         holiday = settings.is_holiday(day, grade)
-        if not outside and not holiday and day.isoweekday() not in timetable_days and timetable_days:
+        if not outside and not holiday and day not in timetable_dates and timetable_dates:
             warn("D04", f"{WEEKDAYS_SHORT_RU[day.weekday()]} {day:%d.%m.%Y} — нет урока по "
                         "расписанию. Если урок перенесён, всё в порядке; иначе исправьте дату",
                  sheet=SHEET_GRID, cell=cell.cell, date=day)
@@ -421,7 +422,8 @@ def validate_subject(view: SubjectView, settings: Settings,
                           else settings.norms.ordinary_mark_days),
             cell=cell.cell,
             topic_cell=log_row[LOG_TOPIC].cell if LOG_TOPIC in log_row else "",
-            homework_cell=log_row[LOG_HOMEWORK].cell if LOG_HOMEWORK in log_row else ""))
+            homework_cell=log_row[LOG_HOMEWORK].cell if LOG_HOMEWORK in log_row else "",
+            teacher=settings.teacher_on(item, day) if item.terms else teacher))
         columns.append((day, seq, topic, kind))
 
     rec.missing_lessons = _missing_lessons(settings, item, columns)
@@ -467,6 +469,12 @@ def validate_subject(view: SubjectView, settings: Settings,
         problem = date_problems[c]
         if problem is not None:
             err(problem[0], problem[1], sheet=SHEET_GRID, cell=address, student=name, date=day)
+            continue
+        if parsed.marks and not settings.marks_on(school_class, day):
+            err("M06", f"{day:%d.%m.%Y} {school_class.name} учится без отметок "
+                       f"({settings.unmarked_text(school_class)}); оставьте в ячейке только код "
+                       "отсутствия (Н, Б, У, О)", sheet=SHEET_GRID, cell=address, student=name,
+                date=day)
             continue
         if row_student.joined and day < row_student.joined:
             err("S05", f"запись до зачисления ученика ({row_student.joined:%d.%m.%Y}). "

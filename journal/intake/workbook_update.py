@@ -39,6 +39,7 @@ from journal.workbooks.build import (
     build_subject_workbook,
     class_layout,
     save_workbook,
+    subject_dates,
     subject_layout,
     subject_students,
 )
@@ -301,27 +302,64 @@ class _Run:
         assert isinstance(existing, ReadResult)
         raw = existing.workbook
         assert isinstance(raw, RawSubjectWorkbook)
-        if existing.meta_values.get(META_LAYOUT) == subject_layout(self.settings, item, students):
+        expected = _subject_values(raw)
+        kept = self._kept_dates(item, expected)
+        if existing.meta_values.get(META_LAYOUT) == subject_layout(self.settings, item, students, kept):
             self.result.changes.append(WorkbookChange(existing.path, title, UNCHANGED))
             return
         names, content = raw.to_content()
-        expected = _subject_values(raw)
+        dates = subject_dates(self.settings, item, kept)
         target = _Target(
             roster={s.full_name for s in subject_students(item, students)},
-            keys=set(wf.lesson_keys(self.settings.lesson_dates(item))),
+            keys=set(wf.lesson_keys(dates)),
             finals=set(wf.final_columns([p.name for p in self.settings.periods_for(school_class)]))
             if school_class.has_marks else set())
         lost = [f for f in (self._lost(existing, meaning, place, value, target)
                             for meaning, (place, value) in expected.items()) if f is not None]
         new_names = [s.full_name for s in subject_students(item, students)]
-        details = _roster_details(names, new_names) + _date_details(raw, self.settings.lesson_dates(item))
+        details = _roster_details(names, new_names) + _date_details(raw, dates)
+        if kept:
+            details.append("оставлены прошедшие уроки с записями, которых нет в новом расписании: "
+                           + _dates_text(sorted(set(kept))))
         if existing.meta is not None and existing.meta.teacher != item.teacher:
             details.append(f"учитель: {existing.meta.teacher or '—'} → {item.teacher or '—'}")
         self._rebuild(existing, title, expected,
                       lambda: build_subject_workbook(self.settings, item, students, content,
-                                                     created=self.created),
+                                                     created=self.created, kept_dates=kept),
                       lambda new: _subject_values(new) if isinstance(new, RawSubjectWorkbook) else {},
                       lost=lost, details=details or ["обновлено оформление"])
+
+    @property
+    def today(self) -> dt.date:
+        """The day that divides past lessons from future ones (a demo school's own day)."""
+        return self.settings.today or self.now.date()
+
+    def _kept_dates(self, item: CurriculumItem, values: Values) -> list[dt.date]:
+        """Past lesson dates that hold data but no longer follow from the timetable.
+
+        A lesson that took place is never moved or dropped: when the timetable changed
+        without «действует с», its date stays in the workbook (one column per such lesson).
+        A future lesson with data is not kept: it is reported, so the teacher moves the
+        record to the new day.
+        """
+        planned = set(wf.lesson_keys(self.settings.lesson_dates(item)))
+        with_data: set[wf.LessonKey] = set()
+        for meaning in values:
+            key = meaning[2] if meaning[0] == "mark" else meaning[1] if meaning[0] in ("kind", "log") \
+                else None
+            if isinstance(key, tuple) and isinstance(key[0], dt.date):
+                with_data.add(key)
+        needed: dict[dt.date, int] = {}
+        for day, seq in with_data:
+            if (day, seq) not in planned and day <= self.today:
+                needed[day] = max(needed.get(day, 0), seq)
+        counts: dict[dt.date, int] = {}
+        for day, _seq in planned:
+            counts[day] = counts.get(day, 0) + 1
+        kept: list[dt.date] = []
+        for day, seq in sorted(needed.items()):
+            kept.extend([day] * (seq - counts.get(day, 0)))
+        return kept
 
     def _lost(self, existing: ReadResult, meaning: Meaning, place: Place, value: object,
               target: _Target | None = None) -> Finding | None:
@@ -348,14 +386,15 @@ class _Run:
                          student=meaning[1], **where)
         if what == "mark" and meaning[2] not in target.keys:
             day = meaning[2][0]  # type: ignore[index]
-            return error(T_LOST, f"отметка «{_text(value)}» будет потеряна: урока {day:%d.%m.%Y} больше нет "
-                         "в расписании. Перенесите отметку на урок по расписанию (или верните урок "
-                         "в расписание) и повторите команду", student=meaning[1], date=day, **where)
+            return error(T_LOST, f"отметка «{_text(value)}» будет потеряна: урок {day:%d.%m.%Y} ещё не "
+                         "прошёл, а по новому расписанию его нет. Перенесите отметку на день урока "
+                         "по новому расписанию (или в настройках задайте новой строке расписания "
+                         "«Действует с») и повторите команду", student=meaning[1], date=day, **where)
         if what in ("kind", "log") and meaning[1] not in target.keys:
             day = meaning[1][0]  # type: ignore[index]
-            return error(T_LOST, f"запись «{_text(value)}» будет потеряна: урока {day:%d.%m.%Y} больше нет "
-                         "в расписании. Перенесите запись на урок по расписанию и повторите команду",
-                         date=day, **where)
+            return error(T_LOST, f"запись «{_text(value)}» будет потеряна: урок {day:%d.%m.%Y} ещё не "
+                         "прошёл, а по новому расписанию его нет. Перенесите запись на день урока по "
+                         "новому расписанию и повторите команду", date=day, **where)
         if what == "final" and meaning[2] not in target.finals:
             return error(T_LOST, f"итоговая отметка «{_text(value)}» будет потеряна: столбца «{meaning[2]}» "
                          "больше нет", student=meaning[1], **where)

@@ -2,7 +2,10 @@
 
 **Planned** lessons are the curriculum line's dates from the timetable
 (``Settings.lesson_dates``: weekly lessons on school days, holidays skipped) inside the
-range; **held** lessons are the lessons of the workbook with a topic written. The
+range, after the one-off changes of the settings: a cancelled day (актированный день,
+карантин) takes its lessons out of the plan, a moved lesson counts on its new date, an
+extra lesson adds one (the columns ``cancelled``, ``moved`` and ``extra`` say how many);
+**held** lessons are the lessons of the workbook with a topic written. The
 **gap** is planned − held (negative when more lessons were given than planned). A planned
 date is **missing** when fewer lessons with a topic were given that day than the
 timetable has (two lessons planned and one held leaves one missing).
@@ -26,10 +29,10 @@ from journal.reports.common import (
     within,
 )
 from journal.reports.data import Dataset
-from journal.school.settings import Settings
+from journal.school.settings import LessonPlan, Settings
 
 COLUMNS = ["class", "subject", "grp", "teacher", "weekly_hours", "planned", "held", "gap",
-           "fulfilled_pct", "missing"]
+           "fulfilled_pct", "missing", "cancelled", "moved", "extra"]
 MISSING_COLUMNS = ["class", "subject", "grp", "teacher", "date", "missing_lessons"]
 
 
@@ -39,6 +42,7 @@ class _Found:
     planned: int
     held: int
     missing: collections.Counter[dt.date]
+    plan: LessonPlan | None
 
 
 def _lines(dataset: Dataset, settings: Settings, period: str | int, start: DateLike,
@@ -53,14 +57,14 @@ def _lines(dataset: Dataset, settings: Settings, period: str | int, start: DateL
         held = held_lessons(within(lessons, rng.start, rng.end))
         for line in subject_lines(settings, name, data.lessons):
             item = settings.curriculum_item(name, line.subject, line.grp)
-            planned = [d for d in settings.lesson_dates(item) if rng.start <= d <= rng.end] \
-                if item is not None else []
+            plan = settings.lesson_plan(item, rng.start, rng.end) if item is not None else None
+            planned = list(plan.dates) if plan is not None else []
             mine = held[(held["subject"] == line.subject) & (held["grp"] == line.grp)] \
                 if not held.empty else held
             held_days: collections.Counter[dt.date] = collections.Counter(
                 pd.to_datetime(mine["date"]).dt.date.tolist() if not mine.empty else [])
             missing = collections.Counter(planned) - held_days
-            result.append(_Found(line, len(planned), len(mine), missing))
+            result.append(_Found(line, len(planned), len(mine), missing, plan))
     return result
 
 
@@ -78,7 +82,10 @@ def fulfilment(dataset: Dataset, settings: Settings, period: str | int = "",
                      "teacher": line.teacher, "weekly_hours": line.weekly_hours,
                      "planned": planned, "held": held, "gap": planned - held,
                      "fulfilled_pct": 100.0 * held / planned if planned else float("nan"),
-                     "missing": sum(found.missing.values())})
+                     "missing": sum(found.missing.values()),
+                     "cancelled": found.plan.cancelled if found.plan else 0,
+                     "moved": found.plan.moved_in if found.plan else 0,
+                     "extra": found.plan.extra if found.plan else 0})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -38,6 +38,7 @@ COLUMN_TITLES: dict[str, str] = {
     "days_missed": "Пропущено дней", "days_Б": "дней Б", "days_У": "дней У", "days_Н": "дней Н",
     "per_student": "Уроков на ученика", "reason": "Причина", "Б": "Б", "У": "У", "Н": "Н",
     "О": "О", "gap": "Отставание", "fulfilled_pct": "Выполнено, %", "missing": "Не проведено",
+    "cancelled": "Отменено (актированные дни)", "moved": "Перенесено", "extra": "Дополнительных",
     "missing_lessons": "Не проведено уроков", "detected_at": "Обнаружено", "change": "Изменение",
     "entity": "Что", "lesson_date": "Дата урока", "kind": "Вид работы", "period": "Период",
     "old_value": "Было", "new_value": "Стало", "days_late": "Дней опоздания", "file": "Файл",

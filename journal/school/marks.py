@@ -127,7 +127,8 @@ def _check_marks_allowed(entry: CellEntry, allow_marks: bool) -> CellEntry | Cel
     if entry.marks and not allow_marks:
         return CellProblem(
             "M06",
-            "в 1 классе отметки не ставятся; оставьте в ячейке только код отсутствия (Н, Б, У, О)",
+            "в этот день отметки не ставятся (1 класс или период без отметок); оставьте в ячейке "
+            "только код отсутствия (Н, Б, У, О)",
         )
     return entry
 

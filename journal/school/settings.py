@@ -69,35 +69,148 @@ class SchoolClass:
 
     @property
     def has_marks(self) -> bool:
-        """Grade 1 is taught without marks."""
+        """Grade 1 is taught without marks all year (see :meth:`Settings.marks_on` for the
+        rule by date: a grade may also go without marks until some day)."""
         return self.grade >= 2
 
 
 @dataclass(frozen=True)
+class TeacherTerm:
+    """A teacher who teaches a curriculum line from ``start`` to ``end`` (None: open end)."""
+
+    teacher: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        """True when ``day`` falls inside the term."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
 class CurriculumItem:
-    """One line of the curriculum: a class learns a subject (in a group) from a teacher."""
+    """One line of the curriculum: a class learns a subject (in a group) from a teacher.
+
+    ``teacher`` is the current teacher (the one the workbook is made for). ``terms`` lists
+    every teacher of the line with dates when the line changed hands or does not run all
+    year; empty means ``teacher`` teaches it all year.
+    """
 
     class_name: str
     subject: str
     group: str  # "" when the class is not split for this subject
     weekly_hours: float
     teacher: str
+    terms: tuple[TeacherTerm, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str]:
         """(class, subject, group): what one subject workbook covers."""
         return (self.class_name, self.subject, self.group)
 
+    def teacher_on(self, day: dt.date) -> str:
+        """The teacher who taught (or teaches) the line on ``day``."""
+        for term in self.terms:
+            if term.covers(day):
+                return term.teacher
+        return self.teacher
+
+    def runs_on(self, day: dt.date) -> bool:
+        """True when the line has lessons on ``day`` by its dates (always without terms)."""
+        return not self.terms or any(t.covers(day) for t in self.terms)
+
 
 @dataclass(frozen=True)
 class TimetableEntry:
-    """A weekly lesson: weekday 1 (Monday) … 6 (Saturday), lesson number 1…8."""
+    """A weekly lesson: weekday 1 (Monday) … 6 (Saturday), lesson number 1…8.
+
+    ``valid_from``/``valid_to`` limit the row to a part of the year (None: no limit), so a
+    timetable change applies from its date and the lessons before it keep their dates.
+    """
 
     class_name: str
     subject: str
     group: str
     weekday: int
     lesson_no: int
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def applies_on(self, day: dt.date) -> bool:
+        """True when the row is in force on ``day``."""
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_to is None or day <= self.valid_to))
+
+
+MOVE = "move"
+CANCEL = "cancel"
+EXTRA = "extra"
+CHANGE_KIND_RU = {MOVE: "перенос", CANCEL: "отмена", EXTRA: "дополнительный урок"}
+ALL_CLASSES_RU = "все"
+
+
+@dataclass(frozen=True)
+class TimetableChange:
+    """A one-off change to the weekly timetable.
+
+    * MOVE: the lesson of (class, subject, group) on ``day`` (lesson ``lesson_no``, 0 for
+      any) is given on ``new_day`` (lesson ``new_lesson_no``) instead;
+    * CANCEL: no lessons from ``day`` to ``end`` (актированный день, карантин) for
+      ``classes`` (empty: the whole school); with a subject only that subject's lessons;
+    * EXTRA: one more lesson of (class, subject, group) on ``day``.
+    """
+
+    kind: str
+    day: dt.date
+    classes: frozenset[str] = frozenset()
+    subject: str = ""
+    group: str = ""
+    lesson_no: int = 0
+    new_day: dt.date | None = None
+    new_lesson_no: int = 0
+    end: dt.date | None = None
+    reason: str = ""
+
+    def cancels(self, day: dt.date, class_name: str, subject: str, group: str) -> bool:
+        """True when this is a cancellation covering the lesson."""
+        if self.kind != CANCEL or not self.day <= day <= (self.end or self.day):
+            return False
+        if self.classes and normalise_class_name(class_name) not in self.classes:
+            return False
+        return not self.subject or (
+            _item_key(class_name, self.subject, self.group) == _item_key(class_name, subject, group))
+
+    def is_for(self, item: CurriculumItem) -> bool:
+        """True when this move or extra lesson belongs to the curriculum line."""
+        return (self.kind in (MOVE, EXTRA) and len(self.classes) == 1
+                and _item_key(next(iter(self.classes)), self.subject, self.group)
+                == _item_key(item.class_name, item.subject, item.group))
+
+
+@dataclass(frozen=True)
+class UnmarkedRule:
+    """Grade ``grade`` gets no marks up to and including ``until`` (its first period, say)."""
+
+    grade: int
+    until: dt.date
+    label: str = ""  # what the coordinator wrote: «1 четверть», «31.10.2026»
+
+
+@dataclass(frozen=True)
+class LessonPlan:
+    """How a curriculum line's lessons come out of the timetable in a date range."""
+
+    weekly: int  # by the weekly timetable, before one-off changes
+    cancelled: int  # removed by cancelled days and cancelled lessons
+    moved_out: int  # moved away to another date
+    moved_in: int  # moved here from another date
+    extra: int  # extra lessons
+    dates: tuple[dt.date, ...]  # the lesson dates after every change
+
+    @property
+    def planned(self) -> int:
+        """The lessons that should be given."""
+        return len(self.dates)
 
 
 @dataclass(frozen=True)
@@ -176,6 +289,8 @@ class Settings:
     classes: tuple[SchoolClass, ...] = ()
     curriculum: tuple[CurriculumItem, ...] = ()
     timetable: tuple[TimetableEntry, ...] = ()
+    changes: tuple[TimetableChange, ...] = ()
+    unmarked: tuple[UnmarkedRule, ...] = ()
     work_kinds: tuple[WorkKind, ...] = DEFAULT_WORK_KINDS
     norms: Norms = field(default_factory=Norms)
     director: str = ""
@@ -226,7 +341,7 @@ class Settings:
     def _memo(self) -> dict[str, dict]:
         """Answers already computed by the calendar questions below (validation asks them for
         every lesson column of every workbook, and the answers never change)."""
-        return {"period_of": {}, "is_holiday": {}, "lesson_dates": {}}
+        return {"period_of": {}, "is_holiday": {}, "lesson_dates": {}, "lesson_plan": {}}
 
     def school_class(self, name: str) -> SchoolClass | None:
         """The class called ``name`` (case and spaces ignored), or None."""
@@ -297,29 +412,102 @@ class Settings:
         )
 
     def lesson_dates(self, item: CurriculumItem) -> list[dt.date]:
-        """Every lesson date of a curriculum line for the year, from the timetable.
+        """Every lesson date of a curriculum line for the year, in order.
 
-        Two lessons on one weekday give the date twice. Holidays and days outside
-        the class's periods are skipped.
+        From the weekly timetable (each row only while it is in force), with holidays and
+        days outside the class's periods skipped, the line's own dates (a subject taught
+        part of the year) respected, then the one-off changes applied: cancelled days and
+        lessons removed, moved lessons put on their new date, extra lessons added. Two
+        lessons on one day give the date twice.
         """
         memo = self._memo["lesson_dates"]
         if item not in memo:
-            memo[item] = self._lesson_dates(item)
+            memo[item] = self.lesson_plan(item).dates
         return list(memo[item])
 
-    def _lesson_dates(self, item: CurriculumItem) -> list[dt.date]:
+    def lesson_plan(self, item: CurriculumItem, start: dt.date | None = None,
+                    end: dt.date | None = None) -> LessonPlan:
+        """The line's lessons in ``start``…``end`` (the whole year by default), counted by
+        where they come from: the weekly timetable, cancellations, moves, extra lessons."""
+        memo = self._memo["lesson_plan"]
+        key = (item, start, end)
+        if key not in memo:
+            memo[key] = self._lesson_plan(item, start or self.year_start, end or self.year_end)
+        return memo[key]
+
+    def _lesson_plan(self, item: CurriculumItem, start: dt.date, end: dt.date) -> LessonPlan:
         school_class = self.school_class(item.class_name)
         if school_class is None:
-            return []
-        per_weekday: dict[int, int] = {}
-        for t in self.timetable_for(item):
-            per_weekday[t.weekday] = per_weekday.get(t.weekday, 0) + 1
-        dates: list[dt.date] = []
-        for day in iter_days(self.year_start, self.year_end):
-            count = per_weekday.get(day.isoweekday(), 0)
-            if count and self.is_school_day(day, school_class):
-                dates.extend([day] * count)
-        return dates
+            return LessonPlan(0, 0, 0, 0, 0, ())
+        rows = self.timetable_for(item)
+        weekly: list[dt.date] = []
+        for day in iter_days(max(start, self.year_start), min(end, self.year_end)):
+            count = sum(1 for t in rows if t.weekday == day.isoweekday() and t.applies_on(day))
+            if count and item.runs_on(day) and self.is_school_day(day, school_class):
+                weekly.extend([day] * count)
+        kept = [d for d in weekly if not self.is_cancelled(d, item)]
+        cancelled = len(weekly) - len(kept)
+        moved_out = moved_in = extra = 0
+        for change in self.changes:
+            if not change.is_for(item):
+                continue
+            if change.kind == MOVE:
+                if start <= change.day <= end and change.day in kept:
+                    kept.remove(change.day)
+                    moved_out += 1
+                if change.new_day is not None and start <= change.new_day <= end:
+                    kept.append(change.new_day)
+                    moved_in += 1
+            elif start <= change.day <= end:
+                kept.append(change.day)
+                extra += 1
+        return LessonPlan(len(weekly), cancelled, moved_out, moved_in, extra, tuple(sorted(kept)))
+
+    def is_cancelled(self, day: dt.date, item: CurriculumItem) -> bool:
+        """True when the line's lessons on ``day`` are cancelled (актированный день, карантин)."""
+        return any(c.cancels(day, item.class_name, item.subject, item.group) for c in self.changes)
+
+    def teacher_on(self, item: CurriculumItem, day: dt.date) -> str:
+        """The teacher of the line's lesson on ``day`` (the line may have changed hands)."""
+        return item.teacher_on(day)
+
+    def marks_from(self, school_class: SchoolClass) -> dt.date | None:
+        """The first day the class may get marks, or None when it gets none all year.
+
+        Grade 1 gets none; a grade with a rule of :attr:`unmarked` gets none up to and
+        including the rule's date; every other class gets marks from the first day.
+        """
+        if not school_class.has_marks:
+            return None
+        until = max((r.until for r in self.unmarked if r.grade == school_class.grade), default=None)
+        if until is None:
+            return self.year_start if self.periods else dt.date.min
+        if until >= self.year_end:
+            return None
+        return until + dt.timedelta(days=1)
+
+    def marks_on(self, school_class: SchoolClass, day: dt.date) -> bool:
+        """True when the class may get marks on ``day``."""
+        first = self.marks_from(school_class)
+        return first is not None and day >= first
+
+    def period_has_marks(self, school_class: SchoolClass, period: Period) -> bool:
+        """True when the class gets a mark for ``period`` (some of it is taught with marks)."""
+        first = self.marks_from(school_class)
+        return first is not None and period.end >= first
+
+    def marked_periods(self, school_class: SchoolClass) -> tuple[Period, ...]:
+        """The class's periods that end with a period mark."""
+        return tuple(p for p in self.periods_for(school_class) if self.period_has_marks(school_class, p))
+
+    def unmarked_text(self, school_class: SchoolClass) -> str:
+        """Russian: «без отметок до 31.10.2026 включительно» or «без отметок весь год» or ""."""
+        first = self.marks_from(school_class)
+        if first is None:
+            return "без отметок весь год"
+        if self.periods and first > self.year_start:
+            return f"без отметок до {first - dt.timedelta(days=1):%d.%m.%Y} включительно"
+        return ""
 
 
 def iter_days(start: dt.date, end: dt.date) -> Iterator[dt.date]:

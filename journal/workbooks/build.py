@@ -111,8 +111,12 @@ def build_subject_workbook(
     students: Sequence[wf.StudentRecord],
     content: wf.SubjectContent | None = None,
     created: str = "",
+    kept_dates: Sequence[dt.date] = (),
 ) -> Workbook:
     """A subject workbook for one curriculum line, optionally filled with ``content``.
+
+    ``kept_dates`` are lesson dates the timetable no longer gives but that are kept because
+    the lessons took place and hold data (see :func:`subject_dates`).
 
     ``students`` is the class list; for a group item only the students whose
     ``groups[subject]`` is the item's group are kept. Values of ``content`` whose
@@ -124,7 +128,7 @@ def build_subject_workbook(
         raise KeyError(item.class_name)
     content = content or wf.SubjectContent()
     roster = subject_students(item, students)
-    dates = settings.lesson_dates(item)
+    dates = subject_dates(settings, item, kept_dates)
     keys = wf.lesson_keys(dates)
     periods = settings.periods_for(school_class)
 
@@ -150,10 +154,17 @@ def build_subject_workbook(
     _write_meta(wb, meta, wf.WorkbookMeta(
         kind=wf.KIND_SUBJECT, school_year=settings.school_year, class_name=school_class.name,
         subject=item.subject, group=item.group, teacher=item.teacher, created=created),
-        subject_layout(settings, item, students))
+        subject_layout(settings, item, students, kept_dates))
     wb.active = 0
     _lock_structure(wb)
     return wb
+
+
+def subject_dates(settings: Settings, item: CurriculumItem,
+                  kept_dates: Sequence[dt.date] = ()) -> list[dt.date]:
+    """The lesson dates of a subject workbook: the timetable's, plus ``kept_dates`` (one
+    column each) — past lessons that hold data though the timetable no longer gives them."""
+    return sorted([*settings.lesson_dates(item), *kept_dates])
 
 
 def subject_students(item: CurriculumItem, students: Sequence[wf.StudentRecord]) -> list[wf.StudentRecord]:
@@ -717,22 +728,25 @@ def understood_mark_values(has_marks: bool) -> list[str]:
     return values
 
 
-def subject_layout(settings: Settings, item: CurriculumItem, students: Sequence[wf.StudentRecord]) -> str:
+def subject_layout(settings: Settings, item: CurriculumItem, students: Sequence[wf.StudentRecord],
+                   kept_dates: Sequence[dt.date] = ()) -> str:
     """A fingerprint of everything a subject workbook's layout is built from.
 
     Stored in ``_meta`` under :data:`META_LAYOUT`; a workbook whose fingerprint differs
     from the current one needs rebuilding (new students, dates, teacher, lists).
     """
     school_class = settings.school_class(item.class_name)
-    parts = [
+    parts: list[object] = [
         wf.FORMAT_VERSION, settings.school_name, settings.school_year, item.class_name, item.subject,
         item.group, item.teacher,
         [(s.full_name, s.joined, s.left) for s in subject_students(item, students)],
-        settings.lesson_dates(item),
+        subject_dates(settings, item, kept_dates),
         [(p.name, p.start, p.end) for p in settings.periods_for(school_class)] if school_class else [],
         school_class.has_marks if school_class else None,
         [k.name for k in settings.work_kinds],
     ]
+    if school_class is not None and any(r.grade == school_class.grade for r in settings.unmarked):
+        parts.append(settings.marks_from(school_class))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 

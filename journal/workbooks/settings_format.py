@@ -17,6 +17,7 @@ SHEET_HOLIDAYS = "Каникулы"
 SHEET_CLASSES = "Классы"
 SHEET_CURRICULUM = "Учебный план"
 SHEET_TIMETABLE = "Расписание"
+SHEET_CHANGES = "Изменения расписания"
 SHEET_KINDS = "Виды работ"
 SHEET_NORMS = "Нормы"
 
@@ -27,9 +28,11 @@ NAME_HOLIDAYS = "jr_set_holidays"
 NAME_CLASSES = "jr_set_classes"
 NAME_CURRICULUM = "jr_set_curriculum"
 NAME_TIMETABLE = "jr_set_timetable"
+NAME_CHANGES = "jr_set_timetable_changes"
 NAME_KINDS = "jr_set_work_kinds"
 NAME_NORMS = "jr_set_norms"
 NAME_MIN_MARKS = "jr_set_min_marks"
+NAME_UNMARKED = "jr_set_unmarked"
 
 # Lists behind drop-downs
 LIST_SETS = "jr_set_list_sets"
@@ -37,6 +40,7 @@ LIST_WEEKDAYS = "jr_set_list_weekdays"
 LIST_YES_NO = "jr_set_list_yes_no"
 LIST_SUBJECTS = "jr_set_list_subjects"
 LIST_CLASSES = "jr_set_list_classes"
+LIST_CHANGE_KINDS = "jr_set_list_change_kinds"
 
 # Column headers
 COL_PARAM = "Параметр"
@@ -63,6 +67,20 @@ COL_WEIGHT = "Вес"
 COL_WRITTEN = "Письменная работа (да/нет)"
 COL_MIN_HOURS = "Часов в неделю, от"
 COL_MIN_MARKS = "Отметок за период, не меньше"
+COL_VALID_FROM = "Действует с"
+COL_VALID_TO = "Действует по (пусто — до конца года)"
+COL_FROM = "С (пусто — с начала года)"
+COL_TO = "По (пусто — до конца года)"
+COL_CHANGE = "Что меняется"
+COL_CHANGE_CLASS = "Класс («все» — вся школа)"
+COL_CHANGE_SUBJECT = "Предмет (пусто — все уроки)"
+COL_DATE = "Дата (или первый день)"
+COL_DATE_TO = "По (последний день отмены)"
+COL_NEW_DATE = "Новая дата (для переноса)"
+COL_NEW_LESSON_NO = "Новый номер урока"
+COL_REASON = "Причина"
+COL_UNMARKED_GRADE = "Параллель"
+COL_UNMARKED_UNTIL = "Без отметок до (дата или период включительно)"
 
 # Rows of «Школа»
 ROW_SCHOOL_NAME = "Название школы"
@@ -111,6 +129,7 @@ GROUP_EXAMPLE = "1 группа"
 ROWS = {
     NAME_PERIODS: 12, NAME_HOLIDAYS: 40, NAME_CLASSES: 60, NAME_CURRICULUM: 600,
     NAME_TIMETABLE: 1500, NAME_KINDS: 30, NAME_MIN_MARKS: 10,
+    NAME_CHANGES: 300, NAME_UNMARKED: 10,
 }
 FIRST_HEADER_ROW = 3  # row 1: title, row 2: hint
 DATE_FORMAT = "DD.MM.YYYY"
@@ -120,4 +139,5 @@ LESSON_NO_MAX = 8
 def iter_area_names() -> Iterator[str]:
     """Every defined name of a data area the settings workbook carries."""
     yield from (NAME_SCHOOL, NAME_PERIODS, NAME_HOLIDAYS, NAME_CLASSES, NAME_CURRICULUM,
-                NAME_TIMETABLE, NAME_KINDS, NAME_NORMS, NAME_MIN_MARKS)
+                NAME_TIMETABLE, NAME_CHANGES, NAME_KINDS, NAME_NORMS, NAME_MIN_MARKS,
+                NAME_UNMARKED)

@@ -20,8 +20,13 @@ from journal.core.errors import SettingsError
 from journal.core.findings import Finding, error, warning
 from journal.core.text import clean_text, is_blank, name_key, parse_date_value, text_key
 from journal.school.settings import (
+    ALL_CLASSES_RU,
+    CANCEL,
+    CHANGE_KIND_RU,
     DEFAULT_WORK_KINDS,
+    EXTRA,
     HALVES,
+    MOVE,
     PERIOD_SET_BY_RU,
     PERIOD_SET_RU,
     QUARTERS,
@@ -34,14 +39,23 @@ from journal.school.settings import (
     Period,
     SchoolClass,
     Settings,
+    TeacherTerm,
+    TimetableChange,
     TimetableEntry,
+    UnmarkedRule,
     WorkKind,
     normalise_class_name,
 )
 from journal.workbooks.settings_format import (
+    COL_CHANGE,
+    COL_CHANGE_CLASS,
+    COL_CHANGE_SUBJECT,
     COL_CLASS,
     COL_CLASS_TEACHER,
+    COL_DATE,
+    COL_DATE_TO,
     COL_END,
+    COL_FROM,
     COL_GRADE,
     COL_GRADES,
     COL_GROUP,
@@ -52,17 +66,26 @@ from journal.workbooks.settings_format import (
     COL_MIN_HOURS,
     COL_MIN_MARKS,
     COL_NAME,
+    COL_NEW_DATE,
+    COL_NEW_LESSON_NO,
     COL_NUMBER,
     COL_PARAM,
+    COL_REASON,
     COL_SET,
     COL_START,
     COL_SUBJECT,
     COL_TEACHER,
+    COL_TO,
+    COL_UNMARKED_GRADE,
+    COL_UNMARKED_UNTIL,
+    COL_VALID_FROM,
+    COL_VALID_TO,
     COL_VALUE,
     COL_WEEKDAY,
     COL_WEIGHT,
     COL_WRITTEN,
     LESSON_NO_MAX,
+    NAME_CHANGES,
     NAME_CLASSES,
     NAME_CURRICULUM,
     NAME_HOLIDAYS,
@@ -72,6 +95,7 @@ from journal.workbooks.settings_format import (
     NAME_PERIODS,
     NAME_SCHOOL,
     NAME_TIMETABLE,
+    NAME_UNMARKED,
     NORM_INT_FIELDS,
     NORM_RANGES,
     NORM_ROWS,
@@ -80,6 +104,7 @@ from journal.workbooks.settings_format import (
     ROW_SCHOOL_NAME,
     ROW_TODAY,
     ROW_YEAR,
+    SHEET_CHANGES,
     SHEET_CLASSES,
     SHEET_CURRICULUM,
     SHEET_HOLIDAYS,
@@ -116,10 +141,14 @@ class _Reader:
         self.findings.append(warning(code, message, file=self.file, sheet=sheet, cell=cell))
 
     def area(self, name: str, sheet: str, required: tuple[str, ...],
-             optional: tuple[str, ...] = ()) -> tuple[list[_Row], str]:
+             optional: tuple[str, ...] = (), *, may_lack: bool = False) -> tuple[list[_Row], str]:
         """Non-empty rows of area ``name`` keyed by header, and the header row's first cell
-        ("" when the area is missing or lacks a required column: it cannot be read)."""
+        ("" when the area is missing or lacks a required column: it cannot be read).
+        ``may_lack``: the area came with a later version, so an older workbook without it
+        is read as if it were empty."""
         cells = self._area_cells(name)
+        if cells is None and may_lack:
+            return [], ""
         if cells is None:
             self.error("N03",
                        f"Не найдена область «{name}» (таблица листа «{sheet}»). Возможно, лист "
@@ -326,19 +355,28 @@ def read_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         classes = _read_classes(r)
         _check_period_sets(r, periods, classes)
         holidays = _read_holidays(r, periods)
-        curriculum = _read_curriculum(r, classes)
-        timetable = _read_timetable(r, curriculum)
+        year = _year_range(periods)
+        today = school["today"]
+        curriculum = _read_curriculum(r, classes, year,
+                                      today if isinstance(today, dt.date) else dt.date.today())
+        timetable = _read_timetable(r, curriculum, year)
+        unmarked = _read_unmarked(r, periods, year)
         kinds = _read_kinds(r)
         norms = _read_norms(r)
+        if not periods or not school["year"]:
+            return None, r.findings
+        draft = Settings(
+            school_name=str(school["name"]), school_year=str(school["year"]), periods=tuple(periods),
+            holidays=tuple(holidays), classes=tuple(classes), curriculum=tuple(curriculum),
+            timetable=tuple(timetable))
+        changes = _read_changes(r, draft)
     finally:
         wb.close()
-    if not periods or not school["year"]:
-        return None, r.findings
-    today = school["today"]
     settings = Settings(
         school_name=str(school["name"]), school_year=str(school["year"]), periods=tuple(periods),
         holidays=tuple(holidays), classes=tuple(classes), curriculum=tuple(curriculum),
-        timetable=tuple(timetable), work_kinds=tuple(kinds) or DEFAULT_WORK_KINDS,
+        timetable=tuple(timetable), changes=tuple(changes), unmarked=tuple(unmarked),
+        work_kinds=tuple(kinds) or DEFAULT_WORK_KINDS,
         norms=norms, director=str(school["director"]), deputy=str(school["deputy"]),
         today=today if isinstance(today, dt.date) else None,
     )
@@ -557,18 +595,63 @@ def _group(text: str) -> str:
     return clean_text(text)
 
 
-def _read_curriculum(r: _Reader, classes: list[SchoolClass]) -> list[CurriculumItem]:
+Year = tuple[dt.date, dt.date] | None
+
+
+def _year_range(periods: list[Period]) -> Year:
+    if not periods:
+        return None
+    return min(p.start for p in periods), max(p.end for p in periods)
+
+
+def _dates_range(r: _Reader, row: _Row, sheet: str, col_from: str, col_to: str,
+                 year: Year) -> tuple[dt.date | None, dt.date | None] | None:
+    """Optional «from»/«to» dates of a row; None (after a finding) when they are unusable."""
+    start = r.date(row, col_from, sheet, required=False) if col_from in row.values else None
+    end = r.date(row, col_to, sheet, required=False) if col_to in row.values else None
+    if (not is_blank(row.values.get(col_from)) and start is None) or \
+            (not is_blank(row.values.get(col_to)) and end is None):
+        return None
+    if start and end and end < start:
+        r.error("N11", f"«По» ({end:%d.%m.%Y}) раньше «с» ({start:%d.%m.%Y}). Исправьте одну из дат.",
+                sheet, row.cells[col_to])
+        return None
+    if year is not None:
+        for day, col in ((start, col_from), (end, col_to)):
+            if day is not None and not year[0] <= day <= year[1]:
+                r.error("N42", f"{day:%d.%m.%Y} — вне учебного года ({year[0]:%d.%m.%Y}–"
+                               f"{year[1]:%d.%m.%Y}). Проверьте год в дате.", sheet, row.cells[col])
+                return None
+    return start, end
+
+
+def _overlap(a: tuple[dt.date | None, dt.date | None], b: tuple[dt.date | None, dt.date | None]) -> bool:
+    low = max(a[0] or dt.date.min, b[0] or dt.date.min)
+    high = min(a[1] or dt.date.max, b[1] or dt.date.max)
+    return low <= high
+
+
+def _span_text(span: tuple[dt.date | None, dt.date | None]) -> str:
+    start, end = span
+    if start is None and end is None:
+        return "весь год"
+    return " ".join(part for part in (f"с {start:%d.%m.%Y}" if start else "",
+                                      f"по {end:%d.%m.%Y}" if end else "") if part)
+
+
+def _read_curriculum(r: _Reader, classes: list[SchoolClass], year: Year,
+                     today: dt.date) -> list[CurriculumItem]:
     rows, first = r.area(NAME_CURRICULUM, SHEET_CURRICULUM,
-                         (COL_CLASS, COL_SUBJECT, COL_HOURS, COL_TEACHER), (COL_GROUP,))
+                         (COL_CLASS, COL_SUBJECT, COL_HOURS, COL_TEACHER), (COL_GROUP, COL_FROM, COL_TO))
     by_name = {c.name: c for c in classes}
-    items: list[CurriculumItem] = []
-    seen: dict[tuple[str, str, str], int] = {}
+    lines: dict[tuple[str, str, str], list[tuple[CurriculumItem, TeacherTerm, _Row]]] = {}
     for row in rows:
         raw = r.text(row, COL_CLASS, SHEET_CURRICULUM, required=True)
         subject = r.text(row, COL_SUBJECT, SHEET_CURRICULUM, required=True)
         group = _group(r.text(row, COL_GROUP, SHEET_CURRICULUM))
         hours = r.number(row, COL_HOURS, SHEET_CURRICULUM)
         teacher = r.text(row, COL_TEACHER, SHEET_CURRICULUM)
+        span = _dates_range(r, row, SHEET_CURRICULUM, COL_FROM, COL_TO, year)
         school_class = by_name.get(normalise_class_name(raw)) if raw else None
         if raw and school_class is None:
             r.error("N27", f"Класса «{raw}» нет на листе «{SHEET_CLASSES}». Добавьте "
@@ -582,17 +665,37 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass]) -> list[CurriculumI
             r.error("N28", "Часов в неделю должно быть больше нуля. Если предмета нет, "
                                  "удалите строку.", SHEET_CURRICULUM, row.cells[COL_HOURS])
             hours = None
-        if school_class is None or not subject or hours is None:
+        if school_class is None or not subject or hours is None or span is None:
             continue
         key = (school_class.name, subject.lower(), group.lower())
-        if key in seen:
-            r.error("N29", f"{school_class.name} {subject}"
-                                                f"{' (' + group + ')' if group else ''} уже есть в "
-                                                f"строке {seen[key]}. Удалите повтор.",
-                    SHEET_CURRICULUM, row.cells[COL_SUBJECT])
+        term = TeacherTerm(teacher, *span)
+        clash = next((other_row for _i, other, other_row in lines.get(key, [])
+                      if _overlap((other.start, other.end), span)), None)
+        if clash is not None:
+            dated = span != (None, None) or any(t.start or t.end for _i, t, _r in lines[key])
+            where = f"{school_class.name} {subject}{' (' + group + ')' if group else ''}"
+            if dated:
+                r.error("N43", f"{where}: сроки строки ({_span_text(span)}) пересекаются со строкой "
+                               f"{clash.number}. Если учитель сменился, в старой строке впишите "
+                               f"«по» (последний день старого учителя), в новой — «с».",
+                        SHEET_CURRICULUM, row.cells.get(COL_FROM) or row.cells[COL_SUBJECT])
+            else:
+                r.error("N29", f"{where} уже есть в строке {clash.number}. Удалите повтор. Если "
+                               f"учитель сменился, оставьте обе строки и впишите даты «с» и «по».",
+                        SHEET_CURRICULUM, row.cells[COL_SUBJECT])
             continue
-        seen[key] = row.number
-        items.append(CurriculumItem(school_class.name, subject, group, hours, teacher))
+        lines.setdefault(key, []).append(
+            (CurriculumItem(school_class.name, subject, group, hours, teacher), term, row))
+    items: list[CurriculumItem] = []
+    for entries in lines.values():
+        entries.sort(key=lambda e: e[1].start or dt.date.min)
+        terms = tuple(t for _i, t, _r in entries)
+        started = [e for e in entries if (e[1].start or dt.date.min) <= today]
+        current, _term, row = started[-1] if started else entries[0]
+        dated = len(entries) > 1 or any(t.start or t.end for t in terms)
+        items.append(CurriculumItem(current.class_name, current.subject, current.group,
+                                    current.weekly_hours, current.teacher,
+                                    terms if dated else ()))
         r.hours_cells[items[-1].key] = row.cells[COL_HOURS]
     split = {(c.class_name, c.subject.lower()) for c in items if c.group}
     whole = {(c.class_name, c.subject.lower()) for c in items if not c.group}
@@ -606,9 +709,10 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass]) -> list[CurriculumI
     return items
 
 
-def _read_timetable(r: _Reader, curriculum: list[CurriculumItem]) -> list[TimetableEntry]:
+def _read_timetable(r: _Reader, curriculum: list[CurriculumItem], year: Year) -> list[TimetableEntry]:
     rows, _first = r.area(NAME_TIMETABLE, SHEET_TIMETABLE,
-                          (COL_CLASS, COL_SUBJECT, COL_WEEKDAY, COL_LESSON_NO), (COL_GROUP,))
+                          (COL_CLASS, COL_SUBJECT, COL_WEEKDAY, COL_LESSON_NO),
+                          (COL_GROUP, COL_VALID_FROM, COL_VALID_TO))
     lookup = {(c.class_name, c.subject.lower(), c.group.lower()): c for c in curriculum}
     known_classes = {c.class_name for c in curriculum}
     entries: list[TimetableEntry] = []
@@ -630,6 +734,7 @@ def _read_timetable(r: _Reader, curriculum: list[CurriculumItem]) -> list[Timeta
             r.error("N33", f"Номер урока — от 1 до {LESSON_NO_MAX}.", SHEET_TIMETABLE,
                     row.cells[COL_LESSON_NO])
             lesson = None
+        span = _dates_range(r, row, SHEET_TIMETABLE, COL_VALID_FROM, COL_VALID_TO, year)
         if not raw or not subject:
             continue
         item = lookup.get((normalise_class_name(raw), subject.lower(), group.lower()))
@@ -642,18 +747,24 @@ def _read_timetable(r: _Reader, curriculum: list[CurriculumItem]) -> list[Timeta
                                              f"листом «{SHEET_CURRICULUM}».", SHEET_TIMETABLE,
                     row.cells[COL_SUBJECT])
             continue
-        if weekday is None or lesson is None:
+        if weekday is None or lesson is None or span is None:
             continue
-        entry = TimetableEntry(item.class_name, item.subject, item.group, weekday, int(lesson))
+        entry = TimetableEntry(item.class_name, item.subject, item.group, weekday, int(lesson), *span)
         slot = (item.class_name, weekday, int(lesson))
         for other, other_row in slots.get(slot, []):
+            if not _overlap((other.valid_from, other.valid_to), span):
+                continue
             same = (other.subject, other.group) == (entry.subject, entry.group)
             if same or not (other.group and entry.group):
+                dated = " в те же сроки" if span != (None, None) else ""
                 r.error("N35", f"У {item.class_name} в {WEEKDAYS_RU[weekday - 1].lower()} "
-                                          f"{int(lesson)}-м уроком уже стоит «{other.subject}» (строка "
-                                          f"{other_row.number}). В одно время могут идти только "
-                                          f"уроки разных групп.", SHEET_TIMETABLE,
-                        row.cells[COL_LESSON_NO])
+                                          f"{int(lesson)}-м уроком{dated} уже стоит «{other.subject}» "
+                                          f"(строка {other_row.number}, "
+                                          f"{_span_text((other.valid_from, other.valid_to))}). "
+                                          f"В одно время могут идти только уроки разных групп; "
+                                          f"если расписание меняется, впишите старой строке "
+                                          f"«{COL_VALID_TO.split(' (')[0]}», новой — «{COL_VALID_FROM}».",
+                        SHEET_TIMETABLE, row.cells[COL_LESSON_NO])
                 break
         slots.setdefault(slot, []).append((entry, row))
         entries.append(entry)
@@ -662,19 +773,208 @@ def _read_timetable(r: _Reader, curriculum: list[CurriculumItem]) -> list[Timeta
 
 
 def _check_hours(r: _Reader, curriculum: list[CurriculumItem], entries: list[TimetableEntry]) -> None:
-    counts: dict[tuple[str, str, str], int] = {}
+    """The weekly lessons of each line equal its hours, on every day the timetable changes."""
+    by_key: dict[tuple[str, str, str], list[TimetableEntry]] = {}
     for e in entries:
-        counts[(e.class_name, e.subject, e.group)] = counts.get((e.class_name, e.subject, e.group), 0) + 1
+        by_key.setdefault((e.class_name, e.subject, e.group), []).append(e)
     for item in curriculum:
-        n = counts.get(item.key, 0)
-        if n != item.weekly_hours:
+        mine = by_key.get(item.key, [])
+        checks = sorted({dt.date.min} | {e.valid_from for e in mine if e.valid_from}
+                        | {e.valid_to + dt.timedelta(days=1) for e in mine if e.valid_to})
+        for day in checks:
+            n = sum(1 for e in mine if e.applies_on(day))
+            if n == item.weekly_hours or (day != dt.date.min and n == 0):
+                continue
             group = f" ({item.group})" if item.group else ""
+            since = f" (с {day:%d.%m.%Y})" if day != dt.date.min else ""
             r.warn("N36", f"{item.class_name} {item.subject}{group}: в учебном плане "
-                                         f"{_ru_number(item.weekly_hours)} ч в неделю, а в расписании "
-                                         f"уроков — {n}. "
+                                         f"{_ru_number(item.weekly_hours)} ч в неделю, а в расписании"
+                                         f"{since} уроков — {n}. "
                                          f"Даты уроков в журнал берутся из расписания; поправьте "
                                          f"расписание или часы.", SHEET_CURRICULUM,
                    r.hours_cells.get(item.key, ""))
+            break
+
+
+def _read_changes(r: _Reader, s: Settings) -> list[TimetableChange]:
+    """The sheet of one-off changes: moves, cancelled days, extra lessons."""
+    rows, _first = r.area(NAME_CHANGES, SHEET_CHANGES, (COL_CHANGE, COL_CHANGE_CLASS, COL_DATE),
+                          (COL_CHANGE_SUBJECT, COL_GROUP, COL_LESSON_NO, COL_DATE_TO, COL_NEW_DATE,
+                           COL_NEW_LESSON_NO, COL_REASON), may_lack=True)
+    kinds = {v: k for k, v in CHANGE_KIND_RU.items()}
+    kinds.update({"доп. урок": EXTRA, "дополнительный": EXTRA, "актированный день": CANCEL,
+                  "карантин": CANCEL, "отмена уроков": CANCEL})
+    changes: list[TimetableChange] = []
+    sh = SHEET_CHANGES
+    for row in rows:
+        kind_text = r.text(row, COL_CHANGE, sh, required=True)
+        kind = kinds.get(kind_text.lower().strip("."))
+        if kind_text and kind is None:
+            r.error("N44", f"«{kind_text}» — неизвестное изменение. Выберите «перенос», «отмена» "
+                           f"или «дополнительный урок».", sh, row.cells[COL_CHANGE])
+        class_text = r.text(row, COL_CHANGE_CLASS, sh, required=True)
+        subject = r.text(row, COL_CHANGE_SUBJECT, sh)
+        group = _group(r.text(row, COL_GROUP, sh))
+        day = r.date(row, COL_DATE, sh)
+        end = r.date(row, COL_DATE_TO, sh, required=False)
+        new_day = r.date(row, COL_NEW_DATE, sh, required=kind == MOVE)
+        lesson_no = _lesson_no(r, row, COL_LESSON_NO, sh)
+        new_lesson_no = _lesson_no(r, row, COL_NEW_LESSON_NO, sh)
+        reason = r.text(row, COL_REASON, sh)
+        if kind is None or not class_text or day is None or lesson_no is None or new_lesson_no is None:
+            continue
+        classes = _change_classes(r, row, s, class_text, kind)
+        if classes is None:
+            continue
+        bad_day = next(((d, c) for d, c in ((day, COL_DATE), (end, COL_DATE_TO), (new_day, COL_NEW_DATE))
+                        if d is not None and not s.year_start <= d <= s.year_end), None)
+        if bad_day is not None:
+            r.error("N42", f"{bad_day[0]:%d.%m.%Y} — вне учебного года ({s.year_start:%d.%m.%Y}–"
+                           f"{s.year_end:%d.%m.%Y}). Проверьте год в дате.", sh, row.cells[bad_day[1]])
+            continue
+        if kind == CANCEL:
+            if end is not None and end < day:
+                r.error("N11", f"«По» ({end:%d.%m.%Y}) раньше первого дня отмены ({day:%d.%m.%Y}). "
+                               f"Исправьте одну из дат.", sh, row.cells[COL_DATE_TO])
+                continue
+            if subject and len(classes) == 1:
+                item = s.curriculum_item(next(iter(classes)), subject, group)
+                if item is None:
+                    _not_in_curriculum(r, row, next(iter(classes)), subject, group)
+                    continue
+                subject, group = item.subject, item.group
+            changes.append(TimetableChange(CANCEL, day, classes, subject, group, end=end, reason=reason))
+            continue
+        class_name = next(iter(classes))
+        item = s.curriculum_item(class_name, subject, group) if subject else None
+        if item is None:
+            if not subject:
+                r.text(row, COL_CHANGE_SUBJECT, sh, required=True,
+                       what="Предмет (для переноса и дополнительного урока)")
+            else:
+                _not_in_curriculum(r, row, class_name, subject, group)
+            continue
+        change = TimetableChange(kind, day, classes, item.subject, item.group, int(lesson_no),
+                                 new_day, int(new_lesson_no), reason=reason)
+        if not _check_change(r, row, s, item, change, changes):
+            continue
+        changes.append(change)
+    return changes
+
+
+def _lesson_no(r: _Reader, row: _Row, col: str, sheet: str) -> int | None:
+    """An optional lesson number: 0 when blank, None (after a finding) when wrong."""
+    if is_blank(row.values.get(col)):
+        return 0
+    number = r.number(row, col, sheet, integer=True)
+    if number is not None and not 1 <= number <= LESSON_NO_MAX:
+        r.error("N33", f"Номер урока — от 1 до {LESSON_NO_MAX}.", sheet, row.cells[col])
+        return None
+    return None if number is None else int(number)
+
+
+def _change_classes(r: _Reader, row: _Row, s: Settings, text: str,
+                    kind: str) -> frozenset[str] | None:
+    if text.strip().lower() == ALL_CLASSES_RU:
+        if kind != CANCEL:
+            r.error("N27", "«все» подходит только для отмены уроков. Для переноса и "
+                           "дополнительного урока укажите один класс.", SHEET_CHANGES,
+                    row.cells[COL_CHANGE_CLASS])
+            return None
+        return frozenset()
+    names: set[str] = set()
+    for part in re.split(r"[,;]\s*", text):
+        if not part.strip():
+            continue
+        found = s.school_class(part)
+        if found is None:
+            r.error("N27", f"Класса «{part.strip()}» нет на листе «{SHEET_CLASSES}». Исправьте "
+                           f"название или впишите «все».", SHEET_CHANGES, row.cells[COL_CHANGE_CLASS])
+            return None
+        names.add(found.name)
+    if kind != CANCEL and len(names) != 1:
+        r.error("N27", "Для переноса и дополнительного урока укажите один класс.", SHEET_CHANGES,
+                row.cells[COL_CHANGE_CLASS])
+        return None
+    return frozenset(names)
+
+
+def _not_in_curriculum(r: _Reader, row: _Row, class_name: str, subject: str, group: str) -> None:
+    where = f"{class_name}, {subject}{', ' + group if group else ''}"
+    r.error("N34", f"Урока «{where}» нет в учебном плане. Проверьте класс, предмет и группу — они "
+                   f"должны совпадать с листом «{SHEET_CURRICULUM}».", SHEET_CHANGES,
+            row.cells.get(COL_CHANGE_SUBJECT) or row.cells[COL_CHANGE_CLASS])
+
+
+def _check_change(r: _Reader, row: _Row, s: Settings, item: CurriculumItem,
+                  change: TimetableChange, earlier: list[TimetableChange]) -> bool:
+    """Check a move or an extra lesson against the calendar and the timetable."""
+    school_class = s.school_class(item.class_name)
+    assert school_class is not None
+    target, target_col = ((change.new_day, COL_NEW_DATE) if change.kind == MOVE
+                          else (change.day, COL_DATE))
+    assert target is not None
+    probe = Settings(s.school_name, s.school_year, s.periods, s.holidays, s.classes, s.curriculum,
+                     s.timetable, tuple(earlier))
+    if not s.is_school_day(target, school_class) or probe.is_cancelled(target, item):
+        r.error("N45", f"{target:%d.%m.%Y} у {item.class_name} уроков нет (каникулы, праздник, "
+                       f"воскресенье, отменённый день или вне периодов). Выберите учебный день.",
+                SHEET_CHANGES, row.cells[target_col])
+        return False
+    if change.kind == MOVE:
+        weekly = [t for t in s.timetable_for(item) if t.weekday == change.day.isoweekday()
+                  and t.applies_on(change.day)]
+        if change.lesson_no:
+            weekly = [t for t in weekly if t.lesson_no == change.lesson_no]
+        held = change.day in probe.lesson_dates(item)
+        if not weekly or not held:
+            lesson = f" {change.lesson_no}-м уроком" if change.lesson_no else ""
+            r.error("N46", f"{change.day:%d.%m.%Y}{lesson} у {item.class_name} нет урока "
+                           f"«{item.subject}» по расписанию (или он уже перенесён или отменён). "
+                           f"Проверьте дату и номер урока.", SHEET_CHANGES, row.cells[COL_DATE])
+            return False
+    number = change.new_lesson_no if change.kind == MOVE else change.lesson_no
+    if number:
+        busy = [t for t in s.timetable if t.class_name == item.class_name
+                and t.weekday == target.isoweekday() and t.lesson_no == number
+                and t.applies_on(target) and (t.subject, t.group) != (item.subject, item.group)
+                and not (t.group and item.group)]
+        if busy:
+            r.warn("N47", f"{target:%d.%m.%Y} {number}-м уроком у {item.class_name} по расписанию "
+                          f"уже стоит «{busy[0].subject}». Проверьте номер урока.", SHEET_CHANGES,
+                   row.cells.get(COL_NEW_LESSON_NO if change.kind == MOVE else COL_LESSON_NO, ""))
+    return True
+
+
+def _read_unmarked(r: _Reader, periods: list[Period], year: Year) -> list[UnmarkedRule]:
+    """Grades taught without marks until a date or the end of a period."""
+    rows, _first = r.area(NAME_UNMARKED, SHEET_PERIODS, (COL_UNMARKED_GRADE, COL_UNMARKED_UNTIL),
+                          may_lack=True)
+    rules: list[UnmarkedRule] = []
+    for row in rows:
+        grade = r.number(row, COL_UNMARKED_GRADE, SHEET_PERIODS, integer=True)
+        until_value = row.values.get(COL_UNMARKED_UNTIL)
+        until_text = r.text(row, COL_UNMARKED_UNTIL, SHEET_PERIODS, required=True)
+        if grade is None or not until_text:
+            continue
+        if not 2 <= grade <= 11:
+            r.error("N48", "Параллель — число от 2 до 11 (1 класс и так учится без отметок весь "
+                           "год).", SHEET_PERIODS, row.cells[COL_UNMARKED_GRADE])
+            continue
+        pset = HALVES if grade >= 10 else QUARTERS
+        period = next((p for p in periods if p.set == pset
+                       and text_key(p.name) == text_key(until_text.replace("конца", "").strip())), None)
+        until = period.end if period is not None else parse_date_value(until_value)
+        if until_text.strip().lower() in ("весь год", "год") and year is not None:
+            until = year[1]
+        if until is None or (year is not None and not year[0] <= until <= year[1]):
+            names = ", ".join(f"«{p.name}»" for p in periods if p.set == pset)
+            r.error("N48", f"«{until_text}» — не дата учебного года и не период {grade} класса "
+                           f"({names}). Впишите дату (31.10.2026), название периода или «весь год».",
+                    SHEET_PERIODS, row.cells[COL_UNMARKED_UNTIL])
+            continue
+        rules.append(UnmarkedRule(int(grade), until, until_text))
+    return rules
 
 
 def _read_kinds(r: _Reader) -> list[WorkKind]:

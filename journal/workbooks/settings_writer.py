@@ -15,9 +15,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from journal.core import xlsx_style as xs
 from journal.school.settings import (
+    ALL_CLASSES_RU,
+    CHANGE_KIND_RU,
     PERIOD_SET_RU,
     WEEKDAYS_RU,
+    CurriculumItem,
     Settings,
+    TimetableChange,
 )
 from journal.workbooks.format import (
     FORMAT_VERSION,
@@ -36,9 +40,15 @@ from journal.workbooks.format import (
     META_TEACHER,
 )
 from journal.workbooks.settings_format import (
+    COL_CHANGE,
+    COL_CHANGE_CLASS,
+    COL_CHANGE_SUBJECT,
     COL_CLASS,
     COL_CLASS_TEACHER,
+    COL_DATE,
+    COL_DATE_TO,
     COL_END,
+    COL_FROM,
     COL_GRADE,
     COL_GRADES,
     COL_GROUP,
@@ -49,13 +59,21 @@ from journal.workbooks.settings_format import (
     COL_MIN_HOURS,
     COL_MIN_MARKS,
     COL_NAME,
+    COL_NEW_DATE,
+    COL_NEW_LESSON_NO,
     COL_NOTE,
     COL_NUMBER,
     COL_PARAM,
+    COL_REASON,
     COL_SET,
     COL_START,
     COL_SUBJECT,
     COL_TEACHER,
+    COL_TO,
+    COL_UNMARKED_GRADE,
+    COL_UNMARKED_UNTIL,
+    COL_VALID_FROM,
+    COL_VALID_TO,
     COL_VALUE,
     COL_WEEKDAY,
     COL_WEIGHT,
@@ -64,11 +82,13 @@ from journal.workbooks.settings_format import (
     FIRST_HEADER_ROW,
     GROUP_EXAMPLE,
     LESSON_NO_MAX,
+    LIST_CHANGE_KINDS,
     LIST_CLASSES,
     LIST_SETS,
     LIST_SUBJECTS,
     LIST_WEEKDAYS,
     LIST_YES_NO,
+    NAME_CHANGES,
     NAME_CLASSES,
     NAME_CURRICULUM,
     NAME_HOLIDAYS,
@@ -78,6 +98,7 @@ from journal.workbooks.settings_format import (
     NAME_PERIODS,
     NAME_SCHOOL,
     NAME_TIMETABLE,
+    NAME_UNMARKED,
     NO,
     NORM_INT_FIELDS,
     NORM_ROWS,
@@ -87,6 +108,7 @@ from journal.workbooks.settings_format import (
     ROW_TODAY,
     ROW_YEAR,
     ROWS,
+    SHEET_CHANGES,
     SHEET_CLASSES,
     SHEET_CURRICULUM,
     SHEET_HOLIDAYS,
@@ -145,6 +167,7 @@ def write_settings_workbook(settings: Settings, path: Path, *, created: str = ""
     _write_classes(wb, settings)
     _write_curriculum(wb, settings)
     _write_timetable(wb, settings)
+    _write_changes(wb, settings)
     _write_kinds(wb, settings)
     _write_norms(wb, settings)
     _write_meta(wb, settings, created)
@@ -258,6 +281,7 @@ def _write_lists(wb: Workbook) -> None:
         (LIST_WEEKDAYS, WEEKDAYS_RU),
         (LIST_YES_NO, [YES, NO]),
         (LIST_SUBJECTS, list(SUBJECTS_RU)),
+        (LIST_CHANGE_KINDS, list(CHANGE_KIND_RU.values())),
     ]
     for col, (name, values) in enumerate(lists, start=1):
         ws.cell(row=1, column=col, value=name)
@@ -311,6 +335,24 @@ def _write_periods(wb: Workbook, s: Settings) -> None:
     ]
     rows = [[PERIOD_SET_RU[p.set], p.number, p.name, p.start, p.end] for p in s.periods]
     _table(wb, ws, NAME_PERIODS, columns, rows, ROWS[NAME_PERIODS])
+    unmarked_columns = [
+        _Column(COL_UNMARKED_GRADE, 12, centered=True, validation=_number_validation(
+            "whole", 2, 11, "Параллель — число от 2 до 11.")),
+        _Column(COL_UNMARKED_UNTIL, 30, centered=True),
+    ]
+    unmarked_rows: list[list[object]] = [[u.grade, u.label or u.until] for u in s.unmarked]
+    _table(wb, ws, NAME_UNMARKED, unmarked_columns, unmarked_rows, ROWS[NAME_UNMARKED], first_col=7)
+    ws.column_dimensions["F"].width = 3
+    note = ws.cell(row=FIRST_HEADER_ROW, column=10,
+                   value="Слева — классы без отметок. 1 класс учится без отметок весь год и так; "
+                         "здесь впишите, например, «2 | 1 четверть», если 2 классы до конца первой "
+                         "четверти отметок не получают. Можно вписать дату или «весь год».")
+    note.font = _HINT_FONT
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["J"].width = 44
+    ws.merge_cells(start_row=FIRST_HEADER_ROW, start_column=10, end_row=FIRST_HEADER_ROW + 4,
+                   end_column=10)
+    ws.freeze_panes = None
 
 
 def _write_holidays(wb: Workbook, s: Settings) -> None:
@@ -360,9 +402,19 @@ def _write_curriculum(wb: Workbook, s: Settings) -> None:
         _Column(COL_HOURS, 12, "General", centered=True, validation=_number_validation(
             "decimal", 0.5, 40, "Часов в неделю — число больше нуля, например 2 или 0,5.")),
         _Column(COL_TEACHER, 36),
+        _Column(COL_FROM, 14, DATE_FORMAT, _date_validation()),
+        _Column(COL_TO, 14, DATE_FORMAT, _date_validation()),
     ]
-    rows = [[c.class_name, c.subject, c.group, c.weekly_hours, c.teacher] for c in s.curriculum]
+    rows = [row for c in s.curriculum for row in _curriculum_rows(c)]
     _table(wb, ws, NAME_CURRICULUM, columns, rows, ROWS[NAME_CURRICULUM])
+
+
+def _curriculum_rows(c: CurriculumItem) -> list[list[object]]:
+    """One row per teacher term (one row when the line has no dates)."""
+    if not c.terms:
+        return [[c.class_name, c.subject, c.group, c.weekly_hours, c.teacher]]
+    return [[c.class_name, c.subject, c.group, c.weekly_hours, t.teacher, t.start, t.end]
+            for t in c.terms]
 
 
 def _write_timetable(wb: Workbook, s: Settings) -> None:
@@ -376,10 +428,43 @@ def _write_timetable(wb: Workbook, s: Settings) -> None:
         _Column(COL_WEEKDAY, 16, validation=_list_validation(LIST_WEEKDAYS)),
         _Column(COL_LESSON_NO, 12, centered=True, validation=_number_validation(
             "whole", 1, LESSON_NO_MAX, f"Номер урока — от 1 до {LESSON_NO_MAX}.")),
+        _Column(COL_VALID_FROM, 14, DATE_FORMAT, _date_validation()),
+        _Column(COL_VALID_TO, 16, DATE_FORMAT, _date_validation()),
     ]
-    rows = [[t.class_name, t.subject, t.group, WEEKDAYS_RU[t.weekday - 1], t.lesson_no]
-            for t in s.timetable]
+    rows: list[list[object]] = [[t.class_name, t.subject, t.group, WEEKDAYS_RU[t.weekday - 1],
+                                 t.lesson_no, t.valid_from, t.valid_to] for t in s.timetable]
     _table(wb, ws, NAME_TIMETABLE, columns, rows, ROWS[NAME_TIMETABLE])
+
+
+def _write_changes(wb: Workbook, s: Settings) -> None:
+    ws = _sheet(wb, SHEET_CHANGES, "Разовые изменения расписания",
+                "Перенос урока: класс, предмет, дата и номер урока, новая дата и новый номер. "
+                "Отмена (актированный день, карантин): класс («все» — вся школа, можно «5А, 6Б»), "
+                "первый и последний день; предмет — только если отменены его уроки. "
+                "Дополнительный урок: класс, предмет, дата и номер урока.", landscape=True)
+    lesson = _number_validation("whole", 1, LESSON_NO_MAX, f"Номер урока — от 1 до {LESSON_NO_MAX}.")
+    new_lesson = _number_validation("whole", 1, LESSON_NO_MAX,
+                                    f"Номер урока — от 1 до {LESSON_NO_MAX}.")
+    columns = [
+        _Column(COL_CHANGE, 20, validation=_list_validation(LIST_CHANGE_KINDS)),
+        _Column(COL_CHANGE_CLASS, 14, "@"),
+        _Column(COL_CHANGE_SUBJECT, 30, validation=_list_validation(LIST_SUBJECTS, strict=False)),
+        _Column(COL_GROUP, 16),
+        _Column(COL_DATE, 14, DATE_FORMAT, _date_validation()),
+        _Column(COL_LESSON_NO, 10, centered=True, validation=lesson),
+        _Column(COL_DATE_TO, 14, DATE_FORMAT, _date_validation()),
+        _Column(COL_NEW_DATE, 14, DATE_FORMAT, _date_validation()),
+        _Column(COL_NEW_LESSON_NO, 10, centered=True, validation=new_lesson),
+        _Column(COL_REASON, 30),
+    ]
+    rows = [_change_row(c) for c in s.changes]
+    _table(wb, ws, NAME_CHANGES, columns, rows, ROWS[NAME_CHANGES])
+
+
+def _change_row(c: TimetableChange) -> list[object]:
+    classes = ", ".join(sorted(c.classes)) or ALL_CLASSES_RU
+    return [CHANGE_KIND_RU[c.kind], classes, c.subject, c.group, c.day, c.lesson_no or None,
+            c.end, c.new_day, c.new_lesson_no or None, c.reason]
 
 
 def _write_kinds(wb: Workbook, s: Settings) -> None:
@@ -452,9 +537,42 @@ HELP_TEXT: tuple[tuple[str, str], ...] = (
     ("", "5. «Учебный план» — какие предметы в каком классе, сколько часов в неделю, кто ведёт. "
          "Пример: 5А | Математика | (пусто) | 5 | Петров Иван Сергеевич."),
     ("", "6. «Расписание» — уроки на неделю. Пример: 5А | Математика | (пусто) | Понедельник | 2. "
-         "Число уроков предмета в неделю должно совпадать с часами в учебном плане."),
-    ("", "7. «Виды работ» — виды работ с весами; «Нормы» — сроки выставления отметок, порог "
+         "Число уроков предмета в неделю должно совпадать с часами в учебном плане. Столбцы "
+         "«Действует с» и «Действует по» в начале года оставьте пустыми."),
+    ("", "7. «Изменения расписания» — разовые переносы, отменённые дни и дополнительные уроки "
+         "(см. ниже). В начале года лист пуст."),
+    ("", "8. «Виды работ» — виды работ с весами; «Нормы» — сроки выставления отметок, порог "
          "округления, минимум отметок за период. Значения по умолчанию взяты из Положения."),
+    ("head", "Если расписание меняется в течение года"),
+    ("", "Не исправляйте старую строку расписания. Впишите ей в «Действует по» последний день "
+         "старого расписания, а новую строку добавьте с «Действует с» — первым днём нового. "
+         "Пример: 5А | Математика | | Среда | 3 | | 15.11.2026 и 5А | Математика | | Четверг | 2 | "
+         "16.11.2026 |. Уроки до этой даты останутся в журналах со своими датами, отметками и "
+         "темами; новые даты появятся после команды journal templates."),
+    ("", "Если старую строку всё же исправили без дат, прошедшие уроки, в которых уже есть "
+         "отметки или темы, программа оставит в журнале как были; пустые прошедшие даты "
+         "заменятся датами по новому расписанию."),
+    ("", "Перенос одного урока — на листе «Изменения расписания»: перенос | 5А | Математика | | "
+         "18.11.2026 | 3 | | 19.11.2026 | 6 | болезнь учителя. Урок исчезнет со старой даты и "
+         "появится на новой."),
+    ("", "Актированный день или карантин: отмена | все | | | 26.01.2027 | | 27.01.2027 | | | "
+         "мороз. Вместо «все» можно перечислить классы: 5А, 6Б. Если указать предмет, отменяются "
+         "только его уроки. Отменённые уроки не считаются ни запланированными, ни пропущенными."),
+    ("", "Дополнительный урок: дополнительный урок | 9А | Алгебра | | 20.05.2027 | 7."),
+    ("", "Перенос и дополнительный урок нельзя ставить на каникулы, праздник, воскресенье или "
+         "отменённый день — программа укажет ячейку."),
+    ("head", "Если сменился учитель"),
+    ("", "На листе «Учебный план» не переписывайте учителя в старой строке: впишите ей в столбец "
+         "«По» последний день старого учителя и добавьте такую же строку с новым учителем и датой "
+         "«С». Журнал останется тем же файлом, после journal templates в нём будет новый учитель, "
+         "а уроки до замены останутся за прежним учителем во всех отчётах. Столбцы «С» и «По» "
+         "годятся и для предмета, который идёт только часть года."),
+    ("head", "Классы без отметок"),
+    ("", "1 класс учится без отметок весь год — ничего вписывать не нужно. Если и другие классы "
+         "какое-то время учатся без отметок (например, 2 классы в 1 четверти), впишите на листе "
+         "«Периоды» справа: параллель | до какого дня включительно (дату или название периода: "
+         "«1 четверть»). Пример: 2 | 1 четверть. В эти дни в журналы ставятся только коды "
+         "отсутствия, а отметку за период программа не требует."),
     ("head", "Деление класса на группы"),
     ("", "Если класс на предмете делится (иностранный язык, информатика, труд), впишите в "
          "«Учебный план» по строке на каждую группу и назовите группы «1 группа», «2 группа» "
