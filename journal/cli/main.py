@@ -347,11 +347,20 @@ def merge(
                      help="Принять файлы, которые удаляют много уже принятых отметок."),
     ] = False,
     today: TodayOption = None,
+    confirm_gone: Annotated[
+        list[str] | None,
+        typer.Option("--confirm-gone", metavar="ФАЙЛ",
+                     help="Подтвердить, что прежде принятый журнал убран из папки намеренно "
+                          "(имя файла; можно повторить). Его данные остаются в общей базе."),
+    ] = None,
 ) -> None:
     """Проверить все журналы школы и внести правильные в общую базу (с историей изменений).
 
-    Файл с ошибками не принимается целиком, его прежние данные в базе остаются. Замечания
-    каждому учителю — в папке output/«Замечания учителям». Код выхода 1, если есть замечания.
+    Файл с ошибками не принимается целиком, его прежние данные в базе остаются. Журнал,
+    который прежде был принят, а теперь его нет в папке, сохраняется в базе и называется
+    при каждом сборе, пока не подтверждено, что его убрали намеренно (--confirm-gone).
+    Замечания каждому учителю — в папке output/«Замечания учителям». Код выхода 1, если
+    есть замечания.
 
     Пример: journal merge --school "Школа 2026-2027"
     """
@@ -378,10 +387,12 @@ def merge(
                 bar.update(task, completed=done, total=total, description=Path(file).name)
 
             result = merge_school(folder, settings, now=now, confirm_removals=confirm_removals,
-                                  progress=progress)
+                                  progress=progress, confirm_gone=confirm_gone or ())
         write_feedback(folder, result, changes_of_merge(folder, result.merge_id))
     except JournalError as exc:
         _fail(exc)
+    for notice in result.notices:
+        typer.echo(f"Внимание: {notice}", err=True)
     text = format_outcomes(result.files)
     if text:
         typer.echo(text)
@@ -442,7 +453,8 @@ def letters(
         date_range = letters_range(settings, parse_date(date_from), parse_date(date_to), parse_date(today))
         typer.echo(f"Письма родителям {date_range.text_ru}…", err=True)
         run = run_letters(folder, settings, date_range, class_name=class_name, send=send,
-                          smtp_config=smtp_config)
+                          smtp_config=smtp_config,
+                          warn=lambda text: typer.echo(f"Внимание: {text}", err=True))
     except JournalError as exc:
         _fail(exc)
         return
