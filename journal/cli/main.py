@@ -299,7 +299,11 @@ def _find_school(files: list[Path]) -> Path | None:
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Файлы журналов (.xlsx).", metavar="ФАЙЛ")],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Файлы журналов (.xlsx); без них — все файлы папки школы.",
+                       metavar="ФАЙЛ", show_default=False),
+    ] = None,
     school: Annotated[
         Path | None,
         typer.Option("--school", "-s",
@@ -308,16 +312,22 @@ def check(
 ) -> None:
     """Проверить журналы, не внося их в общую базу, и напечатать замечания.
 
-    Код выхода 1, если есть ошибки (такой файл сбор журналов не примет).
+    Говорит всё, что сказал бы сбор журналов, в том числе что он задержал бы файл. Без
+    файлов проверяет все файлы папок classes/ и workbooks/ (любые, не только .xlsx) и
+    называет прежде принятые журналы, которых больше нет в папке. Код выхода 1, если есть
+    ошибки (такой файл сбор журналов не примет).
 
     Пример: journal check "workbooks/5А — Математика.xlsx" --school "Школа 2026-2027"
+
+    Пример: journal check --school "Школа 2026-2027"
     """
     from journal.intake.feedback import format_outcomes
-    from journal.intake.merge import check_files
+    from journal.intake.merge import GONE, MERGED, REMOVED, check_files, check_school
     from journal.school.folder import SchoolFolder
     from journal.workbooks.settings_book import load_settings
 
     try:
+        files = files or []
         missing = [str(f) for f in files if not Path(f).is_file()]
         if missing:
             raise UsageError(f"Файл не найден: {missing[0]}")
@@ -327,15 +337,16 @@ def check(
                              "journal check ФАЙЛ --school ПАПКА")
         folder = SchoolFolder.open(root)
         settings = load_settings(folder.settings_path)
-        outcomes = check_files([Path(f) for f in files], settings, school=folder)
+        outcomes = (check_files([Path(f) for f in files], settings, school=folder) if files
+                    else check_school(folder, settings))
     except JournalError as exc:
         _fail(exc)
     typer.echo(format_outcomes(outcomes, checking=True, limit=1000, show_all=True))
     errors = sum(o.errors for o in outcomes)
     warnings = sum(o.warnings for o in outcomes)
     typer.echo(f"Проверено файлов: {len(outcomes)}; ошибок {errors}, предупреждений {warnings}.")
-    raise typer.Exit(EXIT_FINDINGS if errors or any(o.status != "merged" for o in outcomes)
-                     else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if errors or any(
+        o.status not in (MERGED, GONE, REMOVED) for o in outcomes) else EXIT_OK)
 
 
 @app.command()

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from journal.core.findings import SEVERITY_RU, Finding
 from journal.intake.merge import (
+    GONE,
     HELD,
     MERGED,
     SKIPPED,
@@ -242,6 +243,7 @@ def format_outcomes(outcomes: Sequence[FileOutcome], *, checking: bool = False,
             status = ("можно сдавать" if o.status == MERGED
                       else "не читается" if o.status == UNREADABLE
                       else "сбор журналов его задержит до подтверждения" if o.status == HELD
+                      else "файла нет в папке, данные в базе сохранены" if o.status == GONE
                       else "будет отклонён: исправьте ошибки")
         else:
             status = STATUS_RU[o.status]

@@ -856,3 +856,19 @@ def check_files(paths: list[Path], settings: Settings, *, school: SchoolFolder |
     finally:
         if conn is not None:
             conn.close()
+
+
+def check_school(school: SchoolFolder, settings: Settings,
+                 progress: Progress | None = None) -> list[FileOutcome]:
+    """Check every file of the school folder as a merge would, changing nothing.
+
+    Every file of ``classes/`` and ``workbooks/`` (whatever its extension), then the
+    workbooks merged before whose files are gone (``W09``).
+    """
+    outcomes = check_files(school.input_files(), settings, school=school, progress=progress)
+    if not school.store_path.exists():
+        return outcomes
+    by_file = {o.file: o for o in outcomes}
+    with store.opened(school.store_path) as conn:
+        _gone_workbooks(conn, by_file, ())
+    return outcomes + [o for name, o in sorted(by_file.items()) if o not in outcomes]
