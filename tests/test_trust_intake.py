@@ -399,3 +399,23 @@ def test_one_letters_send_at_a_time(tmp_path):
         holder.join(10)
     with send_lock(store_path) as held:
         assert held.notice == ""
+
+
+def test_templates_do_not_rebuild_a_workbook_with_names_sorted_alone(school, tiny_settings):
+    """Rebuilding would hand each row's marks to the name now beside it, for good."""
+    import dataclasses
+
+    from journal.intake.workbook_update import REFUSED, update_templates
+
+    path = write_subject(school, math_content(MARKS))
+    _sort_names_only(path)
+    before = path.read_bytes()
+    curriculum = tuple(dataclasses.replace(item, teacher="Новикова Нина Петровна")
+                       if item.subject == "Математика" else item for item in tiny_settings.curriculum)
+    settings = dataclasses.replace(tiny_settings, curriculum=curriculum)  # the layout is outdated
+    result = update_templates(school, settings, now=at(20, 11))
+    (change,) = [c for c in result.changes if c.path == path]
+    assert change.action == REFUSED
+    (finding,) = [f for f in result.findings if f.code == "T09"]
+    assert "строки целиком" in finding.message
+    assert path.read_bytes() == before

@@ -321,8 +321,8 @@ def _school_class_of(meta: WorkbookMeta, settings: Settings, found: _Findings,
 ROWS_SHOWN = 5  # rows named in S08 before «и ещё …»
 
 
-def _check_rows_kept_names(view: SubjectView, found: _Findings) -> None:
-    """``S08``: names that no longer sit in their own rows (only the names column was sorted).
+def moved_names(view: SubjectView) -> list[tuple[Cell, str]]:
+    """(name cell, the student its row was built for) of every grid row holding another name.
 
     Each grid row keeps the number («№») of the student it was built for; a row whose name
     is another student's would give that student the row's marks.
@@ -332,16 +332,26 @@ def _check_rows_kept_names(view: SubjectView, found: _Findings) -> None:
         name = clean_text(cell.value)
         if expected and name and name_key(name) != name_key(expected):
             moved.append((cell, expected))
-    if not moved:
-        return
+    return moved
+
+
+def moved_names_text(moved: list[tuple[Cell, str]]) -> str:
+    """The message of ``S08`` for :func:`moved_names`' rows."""
     listed = "; ".join(f"в строке {_row_number(cell.cell)} «{clean_text(cell.value)}» вместо "
                        f"«{expected}»" for cell, expected in moved[:ROWS_SHOWN])
     more = f" и ещё {len(moved) - ROWS_SHOWN}" if len(moved) > ROWS_SHOWN else ""
-    found.err(ROWS_MOVED, f"ФИО учеников стоят не в своих строках: {listed}{more}. Похоже, "
-                          "отсортирован только столбец с ФИО, а отметки остались на месте — "
-                          "они достались бы другим ученикам. Отмените сортировку (или верните "
-                          "прежнюю копию файла); сортируйте только строки целиком, вместе со "
-                          "столбцом «№» и всеми отметками", sheet=SHEET_GRID, cell=moved[0][0].cell,
+    return (f"ФИО учеников стоят не в своих строках: {listed}{more}. Похоже, отсортирован только "
+            "столбец с ФИО, а отметки остались на месте — они достались бы другим ученикам. "
+            "Отмените сортировку (или верните прежнюю копию файла); сортируйте только строки "
+            "целиком, вместе со столбцом «№» и всеми отметками")
+
+
+def _check_rows_kept_names(view: SubjectView, found: _Findings) -> None:
+    """``S08``: names that no longer sit in their own rows (only the names column was sorted)."""
+    moved = moved_names(view)
+    if not moved:
+        return
+    found.err(ROWS_MOVED, moved_names_text(moved), sheet=SHEET_GRID, cell=moved[0][0].cell,
               student=clean_text(moved[0][0].value))
 
 
