@@ -260,7 +260,8 @@ def parent_kill_test(root: Path, kills: int, seed: int, log: bool = False) -> Su
 
     Each round writes new versions of the workbooks (so that every merge reads and writes)
     and starts ``journal merge``. Most rounds wait until its workers exist and kill the
-    merging process at a random moment of their lifetime (as measured on the merges before);
+    merging process at a random moment of their lifetime (as measured on the merges before,
+    the window narrowed after a miss and widened after a hit, since the load varies);
     every :data:`WHOLE_MERGE_EVERY`-th round kills it at a random moment of the whole merge
     (start-up, reading, writing). After each kill: no process of the killed merge is left
     after a few seconds; the next merge runs (the lock is not stale), says that it took the
@@ -275,6 +276,7 @@ def parent_kill_test(root: Path, kills: int, seed: int, log: bool = False) -> Su
     workers_span, whole = run.workers_span, run.ended_at
     summary = Summary()
     round_no = 0
+    aim = 1.0  # the share of the measured worker lifetime the kill moments are drawn from
     while summary.with_workers < kills and round_no < 3 * kills:
         round_no += 1
         write_round(school, round_no)
@@ -288,7 +290,7 @@ def parent_kill_test(root: Path, kills: int, seed: int, log: bool = False) -> Su
             summary.problems.append(f"round {round_no}: the merge ended without workers")
             continue
         else:
-            where, delay = "after the workers started", rng.random() * workers_span
+            where, delay = "after the workers started", rng.random() * aim * workers_span
         time.sleep(delay)
         workers = _children(process.pid)
         process.send_signal(signal.SIGKILL)  # the merging process alone, not its workers
@@ -296,6 +298,8 @@ def parent_kill_test(root: Path, kills: int, seed: int, log: bool = False) -> Su
         summary.kills += 1
         summary.with_workers += bool(workers)
         summary.killed_while_writing += _count_merges(school) > merges_before
+        if where == "after the workers started":  # aim within the workers' life as the load varies
+            aim = min(aim * 1.1, 1.0) if workers else aim * 0.7
         problems = [f"process {pid} of the killed merge still runs" for pid in
                     _left_behind(process.pid, grace=5.0)]
         more, lost = check(school)
