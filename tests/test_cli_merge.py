@@ -69,6 +69,36 @@ def test_held_removal_message_and_confirm(school):
     assert done.exit_code == 0, done.output
 
 
+def test_check_of_the_whole_folder_and_confirm_gone(school):
+    """`check --school` names what merge would: a foreign file, a held file, a gone workbook."""
+    marks = {(s, MON, 1): "5" for s in (A, B, "Васильев Егор Андреевич")}
+    path = write_subject(school, math_content(marks))
+    assert run("merge", "--school", str(school.root), "--today", "08.09.2026").exit_code == 0
+    shutil.copyfile(path, school.workbooks_dir / "5А — Математика.xlsb")
+    path.unlink()
+    checked = run("check", "--school", str(school.root))
+    assert checked.exit_code == 1
+    assert "в формате .xlsb (двоичная книга Excel)" in checked.output
+    assert "workbooks/5А — Математика.xlsx: файла нет в папке, данные в базе сохранены" in checked.output
+    (school.workbooks_dir / "5А — Математика.xlsb").unlink()
+    merged = run("merge", "--school", str(school.root), "--today", "09.09.2026")
+    assert merged.exit_code == 1 and "нет в папке" in merged.output and "W09" in merged.output
+    done = run("merge", "--school", str(school.root), "--today", "10.09.2026",
+               "--confirm-gone", "5А — Математика.xlsx")
+    assert "убран из папки" in done.output, done.output
+    after = run("merge", "--school", str(school.root), "--today", "11.09.2026")
+    assert after.exit_code == 0, after.output
+
+
+def test_a_killed_merges_lock_is_taken_over_with_a_word(school):
+    lock = school.root / "journal.sqlite.lock"
+    lock.write_text("начата 01.12.2026 12:44:37, процесс 15912")  # its process is gone
+    result = run("merge", "--school", str(school.root), "--today", "08.09.2026")
+    assert result.exit_code == 0, result.output
+    assert "Прошлый запуск (01.12.2026 12:44:37, процесс 15912) был прерван" in result.output
+    assert lock.read_text() == ""
+
+
 @pytest.mark.parametrize("args", [
     ("merge", "--school", "{root}/нет такой папки"),
     ("merge", "--school", "{root}", "--today", "завтра"),

@@ -31,6 +31,16 @@ def test_killed_merges_lose_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts left processes in /proc (Linux)")
+def test_killing_only_the_merging_process_leaves_no_lock_and_no_process(tmp_path: Path) -> None:
+    """50 SIGKILLs of the merging process alone, spread over the whole merge, workers running."""
+    summary = crash_test.parent_kill_test(tmp_path / "school", kills=50, seed=11)
+    assert summary.problems == []
+    assert summary.with_workers == 50
+    assert summary.survived == summary.kills and summary.lost == 0
+
+
+@pytest.mark.slow
 def test_check_sees_a_half_applied_workbook(tmp_path: Path) -> None:
     """The crash test's own check must notice a workbook whose marks are not one whole version."""
     school = crash_test.build_school(tmp_path / "school")

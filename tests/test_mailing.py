@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import hashlib
 import json
+import multiprocessing as mp
 import shutil
 import socket
 from collections.abc import Iterator
@@ -339,3 +340,61 @@ def test_a_corrected_letter_goes_out_once_more_and_only_it(
     second = _send(school, renderer, port)
     assert [rcpts for _, rcpts, _ in box.messages] == [["zaitseva@example.ru"]]
     assert second.count(STATUS_ALREADY_SENT) == sent_before - 1
+
+
+@pytest.mark.slow
+def test_a_note_naming_another_student_is_told_before_letters_are_made(
+    school: SchoolFolder, renderer: PdfRenderer
+) -> None:
+    import sqlite3
+
+    with sqlite3.connect(school.store_path) as conn:
+        other = conn.execute("SELECT full_name FROM students WHERE full_name <> "
+                             "'Зайцев Егор Алексеевич' ORDER BY id LIMIT 1").fetchone()[0]
+        surname = other.split()[0]
+        conn.execute("UPDATE notes SET text = ? WHERE student_id = (SELECT id FROM students "
+                     "WHERE full_name = 'Зайцев Егор Алексеевич')",
+                     (f"Егор обидел {surname}а на перемене.",))
+    told: list[tuple[str, int]] = []
+    letters_dir = school.root / "output" / "Письма родителям" / RANGE.key
+
+    def warn(text: str) -> None:
+        told.append((text, len(list(letters_dir.rglob("*.pdf")))))
+
+    shutil.rmtree(letters_dir)
+    run = run_letters(school, _settings(school), RANGE, renderer=renderer, warn=warn)
+    assert told and all(made == 0 for _text, made in told)  # told before any letter was made
+    assert any("Зайцев Егор Алексеевич" in text and f"«{other}»" in text for text, _ in told)
+    assert run.notices == [text for text, _ in told]
+    assert list(letters_dir.rglob("*.pdf"))  # a warning: the letters are made all the same
+
+
+@pytest.mark.slow
+def test_a_second_send_is_refused_while_one_runs(
+    school: SchoolFolder, renderer: PdfRenderer, mailbox: tuple[Mailbox, int]
+) -> None:
+    from journal.core.errors import StoreBusyError
+    from journal.workbooks.isolation import send_lock
+
+    _box, port = mailbox
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_send, args=(str(school.store_path), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        with pytest.raises(StoreBusyError, match="уже отправляются"):
+            _send(school, renderer, port)
+    finally:
+        release.set()
+        holder.join(10)
+    with send_lock(school.store_path):
+        pass
+
+
+def _hold_send(store_path: str, ready: object, release: object) -> None:
+    from journal.workbooks.isolation import send_lock
+
+    with send_lock(store_path):
+        ready.set()  # type: ignore[attr-defined]
+        release.wait(30)  # type: ignore[attr-defined]

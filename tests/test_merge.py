@@ -15,6 +15,7 @@ from support.merge_fixtures import (
     MON,
     WED,
     class_content,
+    data_dump,
     date_cell,
     edit_cells,
     find_cell,
@@ -36,18 +37,10 @@ from journal.workbooks import format as wf
 A = "Алексеев Артём Павлович"
 B = "Борисова Дарья Игоревна"
 V = "Васильев Егор Андреевич"
-DATA_TABLES_ONLY = ('INSERT INTO "merges"', 'INSERT INTO "merge_files"', 'INSERT INTO "findings"',
-                    'INSERT INTO "chain"', 'INSERT INTO "chain_rows"')
 
 
 def at(day: int, month: int = 9, hour: int = 16) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, 0)
-
-
-def data_dump(school) -> list[str]:
-    """The dataset minus the merge log: what a merge must not touch when it rejects."""
-    with store.opened(school.store_path) as conn:
-        return [line for line in store.dump(conn) if not line.startswith(DATA_TABLES_ONLY)]
 
 
 def query(school, sql: str, params: tuple = ()) -> list[tuple]:

@@ -304,7 +304,11 @@ def _find_school(files: list[Path]) -> Path | None:
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Файлы журналов (.xlsx).", metavar="ФАЙЛ")],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Файлы журналов (.xlsx); без них — все файлы папки школы.",
+                       metavar="ФАЙЛ", show_default=False),
+    ] = None,
     school: Annotated[
         Path | None,
         typer.Option("--school", "-s",
@@ -313,16 +317,22 @@ def check(
 ) -> None:
     """Проверить журналы, не внося их в общую базу, и напечатать замечания.
 
-    Код выхода 1, если есть ошибки (такой файл сбор журналов не примет).
+    Говорит всё, что сказал бы сбор журналов, в том числе что он задержал бы файл. Без
+    файлов проверяет все файлы папок classes/ и workbooks/ (любые, не только .xlsx) и
+    называет прежде принятые журналы, которых больше нет в папке. Код выхода 1, если есть
+    ошибки (такой файл сбор журналов не примет).
 
     Пример: journal check "workbooks/5А — Математика.xlsx" --school "Школа 2026-2027"
+
+    Пример: journal check --school "Школа 2026-2027"
     """
     from journal.intake.feedback import format_outcomes
-    from journal.intake.merge import check_files
+    from journal.intake.merge import GONE, MERGED, REMOVED, check_files, check_school
     from journal.school.folder import SchoolFolder
     from journal.workbooks.settings_reader import load_settings
 
     try:
+        files = files or []
         missing = [str(f) for f in files if not Path(f).is_file()]
         if missing:
             raise UsageError(f"Файл не найден: {missing[0]}")
@@ -332,15 +342,16 @@ def check(
                              "journal check ФАЙЛ --school ПАПКА")
         folder = SchoolFolder.open(root)
         settings = load_settings(folder.settings_path)
-        outcomes = check_files([Path(f) for f in files], settings, school=folder)
+        outcomes = (check_files([Path(f) for f in files], settings, school=folder) if files
+                    else check_school(folder, settings))
     except JournalError as exc:
         _fail(exc)
     typer.echo(format_outcomes(outcomes, checking=True, limit=1000, show_all=True))
     errors = sum(o.errors for o in outcomes)
     warnings = sum(o.warnings for o in outcomes)
     typer.echo(f"Проверено файлов: {len(outcomes)}; ошибок {errors}, предупреждений {warnings}.")
-    raise typer.Exit(EXIT_FINDINGS if errors or any(o.status != "merged" for o in outcomes)
-                     else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if errors or any(
+        o.status not in (MERGED, GONE, REMOVED) for o in outcomes) else EXIT_OK)
 
 
 @app.command()
@@ -352,11 +363,20 @@ def merge(
                      help="Принять файлы, которые удаляют много уже принятых отметок."),
     ] = False,
     today: TodayOption = None,
+    confirm_gone: Annotated[
+        list[str] | None,
+        typer.Option("--confirm-gone", metavar="ФАЙЛ",
+                     help="Подтвердить, что прежде принятый журнал убран из папки намеренно "
+                          "(имя файла; можно повторить). Его данные остаются в общей базе."),
+    ] = None,
 ) -> None:
     """Проверить все журналы школы и внести правильные в общую базу (с историей изменений).
 
-    Файл с ошибками не принимается целиком, его прежние данные в базе остаются. Замечания
-    каждому учителю — в папке output/«Замечания учителям». Код выхода 1, если есть замечания.
+    Файл с ошибками не принимается целиком, его прежние данные в базе остаются. Журнал,
+    который прежде был принят, а теперь его нет в папке, сохраняется в базе и называется
+    при каждом сборе, пока не подтверждено, что его убрали намеренно (--confirm-gone).
+    Замечания каждому учителю — в папке output/«Замечания учителям». Код выхода 1, если
+    есть замечания.
 
     Пример: journal merge --school "Школа 2026-2027"
     """
@@ -383,10 +403,12 @@ def merge(
                 bar.update(task, completed=done, total=total, description=Path(file).name)
 
             result = merge_school(folder, settings, now=now, confirm_removals=confirm_removals,
-                                  progress=progress)
+                                  progress=progress, confirm_gone=confirm_gone or ())
         write_feedback(folder, result, changes_of_merge(folder, result.merge_id))
     except JournalError as exc:
         _fail(exc)
+    for notice in result.notices:
+        typer.echo(f"Внимание: {notice}", err=True)
     text = format_outcomes(result.files)
     if text:
         typer.echo(text)
@@ -447,7 +469,8 @@ def letters(
         date_range = letters_range(settings, parse_date(date_from), parse_date(date_to), parse_date(today))
         typer.echo(f"Письма родителям {date_range.text_ru}…", err=True)
         run = run_letters(folder, settings, date_range, class_name=class_name, send=send,
-                          smtp_config=smtp_config)
+                          smtp_config=smtp_config,
+                          warn=lambda text: typer.echo(f"Внимание: {text}", err=True))
     except JournalError as exc:
         _fail(exc)
         return

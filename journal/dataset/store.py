@@ -744,3 +744,25 @@ def last_merge_finished(conn: sqlite3.Connection) -> str | None:
     """When the last finished merge ended (local ISO text), or None before the first."""
     row = conn.execute("SELECT max(finished_at) FROM merges WHERE finished_at IS NOT NULL").fetchone()
     return str(row[0]) if row and row[0] else None
+
+
+def accepted_workbooks(conn: sqlite3.Connection) -> list[dict[str, object]]:
+    """Every workbook's last accepted version, with ``last_seen``: when a merge last found its file."""
+    cur = conn.execute(
+        "SELECT w.kind, w.class, w.subject, w.grp, w.teacher, w.file, w.sha256,"
+        " (SELECT max(m.started_at) FROM merges m JOIN merge_files f ON f.merge_id = m.id"
+        "  WHERE f.file = w.file AND f.status IN ('merged', 'unchanged')) AS last_seen"
+        " FROM workbooks w ORDER BY w.kind, w.class, w.subject, w.grp")
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def confirmed_gone(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    """(file, sha256) of accepted versions whose removal from the folder was confirmed."""
+    return {(file, sha) for file, sha in conn.execute(
+        "SELECT file, sha256 FROM merge_files WHERE status = 'removed'")}
+
+
+def school_student_names(conn: sqlite3.Connection) -> list[str]:
+    """The full names of every student of the school, in every class."""
+    return [name for (name,) in conn.execute("SELECT full_name FROM students ORDER BY full_name")]

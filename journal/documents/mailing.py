@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import configparser
+import contextlib
 import datetime as dt
 import io
 import json
@@ -46,8 +47,10 @@ from journal.documents.letters import (
     render_letters,
 )
 from journal.documents.pdf import PdfRenderer
+from journal.intake.validation import note_names_other_text, students_named_in
 from journal.school.folder import LETTERS_DIR, SchoolFolder, safe_file_name
-from journal.school.settings import Settings
+from journal.school.settings import SchoolClass, Settings
+from journal.workbooks.isolation import send_lock
 
 SENT_LOG_FILE = "Журнал отправки.jsonl"
 DELIVERY_LIST_FILE = "Список рассылки.xlsx"
@@ -511,6 +514,7 @@ class LettersRun:
     delivery_list: Path
     sent_log: Path
     sent: bool  # True when --send was given
+    notices: list[str] = field(default_factory=list)  # warnings told before anything was made
 
     def count(self, status: str) -> int:
         """How many lines of the delivery list have ``status``."""
@@ -543,9 +547,13 @@ def run_letters(
     smtp_config: Path | None = None,
     env: Mapping[str, str] | None = None,
     renderer: PdfRenderer | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> LettersRun:
     """Make the letters of the range, the class files and the delivery list; with
     ``send`` e-mail the letters not yet sent.
+
+    A class teacher's note that names another student of the school is told to ``warn``
+    (and kept in :attr:`LettersRun.notices`) before any letter is made or sent.
 
     The SMTP settings are read first, so a missing one stops the command before
     anything is printed. Raises :class:`UsageError` for an unknown class.
@@ -557,8 +565,30 @@ def run_letters(
     config = None
     if send:
         config = load_smtp_config(smtp_config, env=env, forbidden=(school.root, program_folder()))
+    lock = send_lock(school.store_path) if config is not None else contextlib.nullcontext(None)
+    with lock as held:
+        if held is not None and held.notice and warn is not None:
+            warn(held.notice)
+        run = _letters_run(school, settings, date_range, chosen, class_name, config, renderer, send,
+                           warn)
+    if held is not None and held.notice:
+        run.notices.insert(0, held.notice)
+    return run
+
+
+def _letters_run(school: SchoolFolder, settings: Settings, date_range: DateRange,
+                 chosen: SchoolClass | None, class_name: str | None, config: SmtpConfig | None,
+                 renderer: PdfRenderer | None, send: bool,
+                 warn: Callable[[str], None] | None) -> LettersRun:
     with store.opened(school.store_path, readonly=True) as conn:
         letters = build_letters(conn, settings, date_range, class_name)
+        everyone = store.school_student_names(conn)
+    notices = [f"{letter.class_name}, {letter.student}: {note_names_other_text(other)}"
+               for letter in letters if letter.note
+               for other in students_named_in(letter.note, letter.student, everyone)]
+    for notice in notices:
+        if warn is not None:
+            warn(notice)
     folder = letters_folder(school, date_range)
     own_renderer = renderer is None
     active = renderer or PdfRenderer()
@@ -576,4 +606,4 @@ def run_letters(
     title = f"Письма родителям {date_range.text_ru}" + (
         "" if config is not None else " — проверка: ничего не отправлено")
     path = write_delivery_list(deliveries, folder / name, title)
-    return LettersRun(output, deliveries, path, log.path, send)
+    return LettersRun(output, deliveries, path, log.path, send, notices)

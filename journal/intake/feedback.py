@@ -20,7 +20,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from journal.core import xlsx_style as xs
 from journal.core.findings import SEVERITY_RU, Finding, count_errors
-from journal.intake.merge import MERGED, SKIPPED, STATUS_RU, UNCHANGED, UNREADABLE, FileOutcome, MergeResult
+from journal.intake.merge import (
+    GONE,
+    HELD,
+    MERGED,
+    SKIPPED,
+    STATUS_RU,
+    UNCHANGED,
+    UNREADABLE,
+    FileOutcome,
+    MergeResult,
+)
 from journal.school.folder import FEEDBACK_DIR, SchoolFolder, safe_file_name
 
 SUMMARY_NAME = "_Сводка для ответственного за ЭЖ.xlsx"
@@ -208,6 +218,10 @@ def summary_line(result: MergeResult) -> str:
     errors = count_errors(findings)
     skipped = result.count(SKIPPED)
     locks = f", пропущено служебных файлов {skipped}" if skipped else ""
+    gone = result.count("gone")
+    locks += f", прежде принятых журналов нет в папке {gone}" if gone else ""
+    removed = result.count("removed")
+    locks += f", подтверждено, что убраны, {removed}" if removed else ""
     return (f"Принято {result.count('merged')}, без изменений {result.count('unchanged')}, "
             f"отклонено {result.count('rejected')}, задержано {result.count('held')}, "
             f"не читается {result.count('unreadable')}{locks}; ошибок {errors}, "
@@ -230,6 +244,8 @@ def format_outcomes(outcomes: Sequence[FileOutcome], *, checking: bool = False,
         if checking:
             status = ("можно сдавать" if o.status == MERGED
                       else "не читается" if o.status == UNREADABLE
+                      else "сбор журналов его задержит до подтверждения" if o.status == HELD
+                      else "файла нет в папке, данные в базе сохранены" if o.status == GONE
                       else "будет отклонён: исправьте ошибки")
         else:
             status = STATUS_RU[o.status]

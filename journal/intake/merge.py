@@ -29,7 +29,7 @@ import json
 import os
 import pickle
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -66,8 +66,12 @@ REJECTED = "rejected"
 HELD = "held"
 UNREADABLE = "unreadable"
 SKIPPED = "skipped"  # not a workbook: a lock file of an open one
+GONE = "gone"  # merged before, no longer in the folder: its data is kept (W09)
+REMOVED = "removed"  # gone, and the coordinator confirmed it was removed on purpose
 STATUS_RU = {MERGED: "принят", UNCHANGED: "без изменений", REJECTED: "отклонён",
-             HELD: "задержан", UNREADABLE: "не читается", SKIPPED: "пропущен"}
+             HELD: "задержан", UNREADABLE: "не читается", SKIPPED: "пропущен",
+             GONE: "нет в папке", REMOVED: "убран из папки"}
+WORKBOOK_GONE = "W09"
 READ_BATCH = 200  # files read per pool run; beyond one batch, read workbooks wait pickled
 MIN_HELD_REMOVALS = 3  # fewer removed marks than this never hold a workbook
 
@@ -118,6 +122,7 @@ class MergeResult:
     merge_id: int
     started_at: str
     files: list[FileOutcome] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # for the coordinator, not a teacher's finding
 
     @property
     def findings(self) -> list[Finding]:
@@ -132,7 +137,7 @@ class MergeResult:
     def has_problems(self) -> bool:
         """True when any file was rejected, held or unreadable, or has findings."""
         return bool(self.findings) or any(
-            o.status in (REJECTED, HELD, UNREADABLE) for o in self.files)
+            o.status in (REJECTED, HELD, UNREADABLE, GONE) for o in self.files)
 
     @property
     def changes(self) -> int:
@@ -212,16 +217,8 @@ def _apply_subject(conn: sqlite3.Connection, rec: SubjectRecords, now: dt.dateti
     if lost:
         return ApplyOutcome(REJECTED, finding=lost_lessons_finding(rec, lost))
     plan = plan_subject(rec, state, now, merge_id, observed=observed)
-    removed = sum(1 for c in plan.changes if c["entity"] == "mark" and c["change"] == "removal")
-    merged = len(state["marks"])
-    if (not confirm_removals and merged and removed >= MIN_HELD_REMOVALS
-            and removed > share * merged):
-        message = (
-            f"файл удалил бы {removed} из {merged} уже принятых отметок ({removed / merged:.0%}). "
-            "Возможно, на место журнала положили старую копию. Проверьте файл; если удаление "
-            "верно, выполните journal merge --confirm-removals"
-        )
-        held = error("W06", message, file=rec.file, teacher=rec.teacher)
+    removed, merged, held = removals_check(rec, state, plan, share)
+    if held is not None and not confirm_removals:
         return ApplyOutcome(HELD, removed_marks=removed, merged_marks=merged, finding=held)
     with store.transaction(conn):
         if rec.new_students:
@@ -232,6 +229,25 @@ def _apply_subject(conn: sqlite3.Connection, rec: SubjectRecords, now: dt.dateti
                                 file=rec.file, sha256=sha256, merge_id=merge_id)
     return ApplyOutcome(MERGED, changes=len(plan.changes), removed_marks=removed,
                         merged_marks=merged)
+
+
+def removals_check(rec: SubjectRecords, state: dict[str, dict], plan: Any,
+                   share: float) -> tuple[int, int, Finding | None]:
+    """(marks the workbook would remove, marks merged before, the W06 finding that holds it).
+
+    A workbook that would remove more than ``share`` of its merged marks (and at least
+    :data:`MIN_HELD_REMOVALS`) is held until the coordinator confirms the removals.
+    """
+    removed = sum(1 for c in plan.changes if c["entity"] == "mark" and c["change"] == "removal")
+    merged = len(state["marks"])
+    if not merged or removed < MIN_HELD_REMOVALS or removed <= share * merged:
+        return removed, merged, None
+    message = (
+        f"файл удалил бы {removed} из {merged} уже принятых отметок ({removed / merged:.0%}). "
+        "Возможно, на место журнала положили старую копию. Проверьте файл; если удаление "
+        "верно, выполните journal merge --confirm-removals"
+    )
+    return removed, merged, error("W06", message, file=rec.file, teacher=rec.teacher)
 
 
 def lost_lessons(rec: SubjectRecords, state: dict[str, dict]) -> list[tuple[dt.date, int]]:
@@ -438,24 +454,31 @@ def known_students(records: ClassRecords) -> list[KnownStudent]:
 
 
 def merge_school(school: SchoolFolder, settings: Settings, *, now: dt.datetime | None = None,
-                 confirm_removals: bool = False, progress: Progress | None = None) -> MergeResult:
+                 confirm_removals: bool = False, progress: Progress | None = None,
+                 confirm_gone: Sequence[str] = ()) -> MergeResult:
     """Validate every workbook of the school folder and merge the valid ones.
 
     Class workbooks go first (subject workbooks are checked against their class lists),
     then subject workbooks; each accepted workbook is written in its own transaction.
     Files whose SHA-256 equals their last accepted version are not read again.
+    A workbook merged before whose file is no longer in the folder keeps its data and is
+    named (``W09``) at every merge until its file is listed in ``confirm_gone``.
     ``progress(done, total, file)`` is called as files are read and merged.
     """
     now = now or dt.datetime.now()
     stamp = store.now_text(now)
-    with merge_lock(school.store_path):
+    with merge_lock(school.store_path) as held:
         backup_before_merge(school.store_path, school.backups_dir, now=now,
                             **rotation_dates(settings, now.date()))
         conn = store.connect(school.store_path)
         try:
-            return _merge(conn, school, settings, now, stamp, confirm_removals, progress)
+            result = _merge(conn, school, settings, now, stamp, confirm_removals, progress,
+                            confirm_gone)
         finally:
             conn.close()
+    if held.notice:
+        result.notices.insert(0, held.notice)
+    return result
 
 
 def rotation_dates(settings: Settings, today: dt.date) -> dict[str, Any]:
@@ -466,7 +489,8 @@ def rotation_dates(settings: Settings, today: dt.date) -> dict[str, Any]:
 
 
 def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, now: dt.datetime,
-           stamp: str, confirm_removals: bool, progress: Progress | None) -> MergeResult:
+           stamp: str, confirm_removals: bool, progress: Progress | None,
+           confirm_gone: Sequence[str] = ()) -> MergeResult:
     merge_id = store.begin_merge(conn, stamp, tool_version)
     result = MergeResult(merge_id=merge_id, started_at=stamp)
     paths = school.input_files()
@@ -575,6 +599,7 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
     for lock in school.lock_files():
         outcome = lock_outcome(lock, school, outcomes)
         outcomes[outcome.file] = outcome
+    result.notices.extend(_gone_workbooks(conn, outcomes, confirm_gone))
 
     for name in sorted(outcomes):
         outcome = outcomes[name]
@@ -594,6 +619,43 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
                         for o in result.files], ensure_ascii=False)
     store.finish_merge(conn, merge_id, store.now_text(now), files, counts)
     return result
+
+
+def _gone_workbooks(conn: sqlite3.Connection, outcomes: dict[str, FileOutcome],
+                    confirm_gone: Sequence[str]) -> list[str]:
+    """Add a GONE (or, when confirmed, REMOVED) outcome for each accepted workbook whose file
+    is no longer in the folder; notices for names in ``confirm_gone`` that match none."""
+    confirmed = store.confirmed_gone(conn)
+    wanted = {_gone_key(name): name for name in confirm_gone}
+    matched: set[str] = set()
+    for row in store.accepted_workbooks(conn):
+        file, sha = str(row["file"]), str(row["sha256"])
+        if file in outcomes or (file, sha) in confirmed:
+            continue
+        outcome = FileOutcome(file, GONE, sha, str(row["kind"]), str(row["class"]),
+                              str(row["subject"]), str(row["grp"]), str(row["teacher"]))
+        keys = {_gone_key(file), _gone_key(Path(file).name)}
+        hit = keys & wanted.keys()
+        if hit:
+            matched |= hit
+            outcome.status = REMOVED
+        else:
+            seen = str(row["last_seen"] or "")
+            when = f" (последний раз — {dt.date.fromisoformat(seen[:10]):%d.%m.%Y})" if seen else ""
+            outcome.findings.append(warning(
+                WORKBOOK_GONE,
+                f"журнал уже был принят в общую базу{when}, но его файла «{Path(file).name}» "
+                "больше нет в папке. Его отметки, пропуски и уроки сохранены в базе. Если файл "
+                "убрали или переименовали по ошибке, верните его на место; если журнал убран "
+                f"намеренно, подтвердите это: journal merge --confirm-gone \"{Path(file).name}\"",
+                file=file, teacher=outcome.teacher))
+        outcomes[file] = outcome
+    return [f"«{wanted[key]}» не найден среди принятых журналов, которых нет в папке: "
+            "подтверждать нечего. Проверьте имя файла" for key in wanted.keys() - matched]
+
+
+def _gone_key(name: str) -> str:
+    return " ".join(name.replace("\\", "/").split()).lower()
 
 
 def lock_outcome(lock: LockFile, school: SchoolFolder, outcomes: dict[str, FileOutcome]) -> FileOutcome:
@@ -716,6 +778,16 @@ def _class_lists_in_folder(school: SchoolFolder, settings: Settings,
     return lists
 
 
+def _held_at_merge(conn: sqlite3.Connection, rec: SubjectRecords, settings: Settings) -> Finding | None:
+    """The W06 finding with which a merge would hold this workbook now, if it would."""
+    state = store.subject_state(conn, *rec.key)
+    now = dt.datetime.combine(settings.today or dt.date.today(), dt.time())
+    seen = store.last_observed(conn, KIND_SUBJECT, *rec.key)
+    observed = dt.datetime.fromisoformat(seen).date() if seen else None
+    plan = plan_subject(rec, state, now, 0, observed=observed)
+    return removals_check(rec, state, plan, settings.norms.large_removal_share)[2]
+
+
 def check_files(paths: list[Path], settings: Settings, *, school: SchoolFolder | None = None,
                 progress: Progress | None = None) -> list[FileOutcome]:
     """Validate workbooks without merging; status ``merged`` here means «would be accepted».
@@ -776,8 +848,29 @@ def check_files(paths: list[Path], settings: Settings, *, school: SchoolFolder |
                 class_lists[validated.records.class_name] = known_students(validated.records)
             if validated.records is not None and not has_errors(outcome.findings):
                 outcome.status = MERGED
+                if conn is not None and isinstance(records, SubjectRecords):
+                    held = _held_at_merge(conn, records, settings)
+                    if held is not None:
+                        outcome.status = HELD
+                        outcome.findings.append(held)
             outcome.findings = [_with_teacher(f, outcome.teacher) for f in outcome.findings]
         return outcomes
     finally:
         if conn is not None:
             conn.close()
+
+
+def check_school(school: SchoolFolder, settings: Settings,
+                 progress: Progress | None = None) -> list[FileOutcome]:
+    """Check every file of the school folder as a merge would, changing nothing.
+
+    Every file of ``classes/`` and ``workbooks/`` (whatever its extension), then the
+    workbooks merged before whose files are gone (``W09``).
+    """
+    outcomes = check_files(school.input_files(), settings, school=school, progress=progress)
+    if not school.store_path.exists():
+        return outcomes
+    by_file = {o.file: o for o in outcomes}
+    with store.opened(school.store_path) as conn:
+        _gone_workbooks(conn, by_file, ())
+    return outcomes + [o for name, o in sorted(by_file.items()) if o not in outcomes]

@@ -37,6 +37,7 @@ from journal.workbooks.format import (
     LOG_HOMEWORK,
     LOG_SUBSTITUTE,
     LOG_TOPIC,
+    META_SHEET,
     NOTE_COLUMNS,
     NOTE_STUDENT,
     NOTE_TEXT,
@@ -71,6 +72,9 @@ from journal.workbooks.reading import RawClassWorkbook, RawSubjectWorkbook, RawT
 CLASS_LIST_MISSING = "S03"
 DATE_AS_TEXT = "D08"  # a lesson date typed as text (warning: what it was taken as)
 MISSING_LESSONS = "D07"  # lesson columns of the timetable missing from the grid
+NOTE_NAMES_OTHER = "C10"  # a note to parents names another student of the school
+ROWS_MOVED = "S08"  # a grid row holds another student's name than it was built for
+FOREIGN_TEACHER = "W08"  # the teacher in _meta is not the one of the settings
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,7 @@ class SubjectView:
     log: list[dict[str, Cell]]  # one per lesson row, keyed by LOG_COLUMNS
     finals_header: list[str]  # columns of jr_finals after the name column
     finals: list[tuple[Cell, list[Cell]]]  # (name cell, cells under finals_header)
+    row_keys: list[str | None] = field(default_factory=list)  # the student each row was built for
 
 
 @dataclass
@@ -298,6 +303,75 @@ def _school_class_of(meta: WorkbookMeta, settings: Settings, found: _Findings,
 # ---------------------------------------------------------------------------
 
 
+ROWS_SHOWN = 5  # rows named in S08 before «и ещё …»
+
+
+def moved_names(view: SubjectView) -> list[tuple[Cell, str]]:
+    """(name cell, the student its row was built for) of every grid row holding another name.
+
+    Each grid row keeps the number («№») of the student it was built for; a row whose name
+    is another student's would give that student the row's marks.
+    """
+    moved: list[tuple[Cell, str]] = []
+    for cell, expected in zip(view.students, view.row_keys, strict=False):
+        name = clean_text(cell.value)
+        if expected and name and name_key(name) != name_key(expected):
+            moved.append((cell, expected))
+    return moved
+
+
+def moved_names_text(moved: list[tuple[Cell, str]]) -> str:
+    """The message of ``S08`` for :func:`moved_names`' rows."""
+    listed = "; ".join(f"в строке {_row_number(cell.cell)} «{clean_text(cell.value)}» вместо "
+                       f"«{expected}»" for cell, expected in moved[:ROWS_SHOWN])
+    more = f" и ещё {len(moved) - ROWS_SHOWN}" if len(moved) > ROWS_SHOWN else ""
+    return (f"ФИО учеников стоят не в своих строках: {listed}{more}. Похоже, отсортирован только "
+            "столбец с ФИО, а отметки остались на месте — они достались бы другим ученикам. "
+            "Отмените сортировку (или верните прежнюю копию файла); сортируйте только строки "
+            "целиком, вместе со столбцом «№» и всеми отметками")
+
+
+def _check_rows_kept_names(view: SubjectView, found: _Findings) -> None:
+    """``S08``: names that no longer sit in their own rows (only the names column was sorted)."""
+    moved = moved_names(view)
+    if not moved:
+        return
+    found.err(ROWS_MOVED, moved_names_text(moved), sheet=SHEET_GRID, cell=moved[0][0].cell,
+              student=clean_text(moved[0][0].value))
+
+
+def _row_number(address: str) -> str:
+    return "".join(ch for ch in address if ch.isdigit())
+
+
+def _workbook_teacher(view: SubjectView, item: CurriculumItem, found: _Findings) -> str:
+    """Whose lessons these are: the teacher of the curriculum line in the settings.
+
+    The teacher in ``_meta`` must be that teacher or a substitute recorded in the lesson
+    log; anyone else is an error (``W08``): an edited ``_meta`` would otherwise hand every
+    lesson of the workbook, already merged ones included, to another person.
+    """
+    meta = view.meta
+    if not item.teacher:
+        return meta.teacher
+    if not meta.teacher or name_key(meta.teacher) == name_key(item.teacher):
+        return item.teacher
+    substitutes = {name_key(clean_text(row[LOG_SUBSTITUTE].value))
+                   for row in view.log if LOG_SUBSTITUTE in row}
+    if name_key(meta.teacher) in substitutes:
+        return item.teacher
+    group = f" ({item.group})" if item.group else ""
+    found.teacher = item.teacher
+    found.err(FOREIGN_TEACHER, f"в служебных данных файла учитель — «{meta.teacher}», а по "
+                               f"настройкам школы {item.subject}{group} в классе {item.class_name} "
+                               f"ведёт {item.teacher} (и в листе «{SHEET_LOG}» «{meta.teacher}» не "
+                               "записан как заменявший учитель). Файл не принят, чтобы уроки не "
+                               "перешли к другому учителю: возьмите книгу, созданную для этого "
+                               "предмета (journal templates), или исправьте учителя в учебном "
+                               "плане настроек", sheet=META_SHEET)
+    return item.teacher
+
+
 def validate_subject(view: SubjectView, settings: Settings,
                      class_list: list[KnownStudent] | None, *, file: str,
                      today: dt.date | None = None) -> Validated:
@@ -322,7 +396,7 @@ def validate_subject(view: SubjectView, settings: Settings,
         return Validated(None, out)
     if out:
         return Validated(None, out)
-    teacher = found.teacher = meta.teacher or item.teacher
+    teacher = found.teacher = _workbook_teacher(view, item, found)
     grade = school_class.grade
     year = settings.school_year
     rec = SubjectRecords(file=file, class_name=school_class.name, subject=item.subject,
@@ -367,6 +441,8 @@ def validate_subject(view: SubjectView, settings: Settings,
                  sheet=SHEET_GRID, cell=cell.cell, student=name)
         rows.append(student)
         rec.students.append(student.full_name)
+
+    _check_rows_kept_names(view, found)
 
     # lesson columns
     timetable_dates = set(settings.lesson_dates(item))
@@ -630,7 +706,17 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
         return Validated(None, out)
     if out:
         return Validated(None, out)
-    teacher = found.teacher = meta.teacher or school_class.class_teacher
+    if meta.teacher and school_class.class_teacher and \
+            name_key(meta.teacher) != name_key(school_class.class_teacher):
+        found.teacher = school_class.class_teacher
+        found.err(FOREIGN_TEACHER, f"в служебных данных файла классный руководитель — "
+                                   f"«{meta.teacher}», а по настройкам школы класс {school_class.name} "
+                                   f"ведёт {school_class.class_teacher}. Файл не принят: возьмите "
+                                   "книгу, созданную для этого класса (journal templates), или "
+                                   "исправьте классного руководителя в настройках",
+                  sheet=META_SHEET)
+        return Validated(None, out)
+    teacher = found.teacher = school_class.class_teacher or meta.teacher
     rec = ClassRecords(file=file, class_name=school_class.name, grade=school_class.grade,
                        letter=school_class.letter,
                        class_teacher=school_class.class_teacher or teacher)
@@ -744,7 +830,47 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
         text = clean_text(row[NOTE_TEXT].value) if NOTE_TEXT in row else ""
         if student and text:
             rec.notes[student] = text
+            for other in students_named_in(text, student, list(names.values())):
+                warn(NOTE_NAMES_OTHER, note_names_other_text(other),
+                     sheet=SHEET_NOTES, cell=row[NOTE_TEXT].cell, student=student)
     return Validated(rec, out)
+
+
+def note_names_other_text(other: str) -> str:
+    """The message of ``C10``: a note to one student's parents names another student."""
+    return (f"заметка для родителей называет другого ученика — «{other}». Письмо уйдёт только "
+            "родителям этого ученика: о других детях в нём писать нельзя. Перепишите заметку, "
+            "не называя других учеников")
+
+
+_WORD = re.compile(r"[а-яa-z]+")
+_SURNAME_ENDINGS = ("ая", "ий", "ый", "ой", "а", "я", "ь")
+MIN_SURNAME_STEM = 4  # shorter surnames («Ким», «Ли») are not looked for: too many false alarms
+
+
+def students_named_in(text: str, own: str, students: list[str]) -> list[str]:
+    """The students of ``students`` (other than ``own`` and namesakes of ``own``'s surname,
+    i.e. brothers and sisters) whose surname, in any case ending, occurs in ``text``."""
+    words = _WORD.findall(text.lower().replace("ё", "е"))
+    own_surname = name_key(own).split(" ")[0] if own.strip() else ""
+    named: list[str] = []
+    for other in students:
+        parts = name_key(other).split(" ")
+        if not parts[0] or name_key(other) == name_key(own) or _stem(parts[0]) == _stem(own_surname):
+            continue
+        stem = _stem(parts[0])
+        if len(stem) < MIN_SURNAME_STEM:
+            continue
+        if any(w.startswith(stem) and len(w) - len(stem) <= 3 for w in words):
+            named.append(other)
+    return named
+
+
+def _stem(surname: str) -> str:
+    for ending in _SURNAME_ENDINGS:
+        if surname.endswith(ending) and len(surname) - len(ending) >= MIN_SURNAME_STEM:
+            return surname[: -len(ending)]
+    return surname
 
 
 _CODE_LOOKALIKE = str.maketrans("HOBY", "НОБУ")
@@ -772,7 +898,7 @@ def view_from_raw(raw: object) -> SubjectView | ClassView:
             dates=[Cell(c.value, c.address) for c in raw.dates],
             kinds=[Cell(c.value, c.address) for c in raw.kinds],
             marks=list(raw.mark_cells()),
-            log=log, finals_header=finals_header, finals=finals)
+            log=log, finals_header=finals_header, finals=finals, row_keys=list(raw.row_keys))
     if isinstance(raw, RawClassWorkbook):
         groups = {GROUP_COLUMN_PREFIX + subject: k for subject, k in raw.group_columns().items()}
         return ClassView(

@@ -29,7 +29,14 @@ from journal.core.files import file_sha256, temp_path_beside
 from journal.core.findings import Finding, error, has_errors, warning
 from journal.core.text import clean_text as _text
 from journal.core.text import parse_date_value, text_key
-from journal.intake.validation import ClassView, validate_class, view_from_raw
+from journal.intake.validation import (
+    ClassView,
+    SubjectView,
+    moved_names,
+    moved_names_text,
+    validate_class,
+    view_from_raw,
+)
 from journal.school.folder import BACKUP_DIR, SchoolFolder, class_workbook_name, subject_workbook_name
 from journal.school.settings import CurriculumItem, SchoolClass, Settings, normalise_class_name
 from journal.workbooks import format as wf
@@ -67,6 +74,7 @@ T_NOT_IN_SETTINGS = "T05"  # a workbook for a class or subject the settings no l
 T_VERIFY = "T06"  # the rebuilt file does not hold every old value
 T_REPLACE = "T07"  # the old file could not be replaced (open in Excel?)
 T_OTHER_YEAR = "T08"  # a workbook of another school year
+T_ROWS_MOVED = "T11"  # only the names column was sorted: the workbook is not rebuilt (see S08)
 MIN_SPARE_ROWS = 10  # a class workbook with fewer empty rows left is rebuilt with more
 
 
@@ -306,6 +314,13 @@ class _Run:
         kept = self._kept_dates(item, expected)
         if existing.meta_values.get(META_LAYOUT) == subject_layout(self.settings, item, students, kept):
             self.result.changes.append(WorkbookChange(existing.path, title, UNCHANGED))
+            return
+        view = view_from_raw(raw)
+        moved = moved_names(view) if isinstance(view, SubjectView) else []
+        if moved:  # rebuilding would hand the marks to the students now beside them, for good
+            self._refuse(existing.path, title, error(
+                T_ROWS_MOVED, moved_names_text(moved) + ". Книга не обновлена",
+                file=self._rel(existing.path), sheet=wf.SHEET_GRID, cell=moved[0][0].cell))
             return
         names, content = raw.to_content()
         dates = subject_dates(self.settings, item, kept)

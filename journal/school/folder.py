@@ -88,9 +88,11 @@ class SchoolFolder:
         return path
 
     def input_files(self) -> list[Path]:
-        """Every workbook under ``classes/`` and ``workbooks/`` that may be a teacher's file.
+        """Every file under ``classes/`` and ``workbooks/`` that may be a teacher's file.
 
-        Excel lock files (``~$…``), hidden and temporary files are skipped.
+        Whatever its extension: a teacher's ``.xlsb``, ``.ods`` or ``.pdf`` is reported by
+        name, never silently left out. Excel lock files (``~$…``), hidden and temporary
+        files and the system's own clutter (``Thumbs.db``, ``desktop.ini``) are skipped.
         """
         found: list[Path] = []
         for folder in (self.classes_dir, self.workbooks_dir):
@@ -145,12 +147,15 @@ def lock_file_of(path: Path) -> LockFile | None:
     return LockFile(path, workbook, program)
 
 
+SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
+
+
 def is_candidate_workbook(path: Path) -> bool:
-    """False for lock files, hidden files, temporary and backup copies."""
+    """False for lock files, hidden files, temporary and backup copies, system clutter."""
     name = path.name
     if name.startswith(("~$", ".", "~")) or name.endswith(("~", ".tmp", ".bak")):
         return False
-    return path.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".ods"}
+    return name.lower() not in SYSTEM_FILES
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')

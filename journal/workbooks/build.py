@@ -154,7 +154,8 @@ def build_subject_workbook(
     _write_meta(wb, meta, wf.WorkbookMeta(
         kind=wf.KIND_SUBJECT, school_year=settings.school_year, class_name=school_class.name,
         subject=item.subject, group=item.group, teacher=item.teacher, created=created),
-        subject_layout(settings, item, students, kept_dates))
+        subject_layout(settings, item, students, kept_dates),
+        roster="|".join(student.full_name for student in roster))
     wb.active = 0
     _lock_structure(wb)
     return wb
@@ -362,6 +363,8 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
     c1, c2 = get_column_letter(first_col), get_column_letter(last_col)
     name_col = get_column_letter(GRID_NAME_COL)
     _define(wb, wf.NAME_STUDENTS, f"{sheet}!${name_col}${first_row}:${name_col}${last_row}")
+    number_col = get_column_letter(GRID_NUMBER_COL)
+    _define(wb, wf.NAME_ROW_NUMBERS, f"{sheet}!${number_col}${first_row}:${number_col}${last_row}")
     _define(wb, wf.NAME_DATES, f"{sheet}!${c1}${GRID_DATE_ROW}:${c2}${GRID_DATE_ROW}")
     _define(wb, wf.NAME_KINDS, f"{sheet}!${c1}${GRID_KIND_ROW}:${c2}${GRID_KIND_ROW}")
     _define(wb, wf.NAME_MARKS, f"{sheet}!${c1}${first_row}:${c2}${last_row}")
@@ -494,6 +497,11 @@ def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolC
              "(без пароля), вводить можно только в белые клетки. Новые ученики и изменения расписания "
              "добавляются программой (команда journal templates), все заполненные клетки сохраняются."),
         ("", "Не вставляйте формулы в клетки журнала: вводите значения."),
+        ("", "Не сортируйте один столбец с ФИО: если строки нужно переставить, сортируйте их только "
+             "целиком, вместе со столбцом «№» и всеми отметками. Иначе отметки достались бы другим "
+             "ученикам — программа заметит это по столбцу «№» и не примет файл."),
+        ("", "Сохраняйте файл только как «Книга Excel (.xlsx)»: файлы .xlsb, .xls, .ods, .csv и PDF "
+             "программа не читает."),
         ("", "Ученики, выбывшие из класса, выделены серым; серые клетки — дни до зачисления или после "
              "выбытия."),
         ("", "Файл можно открывать в Excel, LibreOffice Calc, МойОфис или Р7-Офис. Имя файла можно менять: "
@@ -757,7 +765,8 @@ def class_layout(settings: Settings, school_class: SchoolClass) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
-def _write_meta(wb: Workbook, ws: Worksheet, meta: wf.WorkbookMeta, layout: str) -> None:
+def _write_meta(wb: Workbook, ws: Worksheet, meta: wf.WorkbookMeta, layout: str,
+                roster: str | None = None) -> None:
     values = {
         wf.META_FORMAT_VERSION: meta.format_version,
         wf.META_KIND: meta.kind,
@@ -769,7 +778,11 @@ def _write_meta(wb: Workbook, ws: Worksheet, meta: wf.WorkbookMeta, layout: str)
         wf.META_CREATED: meta.created,
     }
     values[META_LAYOUT] = layout
-    for row, key in enumerate((*wf.META_KEYS, META_LAYOUT), start=1):
+    keys: tuple[str, ...] = (*wf.META_KEYS, META_LAYOUT)
+    if roster is not None:  # subject workbooks: which student each «№» stands for
+        values[wf.META_ROSTER] = roster
+        keys = (*keys, wf.META_ROSTER)
+    for row, key in enumerate(keys, start=1):
         ws.cell(row, 1, key).number_format = "@"
         cell = ws.cell(row, 2, values[key])
         cell.number_format = "@"

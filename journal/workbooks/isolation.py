@@ -18,7 +18,8 @@ Usage from the merge::
     result = read_workbook_safely(path)                        # a single file
 
 :func:`merge_lock` keeps a second ``journal merge`` of the same school from running
-while one is under way (an OS file lock, released even when the holder is killed).
+while one is under way (an OS lock of the merging process alone, released even when it
+is killed; workers die with it), :func:`send_lock` a second ``journal letters --send``.
 """
 
 from __future__ import annotations
@@ -206,7 +207,8 @@ def _run_pool(paths: list[Path], queue: deque[int], count: int, timeout: float,
 
     def start() -> _Worker:
         parent, child = ctx.Pipe(duplex=True)
-        process = ctx.Process(target=_worker_main, args=(child, memory_limit, parse), daemon=True)
+        process = ctx.Process(target=_worker_main, args=(child, memory_limit, parse, os.getpid()),
+                              daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)
@@ -311,12 +313,47 @@ def _silence_stderr() -> None:
         pass
 
 
-def _worker_main(conn: Connection, memory_limit: int | None, parse: Parse) -> None:
+PARENT_POLL = 0.5  # seconds between a waiting worker's checks that its merge is alive
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this worker when the process that started it dies.
+
+    Elsewhere (or if the call fails) the worker notices by polling :func:`os.getppid`.
+    """
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError, ValueError):
+        return
+    if os.getppid() != parent:  # the merge died before the request was made
+        os._exit(0)
+
+
+def _orphaned(parent: int) -> bool:
+    return os.getppid() != parent
+
+
+def _worker_main(conn: Connection, memory_limit: int | None, parse: Parse, parent: int) -> None:
     """A worker: parse each path it is sent, send back (index, status, value); stop on None.
+
+    The worker ends with the merge that started it, whatever kills the merge (SIGKILL
+    included): on Linux the kernel kills it, elsewhere it notices within
+    :data:`PARENT_POLL` seconds while waiting for work. Other workers keep inherited
+    copies of its pipe, so the end of the pipe alone would not tell it.
 
     The worker's standard error goes nowhere: a crashing native library prints its
     backtrace there, and nothing of a teacher's file may reach the terminal or a log.
     """
+    _die_with_parent(parent)
     _silence_stderr()
     _limit_memory(memory_limit)
     # A forked worker shares the merge's memory page by page; the garbage collector
@@ -324,6 +361,9 @@ def _worker_main(conn: Connection, memory_limit: int | None, parse: Parse) -> No
     gc.freeze()
     while True:
         try:
+            while not conn.poll(PARENT_POLL):
+                if _orphaned(parent):
+                    return
             task = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
@@ -345,50 +385,98 @@ def _worker_main(conn: Connection, memory_limit: int | None, parse: Parse) -> No
 
 
 # ---------------------------------------------------------------------------
-# One merge at a time
+# One merge (one sending of letters) at a time
 # ---------------------------------------------------------------------------
 
 LOCK_SUFFIX = ".lock"
+SEND_LOCK_SUFFIX = ".send.lock"
+
+
+@dataclass
+class HeldLock:
+    """A lock held by this process; ``taken_over`` is the note of a holder that died holding it."""
+
+    path: Path
+    taken_over: str = ""
+
+    @property
+    def notice(self) -> str:
+        """A Russian sentence for the user when the lock was taken over from a dead process."""
+        if not self.taken_over:
+            return ""
+        return (f"Прошлый запуск ({self.taken_over}) был прерван и не закончил работу: его "
+                "процесс больше не существует. Его блокировка снята, работа начата заново; "
+                "то, что прерванный запуск успел записать целиком, сохранено.")
 
 
 @contextlib.contextmanager
-def merge_lock(store_path: str | Path, *, wait: float = 0.0) -> Iterator[None]:
+def merge_lock(store_path: str | Path, *, wait: float = 0.0) -> Iterator[HeldLock]:
     """Hold the school's merge lock while the block runs; :class:`StoreBusyError` if another holds it.
 
-    The lock is an OS file lock on ``journal.sqlite.lock`` beside the dataset
-    (``flock`` on Unix, ``msvcrt.locking`` on Windows), so it vanishes with the
-    process that held it, even one killed with SIGKILL: no stale lock to clean up.
+    The lock is an OS lock on ``journal.sqlite.lock`` beside the dataset: a POSIX record
+    lock (``lockf``) on Unix, which belongs to the holding process alone — the reading
+    workers it forks do not inherit it — and vanishes when that process dies, even by
+    SIGKILL; ``msvcrt.locking`` on Windows. The file keeps a note «начата …, процесс N»
+    while the lock is held and is emptied on release: a note found on taking the lock
+    is the trace of a holder that died, reported in :attr:`HeldLock.notice`.
     ``wait`` seconds are spent retrying before giving up.
     """
+    with _school_lock(Path(str(store_path) + LOCK_SUFFIX), wait,
+                      "Сборка журналов в этой папке уже идёт{since}. Дождитесь её окончания и "
+                      "запустите journal merge снова.") as held:
+        yield held
+
+
+@contextlib.contextmanager
+def send_lock(store_path: str | Path, *, wait: float = 0.0) -> Iterator[HeldLock]:
+    """Like :func:`merge_lock` for ``journal letters --send``: one sending per school at a time."""
+    with _school_lock(Path(str(store_path) + SEND_LOCK_SUFFIX), wait,
+                      "Письма родителям этой школы уже отправляются{since}. Дождитесь окончания "
+                      "отправки и запустите команду снова: уже отправленные письма второй раз не "
+                      "уйдут.") as held:
+        yield held
+
+
+@contextlib.contextmanager
+def _school_lock(path: Path, wait: float, busy: str) -> Iterator[HeldLock]:
     from journal.core.errors import StoreBusyError
 
-    path = Path(str(store_path) + LOCK_SUFFIX)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(path, "a+b")  # noqa: SIM115 - held for the whole block
     try:
         deadline = time.monotonic() + wait
         while not _try_lock(handle):
             if time.monotonic() >= deadline:
-                try:
-                    handle.seek(0)
-                    holder = handle.read(200).decode("utf-8", "replace").strip()
-                except OSError:  # Windows locks are mandatory: the holder's note is unreadable
-                    holder = ""
+                holder = _note(handle)
                 since = f" (начата {holder})" if holder else ""
-                raise StoreBusyError(
-                    f"Сборка журналов в этой папке уже идёт{since}. Дождитесь её окончания и "
-                    "запустите journal merge снова.")
+                raise StoreBusyError(busy.format(since=since))
             time.sleep(0.1)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{time.strftime('%d.%m.%Y %H:%M:%S')}, процесс {os.getpid()}".encode())
-        handle.flush()
+        held = HeldLock(path, taken_over=_note(handle))
+        _write_note(handle, f"начата {time.strftime('%d.%m.%Y %H:%M:%S')}, процесс {os.getpid()}")
         try:
-            yield
+            yield held
         finally:
+            with contextlib.suppress(OSError):
+                _write_note(handle, "")
             _unlock(handle)
     finally:
         handle.close()
+
+
+def _note(handle: Any) -> str:
+    try:
+        handle.seek(0)
+        text = handle.read(200).decode("utf-8", "replace").strip()
+    except OSError:  # Windows locks are mandatory: the holder's note is unreadable
+        return ""
+    return text.removeprefix("начата ")
+
+
+def _write_note(handle: Any, text: str) -> None:
+    handle.seek(0)
+    handle.truncate()
+    handle.write(text.encode("utf-8"))
+    handle.flush()
 
 
 def _try_lock(handle: Any) -> bool:
@@ -404,7 +492,8 @@ def _try_lock(handle: Any) -> bool:
             return False
         return True
     try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # a record lock of this process: forked children do not hold it (flock's would be)
+        fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 0)
     except OSError:
         return False
     return True
@@ -420,4 +509,4 @@ def _unlock(handle: Any) -> None:
             handle.seek(0)
             msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
         return
-    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    fcntl.lockf(handle.fileno(), fcntl.LOCK_UN, 1, 0)

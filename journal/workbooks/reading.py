@@ -182,6 +182,8 @@ class RawSubjectWorkbook:
     log: RawTable | None
     finals: RawTable | None
     formulas: list[tuple[str, str]] = field(default_factory=list)  # (sheet, cell) in input areas
+    # the student each grid row was built for («№» column + roster in _meta); [] when unknown
+    row_keys: list[str | None] = field(default_factory=list)
 
     def address(self, row_i: int, col_i: int) -> str:
         """The address of grid cell (student row ``row_i``, lesson column ``col_i``), 0-based."""
@@ -717,12 +719,35 @@ def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, li
         if finals_area is not None else None
     workbook = RawSubjectWorkbook(path=result.path, meta=meta, sheet=sheet, students=students, dates=dates,
                                   kinds=kinds, marks=marks, marks_area=marks_a, log=log, finals=finals)
+    workbook.row_keys = _row_keys(names, reader, result, students_a, values)
     by_sheet: dict[str, list[Area]] = {}
     for a in (students_a, dates_a, kinds_a, marks_a, *(t.area for t in (log, finals) if t is not None)):
         by_sheet.setdefault(a.sheet, []).append(a)
     _merged_findings(by_sheet, reader, result, where)
     workbook.formulas = _formula_findings(by_sheet, reader, result, where)
     return workbook
+
+
+def _row_keys(names: dict[str, list[_Name]], reader: _SheetReader, result: ReadResult,
+              students_a: Area, values: list[list[object]]) -> list[str | None]:
+    """The student each grid row was built for: roster[«№» − 1]; [] for an older workbook.
+
+    The «№» column moves with its row when whole rows are sorted and stays put when only
+    the names are, so a name that differs from its row's student betrays the latter.
+    """
+    roster = [line.strip() for line in result.meta_values.get(wf.META_ROSTER, "").split("|")]
+    found = names.get(wf.NAME_ROW_NUMBERS.lower(), [])
+    area = _parse_ref(found[0].text) if len(found) == 1 else None
+    if not roster or not any(roster) or area is None or area.sheet != students_a.sheet \
+            or (area.min_row, area.max_row) != (students_a.min_row, students_a.max_row):
+        return []
+    keys: list[str | None] = []
+    for r in range(area.min_row, area.max_row + 1):
+        number = _at(values, r, area.min_col)
+        index = int(number) - 1 if isinstance(number, (int, float)) and float(number).is_integer() \
+            else -1
+        keys.append(roster[index] if 0 <= index < len(roster) and roster[index] else None)
+    return keys
 
 
 def _read_class(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, list[_Name]],

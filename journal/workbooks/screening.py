@@ -59,6 +59,36 @@ WORD = "R21"
 PARSER_CRASHED = "R22"
 PARSER_TIMEOUT = "R23"
 PARSER_FAILED = "R24"
+FOREIGN_FORMAT = "R25"  # a file in another format than a workbook .xlsx, named by its extension
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# What a file found among the workbooks is, by its extension (the content decides for the rest)
+FORMATS_RU = {
+    ".xlsb": "двоичная книга Excel",
+    ".xls": "книга Excel 97–2003",
+    ".xlt": "шаблон Excel 97–2003",
+    ".xltx": "шаблон Excel",
+    ".ods": "таблица LibreOffice/OpenOffice",
+    ".fods": "таблица LibreOffice/OpenOffice",
+    ".numbers": "таблица Numbers",
+    ".csv": "текстовая таблица CSV",
+    ".txt": "текстовый файл",
+    ".pdf": "документ PDF",
+    ".doc": "документ Word 97–2003",
+    ".docx": "документ Word",
+    ".odt": "текстовый документ LibreOffice",
+    ".rtf": "документ RTF",
+    ".htm": "веб-страница",
+    ".html": "веб-страница",
+    ".xml": "файл XML",
+    ".zip": "zip-архив",
+    ".rar": "архив RAR",
+    ".7z": "архив 7-Zip",
+    ".jpg": "фотография",
+    ".jpeg": "фотография",
+    ".png": "картинка",
+    ".heic": "фотография",
+}
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_LOCAL = b"PK\x03\x04"
@@ -135,6 +165,9 @@ def screen(path: str | Path, *, root: str | Path | None = None,
     result.findings.extend(_check_path(path, root, name))
     if any(f.code == LOCK_FILE for f in result.findings):
         return result
+    if path.suffix.lower() not in (*WORKBOOK_SUFFIXES, ".xls", ".ods") and path.is_file():
+        result.findings.append(foreign_format_finding(path.suffix, name))
+        return result
     try:
         before = path.stat()
         if not stat.S_ISREG(before.st_mode):
@@ -167,6 +200,20 @@ def screen(path: str | Path, *, root: str | Path | None = None,
         return result
     result.findings.extend(screen_bytes(data, name, limits))
     return result
+
+
+def foreign_format_finding(suffix: str, name: str) -> Finding:
+    """``R25``: a file that is not a workbook by its extension, with the format named."""
+    suffix = suffix.lower()
+    if not suffix:
+        what = "без расширения в имени"
+    else:
+        kind = FORMATS_RU.get(suffix)
+        what = f"в формате {suffix} ({kind})" if kind else f"в формате {suffix}"
+    return error(FOREIGN_FORMAT, f"Файл сохранён {what}, а это не книга журнала: сбор журналов "
+                 "его не читает, и данные из него в общую базу не попадут. Если это журнал, "
+                 "откройте его в Excel или LibreOffice Calc и сохраните как «Книга Excel "
+                 "(.xlsx)»; если файл попал сюда случайно, уберите его из папки.", file=name)
 
 
 def changed_since(path: str | Path, fingerprint: Fingerprint, *, sha256: str | None = None,
@@ -312,6 +359,8 @@ def _check_package(archive: zipfile.ZipFile, name: str, limits: Limits) -> list[
     if "word/document.xml" in names:
         return [error(WORD, "Это документ Word, а не книга Excel. Положите сюда книгу журнала .xlsx.",
                       file=name)]
+    if "xl/workbook.bin" in names:
+        return [foreign_format_finding(".xlsb", name)]
     if "xl/workbook.xml" not in names:
         return [error(NO_WORKBOOK_PART, "Файл — zip-архив, но не книга Excel (.xlsx). " + _RESAVE,
                       file=name)]

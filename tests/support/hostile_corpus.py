@@ -483,6 +483,15 @@ def _student_twice(corpus: Corpus, wb: Workbook) -> None:
     wb[sheet][students[1][0]] = wb[sheet][students[0][0]].value
 
 
+def _sort_names_only(corpus: Corpus, wb: Workbook) -> None:
+    """Names sorted Я→А by themselves: the marks and «№» stay in their rows."""
+    sheet, students = _name_range(wb, wf.NAME_STUDENTS)
+    cells = [wb[sheet][row[0]] for row in students]
+    names = sorted((c.value for c in cells if c.value), reverse=True)
+    for cell, name in zip(cells, names, strict=False):
+        cell.value = name
+
+
 def _junk_rows(corpus: Corpus, xml: bytes) -> bytes:
     rows = []
     for r in range(1000, 101_000):
@@ -649,6 +658,13 @@ KINDS: list[Kind] = [
     Kind("dates_text_words", "даты уроков введены словами «1 сентября 2026»",
          _via_openpyxl(_dates_as_text("words")), ("D08",), READ_FULLY),
     Kind("student_twice", "ученик записан в сетке дважды", _via_openpyxl(_student_twice)),
+    Kind("meta_other_teacher", "в _meta исправлен учитель (Петров Пётр Петрович)",
+         _via_openpyxl(_set_meta(wf.META_TEACHER, "Петров Пётр Петрович")), ("W08",)),
+    Kind("names_sorted_only", "отсортирован только столбец с ФИО, отметки остались на месте",
+         _via_openpyxl(_sort_names_only), ("S08",)),
+    Kind("xlsb_beside", "журнал сохранён ещё раз как .xlsb (двоичная книга Excel), рядом с прежним .xlsx",
+         _bytes(lambda c: c.workbook_bytes(), MATH.removesuffix(".xlsx") + ".xlsb"),
+         (ps.FOREIGN_FORMAT,)),
 ]
 
 

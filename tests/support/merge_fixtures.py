@@ -9,6 +9,7 @@ import openpyxl
 from conftest import make_tiny_settings, make_tiny_students
 from openpyxl.cell.cell import Cell
 
+from journal.dataset import store
 from journal.school.folder import SchoolFolder, class_workbook_name, subject_workbook_name
 from journal.school.settings import Settings
 from journal.workbooks import format as wf
@@ -127,3 +128,13 @@ def edit_cells(path: Path, sheet: str, values: dict[str, object]) -> None:
     for address, value in values.items():
         ws[address] = value
     wb.save(path)
+
+
+MERGE_LOG = ('INSERT INTO "merges"', 'INSERT INTO "merge_files"', 'INSERT INTO "findings"',
+             'INSERT INTO "chain"', 'INSERT INTO "chain_rows"')
+
+
+def data_dump(school: SchoolFolder) -> list[str]:
+    """The dataset minus the merge log and its history records: what a rejecting merge must not touch."""
+    with store.opened(school.store_path) as conn:
+        return [line for line in store.dump(conn) if not line.startswith(MERGE_LOG)]
