@@ -19,6 +19,7 @@ SHEET_CURRICULUM = "Учебный план"
 SHEET_TIMETABLE = "Расписание"
 SHEET_KINDS = "Виды работ"
 SHEET_NORMS = "Нормы"
+SHEET_DECISIONS = "Решения педсовета"
 
 # Data areas (header row + input rows)
 NAME_SCHOOL = "jr_set_school"
@@ -30,6 +31,7 @@ NAME_TIMETABLE = "jr_set_timetable"
 NAME_KINDS = "jr_set_work_kinds"
 NAME_NORMS = "jr_set_norms"
 NAME_MIN_MARKS = "jr_set_min_marks"
+NAME_DECISIONS = "jr_set_decisions"  # optional: files made before it lack the sheet
 
 # Lists behind drop-downs
 LIST_SETS = "jr_set_list_sets"
@@ -56,6 +58,11 @@ COL_SUBJECT = "Предмет"
 COL_GROUP = "Группа (пусто, если класс не делится)"
 COL_HOURS = "Часов в неделю"
 COL_TEACHER = "Учитель"
+COL_EXAM = "Экзамен (да/нет)"
+COL_STUDENT = "Ученик"
+COL_DECISION = "Решение"
+COL_DECISION_DATE = "Дата педсовета"
+COL_DECISION_NOTE = "Основание (протокол)"
 COL_WEEKDAY = "День недели"
 COL_LESSON_NO = "Номер урока"
 COL_KIND = "Вид работы"
@@ -110,7 +117,7 @@ GROUP_EXAMPLE = "1 группа"
 # Input rows per area (generous: the coordinator never has to extend a range)
 ROWS = {
     NAME_PERIODS: 12, NAME_HOLIDAYS: 40, NAME_CLASSES: 60, NAME_CURRICULUM: 600,
-    NAME_TIMETABLE: 1500, NAME_KINDS: 30, NAME_MIN_MARKS: 10,
+    NAME_TIMETABLE: 1500, NAME_KINDS: 30, NAME_MIN_MARKS: 10, NAME_DECISIONS: 200,
 }
 FIRST_HEADER_ROW = 3  # row 1: title, row 2: hint
 DATE_FORMAT = "DD.MM.YYYY"
@@ -120,4 +127,4 @@ LESSON_NO_MAX = 8
 def iter_area_names() -> Iterator[str]:
     """Every defined name of a data area the settings workbook carries."""
     yield from (NAME_SCHOOL, NAME_PERIODS, NAME_HOLIDAYS, NAME_CLASSES, NAME_CURRICULUM,
-                NAME_TIMETABLE, NAME_KINDS, NAME_NORMS, NAME_MIN_MARKS)
+                NAME_TIMETABLE, NAME_KINDS, NAME_NORMS, NAME_MIN_MARKS, NAME_DECISIONS)

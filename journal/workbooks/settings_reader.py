@@ -27,6 +27,7 @@ from journal.school.settings import (
     QUARTERS,
     WEEKDAYS_RU,
     WEEKDAYS_SHORT_RU,
+    CouncilDecision,
     CurriculumItem,
     Holiday,
     MinMarksRule,
@@ -38,10 +39,15 @@ from journal.school.settings import (
     WorkKind,
     normalise_class_name,
 )
+from journal.school.year_marks import parse_decision
 from journal.workbooks.settings_format import (
     COL_CLASS,
     COL_CLASS_TEACHER,
+    COL_DECISION,
+    COL_DECISION_DATE,
+    COL_DECISION_NOTE,
     COL_END,
+    COL_EXAM,
     COL_GRADE,
     COL_GRADES,
     COL_GROUP,
@@ -56,6 +62,7 @@ from journal.workbooks.settings_format import (
     COL_PARAM,
     COL_SET,
     COL_START,
+    COL_STUDENT,
     COL_SUBJECT,
     COL_TEACHER,
     COL_VALUE,
@@ -65,6 +72,7 @@ from journal.workbooks.settings_format import (
     LESSON_NO_MAX,
     NAME_CLASSES,
     NAME_CURRICULUM,
+    NAME_DECISIONS,
     NAME_HOLIDAYS,
     NAME_KINDS,
     NAME_MIN_MARKS,
@@ -82,6 +90,7 @@ from journal.workbooks.settings_format import (
     ROW_YEAR,
     SHEET_CLASSES,
     SHEET_CURRICULUM,
+    SHEET_DECISIONS,
     SHEET_HOLIDAYS,
     SHEET_KINDS,
     SHEET_NORMS,
@@ -330,6 +339,7 @@ def read_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         timetable = _read_timetable(r, curriculum)
         kinds = _read_kinds(r)
         norms = _read_norms(r)
+        decisions = _read_decisions(r, classes)
     finally:
         wb.close()
     if not periods or not school["year"]:
@@ -340,7 +350,7 @@ def read_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         holidays=tuple(holidays), classes=tuple(classes), curriculum=tuple(curriculum),
         timetable=tuple(timetable), work_kinds=tuple(kinds) or DEFAULT_WORK_KINDS,
         norms=norms, director=str(school["director"]), deputy=str(school["deputy"]),
-        today=today if isinstance(today, dt.date) else None,
+        today=today if isinstance(today, dt.date) else None, decisions=tuple(decisions),
     )
     return settings, r.findings
 
@@ -559,7 +569,7 @@ def _group(text: str) -> str:
 
 def _read_curriculum(r: _Reader, classes: list[SchoolClass]) -> list[CurriculumItem]:
     rows, first = r.area(NAME_CURRICULUM, SHEET_CURRICULUM,
-                         (COL_CLASS, COL_SUBJECT, COL_HOURS, COL_TEACHER), (COL_GROUP,))
+                         (COL_CLASS, COL_SUBJECT, COL_HOURS, COL_TEACHER), (COL_GROUP, COL_EXAM))
     by_name = {c.name: c for c in classes}
     items: list[CurriculumItem] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -569,6 +579,10 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass]) -> list[CurriculumI
         group = _group(r.text(row, COL_GROUP, SHEET_CURRICULUM))
         hours = r.number(row, COL_HOURS, SHEET_CURRICULUM)
         teacher = r.text(row, COL_TEACHER, SHEET_CURRICULUM)
+        exam = parse_yes_no(row.values.get(COL_EXAM))
+        if exam is None:
+            r.error("N10", f"«{row.values.get(COL_EXAM)}»: впишите «да» или «нет».",
+                    SHEET_CURRICULUM, row.cells[COL_EXAM])
         school_class = by_name.get(normalise_class_name(raw)) if raw else None
         if raw and school_class is None:
             r.error("N27", f"Класса «{raw}» нет на листе «{SHEET_CLASSES}». Добавьте "
@@ -592,7 +606,7 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass]) -> list[CurriculumI
                     SHEET_CURRICULUM, row.cells[COL_SUBJECT])
             continue
         seen[key] = row.number
-        items.append(CurriculumItem(school_class.name, subject, group, hours, teacher))
+        items.append(CurriculumItem(school_class.name, subject, group, hours, teacher, bool(exam)))
         r.hours_cells[items[-1].key] = row.cells[COL_HOURS]
     split = {(c.class_name, c.subject.lower()) for c in items if c.group}
     whole = {(c.class_name, c.subject.lower()) for c in items if not c.group}
@@ -604,6 +618,35 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass]) -> list[CurriculumI
         r.warn("N31", "Учебный план пуст: файлы журнала по предметам не будут созданы. "
                                     "Впишите предметы классов.", SHEET_CURRICULUM, first)
     return items
+
+
+def _read_decisions(r: _Reader, classes: list[SchoolClass]) -> list[CouncilDecision]:
+    """The sheet «Решения педсовета»; a settings file made before it has none."""
+    if r._area_cells(NAME_DECISIONS) is None:
+        return []
+    rows, _first = r.area(NAME_DECISIONS, SHEET_DECISIONS, (COL_CLASS, COL_STUDENT, COL_DECISION),
+                          (COL_DECISION_DATE, COL_DECISION_NOTE))
+    by_name = {c.name: c for c in classes}
+    decisions: list[CouncilDecision] = []
+    for row in rows:
+        raw = r.text(row, COL_CLASS, SHEET_DECISIONS, required=True)
+        student = r.text(row, COL_STUDENT, SHEET_DECISIONS, required=True)
+        text = r.text(row, COL_DECISION, SHEET_DECISIONS, required=True)
+        day = r.date(row, COL_DECISION_DATE, SHEET_DECISIONS, required=False)
+        school_class = by_name.get(normalise_class_name(raw)) if raw else None
+        if raw and school_class is None:
+            r.error("N51", f"Класса «{raw}» нет на листе «{SHEET_CLASSES}». Исправьте класс "
+                           f"в решении педсовета.", SHEET_DECISIONS, row.cells[COL_CLASS])
+        if text and parse_decision(text) is None:
+            r.error("N50", f"«{text}»: непонятное решение. Впишите «оставлен на повторное "
+                           f"обучение», «переведён условно» или «переведён».", SHEET_DECISIONS,
+                    row.cells[COL_DECISION])
+            continue
+        if school_class is None or not student or not text:
+            continue
+        decisions.append(CouncilDecision(school_class.name, student, text, day,
+                                         r.text(row, COL_DECISION_NOTE, SHEET_DECISIONS)))
+    return decisions
 
 
 def _read_timetable(r: _Reader, curriculum: list[CurriculumItem]) -> list[TimetableEntry]:

@@ -38,7 +38,11 @@ from journal.workbooks.format import (
 from journal.workbooks.settings_format import (
     COL_CLASS,
     COL_CLASS_TEACHER,
+    COL_DECISION,
+    COL_DECISION_DATE,
+    COL_DECISION_NOTE,
     COL_END,
+    COL_EXAM,
     COL_GRADE,
     COL_GRADES,
     COL_GROUP,
@@ -54,6 +58,7 @@ from journal.workbooks.settings_format import (
     COL_PARAM,
     COL_SET,
     COL_START,
+    COL_STUDENT,
     COL_SUBJECT,
     COL_TEACHER,
     COL_VALUE,
@@ -71,6 +76,7 @@ from journal.workbooks.settings_format import (
     LIST_YES_NO,
     NAME_CLASSES,
     NAME_CURRICULUM,
+    NAME_DECISIONS,
     NAME_HOLIDAYS,
     NAME_KINDS,
     NAME_MIN_MARKS,
@@ -89,6 +95,7 @@ from journal.workbooks.settings_format import (
     ROWS,
     SHEET_CLASSES,
     SHEET_CURRICULUM,
+    SHEET_DECISIONS,
     SHEET_HOLIDAYS,
     SHEET_KINDS,
     SHEET_NORMS,
@@ -147,6 +154,7 @@ def write_settings_workbook(settings: Settings, path: Path, *, created: str = ""
     _write_timetable(wb, settings)
     _write_kinds(wb, settings)
     _write_norms(wb, settings)
+    _write_decisions(wb, settings)
     _write_meta(wb, settings, created)
     wb.active = 1
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -360,8 +368,10 @@ def _write_curriculum(wb: Workbook, s: Settings) -> None:
         _Column(COL_HOURS, 12, "General", centered=True, validation=_number_validation(
             "decimal", 0.5, 40, "Часов в неделю — число больше нуля, например 2 или 0,5.")),
         _Column(COL_TEACHER, 36),
+        _Column(COL_EXAM, 12, centered=True, validation=_list_validation(LIST_YES_NO)),
     ]
-    rows = [[c.class_name, c.subject, c.group, c.weekly_hours, c.teacher] for c in s.curriculum]
+    rows = [[c.class_name, c.subject, c.group, c.weekly_hours, c.teacher, YES if c.exam else ""]
+            for c in s.curriculum]
     _table(wb, ws, NAME_CURRICULUM, columns, rows, ROWS[NAME_CURRICULUM])
 
 
@@ -394,6 +404,23 @@ def _write_kinds(wb: Workbook, s: Settings) -> None:
     ]
     rows = [[k.name, k.weight, YES if k.written else NO] for k in s.work_kinds]
     _table(wb, ws, NAME_KINDS, columns, rows, ROWS[NAME_KINDS])
+
+
+def _write_decisions(wb: Workbook, s: Settings) -> None:
+    ws = _sheet(wb, SHEET_DECISIONS, "Решения педагогического совета об итогах года",
+                "Заполняется в конце года. Одна строка — одно решение об ученике: «оставлен на "
+                "повторное обучение», «переведён условно» или «переведён» (например, после "
+                "ликвидации задолженности). Решение заменяет перевод по годовым отметкам.",
+                landscape=True)
+    columns = [
+        _Column(COL_CLASS, 10, "@", _list_validation(LIST_CLASSES)),
+        _Column(COL_STUDENT, 36),
+        _Column(COL_DECISION, 34),
+        _Column(COL_DECISION_DATE, 16, DATE_FORMAT, centered=True),
+        _Column(COL_DECISION_NOTE, 40),
+    ]
+    rows: list[list[object]] = [[d.class_name, d.student, d.decision, d.date, d.note] for d in s.decisions]
+    _table(wb, ws, NAME_DECISIONS, columns, rows, ROWS[NAME_DECISIONS])
 
 
 def _write_norms(wb: Workbook, s: Settings) -> None:
@@ -450,11 +477,16 @@ HELP_TEXT: tuple[tuple[str, str], ...] = (
          "Дополнительные каникулы 1 класса | 15.02.2027 | 21.02.2027 | 1."),
     ("", "4. «Классы» — все классы школы. Пример: 5А | 5 | А | Иванова Мария Петровна."),
     ("", "5. «Учебный план» — какие предметы в каком классе, сколько часов в неделю, кто ведёт. "
-         "Пример: 5А | Математика | (пусто) | 5 | Петров Иван Сергеевич."),
+         "Пример: 5А | Математика | (пусто) | 5 | Петров Иван Сергеевич. В столбце «Экзамен» "
+         "впишите «да» для предметов, которые 9 и 11 классы сдают на экзамене: тогда в журнале "
+         "ожидается экзаменационная отметка, а итоговая считается из годовой и экзаменационной."),
     ("", "6. «Расписание» — уроки на неделю. Пример: 5А | Математика | (пусто) | Понедельник | 2. "
          "Число уроков предмета в неделю должно совпадать с часами в учебном плане."),
     ("", "7. «Виды работ» — виды работ с весами; «Нормы» — сроки выставления отметок, порог "
          "округления, минимум отметок за период. Значения по умолчанию взяты из Положения."),
+    ("", "8. «Решения педсовета» — заполняется в конце года: кого педсовет оставил на повторное "
+         "обучение, перевёл условно или перевёл (например, после ликвидации задолженности). "
+         "Без решения ученик переводится по годовым отметкам."),
     ("head", "Деление класса на группы"),
     ("", "Если класс на предмете делится (иностранный язык, информатика, труд), впишите в "
          "«Учебный план» по строке на каждую группу и назовите группы «1 группа», «2 группа» "
