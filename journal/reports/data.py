@@ -9,7 +9,7 @@ frames still have every column, so each report yields an empty table, not an err
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +20,7 @@ from journal.school.settings import normalise_class_name
 DATE_COLUMNS = frozenset({"date", "birth_date", "joined", "left_on", "start_date", "end_date",
                           "lesson_date"})
 MOMENT_COLUMNS = frozenset({"first_seen", "last_seen", "topic_first_seen", "homework_first_seen",
-                            "detected_at", "started_at", "finished_at"})
+                            "detected_at", "started_at", "finished_at", "printed_at"})
 
 # Dataset field → table or view it is read from.
 SOURCES = {
@@ -34,6 +34,8 @@ SOURCES = {
     "finals": "v_final_marks",
     "changes": "changes",
     "merges": "merges",
+    "merge_files": "merge_files",
+    "printed_copies": "printed_copies",
 }
 
 
@@ -51,6 +53,8 @@ class Dataset:
     finals: pd.DataFrame
     changes: pd.DataFrame
     merges: pd.DataFrame
+    merge_files: pd.DataFrame = field(default_factory=pd.DataFrame)
+    printed_copies: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def is_empty(self) -> bool:
