@@ -73,7 +73,8 @@ def test_readiness_lists_exactly_what_is_missing(dataset):
         view.workbooks["class"], view.workbooks["subject"], view.workbooks["problem"], strict=True)}
     assert behind == {("1А", "Русский язык"): "ни разу не собран в общую базу",
                       ("5А", "Русский язык"): "отклонён при последнем сборе",
-                      ("9А", "Русский язык"): "не собирался после окончания периода (последний сбор 20.05.2027)"}
+                      ("9А", "Русский язык"):
+                          "не собирался после окончания периода (последний сбор 20.05.2027)"}
     classes = view.classes.set_index("class")
     assert classes.loc["9А", ["period", "missing_marks", "workbooks_behind", "copies"]].tolist() == [
         "4 четверть", 1, 1, 1]

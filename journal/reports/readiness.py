@@ -157,7 +157,7 @@ def _workbooks_behind(dataset: Dataset, settings: Settings, school_class: School
                 continue
             if key not in last or when >= last[key][0]:
                 last[key] = (when, str(status))
-    out = []
+    out: list[dict[str, object]] = []
     for item in settings.curriculum_for(school_class.name):
         seen = last.get((item.subject.lower(), item.group.lower()))
         if seen is None:
@@ -181,5 +181,6 @@ def _copies(dataset: Dataset, class_name: str, period: Period) -> list[str]:
     mine = copies[(copies["class"].map(lambda c: normalise_class_name(str(c))
                                        == normalise_class_name(class_name)))
                   & (copies["period"] == period.name)].sort_values("version")
-    return [f"версия {int(v)} от {pd.Timestamp(t):%d.%m.%Y}" for v, t in rows_of(mine, "version", "printed_at")]
+    return [f"версия {int(v)} от {pd.Timestamp(t):%d.%m.%Y}"
+            for v, t in rows_of(mine, "version", "printed_at")]
 

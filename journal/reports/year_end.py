@@ -79,7 +79,8 @@ def year_results(dataset: Dataset, settings: Settings, class_name: str = "") -> 
             by_key[(str(subject), str(grp or ""), int(sid), str(kind), str(period or ""))] = str(value)
         for line in subject_lines(settings, school_class.name, data.lessons, data.finals):
             has_exam = settings.has_exam(school_class.name, line.subject)
-            with_data = [sid for (subj, grp, sid, _k, _p) in by_key if subj == line.subject and grp == line.grp]
+            with_data = [sid for (subj, grp, sid, _k, _p) in by_key
+                         if subj == line.subject and grp == line.grp]
             members = group_members(data.student_groups, roster, line.subject, line.grp, with_data)
             for sid, full_name in rows_of(members, "id", "full_name"):
                 sid = int(sid)
@@ -126,7 +127,8 @@ def summary_sheet(results: pd.DataFrame, class_name: str) -> pd.DataFrame:
         return pd.DataFrame()
     labels = [f"{s} ({g})" if g else str(s) for s, g in zip(mine["subject"], mine["grp"], strict=True)]
     frame = pd.DataFrame({"Ученик": mine["student"].to_list(), "subject": labels,
-                          "text": [cell_text(r) for r in mine.to_dict("records")]})
+                          "text": [cell_text({str(k): v for k, v in r.items()})
+                                   for r in mine.to_dict("records")]})
     order = list(dict.fromkeys(labels))
     sheet = frame.pivot_table(index="Ученик", columns="subject", values="text", aggfunc="first",
                               sort=False).reindex(columns=order).fillna("")
@@ -153,7 +155,8 @@ def student_outcomes(results: pd.DataFrame, settings: Settings, dataset: Dataset
                                        parse_decision(found.decision) if found else None)
                 rows.append({"class": school_class.name, "student_id": int(sid), "student": student,
                              "outcome": outcome.outcome.value, "reason": outcome.reason()})
-    for (class_name, sid, student), group in results.groupby(["class", "student_id", "student"], sort=False):
+    for key, group in results.groupby(["class", "student_id", "student"], sort=False):
+        class_name, sid, student = (str(k) for k in key)
         grade = int(group["grade"].iloc[0])
         year_marks = {str(r["subject"]): mark(r["year"]) for r in group.to_dict("records")}
         exams = {str(r["subject"]): mark(r["exam"]) for r in group.to_dict("records") if r["has_exam"]}
