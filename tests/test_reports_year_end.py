@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import openpyxl
 import pytest
-from support.year_fixtures import MATH_TEACHER, RUSSIAN_TEACHER, load_fixture, make_settings
+from support.year_fixtures import MATH_TEACHER, RUSSIAN_TEACHER, build_dataset, load_fixture, make_settings
 
+from journal.intake.feedback import READINESS_SHEET, SUMMARY_NAME, write_feedback
+from journal.intake.merge import MergeResult
 from journal.reports import year_end
-from journal.reports.readiness import readiness
+from journal.reports.readiness import for_feedback, readiness
+from journal.school.folder import FEEDBACK_DIR, SchoolFolder
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +94,22 @@ def test_readiness_of_an_earlier_period(dataset):
     assert set(view.classes["period"]) == {"3 четверть"}
     # Егоров left on 01.03.2027, before the 3rd quarter ended: not on its list
     assert list(view.missing["student"]) == []
+
+
+def test_teacher_sees_what_is_missing_in_their_feedback_file(tmp_path):
+    school = SchoolFolder(tmp_path)
+    path = build_dataset(tmp_path / "journal.sqlite")
+    ready = for_feedback(path, make_settings(), "2027-05-27")
+    written = write_feedback(school, MergeResult(2, "2027-05-28 16:00:00"), (), ready)
+    names = {p.name for p in written}
+    assert f"{MATH_TEACHER}.xlsx" in names and f"{RUSSIAN_TEACHER}.xlsx" in names
+    sheet = openpyxl.load_workbook(school.output(FEEDBACK_DIR) / f"{MATH_TEACHER}.xlsx")[READINESS_SHEET]
+    rows = [[c for c in r if c is not None] for r in sheet.iter_rows(values_only=True)]
+    assert ["9А", "4 четверть", "Математика", MATH_TEACHER, "Иванов Илья",
+            "экзаменационная отметка"] in rows
+    text = " ".join(str(c) for r in rows for c in r)
+    assert "Дмитриева" not in text  # another teacher's student
+    summary = openpyxl.load_workbook(school.output(FEEDBACK_DIR) / SUMMARY_NAME)[READINESS_SHEET]
+    lines = [[c for c in r if c is not None] for r in summary.iter_rows(values_only=True)]
+    assert ["9А", "4 четверть", "да", 3, 1, 1, 1, "версия 1 от 29.05.2027", "нет"] in lines
+    assert sum(1 for r in lines if "Дмитриева Ольга" in r) == 2

@@ -365,6 +365,7 @@ def merge(
 
     from journal.intake.feedback import format_outcomes, summary_line, write_feedback
     from journal.intake.merge import changes_of_merge, merge_school
+    from journal.reports.readiness import for_feedback
     from journal.school.folder import FEEDBACK_DIR, SchoolFolder
     from journal.workbooks.settings_reader import load_settings
 
@@ -384,7 +385,8 @@ def merge(
 
             result = merge_school(folder, settings, now=now, confirm_removals=confirm_removals,
                                   progress=progress)
-        write_feedback(folder, result, changes_of_merge(folder, result.merge_id))
+        write_feedback(folder, result, changes_of_merge(folder, result.merge_id),
+                       for_feedback(folder.store_path, settings, day))
     except JournalError as exc:
         _fail(exc)
     text = format_outcomes(result.files)

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
+from journal.intake.feedback import PeriodReadiness
 from journal.reports.common import (
     DateLike,
     class_students,
@@ -31,7 +33,7 @@ from journal.reports.common import (
     same_period,
     subject_lines,
 )
-from journal.reports.data import Dataset
+from journal.reports.data import Dataset, load
 from journal.school.periods import YEAR, has_ended, resolve
 from journal.school.settings import Period, SchoolClass, Settings, normalise_class_name
 
@@ -184,3 +186,13 @@ def _copies(dataset: Dataset, class_name: str, period: Period) -> list[str]:
     return [f"версия {int(v)} от {pd.Timestamp(t):%d.%m.%Y}"
             for v, t in rows_of(mine, "version", "printed_at")]
 
+
+
+def for_feedback(store_path: Path, settings: Settings, today: DateLike = None) -> PeriodReadiness:
+    """The readiness of the school after a merge, as the teachers' feedback files show it."""
+    view = readiness(load(store_path), settings, today=today)
+    return PeriodReadiness(_records(view.missing), _records(view.workbooks), _records(view.classes))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
