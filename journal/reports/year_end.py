@@ -190,4 +190,6 @@ def disagreements(results: pd.DataFrame) -> pd.DataFrame:
     year_off = ~results["year_agrees"].astype(bool)
     final_off = results["final"].notna() & results["final_proposed"].notna() \
         & (results["final"] != results["final_proposed"]) & results["year_agrees"].astype(bool)
-    return results[year_off | final_off]
+    off = results[year_off | final_off].copy()
+    off["periods"] = [", ".join(m or "—" for m in marks) for marks in off["periods"]]
+    return off
