@@ -385,6 +385,7 @@ def merge(
 
     from journal.intake.feedback import format_outcomes, summary_line, write_feedback
     from journal.intake.merge import changes_of_merge, merge_school
+    from journal.reports.readiness import for_feedback
     from journal.school.folder import FEEDBACK_DIR, SchoolFolder
     from journal.workbooks.settings_reader import load_settings
 
@@ -404,7 +405,8 @@ def merge(
 
             result = merge_school(folder, settings, now=now, confirm_removals=confirm_removals,
                                   progress=progress, confirm_gone=confirm_gone or ())
-        write_feedback(folder, result, changes_of_merge(folder, result.merge_id))
+        write_feedback(folder, result, changes_of_merge(folder, result.merge_id),
+                       for_feedback(folder.store_path, settings, day))
     except JournalError as exc:
         _fail(exc)
     for notice in result.notices:
@@ -557,8 +559,8 @@ def print_command(
     school: SchoolOption,
     period: Annotated[
         str, typer.Option("--period", "-p", help=(
-            "Номер четверти 1–4 (для 10–11 классов — полугодие, в которое она входит) "
-            "или название периода из настроек."))
+            "Номер четверти 1–4 (для 10–11 классов — полугодие, в которое она входит), "
+            "название периода из настроек или «год»."))
     ],
     class_name: Annotated[
         str | None, typer.Option("--class", "-c", help="Только этот класс, например 5А.")
@@ -578,10 +580,14 @@ def print_command(
     четверть, 10–11 классы — за полугодие, в которое она входит (2 → «1 полугодие»,
     4 → «2 полугодие»). Без --class после 1 и 3 четверти копии 10–11 классов не
     печатаются: их полугодие ещё идёт. Название четверти понимается так же, как её номер;
-    название полугодия — только для 10–11 классов.
+    название полугодия — только для 10–11 классов. «год» — копии всех классов за последний
+    период года (4 четверть, 2 полугодие) с годовыми, экзаменационными и итоговыми
+    отметками и их сводными ведомостями: общая папка за год.
     Код выхода 1 — копии сделаны, но в данных есть замечания (нет отметок за период, нет уроков).
 
     Пример: journal print --school "Школа 2026-2027" --period 2
+
+    Пример: journal print --school "Школа 2026-2027" --period год
 
     Пример: journal print --school "Школа 2026-2027" --period "1 полугодие" --class 10А
     """

@@ -231,6 +231,11 @@ def query(conn: Connection, text: str | sql.Composed, params: Sequence[Any] | No
         return pd.DataFrame.from_records(cur.fetchall(), columns=names)
 
 
+def holds(name: str) -> bool:
+    """True when the district database carries the table or view ``name`` of a school's file."""
+    return name in VIEWS or name in TRACKED
+
+
 def read_table(conn: Connection, name: str, school_ids: Sequence[str]) -> pd.DataFrame:
     """A table or view of the schools ``school_ids``, with the columns a school's file gives.
 

@@ -53,6 +53,8 @@ REPORT_TITLES: dict[str, str] = {
     "curriculum": "Выполнение учебного плана",
     "preliminary": "Предварительные итоги периода",
     "audit": "Исправления и несвоевременные записи",
+    "year_end": "Итоги учебного года",
+    "readiness": "Готовность к концу периода",
     "_smoke": "Проверка печати",
 }
 """Russian titles of the known reports; a notebook's metadata ``journal.title`` wins."""
@@ -65,6 +67,8 @@ FILE_NAMES: dict[str, str] = {
     "curriculum": "Выполнение учебного плана",
     "preliminary": "Предварительные итоги",
     "audit": "Исправления и несвоевременные записи",
+    "year_end": "Итоги года",
+    "readiness": "Готовность к концу периода",
 }
 """The short name a report's files start with («Успеваемость — 1 четверть 2026-2027.pdf»)."""
 
@@ -84,6 +88,10 @@ REPORT_ALIASES: dict[str, str] = {
     "прогноз": "preliminary",
     "аудит": "audit",
     "исправления": "audit",
+    "итоги-года": "year_end",
+    "год": "year_end",
+    "готовность": "readiness",
+    "каникулы": "readiness",
 }
 """Russian names accepted on the command line for the known reports."""
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -44,9 +45,31 @@ _BOLD = xs.BOLD_FONT
 _WRAP = xs.WRAP
 
 
+@dataclass(frozen=True)
+class PeriodReadiness:
+    """What is still missing at the end of each class's period (section 4 of the regulation),
+    as rows of :func:`journal.reports.readiness.readiness`: ``missing`` (class, period,
+    subject, grp, teacher, student, what), ``workbooks`` (class, period, subject, grp,
+    teacher, problem) and ``classes`` (one line per class)."""
+
+    missing: Sequence[Mapping[str, object]] = ()
+    workbooks: Sequence[Mapping[str, object]] = ()
+    classes: Sequence[Mapping[str, object]] = ()
+
+    def teachers(self) -> set[str]:
+        """The teachers with something to do."""
+        return {str(r["teacher"]) for r in (*self.missing, *self.workbooks) if r.get("teacher")}
+
+
+READINESS_SHEET = "Конец периода"
+
+
 def write_feedback(school: SchoolFolder, result: MergeResult,
-                   changes: Sequence[dict[str, object]] = ()) -> list[Path]:
-    """Write one file per teacher with findings, and the coordinator's summary; return the paths."""
+                   changes: Sequence[dict[str, object]] = (),
+                   readiness: PeriodReadiness | None = None) -> list[Path]:
+    """Write one file per teacher with findings (and, with ``readiness``, what is still
+    missing in their classes at the period's end), and the coordinator's summary; return
+    the paths."""
     folder = school.output(FEEDBACK_DIR)
     for old in folder.glob("*.xlsx"):
         if not old.name.startswith("~$"):
@@ -54,15 +77,72 @@ def write_feedback(school: SchoolFolder, result: MergeResult,
     by_teacher: dict[str, list[Finding]] = {}
     for finding in result.findings:
         by_teacher.setdefault(finding.teacher or NO_TEACHER, []).append(finding)
+    ready = readiness or PeriodReadiness()
     written = []
-    for teacher, findings in sorted(by_teacher.items()):
+    for teacher in sorted(set(by_teacher) | ready.teachers()):
         path = folder / (safe_file_name(teacher) + ".xlsx")
-        _teacher_workbook(teacher, findings, when_ru(result.started_at)).save(path)
+        wb = _teacher_workbook(teacher, by_teacher.get(teacher, []), when_ru(result.started_at))
+        if readiness is not None:
+            _readiness_sheet(wb, readiness, teacher)
+        wb.save(path)
         written.append(path)
     summary = folder / SUMMARY_NAME
-    _summary_workbook(result, by_teacher, changes).save(summary)
+    wb = _summary_workbook(result, by_teacher, changes)
+    if readiness is not None:
+        _readiness_sheet(wb, readiness, None)
+    wb.save(summary)
     written.append(summary)
     return written
+
+
+def _readiness_sheet(wb: Workbook, readiness: PeriodReadiness, teacher: str | None) -> None:
+    """A sheet of what is missing at the period's end: a teacher's own lines, or (``teacher``
+    None) the classes of the school and every line."""
+    ws = wb.create_sheet(READINESS_SHEET)
+    mine = [r for r in readiness.missing if teacher is None or r.get("teacher") == teacher]
+    books = [r for r in readiness.workbooks if teacher is None or r.get("teacher") == teacher]
+    title = "Готовность к концу периода" + (f": {teacher}" if teacher else " по школе")
+    ws.cell(1, 1, title).font = xs.font(bold=True, size=13)
+    if not mine and not books:
+        ws.cell(2, 1, "Всё на месте: отметки за период выставлены, журналы собраны.")
+    else:
+        ws.cell(2, 1, "В первый день каникул проверьте, что выставлены все отметки за период "
+                      "(для конца года — годовые и экзаменационные), и сдайте файлы журналов: "
+                      "бумажные копии печатаются на второй день каникул.")
+    row = 4
+    if teacher is None and readiness.classes:
+        headers = ("Класс", "Период", "Период окончен", "Учеников", "Нет отметок",
+                   "Журналов не собрано", "Напечатано копий", "Последняя копия", "Готов к печати")
+        keys = ("class", "period", "ended", "students", "missing_marks", "workbooks_behind", "copies",
+                "last_copy", "ready")
+        row = _table(ws, row, headers, [[_yes_no(r.get(k)) for k in keys] for r in readiness.classes])
+    row = _table(ws, row, ("Класс", "Период", "Предмет", "Группа", "Учитель", "Ученик", "Чего нет"),
+                 [[r.get(k) for k in ("class", "period", "subject", "grp", "teacher", "student", "what")]
+                  for r in mine])
+    _table(ws, row, ("Класс", "Период", "Предмет", "Группа", "Учитель", "Журнал"),
+           [[r.get(k) for k in ("class", "period", "subject", "grp", "teacher", "problem")] for r in books])
+    for col, width in enumerate((10, 14, 26, 12, 30, 30, 60, 24, 14), start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    _print_wide(ws)
+
+
+def _yes_no(value: object) -> object:
+    return ("да" if value else "нет") if isinstance(value, bool) else value
+
+
+def _table(ws: Worksheet, top: int, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> int:
+    """A header row and ``rows`` from row ``top``; returns the row after it and a blank one
+    (a table without rows is left out)."""
+    if not rows:
+        return top
+    for col, title in enumerate(headers, start=1):
+        cell = ws.cell(top, col, title)
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+    for i, values in enumerate(rows, start=top + 1):
+        for col, value in enumerate(values, start=1):
+            ws.cell(i, col, value).alignment = _WRAP
+    return top + len(rows) + 2
 
 
 def when_ru(stamp: str) -> str:

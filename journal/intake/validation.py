@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from journal.core.findings import Finding, error, has_errors, warning
 from journal.core.text import clean_text, name_key, parse_date_value
+from journal.school import year_marks
 from journal.school.marks import ABSENCE_CODES, CellEntry, CellProblem, parse_final_mark, parse_mark_cell
 from journal.school.settings import WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings, WorkKind
 from journal.workbooks.format import (
@@ -594,7 +595,8 @@ def validate_subject(view: SubjectView, settings: Settings,
                  cell=view.kinds[c].cell if c < len(view.kinds) else "", date=day)
 
     # final marks
-    _validate_finals(view, settings, school_class.name, rec, rows, marks_by_student, err, warn)
+    _validate_finals(view, settings, school_class.name, rec, rows, marks_by_student, err, warn,
+                     has_exam=item.exam)
     return Validated(rec, out)
 
 
@@ -647,7 +649,8 @@ FINAL_KIND_BY_COLUMN = {FINAL_YEAR: "year", FINAL_EXAM: "exam", FINAL_FINAL: "fi
 def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
                      rec: SubjectRecords, rows: list[KnownStudent | None],
                      marks_by_student: dict[str, list[tuple[int, float, dt.date]]],
-                     err: Callable[..., None], warn: Callable[..., None]) -> None:
+                     err: Callable[..., None], warn: Callable[..., None], *,
+                     has_exam: bool = False) -> None:
     periods = {p.name: p for p in settings.periods_for(class_name)}
     by_key = {name_key(s.full_name): s for s in rows if s is not None}
     tolerance = settings.norms.period_mark_tolerance
@@ -665,6 +668,7 @@ def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
                 err("S01", f"ученика «{name}» нет в журнале этого предмета. Проверьте ФИО",
                     sheet=SHEET_FINALS, cell=name_cell.cell, student=name)
             continue
+        typed: dict[str, tuple[str, str]] = {}  # column → (mark, cell)
         for header, cell in zip(view.finals_header, cells, strict=False):
             parsed = parse_final_mark(cell.value)
             if parsed is None:
@@ -673,6 +677,7 @@ def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
             if isinstance(parsed, CellProblem):
                 err(parsed.code, parsed.message, **where)
                 continue
+            typed[header] = (parsed, cell.cell)
             period = periods.get(header)
             kind = "period" if period else FINAL_KIND_BY_COLUMN.get(header, header)
             rec.finals.append(FinalRecord(student.full_name, kind, header if period else "",
@@ -687,6 +692,42 @@ def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
             if abs(int(parsed) - average) > tolerance:
                 warn("F02", f"отметка за {period.name} «{parsed}» далека от средневзвешенного "
                             f"балла {average:.2f}. Проверьте отметку", **where)
+        _check_year_marks(typed, list(periods), settings, student.full_name, has_exam, warn)
+
+
+def _check_year_marks(typed: dict[str, tuple[str, str]], period_names: list[str], settings: Settings,
+                      student: str, has_exam: bool, warn: Callable[..., None]) -> None:
+    """Year, exam and final marks against the rules of :mod:`journal.school.year_marks`."""
+    period_marks: list[str | None] = [typed[n][0] if n in typed else None for n in period_names]
+    year = typed.get(FINAL_YEAR)
+    exam = typed.get(FINAL_EXAM)
+    final = typed.get(FINAL_FINAL)
+
+    def where(cell: str) -> dict[str, str]:
+        return {"sheet": SHEET_FINALS, "cell": cell, "student": student}
+
+    if year is not None:
+        accepted = year_marks.accepted_year_marks(period_marks, settings.norms)
+        if accepted and year[0] not in accepted:
+            proposed = year_marks.propose_year_mark(period_marks, settings.norms)
+            warn("F03", f"годовая отметка «{year[0]}» не следует из отметок за периоды "
+                        f"({year_marks.average_text(period_marks)}); по правилу школы — «{proposed}». "
+                        "Проверьте годовую отметку", **where(year[1]))
+    if exam is not None and not has_exam:
+        warn("F06", f"экзаменационная отметка «{exam[0]}», но экзамена по этому предмету нет в "
+                    "учебном плане. Уберите отметку или отметьте экзамен в настройках",
+             **where(exam[1]))
+    if has_exam and exam is None and final is not None:
+        warn("F05", "выставлена итоговая отметка, но нет экзаменационной. Впишите отметку за "
+                    f"экзамен в столбец «{FINAL_EXAM}»", **where(final[1]))
+        return
+    if final is not None and year is not None:
+        expected = year_marks.propose_final_mark(year[0], exam[0] if exam else None, has_exam)
+        if expected is not None and final[0] != expected:
+            basis = (f"годовой «{year[0]}» и экзаменационной «{exam[0]}»" if has_exam and exam
+                     else f"годовой «{year[0]}»")
+            warn("F04", f"итоговая отметка «{final[0]}» не следует из {basis}; по правилу — "
+                        f"«{expected}». Проверьте итоговую отметку", **where(final[1]))
 
 
 # ---------------------------------------------------------------------------

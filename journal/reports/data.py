@@ -9,7 +9,7 @@ frames still have every column, so each report yields an empty table, not an err
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +20,7 @@ from journal.school.settings import normalise_class_name
 DATE_COLUMNS = frozenset({"date", "birth_date", "joined", "left_on", "start_date", "end_date",
                           "lesson_date"})
 MOMENT_COLUMNS = frozenset({"first_seen", "last_seen", "topic_first_seen", "homework_first_seen",
-                            "detected_at", "started_at", "finished_at"})
+                            "detected_at", "started_at", "finished_at", "printed_at"})
 
 # Dataset field → table or view it is read from.
 SOURCES = {
@@ -34,6 +34,8 @@ SOURCES = {
     "finals": "v_final_marks",
     "changes": "changes",
     "merges": "merges",
+    "merge_files": "merge_files",
+    "printed_copies": "printed_copies",
 }
 
 
@@ -51,6 +53,8 @@ class Dataset:
     finals: pd.DataFrame
     changes: pd.DataFrame
     merges: pd.DataFrame
+    merge_files: pd.DataFrame = field(default_factory=pd.DataFrame)
+    printed_copies: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def is_empty(self) -> bool:
@@ -108,9 +112,12 @@ def load_district(conn: postgres.Connection, school_id: str) -> Dataset:
     """One school's dataset as the district database holds it (the same frames as :func:`load`).
 
     A school the district does not hold gives an empty dataset with every column.
-    Columns the district does not carry (``last_seen`` of marks) are empty.
+    Columns the district does not carry (``last_seen`` of marks) are empty, and so are the
+    tables it does not carry (``merge_files``: a school's own merge log).
     """
+    empty = empty_dataset()
     frames = {name: parse_dates(postgres.read_table(conn, source, [school_id]))
+              if postgres.holds(source) else getattr(empty, name)
               for name, source in SOURCES.items()}
     return Dataset(**frames)
 

@@ -51,6 +51,14 @@ COLUMN_TITLES: dict[str, str] = {
     "failing_subjects": "Прогноз «2»", "few_marks_subjects": "Мало отметок (есть из нужных)",
     "no_marks_subjects": "Нет отметок", "one_mark_subjects": "Одна отметка",
     "below_min_subjects": "Меньше нормы (есть из нормы)",
+    "promoted": "Переведены", "conditional": "Переведены условно (с академической задолженностью)",
+    "kept": "Оставлены на повторное обучение", "graduated": "Окончили",
+    "not_graduated": "Не окончили", "undecided": "Не определено", "outcome": "Итог года",
+    "periods": "Отметки за периоды", "year": "Годовая", "year_proposed": "Годовая по правилу",
+    "exam": "Экзамен", "final": "Итоговая", "final_proposed": "Итоговая по правилу",
+    "what": "Чего нет", "ended": "Период окончен", "missing_marks": "Не выставлено отметок",
+    "workbooks_behind": "Журналов не собрано", "copies": "Напечатано копий",
+    "last_copy": "Последняя копия", "ready": "Готов к печати",
 }
 
 HIDDEN = frozenset({"student_id", "id", "seq", "_order"})
@@ -66,7 +74,8 @@ VALUE_WORDS = {"final": "выставлена", "forecast": "прогноз", "c
 WORD_COLUMNS = frozenset({"source", "change", "entity"})
 LEFT = frozenset({"student", "full_name", "teacher", "subject", "topic", "homework", "risk",
                   "problem", "file", "kind", "failing_subjects", "few_marks_subjects",
-                  "no_marks_subjects", "one_mark_subjects", "below_min_subjects"})
+                  "no_marks_subjects", "one_mark_subjects", "below_min_subjects", "what", "reason",
+                  "outcome", "last_copy"})
 
 
 def _moment_ru(value: object) -> str:

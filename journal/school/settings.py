@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from journal.core.text import text_key
+from journal.core.text import name_key, text_key
 
 QUARTERS = "quarters"
 HALVES = "halves"
@@ -102,6 +102,7 @@ class CurriculumItem:
     weekly_hours: float
     teacher: str
     terms: tuple[TeacherTerm, ...] = ()
+    exam: bool = False  # the subject ends with an exam (grades 9 and 11)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -214,6 +215,19 @@ class LessonPlan:
 
 
 @dataclass(frozen=True)
+class CouncilDecision:
+    """A teachers' council decision on a student's year (sheet «Решения педсовета»):
+    ``decision`` is its text («оставлен на повторное обучение», «переведён условно»,
+    «переведён»), read by :func:`journal.school.year_marks.parse_decision`."""
+
+    class_name: str
+    student: str
+    decision: str
+    date: dt.date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class WorkKind:
     """A kind of work with its weight in the weighted average."""
 
@@ -295,6 +309,7 @@ class Settings:
     norms: Norms = field(default_factory=Norms)
     director: str = ""
     deputy: str = ""
+    decisions: tuple[CouncilDecision, ...] = ()
     today: dt.date | None = None  # recorded by a demo school so its defaults make sense
 
     @cached_property
@@ -383,6 +398,19 @@ class Settings:
     def curriculum_item(self, class_name: str, subject: str, group: str = "") -> CurriculumItem | None:
         """The curriculum line for (class, subject, group), or None."""
         return self._curriculum_by_key.get(_item_key(class_name, subject, group))
+
+    def has_exam(self, class_name: str, subject: str) -> bool:
+        """True when the curriculum gives the class an exam in ``subject`` (any of its groups)."""
+        wanted = text_key(subject)
+        return any(c.exam and text_key(c.subject) == wanted for c in self.curriculum_for(class_name))
+
+    def decision_for(self, class_name: str, student: str) -> CouncilDecision | None:
+        """The teachers' council decision on a student's year, or None."""
+        wanted = (normalise_class_name(class_name), name_key(student))
+        for d in self.decisions:
+            if (normalise_class_name(d.class_name), name_key(d.student)) == wanted:
+                return d
+        return None
 
     def timetable_for(self, item: CurriculumItem) -> list[TimetableEntry]:
         """The weekly lessons of one curriculum line."""

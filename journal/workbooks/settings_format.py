@@ -20,6 +20,7 @@ SHEET_TIMETABLE = "Расписание"
 SHEET_CHANGES = "Изменения расписания"
 SHEET_KINDS = "Виды работ"
 SHEET_NORMS = "Нормы"
+SHEET_DECISIONS = "Решения педсовета"
 
 # Data areas (header row + input rows)
 NAME_SCHOOL = "jr_set_school"
@@ -33,6 +34,7 @@ NAME_KINDS = "jr_set_work_kinds"
 NAME_NORMS = "jr_set_norms"
 NAME_MIN_MARKS = "jr_set_min_marks"
 NAME_UNMARKED = "jr_set_unmarked"
+NAME_DECISIONS = "jr_set_decisions"  # optional: files made before it lack the sheet
 
 # Lists behind drop-downs
 LIST_SETS = "jr_set_list_sets"
@@ -60,6 +62,11 @@ COL_SUBJECT = "Предмет"
 COL_GROUP = "Группа (пусто, если класс не делится)"
 COL_HOURS = "Часов в неделю"
 COL_TEACHER = "Учитель"
+COL_EXAM = "Экзамен (да/нет)"
+COL_STUDENT = "Ученик"
+COL_DECISION = "Решение"
+COL_DECISION_DATE = "Дата педсовета"
+COL_DECISION_NOTE = "Основание (протокол)"
 COL_WEEKDAY = "День недели"
 COL_LESSON_NO = "Номер урока"
 COL_KIND = "Вид работы"
@@ -128,7 +135,7 @@ GROUP_EXAMPLE = "1 группа"
 # Input rows per area (generous: the coordinator never has to extend a range)
 ROWS = {
     NAME_PERIODS: 12, NAME_HOLIDAYS: 40, NAME_CLASSES: 60, NAME_CURRICULUM: 600,
-    NAME_TIMETABLE: 1500, NAME_KINDS: 30, NAME_MIN_MARKS: 10,
+    NAME_TIMETABLE: 1500, NAME_KINDS: 30, NAME_MIN_MARKS: 10, NAME_DECISIONS: 200,
     NAME_CHANGES: 300, NAME_UNMARKED: 10,
 }
 FIRST_HEADER_ROW = 3  # row 1: title, row 2: hint
@@ -140,4 +147,4 @@ def iter_area_names() -> Iterator[str]:
     """Every defined name of a data area the settings workbook carries."""
     yield from (NAME_SCHOOL, NAME_PERIODS, NAME_HOLIDAYS, NAME_CLASSES, NAME_CURRICULUM,
                 NAME_TIMETABLE, NAME_CHANGES, NAME_KINDS, NAME_NORMS, NAME_MIN_MARKS,
-                NAME_UNMARKED)
+                NAME_UNMARKED, NAME_DECISIONS)

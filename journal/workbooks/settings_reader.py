@@ -32,6 +32,7 @@ from journal.school.settings import (
     QUARTERS,
     WEEKDAYS_RU,
     WEEKDAYS_SHORT_RU,
+    CouncilDecision,
     CurriculumItem,
     Holiday,
     MinMarksRule,
@@ -46,6 +47,7 @@ from journal.school.settings import (
     WorkKind,
     normalise_class_name,
 )
+from journal.school.year_marks import parse_decision
 from journal.workbooks.settings_format import (
     COL_CHANGE,
     COL_CHANGE_CLASS,
@@ -54,7 +56,11 @@ from journal.workbooks.settings_format import (
     COL_CLASS_TEACHER,
     COL_DATE,
     COL_DATE_TO,
+    COL_DECISION,
+    COL_DECISION_DATE,
+    COL_DECISION_NOTE,
     COL_END,
+    COL_EXAM,
     COL_FROM,
     COL_GRADE,
     COL_GRADES,
@@ -73,6 +79,7 @@ from journal.workbooks.settings_format import (
     COL_REASON,
     COL_SET,
     COL_START,
+    COL_STUDENT,
     COL_SUBJECT,
     COL_TEACHER,
     COL_TO,
@@ -88,6 +95,7 @@ from journal.workbooks.settings_format import (
     NAME_CHANGES,
     NAME_CLASSES,
     NAME_CURRICULUM,
+    NAME_DECISIONS,
     NAME_HOLIDAYS,
     NAME_KINDS,
     NAME_MIN_MARKS,
@@ -107,6 +115,7 @@ from journal.workbooks.settings_format import (
     SHEET_CHANGES,
     SHEET_CLASSES,
     SHEET_CURRICULUM,
+    SHEET_DECISIONS,
     SHEET_HOLIDAYS,
     SHEET_KINDS,
     SHEET_NORMS,
@@ -370,6 +379,7 @@ def read_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
             holidays=tuple(holidays), classes=tuple(classes), curriculum=tuple(curriculum),
             timetable=tuple(timetable))
         changes = _read_changes(r, draft)
+        decisions = _read_decisions(r, classes)
     finally:
         wb.close()
     settings = Settings(
@@ -378,7 +388,7 @@ def read_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         timetable=tuple(timetable), changes=tuple(changes), unmarked=tuple(unmarked),
         work_kinds=tuple(kinds) or DEFAULT_WORK_KINDS,
         norms=norms, director=str(school["director"]), deputy=str(school["deputy"]),
-        today=today if isinstance(today, dt.date) else None,
+        today=today if isinstance(today, dt.date) else None, decisions=tuple(decisions),
     )
     return settings, r.findings
 
@@ -642,7 +652,8 @@ def _span_text(span: tuple[dt.date | None, dt.date | None]) -> str:
 def _read_curriculum(r: _Reader, classes: list[SchoolClass], year: Year,
                      today: dt.date) -> list[CurriculumItem]:
     rows, first = r.area(NAME_CURRICULUM, SHEET_CURRICULUM,
-                         (COL_CLASS, COL_SUBJECT, COL_HOURS, COL_TEACHER), (COL_GROUP, COL_FROM, COL_TO))
+                         (COL_CLASS, COL_SUBJECT, COL_HOURS, COL_TEACHER),
+                         (COL_GROUP, COL_FROM, COL_TO, COL_EXAM))
     by_name = {c.name: c for c in classes}
     lines: dict[tuple[str, str, str], list[tuple[CurriculumItem, TeacherTerm, _Row]]] = {}
     for row in rows:
@@ -652,6 +663,10 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass], year: Year,
         hours = r.number(row, COL_HOURS, SHEET_CURRICULUM)
         teacher = r.text(row, COL_TEACHER, SHEET_CURRICULUM)
         span = _dates_range(r, row, SHEET_CURRICULUM, COL_FROM, COL_TO, year)
+        exam = parse_yes_no(row.values.get(COL_EXAM))
+        if exam is None:
+            r.error("N10", f"«{row.values.get(COL_EXAM)}»: впишите «да» или «нет».",
+                    SHEET_CURRICULUM, row.cells[COL_EXAM])
         school_class = by_name.get(normalise_class_name(raw)) if raw else None
         if raw and school_class is None:
             r.error("N27", f"Класса «{raw}» нет на листе «{SHEET_CLASSES}». Добавьте "
@@ -685,7 +700,7 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass], year: Year,
                         SHEET_CURRICULUM, row.cells[COL_SUBJECT])
             continue
         lines.setdefault(key, []).append(
-            (CurriculumItem(school_class.name, subject, group, hours, teacher), term, row))
+            (CurriculumItem(school_class.name, subject, group, hours, teacher, exam=bool(exam)), term, row))
     items: list[CurriculumItem] = []
     for entries in lines.values():
         entries.sort(key=lambda e: e[1].start or dt.date.min)
@@ -695,7 +710,7 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass], year: Year,
         dated = len(entries) > 1 or any(t.start or t.end for t in terms)
         items.append(CurriculumItem(current.class_name, current.subject, current.group,
                                     current.weekly_hours, current.teacher,
-                                    terms if dated else ()))
+                                    terms if dated else (), exam=current.exam))
         r.hours_cells[items[-1].key] = row.cells[COL_HOURS]
     split = {(c.class_name, c.subject.lower()) for c in items if c.group}
     whole = {(c.class_name, c.subject.lower()) for c in items if not c.group}
@@ -707,6 +722,35 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass], year: Year,
         r.warn("N31", "Учебный план пуст: файлы журнала по предметам не будут созданы. "
                                     "Впишите предметы классов.", SHEET_CURRICULUM, first)
     return items
+
+
+def _read_decisions(r: _Reader, classes: list[SchoolClass]) -> list[CouncilDecision]:
+    """The sheet «Решения педсовета»; a settings file made before it has none."""
+    if r._area_cells(NAME_DECISIONS) is None:
+        return []
+    rows, _first = r.area(NAME_DECISIONS, SHEET_DECISIONS, (COL_CLASS, COL_STUDENT, COL_DECISION),
+                          (COL_DECISION_DATE, COL_DECISION_NOTE))
+    by_name = {c.name: c for c in classes}
+    decisions: list[CouncilDecision] = []
+    for row in rows:
+        raw = r.text(row, COL_CLASS, SHEET_DECISIONS, required=True)
+        student = r.text(row, COL_STUDENT, SHEET_DECISIONS, required=True)
+        text = r.text(row, COL_DECISION, SHEET_DECISIONS, required=True)
+        day = r.date(row, COL_DECISION_DATE, SHEET_DECISIONS, required=False)
+        school_class = by_name.get(normalise_class_name(raw)) if raw else None
+        if raw and school_class is None:
+            r.error("N51", f"Класса «{raw}» нет на листе «{SHEET_CLASSES}». Исправьте класс "
+                           f"в решении педсовета.", SHEET_DECISIONS, row.cells[COL_CLASS])
+        if text and parse_decision(text) is None:
+            r.error("N50", f"«{text}»: непонятное решение. Впишите «оставлен на повторное "
+                           f"обучение», «переведён условно» или «переведён».", SHEET_DECISIONS,
+                    row.cells[COL_DECISION])
+            continue
+        if school_class is None or not student or not text:
+            continue
+        decisions.append(CouncilDecision(school_class.name, student, text, day,
+                                         r.text(row, COL_DECISION_NOTE, SHEET_DECISIONS)))
+    return decisions
 
 
 def _read_timetable(r: _Reader, curriculum: list[CurriculumItem], year: Year) -> list[TimetableEntry]:

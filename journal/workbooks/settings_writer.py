@@ -47,7 +47,11 @@ from journal.workbooks.settings_format import (
     COL_CLASS_TEACHER,
     COL_DATE,
     COL_DATE_TO,
+    COL_DECISION,
+    COL_DECISION_DATE,
+    COL_DECISION_NOTE,
     COL_END,
+    COL_EXAM,
     COL_FROM,
     COL_GRADE,
     COL_GRADES,
@@ -67,6 +71,7 @@ from journal.workbooks.settings_format import (
     COL_REASON,
     COL_SET,
     COL_START,
+    COL_STUDENT,
     COL_SUBJECT,
     COL_TEACHER,
     COL_TO,
@@ -91,6 +96,7 @@ from journal.workbooks.settings_format import (
     NAME_CHANGES,
     NAME_CLASSES,
     NAME_CURRICULUM,
+    NAME_DECISIONS,
     NAME_HOLIDAYS,
     NAME_KINDS,
     NAME_MIN_MARKS,
@@ -111,6 +117,7 @@ from journal.workbooks.settings_format import (
     SHEET_CHANGES,
     SHEET_CLASSES,
     SHEET_CURRICULUM,
+    SHEET_DECISIONS,
     SHEET_HOLIDAYS,
     SHEET_KINDS,
     SHEET_NORMS,
@@ -170,6 +177,7 @@ def write_settings_workbook(settings: Settings, path: Path, *, created: str = ""
     _write_changes(wb, settings)
     _write_kinds(wb, settings)
     _write_norms(wb, settings)
+    _write_decisions(wb, settings)
     _write_meta(wb, settings, created)
     wb.active = 1
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -404,16 +412,18 @@ def _write_curriculum(wb: Workbook, s: Settings) -> None:
         _Column(COL_TEACHER, 36),
         _Column(COL_FROM, 14, DATE_FORMAT, _date_validation()),
         _Column(COL_TO, 14, DATE_FORMAT, _date_validation()),
+        _Column(COL_EXAM, 12, centered=True, validation=_list_validation(LIST_YES_NO)),
     ]
     rows = [row for c in s.curriculum for row in _curriculum_rows(c)]
     _table(wb, ws, NAME_CURRICULUM, columns, rows, ROWS[NAME_CURRICULUM])
 
 
 def _curriculum_rows(c: CurriculumItem) -> list[list[object]]:
-    """One row per teacher term (one row when the line has no dates)."""
+    """One row per teacher term (one row when the line has no dates), the exam flag on each."""
+    exam = YES if c.exam else ""
     if not c.terms:
-        return [[c.class_name, c.subject, c.group, c.weekly_hours, c.teacher]]
-    return [[c.class_name, c.subject, c.group, c.weekly_hours, t.teacher, t.start, t.end]
+        return [[c.class_name, c.subject, c.group, c.weekly_hours, c.teacher, None, None, exam]]
+    return [[c.class_name, c.subject, c.group, c.weekly_hours, t.teacher, t.start, t.end, exam]
             for t in c.terms]
 
 
@@ -481,6 +491,23 @@ def _write_kinds(wb: Workbook, s: Settings) -> None:
     _table(wb, ws, NAME_KINDS, columns, rows, ROWS[NAME_KINDS])
 
 
+def _write_decisions(wb: Workbook, s: Settings) -> None:
+    ws = _sheet(wb, SHEET_DECISIONS, "Решения педагогического совета об итогах года",
+                "Заполняется в конце года. Одна строка — одно решение об ученике: «оставлен на "
+                "повторное обучение», «переведён условно» или «переведён» (например, после "
+                "ликвидации задолженности). Решение заменяет перевод по годовым отметкам.",
+                landscape=True)
+    columns = [
+        _Column(COL_CLASS, 10, "@", _list_validation(LIST_CLASSES)),
+        _Column(COL_STUDENT, 36),
+        _Column(COL_DECISION, 34),
+        _Column(COL_DECISION_DATE, 16, DATE_FORMAT, centered=True),
+        _Column(COL_DECISION_NOTE, 40),
+    ]
+    rows: list[list[object]] = [[d.class_name, d.student, d.decision, d.date, d.note] for d in s.decisions]
+    _table(wb, ws, NAME_DECISIONS, columns, rows, ROWS[NAME_DECISIONS])
+
+
 def _write_norms(wb: Workbook, s: Settings) -> None:
     ws = _sheet(wb, SHEET_NORMS, "Нормы школы",
                 "Значения по Положению об электронном журнале. Меняйте столбец «Значение»; "
@@ -535,7 +562,9 @@ HELP_TEXT: tuple[tuple[str, str], ...] = (
          "Дополнительные каникулы 1 класса | 15.02.2027 | 21.02.2027 | 1."),
     ("", "4. «Классы» — все классы школы. Пример: 5А | 5 | А | Иванова Мария Петровна."),
     ("", "5. «Учебный план» — какие предметы в каком классе, сколько часов в неделю, кто ведёт. "
-         "Пример: 5А | Математика | (пусто) | 5 | Петров Иван Сергеевич."),
+         "Пример: 5А | Математика | (пусто) | 5 | Петров Иван Сергеевич. В столбце «Экзамен» "
+         "впишите «да» для предметов, которые 9 и 11 классы сдают на экзамене: тогда в журнале "
+         "ожидается экзаменационная отметка, а итоговая считается из годовой и экзаменационной."),
     ("", "6. «Расписание» — уроки на неделю. Пример: 5А | Математика | (пусто) | Понедельник | 2. "
          "Число уроков предмета в неделю должно совпадать с часами в учебном плане. Столбцы "
          "«Действует с» и «Действует по» в начале года оставьте пустыми."),
@@ -548,7 +577,7 @@ HELP_TEXT: tuple[tuple[str, str], ...] = (
          "старого расписания, а новую строку добавьте с «Действует с» — первым днём нового. "
          "Пример: 5А | Математика | | Среда | 3 | | 15.11.2026 и 5А | Математика | | Четверг | 2 | "
          "16.11.2026 |. Уроки до этой даты останутся в журналах со своими датами, отметками и "
-         "темами; новые даты появятся после команды journal templates."),
+         "темами; новые даты появятся в журналах, когда ответственный за ЭЖ их обновит."),
     ("", "Если старую строку всё же исправили без дат, прошедшие уроки, в которых уже есть "
          "отметки или темы, программа оставит в журнале как были; пустые прошедшие даты "
          "заменятся датами по новому расписанию."),
@@ -564,7 +593,7 @@ HELP_TEXT: tuple[tuple[str, str], ...] = (
     ("head", "Если сменился учитель"),
     ("", "На листе «Учебный план» не переписывайте учителя в старой строке: впишите ей в столбец "
          "«По» последний день старого учителя и добавьте такую же строку с новым учителем и датой "
-         "«С». Журнал останется тем же файлом, после journal templates в нём будет новый учитель, "
+         "«С». Журнал останется тем же файлом, после обновления журналов в нём будет новый учитель, "
          "а уроки до замены останутся за прежним учителем во всех отчётах. Столбцы «С» и «По» "
          "годятся и для предмета, который идёт только часть года."),
     ("head", "Классы без отметок"),
@@ -573,6 +602,9 @@ HELP_TEXT: tuple[tuple[str, str], ...] = (
          "«Периоды» справа: параллель | до какого дня включительно (дату или название периода: "
          "«1 четверть»). Пример: 2 | 1 четверть. В эти дни в журналы ставятся только коды "
          "отсутствия, а отметку за период программа не требует."),
+    ("", "9. «Решения педсовета» — заполняется в конце года: кого педсовет оставил на повторное "
+         "обучение, перевёл условно или перевёл (например, после ликвидации задолженности). "
+         "Без решения ученик переводится по годовым отметкам."),
     ("head", "Деление класса на группы"),
     ("", "Если класс на предмете делится (иностранный язык, информатика, труд), впишите в "
          "«Учебный план» по строке на каждую группу и назовите группы «1 группа», «2 группа» "

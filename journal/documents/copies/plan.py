@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from journal.core.errors import UsageError
 from journal.core.formatting import date_ru
-from journal.school.periods import resolve_named
+from journal.school.periods import YEAR_WORDS, resolve_named
 from journal.school.settings import HALVES, QUARTERS, Period, SchoolClass, Settings
 
 
@@ -104,6 +104,8 @@ def plan_print(settings: Settings, period_spec: str, class_name: str | None = No
     name prints grades 10–11 only.
     """
     plan = PrintPlan()
+    if _words(period_spec) in YEAR_WORDS:
+        return _year_plan(settings, class_name)
     if class_name is not None:
         school_class = settings.school_class(class_name)
         if school_class is None:
@@ -142,6 +144,31 @@ def plan_print(settings: Settings, period_spec: str, class_name: str | None = No
             f"для 1–9 классов укажите четверть"
         )
     return plan
+
+
+def _year_plan(settings: Settings, class_name: str | None) -> PrintPlan:
+    """«год»: every class's copy of its last period (4th quarter, 2nd half-year), which
+    carries the year, exam and final marks; together they make the year's folder."""
+    plan = PrintPlan()
+    if class_name is not None:
+        found = settings.school_class(class_name)
+        if found is None:
+            known = ", ".join(c.name for c in settings.classes) or "—"
+            raise UsageError(f"Класса «{class_name}» нет в настройках. Классы школы: {known}")
+        classes = [found]
+    else:
+        classes = sorted(settings.classes, key=_class_order)
+    if not classes:
+        raise UsageError("В настройках нет ни одного класса: заполните лист классов")
+    for school_class in classes:
+        periods = settings.periods_for(school_class)
+        if periods:
+            plan.jobs.append(PrintJob(school_class, periods[-1]))
+    return plan
+
+
+def _words(spec: str) -> str:
+    return " ".join(str(spec).split()).lower()
 
 
 def _class_order(c: SchoolClass) -> tuple[int, str]:
