@@ -27,7 +27,8 @@ def test_dated_rows_changes_and_teacher_terms_come_back_equal():
                                    exam=True)
     row = dataclasses.replace(settings.timetable[0], valid_from=D(2026, 11, 16))
     changes = (TimetableChange(CANCEL, D(2027, 1, 25), frozenset(), end=D(2027, 1, 27), reason="мороз"),
-               TimetableChange(MOVE, D(2026, 12, 7), frozenset({"5А"}), item.subject, "", 2, D(2026, 12, 8), 5))
+               TimetableChange(MOVE, D(2026, 12, 7), frozenset({"5А"}), item.subject, "", 2,
+                               D(2026, 12, 8), 5))
     changed = dataclasses.replace(settings, curriculum=(replaced, *settings.curriculum[1:]),
                                   timetable=(row, *settings.timetable[1:]), changes=changes,
                                   today=D(2026, 11, 27))
