@@ -41,7 +41,7 @@ from journal.documents.letters import (
     DateRange,
     LetterFile,
     LettersOutput,
-    build_letters,
+    gather_letters,
     letters_folder,
     render_letters,
 )
@@ -511,6 +511,7 @@ class LettersRun:
     delivery_list: Path
     sent_log: Path
     sent: bool  # True when --send was given
+    silent_classes: list[str] = field(default_factory=list)  # nothing entered: no letters
 
     def count(self, status: str) -> int:
         """How many lines of the delivery list have ``status``."""
@@ -545,7 +546,8 @@ def run_letters(
     renderer: PdfRenderer | None = None,
 ) -> LettersRun:
     """Make the letters of the range, the class files and the delivery list; with
-    ``send`` e-mail the letters not yet sent.
+    ``send`` e-mail the letters not yet sent. A class with nothing entered for the range
+    gets no letters, so none are sent (:attr:`LettersRun.silent_classes`).
 
     The SMTP settings are read first, so a missing one stops the command before
     anything is printed. Raises :class:`UsageError` for an unknown class.
@@ -558,7 +560,8 @@ def run_letters(
     if send:
         config = load_smtp_config(smtp_config, env=env, forbidden=(school.root, program_folder()))
     with store.opened(school.store_path, readonly=True) as conn:
-        letters = build_letters(conn, settings, date_range, class_name)
+        batch = gather_letters(conn, settings, date_range, class_name)
+    letters = batch.letters
     folder = letters_folder(school, date_range)
     own_renderer = renderer is None
     active = renderer or PdfRenderer()
@@ -576,4 +579,4 @@ def run_letters(
     title = f"Письма родителям {date_range.text_ru}" + (
         "" if config is not None else " — проверка: ничего не отправлено")
     path = write_delivery_list(deliveries, folder / name, title)
-    return LettersRun(output, deliveries, path, log.path, send)
+    return LettersRun(output, deliveries, path, log.path, send, batch.silent_classes)
