@@ -180,6 +180,7 @@ class Settings:
     norms: Norms = field(default_factory=Norms)
     director: str = ""
     deputy: str = ""
+    letter_rating: bool = True  # letters to parents show the student's place in the class
     today: dt.date | None = None  # recorded by a demo school so its defaults make sense
 
     @cached_property
