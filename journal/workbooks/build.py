@@ -52,6 +52,8 @@ GRID_FIRST_DATE_COL = 3
 TABLE_HEADER_ROW = 3  # header row of the log, finals and class sheets
 CLASS_SPARE_ROWS = 40  # empty rows for new students, parents, reasons, notes
 CLASS_MIN_ROWS = 60
+CLASS_PRINTED_SPARE_ROWS = 5  # empty rows printed below the filled ones (for writing in by hand)
+CLASS_PRINTED_MIN_ROWS = 25  # rows printed of a table with nothing in it yet
 
 MARK_LIST_VALUES = (*[str(m) for m in MARKS], *ABSENCE_CODES)
 META_LAYOUT = "layout"  # extra _meta key: fingerprint of what the layout was built from
@@ -463,7 +465,8 @@ def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolC
              "в своём файле, и при сборе журнала они применяются к пропускам «Н»."),
         ("head", "Лист «Уроки»"),
         ("", "Для каждого урока — тема урока и домашнее задание. Если урок провёл другой учитель (замена), "
-             "впишите его ФИО в последний столбец. Урок с отметками, но без темы — ошибка."),
+             "впишите его ФИО в последний столбец. Урок с отметками, но без темы — предупреждение: "
+             "отметки будут приняты, но тему нужно дописать."),
     ]
     if school_class.has_marks:
         lines += [
@@ -474,14 +477,16 @@ def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolC
     lines += [
         ("head", "Что проверяет программа при сборе"),
         ("", "Каждую клетку: непонятные значения, больше двух отметок, отметки в каникулы или вне учебного "
-             "года, до зачисления или после выбытия ученика; уроки с отметками без темы; вид работы не из "
-             "списка; итоговые отметки не из списка; четвертная отметка, далёкая от средневзвешенного балла "
-             "(предупреждение); поздно выставленные и исправленные отметки. Замечания приходят вам файлом "
-             "с указанием листа и клетки (например, F12)."),
+             "года, до зачисления или после выбытия ученика; вид работы не из списка; итоговые отметки не "
+             "из списка. Предупреждения (данные принимаются, но проверьте их): уроки с отметками без темы; "
+             "четвертная отметка, далёкая от средневзвешенного балла; формула вместо значения; поздно "
+             "выставленные и исправленные отметки. Замечания приходят вам файлом с указанием листа и "
+             "клетки (например, F12)."),
         ("head", "Важно"),
         ("", "Не переименовывайте листы, не вставляйте и не удаляйте строки и столбцы — структура защищена "
              "(без пароля), вводить можно только в белые клетки. Новые ученики и изменения расписания "
-             "добавляются программой (команда journal templates), все заполненные клетки сохраняются."),
+             "добавляет ответственный за ЭЖ, обновляя файлы журнала программой; все заполненные клетки "
+             "сохраняются."),
         ("", "Не вставляйте формулы в клетки журнала: вводите значения."),
         ("", "Ученики, выбывшие из класса, выделены серым; серые клетки — дни до зачисления или после "
              "выбытия."),
@@ -633,6 +638,9 @@ def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hin
     _protect(ws)
     _print_setup(ws, fit_width=True)
     ws.print_title_rows = f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
+    # Print the filled rows and a few empty ones, not pages of empty grid.
+    printed = (len(rows) + CLASS_PRINTED_SPARE_ROWS) if rows else CLASS_PRINTED_MIN_ROWS
+    ws.print_area = f"A1:{letter}{first + min(n_rows, printed) - 1}"
 
 
 def _student_dropdown(ws: Worksheet, letter: str, first: int, last: int) -> None:
@@ -670,8 +678,8 @@ def _write_class_help(ws: Worksheet, settings: Settings, school_class: SchoolCla
         ("", "Короткая заметка для письма родителям ученика (необязательно)."),
         ("head", "Важно"),
         ("", "Не переименовывайте листы и столбцы. Новых учеников добавляйте в пустые строки внизу списка; "
-             "после этого координатор обновит журналы учителей (команда journal templates) — все "
-             "заполненные отметки сохранятся."),
+             "после этого ответственный за ЭЖ обновит журналы учителей — все заполненные отметки "
+             "сохранятся."),
     ]
     _write_help_lines(ws, lines)
 
