@@ -359,7 +359,7 @@ def merge(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from journal.intake.feedback import format_outcomes, summary_line, write_feedback
-    from journal.intake.merge import changes_of_merge, merge_school
+    from journal.intake.merge import HELD, changes_of_merge, merge_school
     from journal.school.folder import FEEDBACK_DIR, SchoolFolder
     from journal.workbooks.settings_reader import load_settings
 
@@ -386,6 +386,9 @@ def merge(
     if text:
         typer.echo(text)
     typer.echo(summary_line(result))
+    if result.count(HELD):
+        typer.echo("Если удаление отметок в задержанных файлах верно, примите их: journal merge "
+                   f"--school \"{folder.root}\" --confirm-removals")
     if result.findings:
         typer.echo(f"Замечания учителям: {folder.output_dir / FEEDBACK_DIR}")
     raise typer.Exit(EXIT_FINDINGS if result.has_problems else EXIT_OK)

@@ -87,10 +87,11 @@ def use_base_font(wb: Workbook) -> None:
 def wrapped_lines(text: str, width: float) -> int:
     """About how many lines ``text`` takes wrapped in a column ``width`` characters wide.
 
-    Arial is narrower than the column's character unit for most Cyrillic text, so a column
-    holds about 1.1 × its width of characters; each line break of the text starts a new line.
+    A column's width is counted in digit widths; Cyrillic text in Arial averages a little more,
+    and wrapping breaks at spaces, so a line holds about 0.9 × the width in characters. Each
+    line break of the text starts a new line.
     """
-    per_line = max(1, int(width * 1.1))
+    per_line = max(1, int(width * 0.9))
     return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
 
 

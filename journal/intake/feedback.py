@@ -209,9 +209,14 @@ def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
         history.cell(1, col).fill = _HEADER_FILL
         history.cell(1, col).alignment = xs.HEADER_ALIGN
         history.column_dimensions[get_column_letter(col)].width = width
+    history.row_dimensions[1].height = xs.row_height(2)
     for i, row in enumerate(changes, start=2):
-        for col, (key, _title, _width) in enumerate(columns, start=1):
-            history.cell(i, col, _change_value(key, row.get(key))).alignment = _WRAP
+        values = [_change_value(key, row.get(key)) for key, _title, _width in columns]
+        for col, value in enumerate(values, start=1):
+            history.cell(i, col, value).alignment = _WRAP
+        history.row_dimensions[i].height = xs.row_height(max(
+            xs.wrapped_lines(str(v), w) for v, (_k, _t, w) in zip(values, columns, strict=True)
+            if v is not None))
     if not changes:
         history.cell(2, 1, "Этот сбор журналов ничего не добавил в историю изменений.").font = xs.MUTED_FONT
     history.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + max(len(changes), 1)}"

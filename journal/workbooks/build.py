@@ -612,6 +612,13 @@ def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hin
                  date_cols: set[int]) -> None:
     ws.cell(1, 1, title).font = _TITLE_FONT
     ws.cell(2, 1, hint).font = _SUBTITLE_FONT
+    # Title and hint wrap within the table's width: the printed page ends where the table does.
+    total = sum(widths)
+    for row, text, size in ((1, title, _TITLE_FONT.sz), (2, hint, _SUBTITLE_FONT.sz)):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        lines = xs.wrapped_lines(text, total * xs.FONT_SIZE / size)
+        ws.row_dimensions[row].height = xs.row_height(lines, size)
     for col, (text, width) in enumerate(zip(columns, widths, strict=True), start=1):
         _header(ws, TABLE_HEADER_ROW, col, text)
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -622,6 +629,10 @@ def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hin
     text_other = Alignment(vertical="top", wrap_text=True)
     for i in range(n_rows):
         values = rows[i] if i < len(rows) else []
+        wrapped = [xs.wrapped_lines(str(v), w) for k, (v, w) in enumerate(zip(values, widths, strict=False))
+                   if k > 0 and k not in date_cols and isinstance(v, str)]
+        if max(wrapped, default=1) > 1:
+            ws.row_dimensions[first + i].height = xs.row_height(max(wrapped))
         for k in range(len(columns)):
             value = values[k] if k < len(values) else None
             cell = ws.cell(first + i, k + 1, value)
