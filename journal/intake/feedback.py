@@ -211,11 +211,11 @@ def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
         history.column_dimensions[get_column_letter(col)].width = width
     history.row_dimensions[1].height = xs.row_height(2)
     for i, row in enumerate(changes, start=2):
-        values = [_change_value(key, row.get(key)) for key, _title, _width in columns]
-        for col, value in enumerate(values, start=1):
+        changed = [_change_value(key, row.get(key)) for key, _title, _width in columns]
+        for col, value in enumerate(changed, start=1):
             history.cell(i, col, value).alignment = _WRAP
         history.row_dimensions[i].height = xs.row_height(max(
-            xs.wrapped_lines(str(v), w) for v, (_k, _t, w) in zip(values, columns, strict=True)
+            xs.wrapped_lines(str(v), w) for v, (_k, _t, w) in zip(changed, columns, strict=True)
             if v is not None))
     if not changes:
         history.cell(2, 1, "Этот сбор журналов ничего не добавил в историю изменений.").font = xs.MUTED_FONT
