@@ -6,10 +6,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint blanks bench clean
 
+# Quiet install: setuptools' editable-install notice (English, for developers) is a Python
+# warning, silenced for the build only; pip's own root and version notices are turned off.
+PIP := PYTHONWARNINGS=ignore $(BIN)/pip -q --disable-pip-version-check --root-user-action=ignore
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(PIP) install --upgrade pip
+	$(PIP) install -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -120,3 +120,11 @@ def test_first_quarter_copies_hold_every_student(demo: DemoResult, db: sqlite3.C
         for (name,) in db.execute("SELECT full_name FROM students WHERE class = ? AND "
                                   "(joined IS NULL OR joined <= '2026-10-25')", (class_name,)):
             assert " ".join(name.split()[:2]) in text, (class_name, name)
+
+
+def test_no_program_words_in_any_document_the_demo_writes(demo: DemoResult) -> None:
+    from support.output_words import scan_folder
+
+    files, hits = scan_folder(demo.school.output_dir)
+    assert files > 100
+    assert not hits, f"{len(hits)} в документах:\n" + "\n".join(hits[:60])

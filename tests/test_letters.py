@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.letters_fixtures import LEFT, TODAY, School, build_school
-from support.pdf_tools import pdf_words
+from support.letters_fixtures import LEFT, NOTES, TODAY, School, build_school
+from support.pdf_tools import pdf_text, pdf_words
 
 from journal.core.errors import UsageError
 from journal.core.formatting import number_ru
@@ -246,9 +246,16 @@ def test_class_file_holds_every_letter_of_the_class(rendered: LettersOutput, sch
 
     for class_name, path in rendered.class_files.items():
         files = [f for f in rendered.files if f.letter.class_name == class_name]
-        assert len(PdfReader(str(path)).pages) == sum(f.pages for f in files)
         text = pdf_words(path)
         assert all(n in text for n in school.students[class_name])
+        # Printed double-sided, each letter begins on a sheet of its own: on an odd page.
+        pages = len(PdfReader(str(path)).pages)
+        first = 1
+        for f in files:
+            assert first % 2 == 1
+            assert f.letter.student in " ".join(pdf_text(path, first).split())
+            first += f.pages + f.pages % 2
+        assert pages == first - 1 - files[-1].pages % 2
 
 
 @pytest.mark.slow
@@ -325,3 +332,32 @@ def test_the_letters_templates_ship_with_the_package() -> None:
     for path in templates:
         relative = path.relative_to(root / "journal").as_posix()
         assert any(fnmatch(relative, p) for p in patterns), relative
+
+
+def test_the_folder_is_named_as_a_person_would(school: School) -> None:
+    assert RANGE.folder_name == "Письма родителям 14.11–27.11.2026"
+    across = DateRange(dt.date(2026, 12, 28), dt.date(2027, 1, 10))
+    assert across.folder_name == "Письма родителям 28.12.2026–10.01.2027"
+
+
+def test_a_range_with_nothing_entered_makes_no_letters(school: School) -> None:
+    from journal.documents.letters import gather_letters
+
+    summer = DateRange(dt.date(2026, 8, 10), dt.date(2026, 8, 23))
+    with store.opened(school.store_path, readonly=True) as conn:
+        batch = gather_letters(conn, school.settings, summer)
+    # nothing of the summer is in the journal; a class teacher's note is the only thing that
+    # can be: a class with one still gets letters, the others get none
+    with_notes = {c for c, names in school.students.items() if set(names) & set(NOTES)}
+    assert {x.class_name for x in batch.letters} == with_notes
+    assert set(batch.silent_classes) == {c.name for c in school.settings.classes} - with_notes
+    assert batch.silent_classes
+
+
+@pytest.mark.slow
+def test_the_rating_can_be_turned_off(letters: list[Letter], renderer: PdfRenderer, tmp_path: Path) -> None:
+    letter = next(x for x in letters if x.has_marks and x.rating.place is not None)
+    render_letters([replace(letter, rating_shown=False)], tmp_path, renderer, RANGE)
+    text = pdf_words(tmp_path / "5А — все письма для печати.pdf")
+    assert "Место в классе" not in text and "место из" not in text
+    assert "Средний балл" in text

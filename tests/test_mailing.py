@@ -104,7 +104,7 @@ def printed_school(tmp_path_factory: pytest.TempPathFactory, renderer: PdfRender
     build_school_folder(root)
     folder = SchoolFolder.open(root)
     run_letters(folder, _settings(folder), RANGE, renderer=renderer)
-    (root / "output" / "Письма родителям" / RANGE.key / "Список рассылки.xlsx").unlink()
+    (root / "output" / "Письма родителям" / RANGE.folder_name / "Список рассылки.xlsx").unlink()
     return root
 
 
@@ -260,7 +260,7 @@ def test_send_without_smtp_settings_is_a_usage_error(school: SchoolFolder) -> No
     result = CliRunner().invoke(app, ["letters", "--school", str(school.root), "--send"])
     assert result.exit_code == 2
     assert "JOURNAL_SMTP_HOST" in result.output
-    assert not (school.output_dir / "Письма родителям" / RANGE.key / "Список рассылки.xlsx").exists()
+    assert not (school.output_dir / "Письма родителям" / RANGE.folder_name / "Список рассылки.xlsx").exists()
 
 
 # --- SMTP settings -----------------------------------------------------------------------------
@@ -398,3 +398,47 @@ def _hold_send(store_path: str, ready: object, release: object) -> None:
     with send_lock(store_path):
         ready.set()  # type: ignore[attr-defined]
         release.wait(30)  # type: ignore[attr-defined]
+
+
+def _empty_class(school: SchoolFolder, class_name: str) -> list[str]:
+    """Remove everything teachers entered for a class (a class nobody filled in); its students."""
+    import sqlite3
+
+    conn = sqlite3.connect(school.store_path)
+    try:
+        lessons = "SELECT id FROM lessons WHERE class = ?"
+        students = "SELECT id FROM students WHERE class = ?"
+        conn.execute(f"DELETE FROM marks WHERE lesson_id IN ({lessons})", (class_name,))
+        conn.execute(f"DELETE FROM attendance WHERE lesson_id IN ({lessons})", (class_name,))
+        conn.execute("DELETE FROM final_marks WHERE class = ?", (class_name,))
+        conn.execute(f"DELETE FROM notes WHERE student_id IN ({students})", (class_name,))
+        conn.execute("UPDATE lessons SET topic = '', homework = '' WHERE class = ?", (class_name,))
+        conn.commit()
+        return [r[0] for r in conn.execute("SELECT full_name FROM students WHERE class = ?", (class_name,))]
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_a_class_with_nothing_entered_gets_no_letters_and_none_is_sent(
+    school: SchoolFolder, renderer: PdfRenderer, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, port = mailbox
+    students = _empty_class(school, "10Б")
+    run = _send(school, renderer, port)
+    assert run.silent_classes == ["10Б"]
+    assert not {f.letter.student for f in run.output.files} & set(students)
+    assert "10Б" not in run.output.class_files
+    sent_to = {a for _sender, rcpts, _message in box.messages for a in rcpts}
+    assert sent_to and not sent_to & {a for s in students for a in _addresses(s)}
+
+
+def test_the_command_says_which_class_got_no_letters(school: SchoolFolder) -> None:
+    _empty_class(school, "10Б")
+    for name in ("1А", "5А"):
+        _empty_class(school, name)
+    result = CliRunner().invoke(app, ["letters", "--school", str(school.root), "--to", "27.11.2026"])
+    assert result.exit_code == 0, result.output
+    for name in ("1А", "5А", "10Б"):
+        assert f"{name}: за 14.11–27.11.2026 в журнал класса ничего не внесено" in result.output
+    assert "Писем: 0" in result.output

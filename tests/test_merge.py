@@ -199,7 +199,7 @@ def test_large_removal_is_held_until_confirmed(school, tiny_settings):
     result = merge_school(school, tiny_settings, now=at(9))
     assert status_of(result, "Математика") == HELD
     (finding,) = result.findings
-    assert finding.code == "W06" and "--confirm-removals" in finding.message
+    assert finding.code == "W06" and "с подтверждением удалений" in finding.message
     assert "4 из 6" in finding.message
     assert data_dump(school) == before
     result = merge_school(school, tiny_settings, now=at(9), confirm_removals=True)
@@ -242,7 +242,7 @@ def test_deleted_lesson_columns_holding_merged_marks_reject_the_workbook(school,
     (finding,) = [f for f in result.findings if "Математика" in f.file]
     assert finding.code == "D07" and finding.is_error
     assert finding.message.startswith("столбцы уроков 12.10.2026, 14.10.2026 удалены из журнала")
-    assert "journal templates" in finding.message
+    assert "свежую книгу" in finding.message and "journal" not in finding.message
     assert data_dump(school) == before
     (checked,) = merge_module.check_files([path], tiny_settings, school=school)
     assert checked.status == REJECTED and checked.findings == [finding]
@@ -374,7 +374,7 @@ def test_feedback_files_per_teacher(school, tiny_settings):
     assert len(rows) == 1
     file, sheet, cell, student, _date, severity, message, code = rows[0]
     assert (file, sheet, student, severity, code) == (
-        "workbooks/5А — Математика.xlsx", "Журнал", B, "ошибка", "M01 · непонятное значение")
+        "5А — Математика.xlsx", "Журнал", B, "ошибка", "M01 · непонятное значение")
     assert cell == grid_cell(school.workbooks_dir / "5А — Математика.xlsx", B, MON)
     assert "«x»" in message
 

@@ -30,6 +30,7 @@ from journal.school.settings import (
     WorkKind,
     default_calendar,
 )
+from journal.workbooks.settings_format import ROW_RATING
 from journal.workbooks.settings_reader import load_settings, read_settings
 from journal.workbooks.settings_writer import write_settings_workbook
 
@@ -135,7 +136,8 @@ def test_workbook_structure(written: Path) -> None:
     assert "jr_set_list_weekdays" in formulas
     assert not any(f.startswith("=") for f in formulas)
     help_text = " ".join(str(c.value) for c in wb["Инструкция"]["A"] if c.value)
-    assert "«1 группа»" in help_text and "journal templates" in help_text
+    assert "«1 группа»" in help_text and "подготовьте файлы журнала" in help_text
+    assert "journal" not in help_text and "workbooks" not in help_text
 
 
 def test_columns_are_found_by_header_text(written: Path) -> None:
@@ -406,3 +408,30 @@ def test_a_year_of_changes_saved_by_libreoffice_reads_the_same(tmp_path: Path) -
     settings, findings = read_settings(out / path.name)
     assert settings == year_of_changes()
     assert [f.code for f in findings] == ["N36"]
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("да", True), ("нет", False), (None, True)])
+def test_the_rating_in_letters_is_a_school_setting(tmp_path: Path, typed: str | None, shown: bool) -> None:
+    path = tmp_path / "Настройки.xlsx"
+    write_settings_workbook(sample_settings(), path)
+    wb = load_workbook(path)
+    ws = wb["Школа"]
+    row = next(r for r in ws.iter_rows(min_col=1, max_col=2) if r[0].value == ROW_RATING)
+    assert row[1].value == "да"
+    row[1].value = typed
+    wb.save(path)
+    assert load_settings(path).letter_rating is shown
+
+
+def test_a_settings_workbook_without_the_rating_row_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "Настройки.xlsx"
+    write_settings_workbook(sample_settings(), path)
+    wb = load_workbook(path)
+    ws = wb["Школа"]
+    row = next(r for r in ws.iter_rows(min_col=1, max_col=3) if r[0].value == ROW_RATING)
+    for cell in row:
+        cell.value = None
+    wb.save(path)
+    settings, findings = read_settings(path)
+    assert settings is not None and settings.letter_rating
+    assert not [f for f in findings if f.is_error]

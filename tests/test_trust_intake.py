@@ -205,7 +205,7 @@ def test_check_tells_that_merge_would_hold_the_file(school, tiny_settings):
     (outcome,) = check_files([path], tiny_settings, school=school)
     assert outcome.status == HELD
     (finding,) = [f for f in outcome.findings if f.code == "W06"]
-    assert "старую копию" in finding.message and "--confirm-removals" in finding.message
+    assert "старую копию" in finding.message and "подтверждением удалений" in finding.message
 
 
 # --- files that are not workbooks -----------------------------------------------

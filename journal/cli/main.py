@@ -384,7 +384,7 @@ def merge(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from journal.intake.feedback import format_outcomes, summary_line, write_feedback
-    from journal.intake.merge import changes_of_merge, merge_school
+    from journal.intake.merge import HELD, changes_of_merge, merge_school
     from journal.reports.readiness import for_feedback
     from journal.school.folder import FEEDBACK_DIR, SchoolFolder
     from journal.workbooks.settings_reader import load_settings
@@ -415,6 +415,9 @@ def merge(
     if text:
         typer.echo(text)
     typer.echo(summary_line(result))
+    if result.count(HELD):
+        typer.echo("Если удаление отметок в задержанных файлах верно, примите их: journal merge "
+                   f"--school \"{folder.root}\" --confirm-removals")
     if result.findings:
         typer.echo(f"Замечания учителям: {folder.output_dir / FEEDBACK_DIR}")
     raise typer.Exit(EXIT_FINDINGS if result.has_problems else EXIT_OK)
@@ -442,8 +445,9 @@ def letters(
     """Письма родителям: каждому ученику — его отметки, средний балл, место в классе,
     домашние задания и пропуски за две недели (по умолчанию — две недели до сегодняшнего дня).
 
-    Письма (PDF) — в output/«Письма родителям»/<интервал>/<класс>/, а на уровень выше, в папке
-    интервала, — общий файл класса для печати и список рассылки. Без --send ничего не
+    Письма (PDF) — в output/«Письма родителям»/«Письма родителям 14.11–27.11.2026»/<класс>/,
+    а на уровень выше, в папке интервала, — общий файл класса для печати и список рассылки.
+    Классу, в журнал которого за эти дни ничего не внесено, письма не делаются. Без --send ничего не
     отправляется: список показывает, что будет отправлено. С --send каждое письмо уходит
     родителям один раз; отправку, которая не удалась, можно повторить той же командой.
     Настройки почты — в переменных окружения JOURNAL_SMTP_HOST, JOURNAL_SMTP_PORT,
@@ -477,6 +481,10 @@ def letters(
         _fail(exc)
         return
     output = run.output
+    for name in run.silent_classes:
+        typer.echo(f"{name}: за {date_range.short_ru} в журнал класса ничего не внесено (ни отметок, "
+                   f"ни тем уроков, ни домашних заданий, ни пропусков) — письма не сделаны и не "
+                   f"отправлены.", err=True)
     typer.echo(f"Писем: {len(output.files)} (напечатано заново: {output.printed}) — {output.folder}")
     for name, path in output.class_files.items():
         typer.echo(f"  {name}: все письма класса для печати — {path.name}")

@@ -169,3 +169,35 @@ def initials_ru(full_name: str) -> str:
         return ""
     initials = NBSP.join(f"{p[0].upper()}." for p in parts[1:])
     return f"{parts[0]} {initials}" if initials else parts[0]
+
+
+FEMALE, MALE = "female", "male"
+
+
+def sex_ru(full_name: str) -> str | None:
+    """A person's sex told by the patronymic of «Фамилия Имя Отчество»: ``FEMALE`` for
+    -вна, -чна, -кызы, ``MALE`` for -вич, -ич, -оглы; None when there is no patronymic or
+    it does not tell."""
+    parts = str(full_name or "").split()
+    if len(parts) < 3:
+        return None
+    last = parts[-1].lower().replace("ё", "е")
+    if last in ("кызы", "гызы", "оглы", "углы", "улы") and len(parts) >= 4:
+        return FEMALE if last in ("кызы", "гызы") else MALE
+    patronymic = parts[2].lower()
+    if patronymic.endswith(("вна", "чна", "кызы", "гызы")):
+        return FEMALE
+    if patronymic.endswith(("ич", "оглы", "углы", "улы")):
+        return MALE
+    return None
+
+
+def past_verb_ru(stem: str, full_name: str) -> str:
+    """A past-tense verb agreeing with the person: «прибыл» / «прибыла», or «прибыл(а)» when
+    the name does not tell (``stem`` is the masculine form)."""
+    sex = sex_ru(full_name)
+    if sex == MALE:
+        return stem
+    if sex == FEMALE:
+        return stem + "а"
+    return stem + "(а)"

@@ -82,3 +82,19 @@ def use_base_font(wb: Workbook) -> None:
     wb._fonts = IndexedList([BASE_FONT])
     normal = wb._named_styles["Normal"]
     normal.font = BASE_FONT
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """About how many lines ``text`` takes wrapped in a column ``width`` characters wide.
+
+    A column's width is counted in digit widths; Cyrillic text in Arial averages a little more,
+    and wrapping breaks at spaces, so a line holds about 0.9 × the width in characters. Each
+    line break of the text starts a new line.
+    """
+    per_line = max(1, int(width * 0.9))
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+
+
+def row_height(lines: int, size: float = FONT_SIZE) -> float:
+    """The height in points of a row showing ``lines`` lines of text of ``size`` points."""
+    return round(max(1, lines) * size * 1.35 + 3, 1)

@@ -189,10 +189,10 @@ def letter_final_marks(conn: sqlite3.Connection, class_name: str) -> pd.DataFram
 
 
 def letter_lessons(conn: sqlite3.Connection, class_name: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """A class's lessons from ``start`` to ``end`` with their homework, by date."""
+    """A class's lessons from ``start`` to ``end`` with their topic and homework, by date."""
     return read_sql(
         conn,
-        "SELECT subject, grp, date, seq, homework, teacher, substitute FROM lessons "
+        "SELECT subject, grp, date, seq, topic, homework, teacher, substitute FROM lessons "
         "WHERE class = ? AND date BETWEEN ? AND ? ORDER BY date, seq",
         (class_name, start.isoformat(), end.isoformat()),
     )

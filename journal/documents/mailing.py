@@ -42,7 +42,7 @@ from journal.documents.letters import (
     DateRange,
     LetterFile,
     LettersOutput,
-    build_letters,
+    gather_letters,
     letters_folder,
     render_letters,
 )
@@ -515,6 +515,7 @@ class LettersRun:
     sent_log: Path
     sent: bool  # True when --send was given
     notices: list[str] = field(default_factory=list)  # warnings told before anything was made
+    silent_classes: list[str] = field(default_factory=list)  # nothing entered: no letters
 
     def count(self, status: str) -> int:
         """How many lines of the delivery list have ``status``."""
@@ -550,7 +551,8 @@ def run_letters(
     warn: Callable[[str], None] | None = None,
 ) -> LettersRun:
     """Make the letters of the range, the class files and the delivery list; with
-    ``send`` e-mail the letters not yet sent.
+    ``send`` e-mail the letters not yet sent. A class with nothing entered for the range
+    gets no letters, so none are sent (:attr:`LettersRun.silent_classes`).
 
     A class teacher's note that names another student of the school is told to ``warn``
     (and kept in :attr:`LettersRun.notices`) before any letter is made or sent.
@@ -581,8 +583,9 @@ def _letters_run(school: SchoolFolder, settings: Settings, date_range: DateRange
                  renderer: PdfRenderer | None, send: bool,
                  warn: Callable[[str], None] | None) -> LettersRun:
     with store.opened(school.store_path, readonly=True) as conn:
-        letters = build_letters(conn, settings, date_range, class_name)
+        batch = gather_letters(conn, settings, date_range, class_name)
         everyone = store.school_student_names(conn)
+    letters = batch.letters
     notices = [f"{letter.class_name}, {letter.student}: {note_names_other_text(other)}"
                for letter in letters if letter.note
                for other in students_named_in(letter.note, letter.student, everyone)]
@@ -606,4 +609,5 @@ def _letters_run(school: SchoolFolder, settings: Settings, date_range: DateRange
     title = f"Письма родителям {date_range.text_ru}" + (
         "" if config is not None else " — проверка: ничего не отправлено")
     path = write_delivery_list(deliveries, folder / name, title)
-    return LettersRun(output, deliveries, path, log.path, send, notices)
+    return LettersRun(output, deliveries, path, log.path, send, notices=notices,
+                      silent_classes=batch.silent_classes)

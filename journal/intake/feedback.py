@@ -10,10 +10,9 @@ entries) the merge added. Files of the previous merge are replaced.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -21,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from journal.core import xlsx_style as xs
 from journal.core.findings import SEVERITY_RU, Finding, count_errors
+from journal.core.formatting import number_ru
 from journal.intake.merge import (
     GONE,
     HELD,
@@ -31,6 +31,7 @@ from journal.intake.merge import (
     UNREADABLE,
     FileOutcome,
     MergeResult,
+    changes_of_merge,
 )
 from journal.school.folder import FEEDBACK_DIR, SchoolFolder, safe_file_name
 
@@ -38,7 +39,7 @@ SUMMARY_NAME = "_Сводка для ответственного за ЭЖ.xlsx
 NO_TEACHER = "Без учителя"
 FINDING_COLUMNS = ("Файл", "Лист", "Ячейка", "Ученик", "Дата", "Важность",
                    "Что не так и как исправить", "Код и суть")
-_WIDTHS = (34, 14, 9, 30, 11, 15, 90, 34)
+_WIDTHS = (26, 11, 7, 22, 11, 13, 60, 24)
 _HEADER_FILL = xs.HEADER_FILL
 _ERROR_FILL = xs.ERROR_FILL
 _BOLD = xs.BOLD_FONT
@@ -65,11 +66,17 @@ READINESS_SHEET = "Конец периода"
 
 
 def write_feedback(school: SchoolFolder, result: MergeResult,
-                   changes: Sequence[dict[str, object]] = (),
+                   changes: Sequence[dict[str, object]] | None = None,
                    readiness: PeriodReadiness | None = None) -> list[Path]:
     """Write one file per teacher with findings (and, with ``readiness``, what is still
     missing in their classes at the period's end), and the coordinator's summary; return
-    the paths."""
+    the paths.
+
+    ``changes`` are the history rows the merge added; when not given they are read from the
+    dataset, so the summary's «Изменения» sheet always lists the rows its count announces.
+    """
+    if changes is None:
+        changes = changes_of_merge(school, result.merge_id) if result.changes else []
     folder = school.output(FEEDBACK_DIR)
     for old in folder.glob("*.xlsx"):
         if not old.name.startswith("~$"):
@@ -153,6 +160,11 @@ def when_ru(stamp: str) -> str:
         return stamp
 
 
+def file_shown(path: str) -> str:
+    """A workbook as a person names it: its file name, without the program's folders."""
+    return PurePath(str(path).replace("\\", "/")).name if path else ""
+
+
 def sort_key(finding: Finding) -> tuple[str, int, str, int, int]:
     """Errors first, then by file, sheet and cell in reading order."""
     column, row = _split_cell(finding.cell)
@@ -190,7 +202,7 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding]) -> None:
         cell.fill = _HEADER_FILL
         ws.column_dimensions[get_column_letter(col)].width = width
     for i, f in enumerate(findings, start=top + 1):
-        values = (f.file, f.sheet, f.cell, f.student, f.date, SEVERITY_RU[f.severity],
+        values = (file_shown(f.file), f.sheet, f.cell, f.student, f.date, SEVERITY_RU[f.severity],
                   f.message, f.code_title())
         for col, value in enumerate(values, start=1):
             cell = ws.cell(i, col, value)
@@ -199,21 +211,25 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding]) -> None:
                 cell.number_format = "DD.MM.YYYY"
             if f.is_error and col == 6:
                 cell.fill = _ERROR_FILL
-        lines = max(math.ceil(len(f.message) / (_WIDTHS[6] * 1.05)),
-                    math.ceil(len(f.file) / _WIDTHS[0]), 1)
-        ws.row_dimensions[i].height = 15 * lines
+        lines = max(xs.wrapped_lines(str(v), w) for v, w in zip(values, _WIDTHS, strict=True)
+                    if isinstance(v, str))
+        ws.row_dimensions[i].height = xs.row_height(lines)
     last = top + max(len(findings), 1)
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(FINDING_COLUMNS))}{last}"
     ws.freeze_panes = ws.cell(top + 1, 1)
+    ws.print_title_rows = f"{top}:{top}"
     _print_wide(ws)
 
 
 def _print_wide(ws: Worksheet) -> None:
+    """A4 landscape, as wide as the page, narrow margins: the widths above keep it near full size."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
 def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
@@ -227,17 +243,19 @@ def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
     ws.cell(2, 1, summary_line(result))
     headers = ("Файл", "Класс", "Предмет", "Группа", "Учитель", "Итог", "Ошибок",
                "Предупреждений", "Изменений в истории")
-    widths = (40, 7, 24, 12, 30, 16, 9, 15, 12)
+    widths = (34, 7, 22, 10, 26, 14, 8, 15, 12)
     for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = ws.cell(4, col, title)
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
+        cell.alignment = xs.HEADER_ALIGN
         ws.column_dimensions[get_column_letter(col)].width = width
     for i, o in enumerate(result.files, start=5):
-        values = (o.file, o.class_name, o.subject, o.group, o.teacher, STATUS_RU[o.status],
-                  o.errors, o.warnings, o.changes)
+        values = (file_shown(o.file), o.class_name, o.subject, o.group, o.teacher,
+                  STATUS_RU[o.status], o.errors, o.warnings, o.changes)
         for col, value in enumerate(values, start=1):
-            ws.cell(i, col, value)
+            ws.cell(i, col, value).alignment = _WRAP
+        ws.row_dimensions[i].height = xs.row_height(xs.wrapped_lines(values[0], widths[0]))
     ws.auto_filter.ref = f"A4:I{4 + max(len(result.files), 1)}"
     ws.freeze_panes = "A5"
 
@@ -261,27 +279,31 @@ def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
     all_findings.cell(1, 9, "Учитель").font = _BOLD
 
     history = wb.create_sheet("Изменения")
-    columns = (("change", "Что", 14), ("entity", "Чего", 12), ("class", "Класс", 7),
-               ("subject", "Предмет", 22), ("grp", "Группа", 10), ("teacher", "Учитель", 28),
-               ("student", "Ученик", 28), ("lesson_date", "Дата урока", 11),
-               ("kind", "Вид", 18), ("period", "Период", 12), ("old_value", "Было", 12),
-               ("new_value", "Стало", 12), ("first_seen", "Впервые замечено", 19),
-               ("days_late", "Опоздание, дн.", 10), ("file", "Файл", 36),
+    columns = (("change", "Изменение", 14), ("entity", "Запись", 10), ("class", "Класс", 7),
+               ("subject", "Предмет", 18), ("grp", "Группа", 9), ("teacher", "Учитель", 22),
+               ("student", "Ученик", 22), ("lesson_date", "Дата урока", 11),
+               ("kind", "Вид", 12), ("period", "Период", 11), ("old_value", "Было", 9),
+               ("new_value", "Стало", 9), ("first_seen", "Впервые замечено", 17),
+               ("days_late", "Опоздание, дней", 10), ("file", "Файл", 26),
                ("cell", "Ячейка", 8))
     for col, (_key, title, width) in enumerate(columns, start=1):
         history.cell(1, col, title).font = _BOLD
         history.cell(1, col).fill = _HEADER_FILL
+        history.cell(1, col).alignment = xs.HEADER_ALIGN
         history.column_dimensions[get_column_letter(col)].width = width
+    history.row_dimensions[1].height = xs.row_height(2)
     for i, row in enumerate(changes, start=2):
-        for col, (key, _title, _width) in enumerate(columns, start=1):
-            value = row.get(key)
-            if key == "change":
-                value = CHANGE_RU.get(str(value), value)
-            elif key == "entity":
-                value = ENTITY_RU.get(str(value), value)
-            history.cell(i, col, value)
+        changed = [_change_value(key, row.get(key)) for key, _title, _width in columns]
+        for col, value in enumerate(changed, start=1):
+            history.cell(i, col, value).alignment = _WRAP
+        history.row_dimensions[i].height = xs.row_height(max(
+            xs.wrapped_lines(str(v), w) for v, (_k, _t, w) in zip(changed, columns, strict=True)
+            if v is not None))
+    if not changes:
+        history.cell(2, 1, "Этот сбор журналов ничего не добавил в историю изменений.").font = xs.MUTED_FONT
     history.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + max(len(changes), 1)}"
     history.freeze_panes = "A2"
+    history.print_title_rows = "1:1"
     for sheet in (ws, teachers, history):
         _print_wide(sheet)
     return wb
@@ -290,6 +312,31 @@ def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
 CHANGE_RU = {"correction": "исправление", "removal": "удаление", "late_entry": "поздняя запись"}
 ENTITY_RU = {"mark": "отметка", "attendance": "пропуск", "final_mark": "итоговая",
              "topic": "тема", "homework": "задание"}
+FINAL_KIND_RU = {"period": "за период", "year": "годовая", "exam": "экзамен", "final": "итоговая"}
+
+
+def _change_value(key: str, value: object) -> object:
+    """A history value as the summary shows it: Russian words, dates as 27.11.2026, no paths."""
+    if value is None:
+        return None
+    if key == "change":
+        return CHANGE_RU.get(str(value), value)
+    if key == "entity":
+        return ENTITY_RU.get(str(value), value)
+    if key == "kind":
+        return FINAL_KIND_RU.get(str(value), value)
+    if key == "file":
+        return file_shown(str(value))
+    if key == "lesson_date":
+        try:
+            return f"{dt.date.fromisoformat(str(value)):%d.%m.%Y}"
+        except ValueError:
+            return value
+    if key == "first_seen":
+        return when_ru(str(value))
+    if isinstance(value, float):
+        return number_ru(value).replace("\u00a0", " ")
+    return value
 
 
 def summary_line(result: MergeResult) -> str:

@@ -245,7 +245,7 @@ def removals_check(rec: SubjectRecords, state: dict[str, dict], plan: Any,
     message = (
         f"файл удалил бы {removed} из {merged} уже принятых отметок ({removed / merged:.0%}). "
         "Возможно, на место журнала положили старую копию. Проверьте файл; если удаление "
-        "верно, выполните journal merge --confirm-removals"
+        "верно, повторите сбор журналов с подтверждением удалений (руководство, раздел 3)"
     )
     return removed, merged, error("W06", message, file=rec.file, teacher=rec.teacher)
 
@@ -270,10 +270,10 @@ def lost_lessons(rec: SubjectRecords, state: dict[str, dict]) -> list[tuple[dt.d
 def lost_lessons_finding(rec: SubjectRecords, lost: list[tuple[dt.date, int]]) -> Finding:
     """The error (D07) that rejects a workbook whose deleted lesson columns held merged data."""
     message = (f"столбцы уроков {days_text(lost)} удалены из журнала, а их отметки уже в "
-               "общей базе. Верните столбцы или возьмите свежую книгу: journal templates"
+               "общей базе. Верните столбцы или попросите у ответственного за ЭЖ свежую книгу"
                if len(lost) > 1 else
                f"столбец урока {days_text(lost)} удалён из журнала, а его отметки уже в "
-               "общей базе. Верните столбец или возьмите свежую книгу: journal templates")
+               "общей базе. Верните столбец или попросите у ответственного за ЭЖ свежую книгу")
     return error(MISSING_LESSONS, message, file=rec.file, sheet=SHEET_GRID, date=lost[0][0],
                  teacher=rec.teacher)
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from journal.core.findings import Finding, error, has_errors, warning
+from journal.core.formatting import number_ru
 from journal.core.text import clean_text, name_key, parse_date_value
 from journal.school import year_marks
 from journal.school.marks import ABSENCE_CODES, CellEntry, CellProblem, parse_final_mark, parse_mark_cell
@@ -507,8 +508,8 @@ def validate_subject(view: SubjectView, settings: Settings,
     if rec.missing_lessons:
         days = days_text(rec.missing_lessons)
         warn(MISSING_LESSONS, f"в журнале нет столбцов уроков {days}, хотя по расписанию они "
-                              "есть. Если столбцы удалили, верните их или возьмите свежую книгу: "
-                              "journal templates", sheet=SHEET_GRID, date=rec.missing_lessons[0][0])
+                              "есть. Если столбцы удалили, верните их или попросите у ответственного за ЭЖ "
+                              "свежую книгу", sheet=SHEET_GRID, date=rec.missing_lessons[0][0])
 
     # the grid: date checks once per column, cell parsing once per distinct value
     date_problems = [_date_problem(col[0], settings, school_class) if col else None
@@ -691,7 +692,7 @@ def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
             average = sum(v * w for v, w in inside) / sum(w for _, w in inside)
             if abs(int(parsed) - average) > tolerance:
                 warn("F02", f"отметка за {period.name} «{parsed}» далека от средневзвешенного "
-                            f"балла {average:.2f}. Проверьте отметку", **where)
+                            f"балла {number_ru(average)}. Проверьте отметку", **where)
         _check_year_marks(typed, list(periods), settings, student.full_name, has_exam, warn)
 
 

@@ -282,7 +282,7 @@ class _Run:
             f"список класса {school_class.name} не перенесён в журналы предметов: в файле классного "
             f"руководителя ошибки ({errors[0].format(with_file=False)}"
             f"{f' и ещё {len(errors) - 1}' if len(errors) > 1 else ''}). Исправьте их "
-            f"(проверка: journal check) и выполните journal templates снова",
+            f"и снова обновите файлы журнала",
             file=self._rel(existing.path), teacher=school_class.class_teacher)
         self.result.findings.append(self.untrusted_lists[school_class.name])
 

@@ -310,6 +310,7 @@ class Settings:
     director: str = ""
     deputy: str = ""
     decisions: tuple[CouncilDecision, ...] = ()
+    letter_rating: bool = True  # letters to parents show the student's place in the class
     today: dt.date | None = None  # recorded by a demo school so its defaults make sense
 
     @cached_property

@@ -52,6 +52,8 @@ GRID_FIRST_DATE_COL = 3
 TABLE_HEADER_ROW = 3  # header row of the log, finals and class sheets
 CLASS_SPARE_ROWS = 40  # empty rows for new students, parents, reasons, notes
 CLASS_MIN_ROWS = 60
+CLASS_PRINTED_SPARE_ROWS = 5  # empty rows printed below the filled ones (for writing in by hand)
+CLASS_PRINTED_MIN_ROWS = 25  # rows printed of a table with nothing in it yet
 
 MARK_LIST_VALUES = (*[str(m) for m in MARKS], *ABSENCE_CODES)
 META_LAYOUT = "layout"  # extra _meta key: fingerprint of what the layout was built from
@@ -477,7 +479,8 @@ def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolC
              "в своём файле, и при сборе журнала они применяются к пропускам «Н»."),
         ("head", "Лист «Уроки»"),
         ("", "Для каждого урока — тема урока и домашнее задание. Если урок провёл другой учитель (замена), "
-             "впишите его ФИО в последний столбец. Урок с отметками, но без темы — ошибка."),
+             "впишите его ФИО в последний столбец. Урок с отметками, но без темы — предупреждение: "
+             "отметки будут приняты, но тему нужно дописать."),
     ]
     if school_class.has_marks:
         lines += [
@@ -488,14 +491,16 @@ def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolC
     lines += [
         ("head", "Что проверяет программа при сборе"),
         ("", "Каждую клетку: непонятные значения, больше двух отметок, отметки в каникулы или вне учебного "
-             "года, до зачисления или после выбытия ученика; уроки с отметками без темы; вид работы не из "
-             "списка; итоговые отметки не из списка; четвертная отметка, далёкая от средневзвешенного балла "
-             "(предупреждение); поздно выставленные и исправленные отметки. Замечания приходят вам файлом "
-             "с указанием листа и клетки (например, F12)."),
+             "года, до зачисления или после выбытия ученика; вид работы не из списка; итоговые отметки не "
+             "из списка. Предупреждения (данные принимаются, но проверьте их): уроки с отметками без темы; "
+             "четвертная отметка, далёкая от средневзвешенного балла; формула вместо значения; поздно "
+             "выставленные и исправленные отметки. Замечания приходят вам файлом с указанием листа и "
+             "клетки (например, F12)."),
         ("head", "Важно"),
         ("", "Не переименовывайте листы, не вставляйте и не удаляйте строки и столбцы — структура защищена "
              "(без пароля), вводить можно только в белые клетки. Новые ученики и изменения расписания "
-             "добавляются программой (команда journal templates), все заполненные клетки сохраняются."),
+             "добавляет ответственный за ЭЖ, обновляя файлы журнала программой; все заполненные клетки "
+             "сохраняются."),
         ("", "Не вставляйте формулы в клетки журнала: вводите значения."),
         ("", "Не сортируйте один столбец с ФИО: если строки нужно переставить, сортируйте их только "
              "целиком, вместе со столбцом «№» и всеми отметками. Иначе отметки достались бы другим "
@@ -626,6 +631,13 @@ def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hin
                  date_cols: set[int]) -> None:
     ws.cell(1, 1, title).font = _TITLE_FONT
     ws.cell(2, 1, hint).font = _SUBTITLE_FONT
+    # Title and hint wrap within the table's width: the printed page ends where the table does.
+    total = sum(widths)
+    for row, text, size in ((1, title, _TITLE_FONT.sz), (2, hint, _SUBTITLE_FONT.sz)):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        lines = xs.wrapped_lines(text, total * xs.FONT_SIZE / size)
+        ws.row_dimensions[row].height = xs.row_height(lines, size)
     for col, (text, width) in enumerate(zip(columns, widths, strict=True), start=1):
         _header(ws, TABLE_HEADER_ROW, col, text)
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -636,6 +648,10 @@ def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hin
     text_other = Alignment(vertical="top", wrap_text=True)
     for i in range(n_rows):
         values = rows[i] if i < len(rows) else []
+        wrapped = [xs.wrapped_lines(str(v), w) for k, (v, w) in enumerate(zip(values, widths, strict=False))
+                   if k > 0 and k not in date_cols and isinstance(v, str)]
+        if max(wrapped, default=1) > 1:
+            ws.row_dimensions[first + i].height = xs.row_height(max(wrapped))
         for k in range(len(columns)):
             value = values[k] if k < len(values) else None
             cell = ws.cell(first + i, k + 1, value)
@@ -652,6 +668,9 @@ def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hin
     _protect(ws)
     _print_setup(ws, fit_width=True)
     ws.print_title_rows = f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
+    # Print the filled rows and a few empty ones, not pages of empty grid.
+    printed = (len(rows) + CLASS_PRINTED_SPARE_ROWS) if rows else CLASS_PRINTED_MIN_ROWS
+    ws.print_area = f"A1:{letter}{first + min(n_rows, printed) - 1}"
 
 
 def _student_dropdown(ws: Worksheet, letter: str, first: int, last: int) -> None:
@@ -689,8 +708,8 @@ def _write_class_help(ws: Worksheet, settings: Settings, school_class: SchoolCla
         ("", "Короткая заметка для письма родителям ученика (необязательно)."),
         ("head", "Важно"),
         ("", "Не переименовывайте листы и столбцы. Новых учеников добавляйте в пустые строки внизу списка; "
-             "после этого координатор обновит журналы учителей (команда journal templates) — все "
-             "заполненные отметки сохранятся."),
+             "после этого ответственный за ЭЖ обновит журналы учителей — все заполненные отметки "
+             "сохранятся."),
     ]
     _write_help_lines(ws, lines)
 

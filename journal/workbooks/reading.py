@@ -402,7 +402,7 @@ def _read_into(result: ReadResult, data: bytes) -> None:
     if meta_sheet is None:
         raise _Refused(error(R_NO_META, "это не файл электронного журнала: нет служебного листа "
                              f"«{wf.META_SHEET}». Возьмите бланк, созданный программой "
-                             "(journal templates), и перенесите данные в него", **where))
+                             "(его готовит ответственный за ЭЖ), и перенесите данные в него", **where))
     reader = _SheetReader(package, data, sheets, where)
     meta = _read_meta(reader.values(wf.META_SHEET), result, where)
     if meta is None:
@@ -637,14 +637,14 @@ def _area(names: dict[str, list[_Name]], name: str, reader: _SheetReader, result
         if required:
             result.findings.append(error(R_MISSING_NAME, f"в файле нет именованного диапазона «{name}»: "
                                          "структура журнала нарушена. Возьмите новый бланк "
-                                         "(journal templates) и перенесите данные", **where))
+                                         "у ответственного за ЭЖ и перенесите данные", **where))
         return None
     areas = {_parse_ref(n.text) for n in found}
     if len(areas) > 1 or None in areas:
         text = "; ".join(sorted({n.text for n in found}))
         result.findings.append(error(R_BAD_NAME, f"именованный диапазон «{name}» указывает не туда "
                                      f"({text}): возможно, удалены строки, столбцы или лист. Возьмите "
-                                     "новый бланк (journal templates) и перенесите данные", **where))
+                                     "новый бланк у ответственного за ЭЖ и перенесите данные", **where))
         return None
     area = areas.pop()
     assert area is not None
@@ -697,7 +697,7 @@ def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, li
                             f"({marks_a.ref()})")
     if problems:
         result.findings.append(error(R_BAD_NAME, "структура листа с отметками нарушена: "
-                                     + "; ".join(problems) + ". Возьмите новый бланк (journal templates) "
+                                     + "; ".join(problems) + ". Возьмите новый бланк у ответственного за ЭЖ "
                                      "и перенесите данные", **where))
         return None
     sheet = marks_a.sheet

@@ -94,6 +94,7 @@ ROW_SCHOOL_NAME = "Название школы"
 ROW_YEAR = "Учебный год"
 ROW_DIRECTOR = "Директор"
 ROW_DEPUTY = "Заместитель директора по УВР"
+ROW_RATING = "Место в классе в письмах родителям"
 ROW_TODAY = "Сегодня (для примера)"
 
 # Rows of «Нормы»: label → (Norms field, explanation)

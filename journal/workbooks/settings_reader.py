@@ -109,6 +109,7 @@ from journal.workbooks.settings_format import (
     NORM_ROWS,
     ROW_DEPUTY,
     ROW_DIRECTOR,
+    ROW_RATING,
     ROW_SCHOOL_NAME,
     ROW_TODAY,
     ROW_YEAR,
@@ -388,7 +389,8 @@ def read_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         timetable=tuple(timetable), changes=tuple(changes), unmarked=tuple(unmarked),
         work_kinds=tuple(kinds) or DEFAULT_WORK_KINDS,
         norms=norms, director=str(school["director"]), deputy=str(school["deputy"]),
-        today=today if isinstance(today, dt.date) else None, decisions=tuple(decisions),
+        letter_rating=bool(school["rating"]), today=today if isinstance(today, dt.date) else None,
+        decisions=tuple(decisions),
     )
     return settings, r.findings
 
@@ -408,7 +410,8 @@ def load_settings(path: Path) -> Settings:
 def _read_school(r: _Reader) -> dict[str, object]:
     rows, first = r.area(NAME_SCHOOL, SHEET_SCHOOL, (COL_PARAM, COL_VALUE))
     by_label = {name_key(row.values.get(COL_PARAM)): row for row in rows}
-    out: dict[str, object] = {"name": "", "year": "", "director": "", "deputy": "", "today": None}
+    out: dict[str, object] = {"name": "", "year": "", "director": "", "deputy": "", "today": None,
+                              "rating": True}
     if not first:
         return out
 
@@ -444,6 +447,14 @@ def _read_school(r: _Reader) -> dict[str, object]:
                 r.warn("N14", f"Не указано ФИО {what}: без него в бумажных копиях "
                                         f"останется пустое место для подписи.",
                        SHEET_SCHOOL, row.cells[COL_VALUE])
+    row = by_label.get(name_key(ROW_RATING))  # optional: older workbooks lack it
+    if row is not None and not is_blank(row.values.get(COL_VALUE)):
+        rating = parse_yes_no(row.values.get(COL_VALUE))
+        if rating is None:
+            r.error("N10", f"«{ROW_RATING}»: «{row.values.get(COL_VALUE)}» — впишите «да» или «нет».",
+                    SHEET_SCHOOL, row.cells[COL_VALUE])
+        else:
+            out["rating"] = rating
     row = by_label.get(name_key(ROW_TODAY))
     if row is not None:
         out["today"] = r.date(row, COL_VALUE, SHEET_SCHOOL, required=False)

@@ -110,6 +110,7 @@ from journal.workbooks.settings_format import (
     NORM_ROWS,
     ROW_DEPUTY,
     ROW_DIRECTOR,
+    ROW_RATING,
     ROW_SCHOOL_NAME,
     ROW_TODAY,
     ROW_YEAR,
@@ -306,21 +307,35 @@ def _write_school(wb: Workbook, s: Settings) -> None:
     rows: list[list[object]] = [
         [ROW_SCHOOL_NAME, s.school_name, "Полное название, как на бланках и печатях."],
         [ROW_YEAR, s.school_year, "Например 2026/2027."],
-        [ROW_DIRECTOR, s.director, "Фамилия и инициалы — для подписи в бумажных копиях."],
-        [ROW_DEPUTY, s.deputy, "Заместитель директора по учебно-воспитательной работе."],
+        [ROW_DIRECTOR, s.director, "Фамилия, имя и отчество полностью — для подписи в бумажных копиях."],
+        [ROW_DEPUTY, s.deputy, "Фамилия, имя и отчество заместителя директора по учебно-воспитательной "
+                               "работе."],
+        [ROW_RATING, YES if s.letter_rating else NO,
+         "«да» — в письмах родителям указано место ученика в классе по среднему баллу; «нет» — "
+         "не указывать."],
         [ROW_TODAY, s.today, "Только для учебного примера; в школе оставьте пустым."],
     ]
-    columns = [_Column(COL_PARAM, 34), _Column(COL_VALUE, 44), _Column(COL_NOTE, 60)]
+    columns = [_Column(COL_PARAM, 30), _Column(COL_VALUE, 50), _Column(COL_NOTE, 50)]
     _table(wb, ws, NAME_SCHOOL, columns, rows, len(rows))
-    for r in range(FIRST_HEADER_ROW + 1, FIRST_HEADER_ROW + len(rows) + 1):
+    for i, row in enumerate(rows):
+        r = FIRST_HEADER_ROW + 1 + i
         ws.cell(row=r, column=1).fill = xs.NO_FILL
         ws.cell(row=r, column=1).font = _HEADER_FONT
+        ws.cell(row=r, column=1).alignment = _WRAP
+        ws.cell(row=r, column=2).alignment = _WRAP
         ws.cell(row=r, column=3).fill = xs.NO_FILL
         ws.cell(row=r, column=3).font = _HINT_FONT
         ws.cell(row=r, column=3).alignment = _WRAP
-    today_cell = ws.cell(row=FIRST_HEADER_ROW + 5, column=2)
+        lines = max(xs.wrapped_lines(str(row[1] or ""), 50), xs.wrapped_lines(str(row[2]), 50),
+                    xs.wrapped_lines(str(row[0]), 30))
+        ws.row_dimensions[r].height = xs.row_height(lines)
+    rating_cell = ws.cell(row=FIRST_HEADER_ROW + 1 + [r[0] for r in rows].index(ROW_RATING), column=2)
+    yes_no = _list_validation(LIST_YES_NO)
+    yes_no.add(rating_cell.coordinate)
+    ws.add_data_validation(yes_no)
+    today_cell = ws.cell(row=FIRST_HEADER_ROW + 1 + [r[0] for r in rows].index(ROW_TODAY), column=2)
     today_cell.number_format = DATE_FORMAT
-    today_cell.alignment = Alignment(horizontal="left")
+    today_cell.alignment = Alignment(horizontal="left", vertical="top")
     dv = _date_validation()
     dv.add(today_cell.coordinate)
     ws.add_data_validation(dv)
@@ -611,22 +626,22 @@ HELP_TEXT: tuple[tuple[str, str], ...] = (
          "(так же для каждого предмета). Пример: 5А | Английский язык | 1 группа | 3 | "
          "Сидорова А. В.; 5А | Английский язык | 2 группа | 3 | Кузнецов П. Р. В «Расписании» "
          "пишите ту же группу. Уроки разных групп одного класса могут стоять в одно время. "
-         "Если класс не делится, столбец «Группа» оставьте пустым. В каком ученик группе, "
-         "отмечает классный руководитель в своём файле."),
+         "Если класс не делится, столбец «Группа» оставьте пустым. В какой группе учится каждый "
+         "ученик, отмечает классный руководитель в своём файле."),
     ("head", "Как вводить значения"),
     ("", "Даты — ДД.ММ.ГГГГ (01.09.2026). Дробные числа — с запятой (1,5). День недели — из "
          "списка или числом 1–6 (1 — понедельник). «Письменная работа» — да или нет."),
     ("head", "Что дальше"),
-    ("", "Сохраните файл и выполните команду: journal templates --school ПАПКА_ШКОЛЫ. Программа "
-         "проверит настройки (ошибки покажет с листом и ячейкой) и создаст файлы журнала: по "
-         "одному на каждую строку учебного плана (папка workbooks) и по одному на класс для "
-         "классного руководителя (папка classes). Даты уроков на весь год будут вписаны по "
-         "расписанию, без каникул."),
-    ("", "Учителя заполняют свои файлы и возвращают их в те же папки. Команда "
-         "journal merge --school ПАПКА_ШКОЛЫ собирает все файлы в общую базу и готовит замечания "
-         "учителям; затем строятся отчёты, бумажные копии и письма родителям."),
+    ("", "Сохраните файл и подготовьте файлы журнала (как — сказано в руководстве ответственного "
+         "за ЭЖ, раздел «Начало года»). Программа проверит настройки (ошибки покажет с листом и "
+         "ячейкой) и создаст файлы журнала: по одному на каждую строку учебного плана (в папке "
+         "журналов предметов) и по одному на класс для классного руководителя (в папке классов). "
+         "Даты уроков на весь год будут вписаны по расписанию, без каникул."),
+    ("", "Учителя заполняют свои файлы и возвращают их в те же папки. Сбор журналов переносит "
+         "все файлы в общую базу и готовит замечания учителям; затем строятся отчёты, бумажные "
+         "копии и письма родителям."),
     ("", "Если настройки изменились (новый класс, перенос урока), исправьте этот файл и снова "
-         "выполните journal templates: уже заполненные данные в файлах учителей сохранятся."),
+         "подготовьте файлы журнала: уже заполненные данные в файлах учителей сохранятся."),
 )
 
 

@@ -43,8 +43,20 @@ class DateRange:
 
     @property
     def key(self) -> str:
-        """«2026-11-14 — 2026-11-27»: the range's folder name, sorts by date."""
+        """«2026-11-14 — 2026-11-27»: the range as the sent-log records it (never shown)."""
         return f"{self.start:%Y-%m-%d} — {self.end:%Y-%m-%d}"
+
+    @property
+    def short_ru(self) -> str:
+        """«14.11–27.11.2026», or «28.12.2026–10.01.2027» across a new year."""
+        if self.start.year == self.end.year:
+            return f"{self.start:%d.%m}–{self.end:%d.%m.%Y}"
+        return f"{self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+
+    @property
+    def folder_name(self) -> str:
+        """«Письма родителям 14.11–27.11.2026»: the folder of the range's letters."""
+        return f"Письма родителям {self.short_ru}"
 
     @property
     def text_ru(self) -> str:
@@ -166,6 +178,7 @@ class Letter:
     note: str = ""
     parents: tuple[Parent, ...] = ()
     has_marks: bool = True  # grade 1 is taught without marks
+    rating_shown: bool = True  # the school's setting «Место в классе в письмах родителям»
 
     @property
     def emails(self) -> tuple[str, ...]:
@@ -212,6 +225,14 @@ def split_emails(text: str) -> tuple[tuple[str, ...], str]:
     return good, bad
 
 
+@dataclass(frozen=True)
+class LetterBatch:
+    """The letters of a range, and the classes that got none because nothing was entered."""
+
+    letters: list[Letter]
+    silent_classes: list[str]  # no mark, topic, homework, absence or note in the range
+
+
 def build_letters(
     conn: sqlite3.Connection,
     settings: Settings,
@@ -220,14 +241,46 @@ def build_letters(
 ) -> list[Letter]:
     """One letter per student of every class (or of ``class_name``) on the range's last day.
 
-    Students who left before the range began or joined after it ended get none.
+    Students who left before the range began or joined after it ended get none, and so
+    does a class whose journal is empty for the range (see :func:`gather_letters`).
     """
-    classes = _classes(conn, settings, class_name)
+    return gather_letters(conn, settings, date_range, class_name).letters
+
+
+def gather_letters(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    date_range: DateRange,
+    class_name: str | None = None,
+) -> LetterBatch:
+    """The letters of every class (or of ``class_name``) that has something to tell parents.
+
+    A class where no teacher entered anything for the range — no mark, lesson topic,
+    homework, absence or class teacher's note — gets no letters: each would say «нет
+    отметок» for every subject. Such classes are listed in ``silent_classes``.
+    """
     letters: list[Letter] = []
-    for school_class, class_teacher in classes:
+    silent: list[str] = []
+    for school_class, class_teacher in _classes(conn, settings, class_name):
         data = _load_class(conn, settings, school_class, class_teacher, date_range)
+        if data.students.empty:
+            continue
+        if not _has_entries(data, date_range, conn):
+            silent.append(school_class.name)
+            continue
         letters.extend(_class_letters(settings, data, date_range, conn))
-    return letters
+    return LetterBatch(letters, silent)
+
+
+def _has_entries(data: _ClassData, date_range: DateRange, conn: sqlite3.Connection) -> bool:
+    """True when a teacher entered anything for the class in the range."""
+    start = date_range.start.isoformat()
+    if not data.attendance.empty or (data.marks["date"] >= start).any():
+        return True
+    for column in ("topic", "homework"):
+        if data.lessons[column].fillna("").astype(str).str.strip().ne("").any():
+            return True
+    return bool(_notes(conn, data.students["id"].tolist()))
 
 
 def _classes(
@@ -314,6 +367,7 @@ def _class_letters(
             note=notes.get(sid, ""),
             parents=parents.get(sid, ()),
             has_marks=data.school_class.has_marks,
+            rating_shown=settings.letter_rating,
         ))
     return letters
 

@@ -56,8 +56,8 @@ class LettersOutput:
 
 
 def letters_folder(school: SchoolFolder, date_range: DateRange) -> Path:
-    """``output/Письма родителям/<range>/``."""
-    return school.output(LETTERS_DIR, date_range.key)
+    """``output/Письма родителям/Письма родителям 14.11–27.11.2026/``."""
+    return school.output(LETTERS_DIR, date_range.folder_name)
 
 
 def letter_file_name(letter: Letter) -> str:
@@ -74,7 +74,8 @@ def render_letters(
     letters: Iterable[Letter], folder: Path, renderer: PdfRenderer, date_range: DateRange | None = None
 ) -> LettersOutput:
     """Print each letter to ``folder/<class>/<class — student>.pdf`` and each class's letters
-    into ``folder/<class — все письма для печати>.pdf``.
+    into ``folder/<class — все письма для печати>.pdf``, each letter of it from an odd page
+    (for double-sided printing).
 
     A class's letters are printed as one document (one browser page load per class, which
     is several times faster than one per letter): that document is the class's file for
@@ -115,6 +116,7 @@ def render_letters(
                     known = {"content_sha256": content_sha, "pages": pages}
                     manifest[path.relative_to(folder).as_posix()] = known
                     entries[index] = (letter, path, content_sha, fresh, known)
+            pad_for_duplex(reader, starts, class_path, f"Письма родителям — {class_name}")
         for letter, path, content_sha, _fresh, known in entries:
             sha = file_sha256(path)
             known["sha256"] = sha
@@ -139,6 +141,30 @@ def _letter_starts(reader: PdfReader, name: str, count: int) -> list[int]:
     if count and (starts[0] != 0 or any(b <= a for a, b in itertools.pairwise(starts))):
         raise RenderError(f"В файле «{name}» не удалось найти начало каждого письма")
     return [*starts, total]
+
+
+def pad_for_duplex(reader: PdfReader, starts: list[int], out: Path, title: str) -> int:
+    """Rewrite a class's PDF so that each letter begins on an odd page: a blank page follows
+    every letter of an odd number of pages but the last, so double-sided printing never puts
+    two students on one sheet. ``starts`` are the letters' first pages and the page count.
+    Returns the number of blank pages added (the file is left as it is when none is needed)."""
+    from pypdf import PdfWriter
+
+    odd = [i for i in range(len(starts) - 2) if (starts[i + 1] - starts[i]) % 2]
+    if not odd:
+        return 0
+    writer = PdfWriter()
+    for index in range(len(starts) - 1):
+        for number in range(starts[index], starts[index + 1]):
+            writer.add_page(reader.pages[number])
+        if index in odd:
+            box = reader.pages[starts[index]].mediabox
+            writer.add_blank_page(width=float(box.width), height=float(box.height))
+    writer.add_metadata({"/Title": title, "/Producer": "journal"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    write_atomically(buffer.getvalue(), out)
+    return len(odd)
 
 
 def split_pdf(reader: PdfReader, first: int, end: int, out: Path, title: str) -> int:

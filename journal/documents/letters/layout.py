@@ -21,6 +21,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from journal.core.formatting import (
+    FEMALE,
     MISSING,
     count_ru,
     date_long_ru,
@@ -29,6 +30,7 @@ from journal.core.formatting import (
     month_ru,
     number_ru,
     ordinal_place_ru,
+    sex_ru,
 )
 from journal.documents.html import FONT_FAMILY, css_string, document, esc, signature_block
 from journal.documents.letters.data import LATE, REASONS, DateRange, Letter, MarkEntry, Parent
@@ -52,15 +54,10 @@ LETTER_MARGINS_MM = (9.0, 11.0, 12.0, 13.0)
 
 def _first_name_patronymic(full_name: str) -> tuple[str, bool | None]:
     """«Белова Наталья Юрьевна» → («Наталья Юрьевна», female); gender None when unclear."""
-    parts = full_name.split()
-    if len(parts) < 3:
+    sex = sex_ru(full_name)
+    if sex is None:
         return "", None
-    patronymic = parts[2].lower()
-    if patronymic.endswith(("вна", "чна", "кызы")):
-        return f"{parts[1]} {parts[2]}", True
-    if patronymic.endswith(("вич", "ич", "оглы")):
-        return f"{parts[1]} {parts[2]}", False
-    return "", None
+    return " ".join(full_name.split()[1:]), sex == FEMALE
 
 
 def greeting_ru(parents: Iterable[Parent]) -> str:
@@ -113,11 +110,11 @@ def summary_boxes(letter: Letter) -> list[tuple[str, str, str]]:
     if letter.has_marks:
         boxes.append(("Средний балл", number_ru(letter.average),
                       f"{period_word(letter)}, все предметы"))
-        if letter.rating.place is not None:
+        if letter.rating_shown and letter.rating.place is not None:
             place = ordinal_place_ru(letter.rating.place, letter.rating.of)
             boxes.append(("Место в классе", place.replace(" из ", "\u00a0из\u00a0"),
                           "по среднему баллу"))
-        else:
+        elif letter.rating_shown:
             boxes.append(("Место в классе", MISSING, "отметок пока нет"))
     missed = letter.attendance.missed()
     boxes.append(("Пропущено уроков", str(missed),
