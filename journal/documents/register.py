@@ -41,7 +41,7 @@ COL_ARCHIVE_NO = "Архивный номер"
 COL_REMARKS = "Примечание"
 COLUMNS = (COL_NO, COL_CLASS, COL_PERIOD, COL_KIND, COL_YEAR, COL_VERSION, COL_PAGES, COL_PRODUCED,
            COL_SHA, COL_FILE, COL_ARCHIVED_ON, COL_ARCHIVED_BY, COL_ARCHIVE_NO, COL_REMARKS)
-WIDTHS = (6, 7, 12, 11, 9, 7, 8, 11, 20, 24, 11, 14, 10, 16)
+WIDTHS = (6, 7, 11, 10, 8, 6, 7, 11, 18, 20, 10, 12, 9, 14)  # fits landscape A4 at 100 %
 OLD_NAMES = {"№": COL_NO, "SHA-256 файла PDF": COL_SHA}
 """Headers of earlier registers, read as today's columns."""
 
