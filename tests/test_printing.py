@@ -728,3 +728,32 @@ def test_copy_of_a_period_not_over_is_a_draft_in_the_pdf_and_the_register(
     [row] = _register(tmp_path)
     assert row.draft and row.version == 0
     assert not (folder / "1 полугодие" / "10А — 1 полугодие.pdf").exists()
+
+
+def _log_rows(text: str) -> int:
+    return len(re.findall(r"^\s*\d+\s+\d\d\.\d\d\.\d{4}", text, flags=re.M))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_no_page_holds_only_a_tables_tail_or_only_a_signature(dataset: PrintDataset, tmp_path: Path) -> None:
+    """The lesson log of one subject grows a lesson at a time, so that at some length its
+    last rows no longer fit: they never go over alone (at least three rows under the
+    repeated header), and the deputy's signatures never stand on a page of their own."""
+    whole = _load(dataset, "5А", "1")
+    math = whole.sections[0]
+    seen_breaks = 0
+    with PdfRenderer() as renderer:
+        for count in range(6, len(math.lessons) + 1):
+            section = dataclasses.replace(math, lessons=math.lessons[:count])
+            copy = dataclasses.replace(whole, sections=[section])
+            out = tmp_path / f"copy{count}.pdf"
+            pages = renderer.render(class_copy_html(copy, class_copy_parts(copy)), out)
+            texts = [_text(out, page, layout=True) for page in range(1, pages + 1)]
+            subject_pages = [t for t in texts if "1. Математика" in t]
+            for text in subject_pages[1:]:
+                seen_breaks += 1
+                assert _log_rows(text) >= 3 or "Отметки и посещаемость" in text, text[:300]
+            last = texts[-1]
+            assert "Посещаемость за" in last or "Сводная ведомость" in last, last[:300]
+    assert seen_breaks  # the log did run over a page at some length
