@@ -656,7 +656,8 @@ def test_exporter_prints_a_displayed_copy_document_as_it_is() -> None:
     from journal.documents.copies.document import CopyDocument
     from journal.documents.exporter import JournalHTMLExporter
 
-    page = "<!DOCTYPE html><html><head><style>@page { size: A4 landscape }</style></head><body>копия</body></html>"
+    page = ("<!DOCTYPE html><html><head><style>@page { size: A4 landscape }</style></head>"
+            "<body>копия</body></html>")
     document = CopyDocument(page, 3, (2,))
     cell = new_code_cell("show_copy(copy)", outputs=[
         new_output("display_data", data={"text/html": page}, metadata=document.metadata())])

@@ -32,23 +32,24 @@ COL_KIND = "Вид копии"
 COL_YEAR = "Учебный год"
 COL_VERSION = "Версия"
 COL_PAGES = "Страниц"
-COL_PRODUCED = "Сформирована"
+COL_PRODUCED = "Дата копии"
 COL_SHA = "Контрольная сумма файла"
 COL_FILE = "Файл"
 COL_ARCHIVED_ON = "Сдана в архив (дата)"
 COL_ARCHIVED_BY = "Кто принял"
-COL_ARCHIVE_NO = "Архивный номер"
+COL_ARCHIVE_NO = "Номер в архиве"
 COL_REMARKS = "Примечание"
 COLUMNS = (COL_NO, COL_CLASS, COL_PERIOD, COL_KIND, COL_YEAR, COL_VERSION, COL_PAGES, COL_PRODUCED,
            COL_SHA, COL_FILE, COL_ARCHIVED_ON, COL_ARCHIVED_BY, COL_ARCHIVE_NO, COL_REMARKS)
-WIDTHS = (6, 7, 11, 10, 8, 6, 7, 11, 18, 20, 10, 12, 9, 14)  # fits landscape A4 at 100 %
-OLD_NAMES = {"№": COL_NO, "SHA-256 файла PDF": COL_SHA}
+WIDTHS = (6, 7, 11, 10, 10, 8, 9, 13, 16, 19, 9, 10, 9, 12)  # fits landscape A4 at 100 %
+OLD_NAMES = {"№": COL_NO, "SHA-256 файла PDF": COL_SHA, "Сформирована": COL_PRODUCED,
+             "Архивный номер": COL_ARCHIVE_NO}
 """Headers of earlier registers, read as today's columns."""
 
 KIND_COPY = "копия за период"
 KIND_DRAFT = "черновик"
 DRAFT_REMARK = "черновик: период ещё шёл; в архив не сдаётся"
-SHA_FONT = xs.font(size=10, name="Courier New")
+SHA_FONT = xs.font(size=9, name="Courier New")
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,7 @@ def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
         cell.fill = xs.HEADER_FILL
         cell.alignment = xs.HEADER_ALIGN
         cell.border = xs.BORDER
-    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[1].height = 45
     centred = {COL_NO, COL_CLASS, COL_VERSION, COL_PAGES, COL_YEAR}
     for no, row in enumerate(sorted(rows, key=register_order), start=1):
         remarks = row.remarks if row.remarks not in (None, "") or not row.draft else DRAFT_REMARK
@@ -225,7 +226,7 @@ def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
             if row.draft:
                 cell.font = xs.MUTED_FONT
         ws.cell(row=no + 1, column=COLUMNS.index(COL_SHA) + 1).font = SHA_FONT
-        ws.row_dimensions[no + 1].height = 56  # the hash in four lines
+        ws.row_dimensions[no + 1].height = 50  # the hash in four lines
         archived = ws.cell(row=no + 1, column=COLUMNS.index(COL_ARCHIVED_ON) + 1)
         if isinstance(archived.value, dt.date | dt.datetime):
             archived.number_format = "DD.MM.YYYY"
