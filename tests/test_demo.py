@@ -128,3 +128,30 @@ def test_no_program_words_in_any_document_the_demo_writes(demo: DemoResult) -> N
     files, hits = scan_folder(demo.school.output_dir)
     assert files > 100
     assert not hits, f"{len(hits)} в документах:\n" + "\n".join(hits[:60])
+
+
+def test_copy_grids_add_up_to_the_attendance_page_for_every_student(demo: DemoResult) -> None:
+    """The demo's class teachers give reasons that differ from the subject teachers' «Н»; in
+    every copy of every class the grids' codes still add up to the attendance page."""
+    from journal.dataset import store
+    from journal.documents.copies.data import load_class_copy
+    from journal.workbooks.settings_reader import load_settings
+
+    settings = load_settings(demo.school.settings_path)
+    with store.opened(demo.school.store_path) as conn:
+        assert conn.execute("SELECT count(*) FROM attendance WHERE reason != code").fetchone()[0]
+        for school_class in settings.classes:
+            for period in settings.periods_for(school_class)[:2]:
+                copy = load_class_copy(conn, settings, school_class, period)
+                grid: dict[int, dict[str, int]] = {}
+                for section in copy.sections:
+                    for (sid, _lesson), value in section.cells.items():
+                        code = value.split("/")[0]
+                        if code in ("Н", "Б", "У", "О"):
+                            grid.setdefault(sid, {}).setdefault(code, 0)
+                            grid[sid][code] += 1
+                for total in copy.attendance:
+                    mine = grid.get(total.student_id, {})
+                    shown = tuple(mine.get(code, 0) for code in ("Б", "У", "Н", "О"))
+                    assert shown == (total.ill, total.excused, total.unexcused, total.late), (
+                        school_class.name, period.name, total.name)

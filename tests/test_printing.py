@@ -7,6 +7,7 @@ the PDFs are read back with poppler's ``pdftotext`` / ``pdfinfo`` as a person wo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from support.print_fixtures import SUBSTITUTE, PrintDataset, build_print_dataset, print_settings
 from typer.testing import CliRunner
 
@@ -25,7 +27,7 @@ from journal.cli.main import app
 from journal.core.errors import UsageError
 from journal.dataset import store
 from journal.documents.copies import files
-from journal.documents.copies.data import LessonLine, load_class_copy
+from journal.documents.copies.data import ClassCopy, LessonLine, load_class_copy
 from journal.documents.copies.layout import (
     CONTENT_WIDTH_MM,
     DATE_COL_MM,
@@ -35,23 +37,31 @@ from journal.documents.copies.layout import (
     class_copy_parts,
     date_chunks,
     finals_part,
+    subject_part,
+    title_part,
 )
 from journal.documents.copies.plan import plan_print
 from journal.documents.pdf import PdfRenderer
 from journal.documents.register import (
     COL_ARCHIVE_NO,
     COL_ARCHIVED_BY,
+    COL_KIND,
     COL_SHA,
+    SHEET,
     RegisterRow,
+    next_version,
     read_register,
     register_path,
     write_register,
 )
 from journal.school.folder import PRINT_DIR, SETTINGS_FILE
+from journal.school.marks import absence_shown
 from journal.workbooks.settings_writer import write_settings_workbook
 
 POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdfinfo") is not None
 Q1_END = dt.date(2026, 10, 25)
+MADE_ON = dt.date(2026, 11, 27)  # the 1st quarter is over, the 2nd and the 1st half-year are not
+CODES = ("Н", "Б", "У", "О")
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +195,88 @@ def test_attendance_totals_count_each_reason(dataset: PrintDataset) -> None:
         assert total.missed == total.ill + total.excused + total.unexcused
 
 
+def _give_reasons(path: Path) -> None:
+    """The class teacher of 5А marks every 1st-quarter absence of three students: one ill
+    (Б), one excused (У), one without a good reason (Н), over what the subject teachers wrote."""
+    conn = sqlite3.connect(path)
+    names = conn.execute(
+        "SELECT DISTINCT s.id FROM attendance a JOIN students s ON s.id = a.student_id "
+        "JOIN lessons l ON l.id = a.lesson_id WHERE l.class = '5А' AND a.code != 'О' "
+        "ORDER BY s.full_name LIMIT 3").fetchall()
+    for (sid,), code in zip(names, "БУН", strict=True):
+        conn.execute("INSERT INTO absence_reasons (student_id, start_date, end_date, code, document) "
+                     "VALUES (?, '2026-09-01', '2026-10-25', ?, '')", (sid, code))
+    store.apply_absence_reasons(conn, "5А")
+    conn.commit()
+    conn.close()
+
+
+def _grid_codes(copy: ClassCopy) -> dict[int, dict[str, int]]:
+    """Student → absence code → how many grid cells of all subjects show it."""
+    found: dict[int, dict[str, int]] = {}
+    for section in copy.sections:
+        for (sid, _lesson), value in section.cells.items():
+            code = value.split("/")[0]
+            if code in CODES:
+                found.setdefault(sid, dict.fromkeys(CODES, 0))[code] += 1
+    return found
+
+
+def test_grids_and_attendance_totals_agree_when_the_class_teacher_gives_reasons(
+        dataset: PrintDataset, tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite"
+    shutil.copy(dataset.path, path)
+    _give_reasons(path)
+    settings = print_settings()
+    job = plan_print(settings, "1", "5А").jobs[0]
+    with store.opened(path) as conn:
+        copy = load_class_copy(conn, settings, job.school_class, job.period)
+    grids = _grid_codes(copy)
+    for total in copy.attendance:
+        codes = grids.get(total.student_id, dict.fromkeys(CODES, 0))
+        assert (codes["Б"], codes["У"], codes["Н"], codes["О"]) == (
+            total.ill, total.excused, total.unexcused, total.late), total.name
+        missed = sum(section.missed.get(total.student_id, 0) for section in copy.sections)
+        assert missed == total.missed, total.name
+    # the subject teachers wrote Н on some of these days; the grid shows the class teacher's Б
+    ill = next(t for t in copy.attendance if t.ill and not t.excused and not t.unexcused)
+    assert grids[ill.student_id]["Н"] == 0 and grids[ill.student_id]["Б"] == ill.ill
+    assert "причиной, которую указал классный руководитель" in subject_part(copy, copy.sections[0], 1)
+
+
+@pytest.mark.parametrize(("code", "reason", "shown"), [
+    ("Н", "Б", "Б"), ("Н", "У", "У"), ("Б", "Н", "Н"), ("Н", None, "Н"), ("Б", "", "Б"), ("О", "Б", "О")])
+def test_one_rule_gives_the_code_a_missed_lesson_shows(code: str, reason: str | None, shown: str) -> None:
+    assert absence_shown(code, reason) == shown
+
+
+def _copy_on(dataset: PrintDataset, period: str, class_name: str, day: dt.date) -> ClassCopy:
+    copy = _load(dataset, class_name, period)
+    copy.made_on = day
+    return copy
+
+
+def test_copy_before_its_period_ends_is_a_draft_on_every_page(dataset: PrintDataset) -> None:
+    draft = _copy_on(dataset, "2", "10А", MADE_ON)  # the 1st half-year runs to 28.12.2026
+    assert draft.draft
+    page = class_copy_html(draft, class_copy_parts(draft))
+    assert 'class="draft-mark"' in page and "position: fixed" in page  # repeated on each printed page
+    assert "ЧЕРНОВИК: 1 полугодие идёт по 28.12.2026" in page
+    assert page.count("ЧЕРНОВИК: 1 полугодие") >= len(draft.sections) + 1  # every running head
+    assert "Черновик не заверяется и в архив не сдаётся" in title_part(draft, [])
+    final = _copy_on(dataset, "2", "10А", dt.date(2026, 12, 28))  # its last day counts as over
+    assert not final.draft
+    assert "черновик" not in class_copy_html(final, class_copy_parts(final)).lower()
+
+
+def test_copy_is_dated_as_the_reports_of_the_same_run(dataset: PrintDataset) -> None:
+    copy = _copy_on(dataset, "1", "5А", MADE_ON)
+    copy.produced_at = dt.datetime(2026, 12, 1, 11, 53)
+    title = title_part(copy, [])
+    assert "сформирована 27\u00a0ноября 2026\u00a0г." in title  # as «Сформировано 27 ноября 2026 г.»
+    assert "01.12.2026" not in title and "11:53" not in title
+
+
 def test_grade_1_copy_carries_no_marks(dataset: PrintDataset) -> None:
     copy = _load(dataset, "1А", "1")
     assert not copy.with_marks
@@ -298,6 +390,58 @@ def test_register_keeps_what_the_secretary_typed(tmp_path: Path) -> None:
     assert again[0].extra == {"Полка": "3"}
 
 
+def test_register_prints_on_a4_sorted_readable_and_in_plain_russian(tmp_path: Path) -> None:
+    path = register_path(tmp_path)
+    rows = [dataclasses.replace(_row(1), class_name=name, file_name=f"{name}.pdf")
+            for name in ("10А", "11А", "1А", "5Б", "5А")]
+    write_register(path, rows)
+    ws = openpyxl.load_workbook(path)[SHEET]
+    header = [c.value for c in ws[1]]
+    assert header[:2] == ["№ п/п", "Класс"]
+    assert all(not re.search(r"[A-Za-z]", str(h)) for h in header), header
+    assert [ws.cell(row=r, column=2).value for r in range(2, 7)] == ["1А", "5А", "5Б", "10А", "11А"]
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.page_setup.orientation == "landscape"
+    for col in (1, 2):  # «1» and «1А» centred in their own cells, not run together as «11А»
+        assert ws.cell(row=2, column=col).alignment.horizontal == "center"
+    sha = ws.cell(row=2, column=header.index(COL_SHA) + 1)
+    assert sha.font.name and sha.font.sz >= 9
+    assert sha.value.count("\n") == 3 and "".join(sha.value.split()) == "ab" * 32
+    # the whole width fits a landscape A4 page without shrinking the type below 9 pt
+    width_chars = sum(ws.column_dimensions[get_column_letter(i)].width for i in range(1, len(header) + 1))
+    page_chars = (297 - 2 * 25.4 * ws.page_margins.left) / 25.4 * 96 / 7
+    assert sha.font.sz * min(1.0, page_chars / width_chars) >= 9
+    assert read_register(path)[0].sha256 == "ab" * 32
+
+
+def test_drafts_are_registered_apart_and_take_no_version(tmp_path: Path) -> None:
+    path = register_path(tmp_path)
+    draft = dataclasses.replace(_row(0), draft=True, file_name="5А — 1 четверть (черновик от 27.11.2026).pdf")
+    write_register(path, [draft])
+    rows = read_register(path)
+    assert rows[0].draft and next_version(rows) == 1
+    write_register(path, [*rows, _row(1)])
+    ws = openpyxl.load_workbook(path)[SHEET]
+    header = [c.value for c in ws[1]]
+    kinds = [ws.cell(row=r, column=header.index(COL_KIND) + 1).value for r in (2, 3)]
+    versions = [ws.cell(row=r, column=header.index("Версия") + 1).value for r in (2, 3)]
+    assert kinds == ["черновик", "копия за период"] and versions == ["—", 1]
+    assert "в архив не сдаётся" in str(ws.cell(row=2, column=header.index("Примечание") + 1).value)
+    assert [(r.draft, r.version) for r in read_register(path)] == [(True, 0), (False, 1)]
+
+
+def test_register_of_an_earlier_version_is_still_read(tmp_path: Path) -> None:
+    path = register_path(tmp_path)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["№", "Класс", "Период", "Учебный год", "Версия", "Страниц", "Сформирована",
+               "SHA-256 файла PDF", "Файл"])
+    ws.append([1, "5А", "1 четверть", "2026/2027", 1, 10, "26.10.2026 10:00", "ab" * 32, "5А.pdf"])
+    wb.save(path)
+    rows = read_register(path)
+    assert [(r.class_name, r.version, r.sha256, r.draft) for r in rows] == [("5А", 1, "ab" * 32, False)]
+
+
 def test_unreadable_register_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = register_path(tmp_path)
     path.write_bytes(b"not a workbook")
@@ -324,12 +468,20 @@ def _page_sizes(pdf: Path) -> list[tuple[float, float]]:
     return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)]
 
 
+def _school(root: Path, dataset: PrintDataset, today: dt.date) -> Path:
+    """A school folder with the print dataset and settings that stand on ``today``."""
+    write_settings_workbook(dataclasses.replace(print_settings(), today=today), root / SETTINGS_FILE)
+    shutil.copy(dataset.path, root / "journal.sqlite")
+    return root
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory, dataset: PrintDataset) -> tuple[Path, str]:
-    """A school folder printed with `journal print --period 1` (once for the module)."""
-    root = tmp_path_factory.mktemp("school")
-    write_settings_workbook(print_settings(), root / SETTINGS_FILE)
-    shutil.copy(dataset.path, root / "journal.sqlite")
+    """A school folder printed with `journal print --period 1` on 27.11.2026 (once for the
+    module), after the class teacher of 5А gave reasons that differ from the subject
+    teachers' codes."""
+    root = _school(tmp_path_factory.mktemp("school"), dataset, MADE_ON)
+    _give_reasons(root / "journal.sqlite")
     result = CliRunner().invoke(app, ["print", "--school", str(root), "--period", "1"])
     assert result.exit_code == 0, result.output
     return root, result.output
@@ -460,8 +612,7 @@ def test_grade_1_pdf_shows_no_marks(printed: tuple[Path, str], dataset: PrintDat
 @pytest.mark.slow
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
 def test_printing_again_makes_a_new_version_and_keeps_the_old(tmp_path: Path, dataset: PrintDataset) -> None:
-    write_settings_workbook(print_settings(), tmp_path / SETTINGS_FILE)
-    shutil.copy(dataset.path, tmp_path / "journal.sqlite")
+    _school(tmp_path, dataset, dt.date(2027, 1, 11))  # the 1st half-year is over
     args = ["print", "--school", str(tmp_path), "--period", "1 полугодие", "--class", "10А"]
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
@@ -497,3 +648,113 @@ def test_contents_numbers_when_the_pdf_has_no_readable_destinations(
         first = next(p for p in range(2, pages + 1)
                      if f"{number}. {section.title}" in " ".join(_text(out, p).split()))
         assert re.search(rf"{re.escape(section.title)} {re.escape(section.teacher)} {first}\b", title)
+
+
+def test_exporter_prints_a_displayed_copy_document_as_it_is() -> None:
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from journal.documents.copies.document import CopyDocument
+    from journal.documents.exporter import JournalHTMLExporter
+
+    page = ("<!DOCTYPE html><html><head><style>@page { size: A4 landscape }</style></head>"
+            "<body>копия</body></html>")
+    document = CopyDocument(page, 3, (2,))
+    cell = new_code_cell("show_copy(copy)", outputs=[
+        new_output("display_data", data={"text/html": page}, metadata=document.metadata())])
+    html, _ = JournalHTMLExporter().from_notebook_node(new_notebook(cells=[cell]))
+    assert html == page
+    plain = new_code_cell("1", outputs=[new_output("display_data", data={"text/html": "<b>1</b>"})])
+    html, _ = JournalHTMLExporter().from_notebook_node(new_notebook(cells=[plain]))
+    assert html != "<b>1</b>" and "<b>1</b>" in html
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_each_copy_is_made_by_the_notebook_kept_apart_from_the_pdfs(printed: tuple[Path, str]) -> None:
+    import nbformat
+
+    root, _ = printed
+    folder = root / "output" / PRINT_DIR
+    assert sorted(p.name for p in (folder / "1 четверть").iterdir()) == ["1А — 1 четверть.pdf",
+                                                                         "5А — 1 четверть.pdf"]
+    record = folder / "Блокноты" / "1 четверть" / "5А — 1 четверть.ipynb"
+    nb = nbformat.read(str(record), as_version=4)
+    given = nb.metadata["papermill"]["parameters"]
+    assert (given["class_name"], given["period"], given["version"], given["today"]) == (
+        "5А", "1 четверть", "1", MADE_ON.isoformat())
+    outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
+    document = next(o for o in outputs if (o.get("metadata") or {}).get("journal", {}).get("document"))
+    pdf = folder / "1 четверть" / "5А — 1 четверть.pdf"
+    assert document["metadata"]["journal"]["pages"] == len(_page_sizes(pdf))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_pdf_grids_add_up_to_the_attendance_page(printed: tuple[Path, str]) -> None:
+    root, _ = printed
+    pdf = root / "output" / PRINT_DIR / "1 четверть" / "5А — 1 четверть.pdf"
+    pages = len(_page_sizes(pdf))
+    counted = dict.fromkeys(CODES, 0)
+    totals: list[int] = []
+    for page in range(2, pages + 1):
+        text = _text(pdf, page, layout=True)
+        if "Посещаемость за" in text:
+            line = next(line for line in text.splitlines() if "Итого по классу" in line)
+            totals = [int(t) for t in line.split("Итого по классу", 1)[1].split()]
+            continue
+        for line in text.splitlines():
+            if "Пропуск показан" in line or "—" in line:
+                continue  # the legend, whose codes are no absences
+            for token in line.split():
+                if token.split("/")[0] in CODES:
+                    counted[token.split("/")[0]] += 1
+    missed = counted["Б"] + counted["У"] + counted["Н"]
+    assert totals == [missed, counted["Б"], counted["У"], counted["Н"], counted["О"]]
+    assert counted["Б"] and counted["У"] and counted["Н"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_copy_of_a_period_not_over_is_a_draft_in_the_pdf_and_the_register(
+        tmp_path: Path, dataset: PrintDataset) -> None:
+    _school(tmp_path, dataset, MADE_ON)
+    result = CliRunner().invoke(app, ["print", "--school", str(tmp_path), "--period", "1", "--class", "10А"])
+    assert result.exit_code == 0, result.output
+    assert "черновик" in result.output
+    folder = tmp_path / "output" / PRINT_DIR
+    pdf = folder / "1 полугодие" / "10А — 1 полугодие (черновик от 27.11.2026).pdf"
+    pages = len(_page_sizes(pdf))
+    for page in range(1, pages + 1):
+        assert "ЧЕРНОВИК" in _text(pdf, page), page
+    [row] = _register(tmp_path)
+    assert row.draft and row.version == 0
+    assert not (folder / "1 полугодие" / "10А — 1 полугодие.pdf").exists()
+
+
+def _log_rows(text: str) -> int:
+    return len(re.findall(r"^\s*\d+\s+\d\d\.\d\d\.\d{4}", text, flags=re.M))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_no_page_holds_only_a_tables_tail_or_only_a_signature(dataset: PrintDataset, tmp_path: Path) -> None:
+    """The lesson log of one subject grows a lesson at a time, so that at some length its
+    last rows no longer fit: they never go over alone (at least three rows under the
+    repeated header), and the deputy's signatures never stand on a page of their own."""
+    whole = _load(dataset, "5А", "1")
+    math = whole.sections[0]
+    seen_breaks = 0
+    with PdfRenderer() as renderer:
+        for count in range(6, len(math.lessons) + 1):
+            section = dataclasses.replace(math, lessons=math.lessons[:count])
+            copy = dataclasses.replace(whole, sections=[section])
+            out = tmp_path / f"copy{count}.pdf"
+            pages = renderer.render(class_copy_html(copy, class_copy_parts(copy)), out)
+            texts = [_text(out, page, layout=True) for page in range(1, pages + 1)]
+            subject_pages = [t for t in texts if "1. Математика" in t]
+            for text in subject_pages[1:]:
+                seen_breaks += 1
+                assert _log_rows(text) >= 3 or "Отметки и посещаемость" in text, text[:300]
+            last = texts[-1]
+            assert "Посещаемость за" in last or "Сводная ведомость" in last, last[:300]
+    assert seen_breaks  # the log did run over a page at some length

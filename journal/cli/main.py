@@ -582,7 +582,11 @@ def print_command(
     пропуски по ученикам и подпись заместителя директора. В 1 классе — без отметок.
     Файлы — в output/«Бумажные копии»/<период>/, там же рядом с папками периодов —
     «Реестр бумажных копий.xlsx» для секретаря. Повторная печать того же класса и периода
-    сохраняет прежний файл и делает новую версию.
+    сохраняет прежний файл и делает новую версию. Каждую копию собирает блокнот
+    notebooks/copies/class_copy.ipynb; выполненный блокнот сохраняется в папке
+    «Блокноты» — по нему видно, как сделана копия. Копия периода, который ещё не
+    закончился, — черновик: на каждой странице написано «черновик», в реестре он отмечен
+    и номера версии не получает.
 
     Номер — это номер четверти, как во всех командах: 1–9 классы печатаются за эту
     четверть, 10–11 классы — за полугодие, в которое она входит (2 → «1 полугодие»,
@@ -631,7 +635,9 @@ def print_command(
     for finding in outcome.findings:
         typer.echo(f"  {finding.format()}", err=True)
     pages = sum(c.pages for c in outcome.copies)
-    typer.echo(f"Готово: копий {len(outcome.copies)}, страниц {pages}, "
+    drafts = sum(c.draft for c in outcome.copies)
+    typer.echo(f"Готово: копий {len(outcome.copies)}" + (f" (из них черновиков {drafts})" if drafts else "")
+               + f", страниц {pages}, "
                f"{time.perf_counter() - started:.0f} с. Реестр: {outcome.register}")
     raise typer.Exit(EXIT_FINDINGS if outcome.findings else EXIT_OK)
 

@@ -6,7 +6,10 @@
     jupyter nbconvert --to journal_pdf --no-input отчёт.ipynb
 
 prints a notebook on A4 with page numbers («Стр. N из M»), table headers repeated on
-every page, code and prompts hidden, and no network access. Both use the template
+every page, code and prompts hidden, and no network access. A notebook that displays a
+whole HTML document marked for printing (the paper copy of a class, see
+:mod:`journal.documents.copies.document`) is printed as that document, unchanged, so that
+its own layout and page numbers hold. Both use the template
 ``journal/documents/nbconvert_templates/journal_report`` (extending nbconvert's ``lab``).
 
 Orientation: the exporter option ``--JournalPDFExporter.orientation=landscape`` wins, then
@@ -149,6 +152,14 @@ class _JournalTemplateMixin:
     def _language_code_default(self) -> str:
         return "ru"
 
+    def _whole_document(self, nb: Any) -> str | None:
+        """The HTML document the notebook displayed to be printed as it is (a paper copy of
+        the journal, see :mod:`journal.documents.copies.document`), or None."""
+        from journal.documents.copies.document import document_output
+
+        found = document_output(nb)
+        return found[0] if found is not None else None
+
     def _journal_resources(self, nb: Any, resources: dict[str, Any] | None) -> dict[str, Any]:
         resources = dict(resources or {})
         orientation = notebook_orientation(nb, self.orientation)
@@ -171,7 +182,11 @@ class JournalHTMLExporter(_JournalTemplateMixin, HTMLExporter):
     def from_notebook_node(  # type: ignore[override]
         self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
-        """Render the notebook with the journal's template and print CSS."""
+        """Render the notebook with the journal's template and print CSS; a notebook that
+        displayed a whole document (a paper copy) gives that document as it is."""
+        document = self._whole_document(nb)
+        if document is not None:
+            return document, self._journal_resources(nb, resources)
         return super().from_notebook_node(nb, resources=self._journal_resources(nb, resources), **kw)
 
 
@@ -214,7 +229,11 @@ class JournalPDFExporter(_JournalTemplateMixin, WebPDFExporter):
     ) -> tuple[bytes, dict[str, Any]]:
         """Render the notebook to HTML with the journal's template, then print it."""
         resources = self._journal_resources(nb, resources)
-        html, resources = HTMLExporter.from_notebook_node(self, nb, resources=resources, **kw)
+        document = self._whole_document(nb)
+        if document is not None:
+            html = document
+        else:
+            html, resources = HTMLExporter.from_notebook_node(self, nb, resources=resources, **kw)
         self.log.info("Печать PDF")
         pdf_data = self.run_playwright(html)
         return pdf_data, resources

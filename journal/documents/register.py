@@ -10,6 +10,7 @@ secretary typed, and any column she added) and writes it anew, atomically.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -24,27 +25,39 @@ from journal.dataset import store
 REGISTER_FILE = "Реестр бумажных копий.xlsx"
 SHEET = "Реестр"
 
-COL_NO = "№"
+COL_NO = "№ п/п"
 COL_CLASS = "Класс"
 COL_PERIOD = "Период"
+COL_KIND = "Вид копии"
 COL_YEAR = "Учебный год"
 COL_VERSION = "Версия"
 COL_PAGES = "Страниц"
-COL_PRODUCED = "Сформирована"
-COL_SHA = "SHA-256 файла PDF"
+COL_PRODUCED = "Дата копии"
+COL_SHA = "Контрольная сумма файла"
 COL_FILE = "Файл"
 COL_ARCHIVED_ON = "Сдана в архив (дата)"
 COL_ARCHIVED_BY = "Кто принял"
-COL_ARCHIVE_NO = "Архивный номер"
+COL_ARCHIVE_NO = "Номер в архиве"
 COL_REMARKS = "Примечание"
-COLUMNS = (COL_NO, COL_CLASS, COL_PERIOD, COL_YEAR, COL_VERSION, COL_PAGES, COL_PRODUCED, COL_SHA,
-           COL_FILE, COL_ARCHIVED_ON, COL_ARCHIVED_BY, COL_ARCHIVE_NO, COL_REMARKS)
-WIDTHS = (5, 8, 13, 11, 8, 9, 16, 24, 30, 14, 20, 14, 24)
+COLUMNS = (COL_NO, COL_CLASS, COL_PERIOD, COL_KIND, COL_YEAR, COL_VERSION, COL_PAGES, COL_PRODUCED,
+           COL_SHA, COL_FILE, COL_ARCHIVED_ON, COL_ARCHIVED_BY, COL_ARCHIVE_NO, COL_REMARKS)
+WIDTHS = (6, 7, 11, 10, 10, 8, 9, 13, 16, 19, 9, 10, 9, 12)  # fits landscape A4 at 100 %
+OLD_NAMES = {"№": COL_NO, "SHA-256 файла PDF": COL_SHA, "Сформирована": COL_PRODUCED,
+             "Архивный номер": COL_ARCHIVE_NO}
+"""Headers of earlier registers, read as today's columns."""
+
+KIND_COPY = "копия за период"
+KIND_DRAFT = "черновик"
+DRAFT_REMARK = "черновик: период ещё шёл; в архив не сдаётся"
+SHA_FONT = xs.font(size=9, name="Courier New")
 
 
 @dataclass(frozen=True)
 class RegisterRow:
-    """One printed copy in the register; the secretary's columns hold whatever she typed."""
+    """One printed copy in the register; the secretary's columns hold whatever she typed.
+
+    A draft (a copy made before its period ended) has version 0: it is never the period's copy.
+    """
 
     class_name: str
     period: str
@@ -59,6 +72,7 @@ class RegisterRow:
     archive_number: object = None
     remarks: object = None
     extra: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    draft: bool = False
 
 
 def register_path(folder: Path) -> Path:
@@ -67,8 +81,27 @@ def register_path(folder: Path) -> Path:
 
 
 def next_version(earlier: Iterable[RegisterRow]) -> int:
-    """The version of a new copy after ``earlier`` copies of the same class and period."""
-    return max((r.version for r in earlier), default=0) + 1
+    """The version of a new copy after ``earlier`` copies of the same class and period
+    (drafts do not count)."""
+    return max((r.version for r in earlier if not r.draft), default=0) + 1
+
+
+def sha_text(digest: str) -> str:
+    """The hash as the register shows it: four lines of two groups of eight characters."""
+    groups = [digest[i:i + 8] for i in range(0, len(digest), 8)]
+    return "\n".join(" ".join(groups[i:i + 2]) for i in range(0, len(groups), 2))
+
+
+def _natural(text: str) -> tuple[int, str]:
+    """«1А» before «10А», «1 четверть» before «2 четверть»."""
+    digits = "".join(itertools.takewhile(str.isdigit, text.strip()))
+    return (int(digits) if digits else 10_000, text.strip().lower())
+
+
+def register_order(row: RegisterRow) -> tuple[object, ...]:
+    """Rows by school year, period, class (1А … 11А), then drafts before versions."""
+    return (row.school_year, _natural(row.period), _natural(row.class_name), not row.draft, row.version,
+            row.produced)
 
 
 def _text(value: object) -> str:
@@ -112,26 +145,29 @@ def read_register(path: Path) -> list[RegisterRow]:
         rows = list(ws.iter_rows(values_only=True))
     finally:
         wb.close()
-    header_at = next((i for i, r in enumerate(rows) if r and COL_SHA in [_text(v) for v in r]), None)
+    header_at = next((i for i, r in enumerate(rows)
+                      if r and {COL_SHA, "SHA-256 файла PDF"} & {_text(v) for v in r}), None)
     if header_at is None:
         raise UsageError(
             f"В реестре «{path}» не найдена строка заголовков (столбец «{COL_SHA}»). "
             f"Верните заголовки или переименуйте файл — тогда будет начат новый реестр"
         )
-    header = [_text(v) for v in rows[header_at]]
+    header = [OLD_NAMES.get(_text(v), _text(v)) for v in rows[header_at]]
     found: list[RegisterRow] = []
     for values in rows[header_at + 1:]:
         cells = {name: values[i] if i < len(values) else None for i, name in enumerate(header) if name}
         if not _text(cells.get(COL_SHA)) and not _text(cells.get(COL_FILE)):
             continue
         extra = {k: v for k, v in cells.items() if k not in COLUMNS}
+        draft = _text(cells.get(COL_KIND)).lower() == KIND_DRAFT
         found.append(RegisterRow(
             class_name=_text(cells.get(COL_CLASS)), period=_text(cells.get(COL_PERIOD)),
-            school_year=_text(cells.get(COL_YEAR)), version=_int(cells.get(COL_VERSION)),
+            school_year=_text(cells.get(COL_YEAR)), version=0 if draft else _int(cells.get(COL_VERSION)),
             pages=_int(cells.get(COL_PAGES)), produced=_text(cells.get(COL_PRODUCED)),
-            sha256=_text(cells.get(COL_SHA)), file_name=_text(cells.get(COL_FILE)),
+            sha256="".join(_text(cells.get(COL_SHA)).split()), file_name=_text(cells.get(COL_FILE)),
             archived_on=cells.get(COL_ARCHIVED_ON), archived_by=cells.get(COL_ARCHIVED_BY),
             archive_number=cells.get(COL_ARCHIVE_NO), remarks=cells.get(COL_REMARKS), extra=extra,
+            draft=draft,
         ))
     return found
 
@@ -156,8 +192,10 @@ def check_writable(path: Path) -> None:
 def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
     """Write the whole register (through a temporary file and a rename)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
+    centred_wrap = Alignment(horizontal="center", vertical="top", wrap_text=True)
     path = Path(path)
     extra_names: list[str] = []
     for row in rows:
@@ -174,29 +212,37 @@ def write_register(path: Path, rows: Sequence[RegisterRow]) -> None:
         cell.fill = xs.HEADER_FILL
         cell.alignment = xs.HEADER_ALIGN
         cell.border = xs.BORDER
-    ws.row_dimensions[1].height = 32
-    wrap = xs.WRAP
-    for no, row in enumerate(rows, start=1):
-        ws.append([no, row.class_name, row.period, row.school_year, row.version, row.pages, row.produced,
-                   row.sha256, row.file_name, row.archived_on, row.archived_by, row.archive_number,
-                   row.remarks, *(row.extra.get(k) for k in extra_names)])
-        for cell in ws[no + 1]:
-            cell.alignment = wrap
+    ws.row_dimensions[1].height = 45
+    centred = {COL_NO, COL_CLASS, COL_VERSION, COL_PAGES, COL_YEAR}
+    for no, row in enumerate(sorted(rows, key=register_order), start=1):
+        remarks = row.remarks if row.remarks not in (None, "") or not row.draft else DRAFT_REMARK
+        ws.append([no, row.class_name, row.period, KIND_DRAFT if row.draft else KIND_COPY, row.school_year,
+                   "—" if row.draft else row.version, row.pages, row.produced, sha_text(row.sha256),
+                   row.file_name, row.archived_on, row.archived_by, row.archive_number, remarks,
+                   *(row.extra.get(k) for k in extra_names)])
+        for name, cell in zip(header, ws[no + 1], strict=False):
+            cell.alignment = centred_wrap if name in centred else xs.WRAP
             cell.border = xs.BORDER
-        ws.cell(row=no + 1, column=COLUMNS.index(COL_SHA) + 1).font = xs.MONO_SMALL_FONT
-        ws.row_dimensions[no + 1].height = 24  # the hash in two lines
+            if row.draft:
+                cell.font = xs.MUTED_FONT
+        ws.cell(row=no + 1, column=COLUMNS.index(COL_SHA) + 1).font = SHA_FONT
+        ws.row_dimensions[no + 1].height = 50  # the hash in four lines
         archived = ws.cell(row=no + 1, column=COLUMNS.index(COL_ARCHIVED_ON) + 1)
         if isinstance(archived.value, dt.date | dt.datetime):
             archived.number_format = "DD.MM.YYYY"
-    for i, width in enumerate([*WIDTHS, *([18] * len(extra_names))], start=1):
+    for i, width in enumerate([*WIDTHS, *([16] * len(extra_names))], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
     ws.print_options.gridLines = True
+    ws.print_title_rows = "1:1"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
     try:
         save_atomically(wb.save, path)
     except OSError as exc:

@@ -23,9 +23,26 @@ from dataclasses import dataclass
 ABSENCE_CODES = ("Н", "Б", "У", "О")
 ABSENCE_RU = {"Н": "без уважительной причины", "Б": "по болезни",
               "У": "по уважительной причине", "О": "опоздание"}
+LATE_CODE = "О"
+MISSED_CODES = ("Н", "Б", "У")  # being late (О) is not missing a lesson
 MARKS = (5, 4, 3, 2, 1)
 FINAL_VALUES = ("5", "4", "3", "2", "1", "зч", "нз", "осв", "н/а")
 MAX_MARKS_IN_CELL = 2
+
+def absence_shown(code: str, reason: str | None) -> str:
+    """The one code an absence shows in every document (grids and totals alike).
+
+    The subject teacher marks that a student was not at the lesson (usually «Н»); the
+    class teacher gives the reason for the days (Б — ill, У — excused, Н — without a good
+    reason), and that reason wins. A lateness (О) stays О whatever the reason. Without a
+    reason the subject teacher's code stands. The merge stores this as
+    ``attendance.reason`` (:func:`journal.dataset.store.apply_absence_reasons`).
+    """
+    if code == LATE_CODE:
+        return LATE_CODE
+    text = str(reason or "").strip()
+    return text if text in ABSENCE_CODES else code
+
 
 _LOOKALIKE = str.maketrans({"H": "Н", "O": "О", "B": "Б", "Y": "У", "h": "Н", "o": "О",
                             "b": "Б", "y": "У", "н": "Н", "о": "О", "б": "Б", "у": "У"})

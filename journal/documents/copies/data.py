@@ -19,11 +19,11 @@ from journal.core.findings import Finding, warning
 from journal.core.formatting import count_ru, date_ru
 from journal.core.text import text_key
 from journal.dataset import store
+from journal.school.marks import LATE_CODE, MISSED_CODES, absence_shown
+from journal.school.periods import has_ended
 from journal.school.settings import Period, SchoolClass, Settings, normalise_class_name
 
-MISSED_CODES = ("Н", "Б", "У")  # О (late) is not a missed lesson
 YEAR_KINDS = {"year": "Год", "exam": "Экзамен", "final": "Итог"}  # final_marks.kind → column
-LATE_CODE = "О"
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,13 @@ class ClassCopy:
     version: int = 1
     produced_at: dt.datetime | None = None
     history: str = ""  # the footer stamp: the dataset's history head and its date
+    made_on: dt.date | None = None  # the day the copy stands on (as the reports of the same run)
+
+    @property
+    def draft(self) -> bool:
+        """A copy made before its period ended: marked «черновик», never the period's copy."""
+        day = self.made_on or (self.produced_at.date() if self.produced_at else dt.date.today())
+        return not has_ended(self.period, day)
 
     @property
     def with_marks(self) -> bool:
@@ -194,9 +201,11 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
         student_lines[sid] = StudentLine(sid, str(r["full_name"]), note)
     ordered = sorted(student_lines.values(), key=lambda s: _sort_key(s.name))
 
+    for r in absence_rows:  # one rule for the grid, the missed column and the totals
+        r["shown"] = absence_shown(str(r["code"]), None if pd.isna(r["reason"]) else str(r["reason"]))
     cells: dict[tuple[int, int], list[str]] = {}
     for r in absence_rows:
-        cells.setdefault((int(r["student_id"]), int(r["lesson_id"])), []).insert(0, str(r["code"]))
+        cells.setdefault((int(r["student_id"]), int(r["lesson_id"])), []).insert(0, r["shown"])
     if marks_wanted:
         for r in mark_rows:
             cells.setdefault((int(r["student_id"]), int(r["lesson_id"])), []).append(str(int(r["value"])))
@@ -238,7 +247,7 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
                     period_marks[int(r["student_id"])] = str(r["value"])
         missed: dict[int, int] = {}
         for r in absence_rows:
-            if int(r["lesson_id"]) in lesson_ids and r["code"] in MISSED_CODES:
+            if int(r["lesson_id"]) in lesson_ids and r["shown"] in MISSED_CODES:
                 missed[int(r["student_id"])] = missed.get(int(r["student_id"]), 0) + 1
         year_marks: dict[str, dict[int, str]] = {}
         if marks_wanted:
@@ -281,7 +290,7 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
 
     by_reason: dict[tuple[int, str], int] = {}
     for r in absence_rows:
-        reason_key = (int(r["student_id"]), str(r["reason"] or r["code"]))
+        reason_key = (int(r["student_id"]), str(r["shown"]))
         by_reason[reason_key] = by_reason.get(reason_key, 0) + 1
     totals = [
         AttendanceTotal(s.student_id, s.name, by_reason.get((s.student_id, "Б"), 0),

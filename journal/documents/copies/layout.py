@@ -24,7 +24,7 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
-from journal.core.formatting import count_ru, date_ru, date_short_ru, period_ru
+from journal.core.formatting import count_ru, date_long_ru, date_ru, date_short_ru, period_ru
 from journal.documents.copies.data import YEAR_KINDS, ClassCopy, LessonLine, SubjectSection
 from journal.documents.html import document, signature_line
 from journal.school.marks import ABSENCE_CODES
@@ -81,7 +81,8 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.globals.update(
-        signature=_signature, cell_class=_cell_class, date_ru=date_ru, date_short_ru=date_short_ru,
+        signature=_signature, cell_class=_cell_class, copy_label=copy_label, date_ru=date_ru,
+        date_short_ru=date_short_ru,
         number_col_mm=NUMBER_COL_MM, final_col_mm=FINAL_COL_MM,
     )
     return env
@@ -114,10 +115,23 @@ def title_part(copy: ClassCopy, contents: Sequence[tuple[str, str, int | None]])
 
     ``contents`` is (title, teacher, first page or None while pages are not known yet).
     """
-    produced = copy.produced_at or dt.datetime.now()
     return _render("title.html.j2", copy=copy, contents=contents,
                    span=period_ru(copy.period.start, copy.period.end),
-                   made=f"{date_ru(produced)} в {produced:%H:%M}")
+                   made=date_long_ru(made_on(copy)), period_end=date_ru(copy.period.end))
+
+
+def made_on(copy: ClassCopy) -> dt.date:
+    """The day a copy is dated: the day its run stands on (the reports of the run say the same)."""
+    if copy.made_on is not None:
+        return copy.made_on
+    return (copy.produced_at or dt.datetime.now()).date()
+
+
+def copy_label(copy: ClassCopy) -> str:
+    """«копия, версия 2» or «ЧЕРНОВИК: период идёт по 28.12.2026» for the running lines."""
+    if copy.draft:
+        return f"ЧЕРНОВИК: {copy.period.name} идёт по {date_ru(copy.period.end)}"
+    return f"копия, версия {copy.version}"
 
 
 @dataclass(frozen=True)
@@ -150,7 +164,8 @@ def subject_part(copy: ClassCopy, section: SubjectSection, number: int) -> str:
         extra = (len(final_columns) + 1) if finals else 0
         width = NUMBER_COL_MM + names_mm + date_mm * len(chunk) + FINAL_COL_MM * extra
         grids.append(_Grid(chunk, i, len(chunks), final_columns, finals, width))
-    legend = ("Н — без уважительной причины, Б — по болезни, У — по уважительной причине, О — опоздание"
+    legend = ("Пропуск показан с причиной, которую указал классный руководитель: "
+              "Н — без уважительной причины, Б — по болезни, У — по уважительной причине, О — опоздание"
               + ("; «5/4» — две отметки за урок" if copy.with_marks else "")
               + "; цифра под датой — второй (третий) урок в этот день.")
     return _render(
@@ -203,10 +218,11 @@ def finals_part(copy: ClassCopy, total: int | None = None) -> str:
 
 def class_copy_html(copy: ClassCopy, parts: Sequence[str]) -> str:
     """The whole HTML document of a copy made of ``parts`` (title, subjects, final pages)."""
-    label = f"{copy.school_class.name} · {copy.period.name} {copy.school_year} · копия, версия {copy.version}"
+    label = f"{copy.school_class.name} · {copy.period.name} {copy.school_year} · {copy_label(copy)}"
     label += f" · {copy.history}" if copy.history else ""
     title = f"{copy.school_class.name} — {copy.period.name} — бумажная копия журнала"
-    return document(title, "".join(parts), "landscape", margins_mm=PAGE_MARGINS_MM,
+    mark = '<div class="draft-mark" aria-hidden="true">черновик</div>' if copy.draft else ""
+    return document(title, mark + "".join(parts), "landscape", margins_mm=PAGE_MARGINS_MM,
                     extra_css=print_css(), footer_left=label)
 
 

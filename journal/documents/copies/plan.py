@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from journal.core.errors import UsageError
 from journal.core.formatting import date_ru
-from journal.school.periods import YEAR_WORDS, resolve_named
+from journal.school.periods import YEAR_WORDS, has_ended, resolve_named
 from journal.school.settings import HALVES, QUARTERS, Period, SchoolClass, Settings
 
 
@@ -32,10 +32,11 @@ class PrintPlan:
     skipped: list[str] = field(default_factory=list)  # Russian notes for the user
 
     def unfinished(self, today: dt.date) -> list[str]:
-        """Russian warnings for periods that have not ended by ``today`` (the copy is partial)."""
-        periods = list(dict.fromkeys(job.period for job in self.jobs if job.period.end >= today))
+        """Russian warnings for periods that have not ended by ``today``: their copies are drafts."""
+        periods = list(dict.fromkeys(job.period for job in self.jobs if not has_ended(job.period, today)))
         return [f"{p.name} ещё не {'закончилось' if p.set == HALVES else 'закончилась'} "
-                f"(идёт по {date_ru(p.end)}): копия будет неполной" for p in periods]
+                f"(идёт по {date_ru(p.end)}): копия будет черновиком — она не заверяется и в архив "
+                f"не сдаётся; копию за {p.name} напечатайте после {date_ru(p.end)}" for p in periods]
 
 
 def _period_word(period_set: str) -> str:
