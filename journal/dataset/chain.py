@@ -10,7 +10,8 @@ transaction begins, so a row changed by another program is never taken into the 
 
 :func:`verify` recomputes every hash, replays the rows into the state the tables must be
 in, and compares it with the tables: the first difference is named in Russian (table,
-student, subject, lesson date, old and new value).
+student, subject, lesson date, old and new value). :func:`verify_since` checks only what
+the chain gained after a given record (for ``journal district push``).
 """
 
 from __future__ import annotations

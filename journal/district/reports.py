@@ -81,6 +81,7 @@ def open_district(url: str, period: str = "", today: str = "", schools: str = ""
     conn = postgres.connect(url)
     try:
         postgres.check_schema(conn)
+        postgres.for_reports(conn)
         frame = postgres.schools(conn)
     except BaseException:
         conn.close()
