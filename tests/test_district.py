@@ -19,7 +19,7 @@ from support.district_fixtures import TODAY, build_school, remerge_with_more
 from support.postgres import missing_reason, start_cluster
 
 from journal.core.errors import StoreError
-from journal.dataset import postgres
+from journal.dataset import chain, postgres, store
 from journal.district import reports
 from journal.district.push import PushRefused, push_school, school_id_of
 from journal.reports import progress
@@ -98,7 +98,7 @@ def test_second_push_changes_nothing(cluster, schools):
 KILLED_PUSH = """
 import sys, time, pickle
 from pathlib import Path
-from journal.dataset import postgres
+from journal.dataset import chain, postgres, store
 from journal.district import push
 real = postgres.record_push
 def stall(*args, **kwargs):
@@ -170,17 +170,82 @@ def test_a_school_role_cannot_read_or_change_another_school(cluster, schools):
     check.close()
 
 
-def test_a_dataset_changed_behind_the_program_is_refused(cluster, schools, tmp_path):
-    import shutil
+def copy_dataset(source: Path, target: Path) -> Path:
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
 
-    school, settings = schools[3]
-    copy = tmp_path / "journal.sqlite"
-    shutil.copyfile(school.store_path, copy)
-    with sqlite3.connect(copy) as conn:
-        conn.execute("UPDATE marks SET value = CASE WHEN value = 5 THEN 4 ELSE 5 END"
-                     " WHERE id = (SELECT min(id) FROM marks)")
-    with pytest.raises(PushRefused, match="не проходит проверку истории"):
-        push_school(copy, settings, cluster.url("school_3"))
+
+def flip_mark(path: Path, mark_id: int) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE marks SET value = CASE WHEN value = 5 THEN 4 ELSE 5 END WHERE id = ?",
+                     (mark_id,))
+
+
+def test_a_dataset_changed_behind_the_program_is_refused_on_a_first_push(cluster, tmp_path):
+    school, settings = build_school(tmp_path / "school", 5)
+    copy = copy_dataset(school.store_path, tmp_path / "journal.sqlite")
+    flip_mark(copy, 1)
+    with pytest.raises(PushRefused, match=r"не проходит проверку истории.*Отметки"):
+        push_school(copy, settings, cluster.url())
+
+
+@pytest.fixture
+def fourth_school(cluster, tmp_path):
+    """A school of this test only: removed from the district afterwards."""
+    school, settings = build_school(tmp_path / "school", 4)
+    yield school, settings
+    conn = admin(cluster)
+    with postgres.transaction(conn):
+        postgres.delete_school_rows(conn, school_id_of(settings))
+        conn.execute("DELETE FROM pushes WHERE school_id = %s", (school_id_of(settings),))
+        conn.execute("DELETE FROM schools WHERE school_id = %s", (school_id_of(settings),))
+    conn.close()
+
+
+def test_push_verifies_what_the_chain_gained_since_the_last_push(cluster, fourth_school, tmp_path):
+    """A row changed behind the program among those the program wrote after the last push, or a new
+    record of the history changed, is refused; a row changed among those pushed before
+    is `journal verify`'s to find (the district already holds it as the chain recorded it)."""
+    school, settings = fourth_school
+    first = push_school(school.store_path, settings, cluster.url())
+    with store.opened(school.store_path, readonly=False) as conn, store.transaction(conn):
+        conn.execute("UPDATE marks SET value = CASE WHEN value = 3 THEN 4 ELSE 3 END"
+                     " WHERE id IN (SELECT id FROM marks ORDER BY id DESC LIMIT 5)")
+    with sqlite3.connect(school.store_path) as conn:
+        new_mark = conn.execute(
+            "SELECT row_id FROM chain_rows WHERE tbl = 'marks' AND content IS NOT NULL"
+            " AND chain_id > ? ORDER BY id DESC LIMIT 1", (first.to_chain_id,)).fetchone()[0]
+        old_mark = conn.execute(
+            "SELECT row_id FROM chain_rows WHERE tbl = 'marks' AND row_id NOT IN (SELECT row_id"
+            " FROM chain_rows WHERE tbl = 'marks' AND chain_id > ?) ORDER BY id LIMIT 1",
+            (first.to_chain_id,)).fetchone()[0]
+        pushed_value = conn.execute("SELECT value FROM marks WHERE id = ?", (old_mark,)).fetchone()[0]
+
+    after = copy_dataset(school.store_path, tmp_path / "after.sqlite")
+    flip_mark(after, new_mark)
+    with pytest.raises(PushRefused, match=r"не проходит проверку истории.*Отметки: запись изменена"):
+        push_school(after, settings, cluster.url())
+
+    record = copy_dataset(school.store_path, tmp_path / "record.sqlite")
+    with sqlite3.connect(record) as conn:
+        conn.execute("UPDATE chain_rows SET content = replace(content, '[', '[0,')"
+                     " WHERE id = (SELECT max(id) FROM chain_rows)")
+    with pytest.raises(PushRefused, match="контрольная сумма не сходится"):
+        push_school(record, settings, cluster.url())
+
+    before = copy_dataset(school.store_path, tmp_path / "before.sqlite")
+    flip_mark(before, old_mark)
+    result = push_school(before, settings, cluster.url())
+    assert result.from_chain_id == first.to_chain_id < result.to_chain_id
+    verification = chain.verify_file(before)
+    assert not verification.intact and "Отметки: запись изменена" in verification.problems[0]
+    conn = admin(cluster)
+    held = postgres.query(conn, "SELECT value FROM marks WHERE school_id = %s AND row_id = %s",
+                          (school_id_of(settings), old_mark)).iat[0, 0]
+    conn.close()
+    assert held == pushed_value  # the district keeps what the history recorded
+    assert not push_school(school.store_path, settings, cluster.url()).changed
 
 
 def test_schools_not_pushed_since_the_period_ended(cluster, schools):

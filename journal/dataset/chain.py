@@ -10,7 +10,8 @@ transaction begins, so a row changed by another program is never taken into the 
 
 :func:`verify` recomputes every hash, replays the rows into the state the tables must be
 in, and compares it with the tables: the first difference is named in Russian (table,
-student, subject, lesson date, old and new value).
+student, subject, lesson date, old and new value). :func:`verify_since` checks only what
+the chain gained after a given record (for ``journal district push``).
 """
 
 from __future__ import annotations
@@ -460,15 +461,105 @@ def record(conn: sqlite3.Connection, chain_id: int) -> Record | None:
     return Record(int(row[0]), row[1], row[2]) if row else None
 
 
-def rows_after(conn: sqlite3.Connection, after: int,
-               upto: int) -> dict[str, list[tuple[int, list[object] | None]]]:
-    """table → [(rowid, tracked values or None for a removed row)] of every row that the
-    records ``after`` < id ≤ ``upto`` touched, as the last of them left it."""
-    found: dict[str, list[tuple[int, list[object] | None]]] = {}
+def _first_row_after(conn: sqlite3.Connection, after: int) -> int:
+    """The smallest ``chain_rows.id`` whose record is newer than ``after``.
+
+    Rows are appended record after record, so their ids grow with ``chain_id``: a binary
+    search over ids finds the boundary in a few look-ups (``chain_id`` has no index).
+    """
+    if after <= 0:
+        return 0
+    low, high = conn.execute("SELECT coalesce(min(id), 0), coalesce(max(id), 0) + 1"
+                             " FROM chain_rows").fetchone()
+    while low < high:
+        middle = (low + high) // 2
+        found = conn.execute("SELECT chain_id FROM chain_rows WHERE id >= ? ORDER BY id LIMIT 1",
+                             (middle,)).fetchone()
+        if found is None or found[0] > after:
+            high = middle
+        else:
+            low = middle + 1
+    return int(low)
+
+
+def contents_after(conn: sqlite3.Connection, after: int,
+                   upto: int) -> dict[str, list[tuple[int, str | None]]]:
+    """table → [(rowid, content: the JSON array of its tracked values, None for a removed
+    row)] of every row that the records ``after`` < id ≤ ``upto`` touched, as the last of
+    them left it, in rowid order."""
+    latest: dict[tuple[str, int], str | None] = {}
     for tbl, row_id, content in conn.execute(
-            "SELECT tbl, row_id, content FROM chain_rows WHERE id IN (SELECT max(id) FROM"
-            " chain_rows WHERE chain_id > ? AND chain_id <= ? GROUP BY tbl, row_id)"
-            " ORDER BY tbl, row_id", (after, upto)):
-        found.setdefault(tbl, []).append((int(row_id), None if content is None
-                                          else json.loads(content)))
+            "SELECT tbl, row_id, content FROM chain_rows WHERE id >= ? AND chain_id > ?"
+            " AND chain_id <= ? ORDER BY id", (_first_row_after(conn, after), after, upto)):
+        latest[(tbl, int(row_id))] = content
+    found: dict[str, list[tuple[int, str | None]]] = {}
+    for (tbl, row_id), content in sorted(latest.items(), key=lambda item: item[0]):
+        found.setdefault(tbl, []).append((row_id, content))
     return found
+
+
+def verify_since(conn: sqlite3.Connection, after: int, *, limit: int = 20) -> Verification:
+    """Verify what the chain gained after record ``after`` (the whole chain when ``after`` is 0).
+
+    Checked: record ``after`` exists; every newer record continues the one before it, starting
+    from record ``after``'s hash, and its hash recomputed from its rows matches; every row
+    those records touched is in its table exactly as the newest of them left it. Not checked
+    (:func:`verify` does): the hashes of records up to ``after``, and rows no newer record
+    touched. The caller compares record ``after``'s hash with the one it trusts.
+    """
+    if after <= 0:
+        return verify(conn, limit=limit)
+    result = Verification()
+    try:
+        records = conn.execute("SELECT id, kind, merge_id, at, note, rows, prev_hash, hash"
+                               " FROM chain WHERE id >= ? ORDER BY id", (after,)).fetchall()
+    except sqlite3.OperationalError:
+        result.problems.append("В базе нет истории изменений: обновите программу и выполните "
+                               "journal merge")
+        return result
+    if not records or records[0][0] != after:
+        result.problems.append(f"Запись истории №{after} удалена — история разорвана.")
+        return result
+    result.records = len(records) - 1
+    result.head = Head(records[-1][7], records[-1][3])
+    by_record: dict[int, list[tuple[str, int, str | None]]] = {}
+    expected: dict[str, dict[int, str | None]] = {}
+    for chain_id, tbl, row_id, content in conn.execute(
+            "SELECT chain_id, tbl, row_id, content FROM chain_rows WHERE id >= ? AND chain_id > ?"
+            " ORDER BY id", (_first_row_after(conn, after), after)):
+        by_record.setdefault(chain_id, []).append((tbl, row_id, content))
+        if tbl in TRACKED:
+            expected.setdefault(tbl, {})[row_id] = content
+        else:
+            result.problems.append(f"В истории есть запись о неизвестной таблице «{tbl}».")
+    prev = records[0][7]
+    for chain_id, kind, merge_id, at, note, count, prev_hash, digest in records[1:]:
+        rows = by_record.get(chain_id, [])
+        what = _record_ru(chain_id, kind, merge_id, at)
+        if prev_hash != prev:
+            result.problems.append(f"{what}: не продолжает предыдущую запись — история разорвана "
+                                   "(запись удалена или вставлена).")
+        elif len(rows) != count or _record_hash(prev, chain_id, kind, merge_id, at, note,
+                                                rows) != digest:
+            result.problems.append(f"{what}: изменена после записи (контрольная сумма не "
+                                   "сходится).")
+        prev = digest
+        if len(result.problems) >= limit:
+            return result
+
+    describer = _Describer(conn, expected)
+    for table in VERIFY_ORDER:
+        want = expected.get(table)
+        if not want:
+            continue
+        actual = dict(conn.execute(_content_sql(
+            table, " WHERE rowid IN (SELECT value FROM json_each(?))"),
+            (json.dumps(sorted(want)),)).fetchall())
+        for row_id in sorted(want):
+            old, new = want[row_id], actual.get(row_id)
+            if old == new:
+                continue
+            result.problems.append(describer.describe(table, row_id, old, new))
+            if len(result.problems) >= limit:
+                return result
+    return result

@@ -14,7 +14,7 @@ PostgreSQL's own row-level security, both outside what a portable layer would gi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -33,6 +33,7 @@ TABLES: tuple[str, ...] = tuple(TRACKED)
 # (classes, student_groups, notes) have none among their columns.
 KEYED = frozenset(TABLES) - {"classes", "student_groups", "notes"}
 VIEWS = frozenset({"v_marks", "v_attendance", "v_final_marks"})
+DATED = frozenset({"lessons", "v_marks", "v_attendance"})  # a ``date`` column (ISO text)
 MIGRATION_LOCK = 74_201_001  # pg_advisory_xact_lock key while the schema is migrated
 
 Connection = psycopg.Connection
@@ -169,34 +170,54 @@ def delete_school_rows(conn: Connection, school_id: str) -> None:
                         (school_id,))
 
 
-def replace_rows(conn: Connection, school_id: str, table: str, row_ids: Sequence[int],
-                 rows: Iterable[tuple[int, Sequence[Any]]]) -> int:
-    """Delete the school's rows ``row_ids`` of ``table`` and write ``rows`` (row_id, values).
+def replace_contents(conn: Connection, school_id: str, table: str,
+                     rows: Sequence[tuple[int, str | None]], *, replace: bool) -> int:
+    """Write the school's rows of ``table`` as the chain holds them: ``rows`` are (row_id,
+    content), content the JSON array of the table's tracked columns in :data:`TRACKED`
+    order, None for a removed row. ``replace``: delete the school's rows of those ids first
+    (a later push; a first push only inserts). Returns how many rows were written.
 
-    ``values`` are the table's tracked columns in :data:`TRACKED` order. Returns how many
-    rows were written.
+    The JSON goes to the server as it is: one COPY into a temporary table, and PostgreSQL
+    takes the arrays apart and casts each value to its column's type.
     """
     if table not in TRACKED:
         raise StoreError(f"Недопустимое имя таблицы: {table}")
+    if not rows:
+        return 0
     name = sql.Identifier(table)
+    staging = sql.Identifier(f"push_{table}")
+    types = _column_types(conn, table)
+    values = sql.SQL(", ").join(
+        sql.SQL("(content ->> {})::{}").format(sql.Literal(i), sql.SQL(types[column]))
+        for i, column in enumerate(TRACKED[table]))
+    columns = sql.SQL(", ").join(sql.Identifier(c) for c in ("school_id", "row_id", *TRACKED[table]))
+    # COPY text format: a JSON text holds no tab or line break, only backslashes to double.
+    block = "".join(f"{row_id}\t{_copy_text(content)}\n" for row_id, content in rows)
     with conn.cursor() as cur:
-        if row_ids:
-            cur.execute(sql.SQL("DELETE FROM {} WHERE school_id = %s AND row_id = ANY(%s)")
-                        .format(name), (school_id, list(row_ids)))
-        columns = sql.SQL(", ").join(sql.Identifier(c) for c in ("school_id", "row_id",
-                                                                  *TRACKED[table]))
         # COPY cannot write a table under row-level security: the rows go to a temporary
         # table first, then INSERT … SELECT moves them under the policies' checks.
-        staging = sql.Identifier(f"push_{table}")
-        cur.execute(sql.SQL("CREATE TEMP TABLE {} (LIKE {}) ON COMMIT DROP").format(staging, name))
-        written = 0
-        with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, columns)) as copy:
-            for row_id, values in rows:
-                copy.write_row((school_id, row_id, *values))
-                written += 1
-        cur.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
-            name, columns, columns, staging))
-    return written
+        cur.execute(sql.SQL("CREATE TEMP TABLE {} (row_id bigint, content jsonb) ON COMMIT DROP")
+                    .format(staging))
+        with cur.copy(sql.SQL("COPY {} (row_id, content) FROM STDIN").format(staging)) as copy:
+            copy.write(block.encode())
+        if replace:
+            cur.execute(sql.SQL("DELETE FROM {} t USING {} s WHERE t.school_id = %s"
+                                " AND t.row_id = s.row_id").format(name, staging), (school_id,))
+        cur.execute(sql.SQL("INSERT INTO {} ({}) SELECT %s, row_id, {} FROM {}"
+                            " WHERE content IS NOT NULL").format(name, columns, values, staging),
+                    (school_id,))
+        return max(cur.rowcount, 0)
+
+
+def _copy_text(content: str | None) -> str:
+    return "\\N" if content is None else content.replace("\\", "\\\\")
+
+
+def _column_types(conn: Connection, table: str) -> dict[str, str]:
+    with conn.cursor() as cur:
+        cur.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+                    " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped", (table,))
+        return {str(n): str(t) for n, t in cur.fetchall()}
 
 
 def record_push(conn: Connection, state: PushState, *, chain_id: int, chain_hash: str,
@@ -223,6 +244,17 @@ def update_settings(conn: Connection, school_id: str, settings: str) -> None:
 # ---------------------------------------------------------------------------
 
 
+def for_reports(conn: Connection) -> None:
+    """Set the connection up for reading whole schools: hash joins, never nested loops.
+
+    A report reads a school's marks, lessons and students joined (tens of thousands of
+    rows); right after a big push, before PostgreSQL has gathered statistics of the new
+    rows, the planner may choose nested loops for those joins and take minutes instead of
+    a second.
+    """
+    conn.execute("SET enable_nestloop = off")
+
+
 def query(conn: Connection, text: str | sql.Composed, params: Sequence[Any] | None = None) -> pd.DataFrame:
     """Run a query and return a DataFrame."""
     with conn.cursor() as cur:
@@ -236,10 +268,14 @@ def holds(name: str) -> bool:
     return name in VIEWS or name in TRACKED
 
 
-def read_table(conn: Connection, name: str, school_ids: Sequence[str]) -> pd.DataFrame:
+def read_table(conn: Connection, name: str, school_ids: Sequence[str], *,
+               dates: tuple[str, str] | None = None, rows: bool = True) -> pd.DataFrame:
     """A table or view of the schools ``school_ids``, with the columns a school's file gives.
 
-    A ``school_id`` column comes first when more than one school is read.
+    A ``school_id`` column comes first when more than one school is read. ``dates`` (first
+    day, day after the last, ISO) keeps only the rows of a table or view with a ``date``
+    column (lessons, marks, attendance) dated from the first day up to the last. ``rows``
+    False: the columns only.
     """
     select: sql.Composable
     if name in VIEWS:
@@ -252,8 +288,15 @@ def read_table(conn: Connection, name: str, school_ids: Sequence[str]) -> pd.Dat
     else:
         raise StoreError(f"Недопустимое имя таблицы: {name}")
     order = sql.SQL("school_id, id") if name in KEYED or name in VIEWS else sql.SQL("school_id, row_id")
-    frame = query(conn, sql.SQL("SELECT {} FROM {} WHERE school_id = ANY(%s) ORDER BY {}")
-                  .format(select, sql.Identifier(name), order), (list(school_ids),))
+    where: sql.Composable = sql.SQL("school_id = ANY(%s)")
+    params: list[Any] = [list(school_ids)]
+    if dates is not None and name in DATED:
+        where = sql.SQL("{} AND date >= %s AND date < %s").format(where)
+        params += list(dates)
+    if not rows:
+        where = sql.SQL("{} AND false").format(where)
+    frame = query(conn, sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY {}")
+                  .format(select, sql.Identifier(name), where, order), params)
     if len(school_ids) == 1:
         frame = frame.drop(columns=["school_id"])
     return frame

@@ -3,13 +3,18 @@
 The school's hash-chained history (:mod:`journal.dataset.chain`) says what changed: every
 record after the last one pushed lists the rows it inserted, changed or removed. A push
 
-1. verifies the school's history and refuses, in Russian, a dataset that does not verify;
-2. locks the school's row in the district database (pushes of one school wait for each
+1. locks the school's row in the district database (pushes of one school wait for each
    other, different schools never do) and reads how far its chain was pushed;
-3. checks that the record pushed last is still in the school's chain with the same hash (a
+2. checks that the record pushed last is still in the school's chain with the same hash (a
    dataset restored from an old copy or made anew is refused unless pushed ``again``);
-4. replaces, in one transaction, the district's copy of every row those records touched,
-   and notes the newest record's number and hash.
+3. verifies what the chain gained since (:func:`journal.dataset.chain.verify_since`: the
+   newer records' hashes, linked to the pushed one, and every row they touched against its
+   table; the whole history on a first push) and refuses, in Russian, a dataset that does
+   not verify. Rows no newer record touched are not read: the district already holds them
+   as the chain recorded them, and ``journal verify`` checks them at the school;
+4. replaces, in one transaction, the district's copy of every row those records touched
+   (their JSON content, as the chain holds it, decoded by PostgreSQL), and notes the
+   newest record's number and hash.
 
 Pushing twice changes nothing; a push killed half-way leaves the district database as it
 was (PostgreSQL rolls the transaction back).
@@ -79,12 +84,6 @@ def push_school(store_path: Path, settings: Settings, url: str, *, again: bool =
     started = time.perf_counter()
     if not Path(store_path).exists():
         raise UsageError("Общая база школы ещё не создана: сначала выполните journal merge")
-    verification = chain.verify_file(store_path, limit=3)
-    verify_seconds = time.perf_counter() - started
-    if not verification.intact:
-        raise PushRefused(
-            "Общая база школы не проходит проверку истории (journal verify), поэтому в районную "
-            "базу она не отправлена. " + " ".join(verification.problems))
     school_id = school_id_of(settings)
     settings_text = settings_to_json(settings)
     conn = postgres.connect(url)
@@ -96,11 +95,8 @@ def push_school(store_path: Path, settings: Settings, url: str, *, again: bool =
             head = chain.last_record(local)
             if head is None:
                 raise PushRefused("В общей базе школы нет истории изменений: выполните journal merge")
-            after = state.pushed_chain_id
-            if again:
-                postgres.delete_school_rows(conn, school_id)
-                after = 0
-            elif after:
+            after = 0 if again else state.pushed_chain_id
+            if after:
                 pushed = chain.record(local, after)
                 if pushed is None or pushed.hash != state.pushed_hash:
                     raise PushRefused(
@@ -111,15 +107,21 @@ def push_school(store_path: Path, settings: Settings, url: str, *, again: bool =
                 if head.id < after:
                     raise PushRefused("В районной базе история школы длиннее, чем в её общей базе: "
                                       "отправьте её целиком: journal district push --again")
+            checking = time.perf_counter()
+            verification = chain.verify_since(local, after, limit=3)
+            verify_seconds = time.perf_counter() - checking
+            if not verification.intact:
+                raise PushRefused(
+                    "Общая база школы не проходит проверку истории (journal verify), поэтому в "
+                    "районную базу она не отправлена. " + " ".join(verification.problems))
+            if again:
+                postgres.delete_school_rows(conn, school_id)
             rows = 0
             if head.id > after:
-                for table, changed in chain.rows_after(local, after, head.id).items():
-                    if table not in chain.TRACKED:
-                        continue
-                    removed = [row_id for row_id, _ in changed] if after else []
-                    rows += postgres.replace_rows(
-                        conn, school_id, table, removed,
-                        ((row_id, values) for row_id, values in changed if values is not None))
+                for table, changed in chain.contents_after(local, after, head.id).items():
+                    if table in chain.TRACKED:
+                        rows += postgres.replace_contents(conn, school_id, table, changed,
+                                                          replace=after > 0)
                 postgres.record_push(conn, state, chain_id=head.id, chain_hash=head.hash,
                                      head_at=head.at, settings=settings_text, rows=rows)
             settings_changed = state.settings != settings_text

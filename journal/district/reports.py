@@ -10,7 +10,7 @@ the largest school, whatever their number.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,6 +27,8 @@ from journal.school.settings_json import settings_from_json
 TITLES = {"school": "Школа", "grade": "Параллель", "head_at": "Последняя сборка в районной базе",
           "pushed_at": "Отправлено", "period_end": "Конец периода", "schools": "Школ"}
 GRADE = "{grade} классы"
+# What :func:`journal.reports.progress.period_results` reads of a dataset.
+PROGRESS_FIELDS = ("students", "student_groups", "lessons", "marks", "finals")
 DISTRICT = "Район"
 
 
@@ -49,10 +51,25 @@ class District:
     period: str
     today: dt.date
 
-    def datasets(self) -> Iterator[tuple[School, Dataset]]:
-        """Each school with its dataset, read one at a time."""
+    def datasets(self, fields_wanted: Collection[str] | None = None, *,
+                 period_only: bool = False) -> Iterator[tuple[School, Dataset]]:
+        """Each school with its dataset, read one at a time.
+
+        ``fields_wanted``: only these frames are read (the others are empty); ``period_only``:
+        only the marks and attendance of the period's days (from the earliest
+        class's start to the latest class's end, cut at «today»).
+        """
         for school in self.schools:
-            yield school, load_district(self.conn, school.school_id)
+            dates = self.period_days(school) if period_only else None
+            yield school, load_district(self.conn, school.school_id, fields_wanted=fields_wanted,
+                                        dates=dates)
+
+    def period_days(self, school: School) -> tuple[dt.date, dt.date] | None:
+        """The first and last day of the period over the school's classes (None: all days)."""
+        ranges = class_ranges(school.settings, self.period, today=self.today).values()
+        if not ranges:
+            return None
+        return min(r.start for r in ranges), max(r.end for r in ranges)
 
     def close(self) -> None:
         """Close the connection."""
@@ -64,6 +81,7 @@ def open_district(url: str, period: str = "", today: str = "", schools: str = ""
     conn = postgres.connect(url)
     try:
         postgres.check_schema(conn)
+        postgres.for_reports(conn)
         frame = postgres.schools(conn)
     except BaseException:
         conn.close()
@@ -101,7 +119,7 @@ def progress_by_school(district: District) -> pd.DataFrame:
     columns of :func:`journal.reports.progress.class_progress` (pass and quality rates, СОУ,
     average mark …)."""
     frames = [_school_progress(s, d, district.period, district.today)
-              for s, d in district.datasets()]
+              for s, d in district.datasets(PROGRESS_FIELDS, period_only=True)]
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=["school", *progress.CLASS_COLUMNS, "grade"])

@@ -441,7 +441,7 @@ def subject_lines(settings: Settings, class_name: str, *frames: pd.DataFrame) ->
     for frame in frames:
         if frame.empty:
             continue
-        mine = frame[frame["class"].map(lambda c: normalise_class_name(str(c)) == wanted)]
+        mine = frame[of_class(frame["class"], wanted)]
         teachers = mine["teacher"] if "teacher" in mine.columns else pd.Series("", index=mine.index)
         for subject, grp, teacher in zip(mine["subject"], mine["grp"].fillna(""), teachers,
                                          strict=True):
@@ -453,12 +453,21 @@ def subject_lines(settings: Settings, class_name: str, *frames: pd.DataFrame) ->
     return list(lines.values())
 
 
+def of_class(classes: pd.Series, wanted: str) -> pd.Series:
+    """True where the class name, spelling normalised, is ``wanted`` (already normalised).
+
+    Each distinct name is normalised once, not once per row.
+    """
+    matching = [c for c in classes.unique() if normalise_class_name(str(c)) == wanted]
+    return classes.isin(matching)
+
+
 def class_students(students: pd.DataFrame, class_name: str) -> pd.DataFrame:
     """The rows of ``students`` in class ``class_name`` (spelling normalised), by name."""
     if students.empty:
         return students
     wanted = normalise_class_name(class_name)
-    mine = students[students["class"].map(lambda c: normalise_class_name(str(c)) == wanted)]
+    mine = students[of_class(students["class"], wanted)]
     return mine.sort_values("full_name", kind="stable")
 
 

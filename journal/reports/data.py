@@ -8,7 +8,9 @@ frames still have every column, so each report yields an empty table, not an err
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -108,17 +110,30 @@ def _read(conn: sqlite3.Connection) -> Dataset:
     return Dataset(**frames)
 
 
-def load_district(conn: postgres.Connection, school_id: str) -> Dataset:
+def load_district(conn: postgres.Connection, school_id: str, *,
+                  fields_wanted: Collection[str] | None = None,
+                  dates: tuple[dt.date, dt.date] | None = None) -> Dataset:
     """One school's dataset as the district database holds it (the same frames as :func:`load`).
 
     A school the district does not hold gives an empty dataset with every column.
     Columns the district does not carry (``last_seen`` of marks) are empty, and so are the
     tables it does not carry (``merge_files``: a school's own merge log).
+    ``fields_wanted``: read only these frames of :class:`Dataset` (the others are empty,
+    with every column); ``dates`` (first and last day): read only the marks and attendance
+    of those days — for a report that looks at no other (the lessons stay whole).
     """
+    bounds = None if dates is None else (dates[0].isoformat(),
+                                         (dates[1] + dt.timedelta(days=1)).isoformat())
     empty = empty_dataset()
-    frames = {name: parse_dates(postgres.read_table(conn, source, [school_id]))
-              if postgres.holds(source) else getattr(empty, name)
-              for name, source in SOURCES.items()}
+    frames = {}
+    for name, source in SOURCES.items():
+        if not postgres.holds(source):
+            frames[name] = getattr(empty, name)
+            continue
+        wanted = fields_wanted is None or name in fields_wanted
+        frames[name] = parse_dates(postgres.read_table(
+            conn, source, [school_id], dates=bounds if name in ("marks", "attendance") else None,
+            rows=wanted))
     return Dataset(**frames)
 
 

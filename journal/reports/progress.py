@@ -101,7 +101,9 @@ def period_results(dataset: Dataset, settings: Settings, period: str | int,
                 finals = finals[(finals["class"] == name) & (finals["kind"] == "year")]
             else:
                 finals = finals[(finals["class"] == name) & (finals["kind"] == "period")
-                                & finals["period"].map(lambda p, per=periods[name]: same_period(p, per))]
+                                & finals["period"].isin(
+                                    [p for p in finals["period"].unique()
+                                     if same_period(p, periods[name])])]
         final_values = {(subj, grp, sid): value for subj, grp, sid, value
                         in rows_of(finals, "subject", "grp", "student_id", "value")}
         for line in subject_lines(settings, name, data.lessons, data.finals):
