@@ -56,7 +56,7 @@ from journal.school.settings import (  # noqa: E402
 from journal.workbooks import format as wf  # noqa: E402
 from journal.workbooks.build import build_class_workbook, build_subject_workbook, save_workbook  # noqa: E402
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: class names never repeat (5Г was twice)
 SUBJECTS = ("Русский язык", "Математика", "Литература", "Английский язык", "История",
             "Биология", "Физика", "Информатика")
 STUDENTS = 25
@@ -88,9 +88,13 @@ def class_count(size: int) -> int:
 
 
 def class_of(k: int) -> SchoolClass:
-    """The k-th synthetic class: grades 5–9 in turn, letters, then a number («7Б», «7Б3»)."""
-    grade = 5 + (k % SEED_CLASSES) % 5
-    j = k // 5
+    """The k-th synthetic class: grades 5–9 in turn, letters, then a number («7Б», «7Б3»).
+
+    A class has the grade of its seed class (:func:`seed_of`); names never repeat.
+    """
+    seed = k % SEED_CLASSES
+    grade = 5 + seed % 5
+    j = (k // SEED_CLASSES) * (SEED_CLASSES // 5 + 1) + seed // 5
     letter = LETTERS[j % len(LETTERS)]
     suffix = str(j // len(LETTERS)) if j >= len(LETTERS) else ""
     return SchoolClass(f"{grade}{letter}{suffix}", grade, letter, _teacher(k, 99))

@@ -103,3 +103,9 @@ def test_merge_in_small_batches_gives_the_same_dataset(cache: Path, tmp_path: Pa
                           if not line.startswith(('INSERT INTO "merges"', 'INSERT INTO "merge_files"',
                                                      'INSERT INTO "chain"'))])
     assert dumps[0] == dumps[1]
+
+
+def test_synthetic_class_names_never_repeat_and_keep_their_seed_grade() -> None:
+    classes = [synthetic.class_of(k) for k in range(1300)]  # a district's 10,000 workbooks
+    assert len({c.name for c in classes}) == len(classes)
+    assert all(c.grade == synthetic.class_of(synthetic.seed_of(k)).grade for k, c in enumerate(classes))
