@@ -59,10 +59,11 @@ from journal.intake.validation import (
 )
 from journal.school.folder import LockFile, SchoolFolder
 from journal.school.settings import Settings, normalise_class_name
+from journal.workbooks import reading
 from journal.workbooks import screening as ps
 from journal.workbooks.format import KIND_CLASS, KIND_SUBJECT, WorkbookMeta
 from journal.workbooks.isolation import stream_workbooks_safely
-from journal.workbooks.reading import ReadResult, read_meta, read_workbook
+from journal.workbooks.reading import ReadResult, read_meta
 from journal.workbooks.screening import LOCK_FILE, display_name
 from journal.workbooks.views import ClassView, view_from_raw
 
@@ -165,7 +166,7 @@ class Prepare:
 
     def __call__(self, path: Path) -> Prepared:
         ctx = self.context
-        read = read_workbook(path)
+        read = reading.read_workbook(path)
         raw = read.workbook
         prepared = Prepared(path, read.sha256, read.findings, read.meta, raw is not None)
         name = display_name(path, ctx.root)

@@ -395,7 +395,8 @@ def _orphaned(parent: int) -> bool:
     return os.getppid() != parent
 
 
-def _worker_main(conn: Connection, memory_limit: int | None, parse: Callable[[int, Path], Any], parent: int) -> None:
+def _worker_main(conn: Connection, memory_limit: int | None, parse: Callable[[int, Path], Any],
+                 parent: int) -> None:
     """A worker: parse each path it is sent, send back (index, status, value); stop on None.
 
     The worker ends with the merge that started it, whatever kills the merge (SIGKILL
