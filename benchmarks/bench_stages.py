@@ -30,9 +30,10 @@ from synthetic import MERGE_AT, ensure_school, workbook_paths
 
 from journal.dataset import store
 from journal.intake.merge import apply, file_sha256, validate_read
-from journal.intake.validation import ClassRecords, view_from_raw
+from journal.intake.validation import ClassRecords
 from journal.workbooks import screening as ps
 from journal.workbooks.reading import read_workbook
+from journal.workbooks.views import view_from_raw
 
 
 def _stage(times: dict[str, list[float]], name: str, fn: Callable[[], object]) -> object:

@@ -28,6 +28,7 @@ from support.merge_fixtures import (
 
 from journal.dataset import store
 from journal.intake import merge as merge_module
+from journal.intake import pipeline as pipeline_module
 from journal.intake.feedback import SUMMARY_NAME, write_feedback
 from journal.intake.merge import HELD, MERGED, REJECTED, SKIPPED, UNCHANGED, UNREADABLE, apply, merge_school
 from journal.intake.validation import LessonRecord, MarkRecord, SubjectRecords
@@ -104,13 +105,13 @@ def test_merging_the_same_files_twice_changes_nothing(school, tiny_settings, mon
     merge_school(school, tiny_settings, now=at(8))
     before = data_dump(school)
     read_paths: list[Path] = []
-    real = merge_module.read_workbooks_safely
+    real = pipeline_module.stream_workbooks_safely
 
     def spy(paths, **kwargs):
         read_paths.extend(paths)
         return real(paths, **kwargs)
 
-    monkeypatch.setattr(merge_module, "read_workbooks_safely", spy)
+    monkeypatch.setattr(pipeline_module, "stream_workbooks_safely", spy)
     result = merge_school(school, tiny_settings, now=at(20))
     assert [o.status for o in result.files] == [UNCHANGED, UNCHANGED]
     assert read_paths == []  # skipped by hash, not parsed

@@ -262,7 +262,7 @@ def test_gone_workbook_keeps_its_data_and_is_named_until_confirmed(school, tiny_
         assert outcome.status == GONE
         (finding,) = outcome.findings
         assert finding.code == "W09" and not finding.is_error
-        assert "09.09.2026" in finding.message and "--confirm-gone" in finding.message
+        assert "09.09.2026" in finding.message and "подтвердите это при сборе журналов" in finding.message
         assert finding.teacher == "Иванова Мария Сергеевна"
         assert result.has_problems
         assert [line for line in data_dump(school) if "marks" in line] == \

@@ -384,7 +384,7 @@ def merge(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from journal.intake.feedback import format_outcomes, summary_line, write_feedback
-    from journal.intake.merge import HELD, changes_of_merge, merge_school
+    from journal.intake.merge import GONE, HELD, changes_of_merge, merge_school
     from journal.reports.readiness import for_feedback
     from journal.school.folder import FEEDBACK_DIR, SchoolFolder
     from journal.workbooks.settings_reader import load_settings
@@ -418,6 +418,9 @@ def merge(
     if result.count(HELD):
         typer.echo("Если удаление отметок в задержанных файлах верно, примите их: journal merge "
                    f"--school \"{folder.root}\" --confirm-removals")
+    for gone in (o for o in result.files if o.status == GONE):
+        typer.echo(f"Если журнал «{Path(gone.file).name}» убран из папки намеренно, подтвердите: "
+                   f"journal merge --school \"{folder.root}\" --confirm-gone \"{Path(gone.file).name}\"")
     if result.findings:
         typer.echo(f"Замечания учителям: {folder.output_dir / FEEDBACK_DIR}")
     raise typer.Exit(EXIT_FINDINGS if result.has_problems else EXIT_OK)

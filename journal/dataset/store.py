@@ -315,6 +315,15 @@ def stored_findings(conn: sqlite3.Connection, file: str) -> list[dict[str, objec
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
+def last_file_rows(conn: sqlite3.Connection) -> dict[str, dict[str, object]]:
+    """file → its row in ``merge_files`` of the last merge that listed it."""
+    cur = conn.execute(
+        "SELECT file, sha256, status, kind, class, subject, grp, teacher FROM merge_files"
+        " WHERE id IN (SELECT max(id) FROM merge_files GROUP BY file)")
+    names = [d[0] for d in cur.description]
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
+
+
 def workbook_row(conn: sqlite3.Connection, kind: str, class_name: str, subject: str = "",
                  group: str = "") -> dict[str, object] | None:
     """The last accepted version of a workbook, or None."""

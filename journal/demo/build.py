@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,14 +29,12 @@ from journal.demo.content import (
     demo_students,
     demo_subject,
 )
-from journal.intake.merge import MergeResult, apply, known_students, merge_school, validate_read
-from journal.intake.validation import (
-    Cell,
-    ClassRecords,
-    KnownStudent,
-    SubjectView,
-    validate_subject,
-)
+from journal.intake.apply import SubjectIdentity, write_class, write_subject
+from journal.intake.merge import merge_school, settings_fingerprint
+from journal.intake.outcomes import MERGED, UNCHANGED, FileOutcome, MergeResult
+from journal.intake.pipeline import finish_stage, known_students, validate_read
+from journal.intake.plan import plan_workbook, read_state
+from journal.intake.validation import ClassRecords, KnownStudent, SubjectRecords, validate_subject
 from journal.school.folder import SchoolFolder, class_workbook_name, subject_workbook_name
 from journal.school.settings import Settings
 from journal.workbooks.build import (
@@ -50,6 +47,7 @@ from journal.workbooks.build import (
 )
 from journal.workbooks.format import (
     FINALS_NAME_COLUMN,
+    KIND_CLASS,
     KIND_SUBJECT,
     LOG_COLUMNS,
     LOG_DATE,
@@ -65,6 +63,7 @@ from journal.workbooks.format import (
 )
 from journal.workbooks.reading import read_workbook
 from journal.workbooks.settings_writer import write_settings_workbook
+from journal.workbooks.views import Cell, SubjectView
 
 MARKER = ".journal-demo"
 CREATED = "2026-08-25 09:00:00"
@@ -160,7 +159,13 @@ def _write_subject_workbooks(settings: Settings, school: SchoolFolder, subjects:
 
 
 def _simulate_history(settings: Settings, school: SchoolFolder, subjects: list[DemoSubject]) -> None:
-    """Merge each workbook's state of past days, as the coordinator did then."""
+    """Merge each workbook's state of past days, as the coordinator did then.
+
+    The same stages as ``journal merge`` (:mod:`journal.intake.pipeline`), from each
+    workbook's content instead of a file: validate, plan, write, and a ``merge_files`` row
+    for every workbook, merged or found unchanged (the late-entry rule counts both as
+    observations), under the settings' fingerprint as a real merge records it.
+    """
     conn = store.connect(school.store_path)
     try:
         class_lists: dict[str, list[KnownStudent]] = {}
@@ -172,33 +177,44 @@ def _simulate_history(settings: Settings, school: SchoolFolder, subjects: list[D
             assert isinstance(validated.records, ClassRecords), validated.findings
             class_lists[validated.records.class_name] = known_students(validated.records)
             class_files.append((name, read.sha256, validated.records))
+        fingerprint = settings_fingerprint(settings)
+        hashes: dict[str, str] = {}
         for n, day in enumerate(HISTORY_DAYS):
             now = dt.datetime.combine(day, MERGE_HOUR)
             stamp = store.now_text(now)
             merge_id = store.begin_merge(conn, stamp, __version__)
-            files: list[dict[str, str]] = []
-            counts = {"merged": 0, "unchanged": 0}
-            if n == 0:
-                for name, sha, records in class_files:
-                    apply(conn, records, now, merge_id=merge_id, sha256=sha)
-                    files.append({"file": name, "sha256": sha, "status": "merged"})
-                    counts["merged"] += 1
+            store.set_settings_hash(conn, merge_id, fingerprint)
+            outcomes: dict[str, FileOutcome] = {}
+            for name, sha, records in class_files:
+                outcome = FileOutcome(name, MERGED if n == 0 else UNCHANGED, sha, KIND_CLASS,
+                                      records.class_name, teacher=records.class_teacher)
+                if n == 0:
+                    write_class(conn, records, merge_id, sha)
+                outcomes[name] = outcome
             for demo in subjects:
                 content = demo.as_of(day)
                 name = f"workbooks/{subject_workbook_name(*demo.item.key)}"
                 sha = _content_hash(content)
-                row = store.workbook_row(conn, KIND_SUBJECT, *demo.item.key)
-                if row is not None and row["sha256"] == sha:
-                    counts["unchanged"] += 1
+                outcome = FileOutcome(name, UNCHANGED, sha, KIND_SUBJECT, *demo.item.key,
+                                      teacher=demo.item.teacher)
+                outcomes[name] = outcome
+                if hashes.get(name) == sha:
                     continue
+                hashes[name] = sha
                 view = subject_view(settings, demo, content)
                 validated = validate_subject(view, settings, class_lists[demo.item.class_name], file=name)
-                if validated.has_errors or validated.records is None:
+                rec = validated.records
+                if validated.has_errors or not isinstance(rec, SubjectRecords):
                     raise AssertionError(f"sample history of {name} on {day}: {validated.findings[:3]}")
-                apply(conn, validated.records, now, merge_id=merge_id, sha256=sha)
-                files.append({"file": name, "sha256": sha, "status": "merged"})
-                counts["merged"] += 1
-            store.finish_merge(conn, merge_id, stamp, json.dumps(files, ensure_ascii=False), counts)
+                state, observed = read_state(conn, rec)
+                planned = plan_workbook(rec, state, observed, now, merge_id,
+                                        share=settings.norms.large_removal_share,
+                                        confirm_removals=False)
+                if planned.plan is None:
+                    raise AssertionError(f"sample history of {name} on {day}: {planned.findings[:3]}")
+                write_subject(conn, SubjectIdentity.of(rec), planned.plan, merge_id, sha)
+                outcome.status, outcome.changes = MERGED, len(planned.plan.changes)
+            finish_stage(conn, MergeResult(merge_id, stamp), outcomes, now)
     finally:
         conn.close()
 

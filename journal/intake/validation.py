@@ -34,22 +34,18 @@ from journal.workbooks.format import (
     FINAL_FINAL,
     FINAL_YEAR,
     GROUP_COLUMN_PREFIX,
-    LOG_COLUMNS,
     LOG_DATE,
     LOG_HOMEWORK,
     LOG_SUBSTITUTE,
     LOG_TOPIC,
     META_SHEET,
-    NOTE_COLUMNS,
     NOTE_STUDENT,
     NOTE_TEXT,
-    PARENT_COLUMNS,
     PARENT_EMAIL,
     PARENT_NAME,
     PARENT_PHONE,
     PARENT_STUDENT,
     REASON_CODE,
-    REASON_COLUMNS,
     REASON_DOCUMENT,
     REASON_FROM,
     REASON_STUDENT,
@@ -62,14 +58,13 @@ from journal.workbooks.format import (
     SHEET_REASONS,
     SHEET_STUDENTS,
     STUDENT_BIRTH,
-    STUDENT_COLUMNS,
     STUDENT_JOINED,
     STUDENT_LEFT,
     STUDENT_NAME,
     WorkbookMeta,
     lesson_keys,
 )
-from journal.workbooks.reading import RawClassWorkbook, RawSubjectWorkbook, RawTable
+from journal.workbooks.views import Cell, ClassView, SubjectView
 
 CLASS_LIST_MISSING = "S03"
 DATE_AS_TEXT = "D08"  # a lesson date typed as text (warning: what it was taken as)
@@ -224,40 +219,6 @@ class Validated:
 
 
 @dataclass(frozen=True)
-class Cell:
-    """A raw cell value with its address («F12»)."""
-
-    value: object
-    cell: str
-
-
-@dataclass
-class SubjectView:
-    """A subject workbook's input areas, cell by cell."""
-
-    meta: WorkbookMeta
-    students: list[Cell]  # one per grid row
-    dates: list[Cell]  # one per lesson column
-    kinds: list[Cell]  # one per lesson column
-    marks: list[tuple[int, int, str, object]]  # (row, column, address, value), non-empty only
-    log: list[dict[str, Cell]]  # one per lesson row, keyed by LOG_COLUMNS
-    finals_header: list[str]  # columns of jr_finals after the name column
-    finals: list[tuple[Cell, list[Cell]]]  # (name cell, cells under finals_header)
-    row_keys: list[str | None] = field(default_factory=list)  # the student each row was built for
-
-
-@dataclass
-class ClassView:
-    """A class workbook's tables, cell by cell; each row maps a column header to a cell."""
-
-    meta: WorkbookMeta
-    students: list[dict[str, Cell]]
-    parents: list[dict[str, Cell]]
-    reasons: list[dict[str, Cell]]
-    notes: list[dict[str, Cell]]
-
-
-@dataclass(frozen=True)
 class KnownStudent:
     """A student of the class list the subject workbook is checked against."""
 
@@ -369,7 +330,7 @@ def _workbook_teacher(view: SubjectView, item: CurriculumItem, found: _Findings)
                                f"ведёт {item.teacher} (и в листе «{SHEET_LOG}» «{meta.teacher}» не "
                                "записан как заменявший учитель). Файл не принят, чтобы уроки не "
                                "перешли к другому учителю: возьмите книгу, созданную для этого "
-                               "предмета (journal templates), или исправьте учителя в учебном "
+                               "предмета (её выдаёт ответственный за ЭЖ), или исправьте учителя в учебном "
                                "плане настроек", sheet=META_SHEET)
     return item.teacher
 
@@ -504,12 +465,8 @@ def validate_subject(view: SubjectView, settings: Settings,
             teacher=settings.teacher_on(item, day) if item.terms else teacher))
         columns.append((day, seq, topic, kind))
 
+    # judged against the dataset by the plan stage (journal.intake.plan): D07
     rec.missing_lessons = _missing_lessons(settings, item, columns)
-    if rec.missing_lessons:
-        days = days_text(rec.missing_lessons)
-        warn(MISSING_LESSONS, f"в журнале нет столбцов уроков {days}, хотя по расписанию они "
-                              "есть. Если столбцы удалили, верните их или попросите у ответственного за ЭЖ "
-                              "свежую книгу", sheet=SHEET_GRID, date=rec.missing_lessons[0][0])
 
     # the grid: date checks once per column, cell parsing once per distinct value
     date_problems = [_date_problem(col[0], settings, school_class) if col else None
@@ -754,7 +711,7 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
         found.err(FOREIGN_TEACHER, f"в служебных данных файла классный руководитель — "
                                    f"«{meta.teacher}», а по настройкам школы класс {school_class.name} "
                                    f"ведёт {school_class.class_teacher}. Файл не принят: возьмите "
-                                   "книгу, созданную для этого класса (journal templates), или "
+                                   "книгу, созданную для этого класса (её выдаёт ответственный за ЭЖ), или "
                                    "исправьте классного руководителя в настройках",
                   sheet=META_SHEET)
         return Validated(None, out)
@@ -916,50 +873,3 @@ def _stem(surname: str) -> str:
 
 
 _CODE_LOOKALIKE = str.maketrans("HOBY", "НОБУ")
-
-
-# ---------------------------------------------------------------------------
-# from journal.workbooks.reading's raw workbooks
-# ---------------------------------------------------------------------------
-
-
-def view_from_raw(raw: object) -> SubjectView | ClassView:
-    """The validation view of a raw subject or class workbook (see :mod:`journal.workbooks.reading`)."""
-    if isinstance(raw, RawSubjectWorkbook):
-        log = _table_rows(raw.log, LOG_COLUMNS) if raw.log is not None else []
-        finals_header: list[str] = []
-        finals: list[tuple[Cell, list[Cell]]] = []
-        if raw.finals is not None:
-            finals_header = [clean_text(c.value) for c in raw.finals.header[1:]]
-            finals = [(Cell(row[0].value, row[0].address),
-                       [Cell(c.value, c.address) for c in row[1:]])
-                      for _i, row in raw.finals.filled_rows() if row]
-        return SubjectView(
-            meta=raw.meta,
-            students=[Cell(c.value, c.address) for c in raw.students],
-            dates=[Cell(c.value, c.address) for c in raw.dates],
-            kinds=[Cell(c.value, c.address) for c in raw.kinds],
-            marks=list(raw.mark_cells()),
-            log=log, finals_header=finals_header, finals=finals, row_keys=list(raw.row_keys))
-    if isinstance(raw, RawClassWorkbook):
-        groups = {GROUP_COLUMN_PREFIX + subject: k for subject, k in raw.group_columns().items()}
-        return ClassView(
-            meta=raw.meta,
-            students=_table_rows(raw.students, STUDENT_COLUMNS, groups),
-            parents=_table_rows(raw.parents, PARENT_COLUMNS),
-            reasons=_table_rows(raw.reasons, REASON_COLUMNS),
-            notes=_table_rows(raw.notes, NOTE_COLUMNS))
-    raise TypeError(f"not a raw workbook: {type(raw).__name__}")
-
-
-def _table_rows(table: RawTable | None, names: tuple[str, ...],
-                extra: dict[str, int] | None = None) -> list[dict[str, Cell]]:
-    if table is None:
-        return []
-    columns = {name: table.column(name) for name in names}
-    columns.update(extra or {})
-    rows = []
-    for _i, row in table.filled_rows():
-        rows.append({name: Cell(row[k].value, row[k].address)
-                     for name, k in columns.items() if k is not None and k < len(row)})
-    return rows

@@ -29,14 +29,7 @@ from journal.core.files import file_sha256, temp_path_beside
 from journal.core.findings import Finding, error, has_errors, warning
 from journal.core.text import clean_text as _text
 from journal.core.text import parse_date_value, text_key
-from journal.intake.validation import (
-    ClassView,
-    SubjectView,
-    moved_names,
-    moved_names_text,
-    validate_class,
-    view_from_raw,
-)
+from journal.intake.validation import moved_names, moved_names_text, validate_class
 from journal.school.folder import BACKUP_DIR, SchoolFolder, class_workbook_name, subject_workbook_name
 from journal.school.settings import CurriculumItem, SchoolClass, Settings, normalise_class_name
 from journal.workbooks import format as wf
@@ -56,6 +49,7 @@ from journal.workbooks.reading import (
     ReadResult,
     read_workbook,
 )
+from journal.workbooks.views import ClassView, SubjectView, view_from_raw
 
 CREATED = "created"
 UPDATED = "updated"

@@ -31,7 +31,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,7 @@ def failed_result(path: str | Path, findings: list[Finding], sha256: str = "") -
 class _Worker:
     process: Any
     conn: Connection
-    task: int | None = None
+    tasks: deque[int] = field(default_factory=deque)
     deadline: float = 0.0
 
 
@@ -92,33 +92,72 @@ def read_workbooks_safely(paths: Sequence[str | Path], *, root: str | Path | Non
 
     ``progress(done, total, file)`` is called in this process as each file finishes.
     """
+    results: list[Any] = [None] * len(paths)
+    for index, result in stream_workbooks_safely(paths, root=root, timeout=timeout,
+                                                 memory_limit=memory_limit, workers=workers,
+                                                 parse=parse, progress=progress, limits=limits):
+        results[index] = result
+    return results
+
+
+def stream_workbooks_safely(paths: Sequence[str | Path], *, root: str | Path | None = None,
+                            timeout: float = DEFAULT_TIMEOUT,
+                            memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+                            workers: int | None = None, parse: Parse | None = None,
+                            progress: Progress | None = None,
+                            limits: ps.Limits = ps.DEFAULT_LIMITS,
+                            screened: dict[int, ps.Screening] | None = None,
+                            screenings: dict[int, ps.Screening] | None = None,
+                            ) -> Iterator[tuple[int, Any]]:
+    """Like :func:`read_workbooks_safely`, yielding ``(index, result)`` in input order as soon
+    as each result is ready: the caller works on one result while the workers go on.
+
+    Each worker holds up to :data:`PREFETCH` files, so that it never waits for the caller.
+    ``screened`` (index → the screening an earlier pass made of that file) skips screening
+    again: the file is then only checked to be unchanged since; ``screenings``, when given,
+    receives the screening of each file that passed it.
+    """
     files = [Path(p) for p in paths]
     names = [ps.display_name(p, root) for p in files]
-    results: list[Any] = [None] * len(files)
+    ready: dict[int, Any] = {}
     queue: deque[int] = deque(range(len(files)))
     done = 0
-    screen_and_parse = _ScreenAndParse(parse or _default_parse, root, limits)
+    earlier = screened or {}
+    screen_and_parse = _ScreenAndParse(parse or _default_parse, root, limits,
+                                       frozenset(earlier))
 
     def finish(index: int, outcome: tuple[str, Any]) -> None:
         nonlocal done
         status, value = outcome
         if status == "ok":
             screening, parsed = value
+            screening = earlier.get(index, screening)
+            if screenings is not None and screening.ok:
+                screenings[index] = screening
             if screening.ok:
-                results[index] = _complete(files[index], names[index], screening, ("ok", parsed))
+                ready[index] = _complete(files[index], names[index], screening, ("ok", parsed))
             else:
                 sha = screening.fingerprint.sha256 if screening.fingerprint else ""
-                results[index] = failed_result(files[index], screening.findings, sha)
+                ready[index] = failed_result(files[index], screening.findings, sha)
         else:
-            results[index] = _complete(files[index], names[index], _UNSCREENED, outcome)
+            ready[index] = _complete(files[index], names[index],
+                                     earlier.get(index, _UNSCREENED), outcome)
         done += 1
         if progress:
             progress(done, len(files), names[index])
 
-    if queue:
-        count = min(workers or min(DEFAULT_WORKERS, os.cpu_count() or 1), len(queue))
-        _run_pool(files, queue, max(count, 1), timeout, memory_limit, screen_and_parse, finish)
-    return results
+    if not queue:
+        return
+    count = min(workers or min(DEFAULT_WORKERS, os.cpu_count() or 1), len(queue))
+    following = 0
+    for _ in _run_pool(files, queue, max(count, 1), timeout, memory_limit, screen_and_parse,
+                       finish):
+        while following in ready:
+            yield following, ready.pop(following)
+            following += 1
+
+
+PREFETCH = 2  # files sent to a worker at a time
 
 
 @dataclass
@@ -126,14 +165,18 @@ class _ScreenAndParse:
     """What a worker does with a file: screen it cheaply, and parse it only if it passes.
 
     Screening runs in the worker too, so that files are screened in parallel and while
-    other files are parsed (it costs about as much as parsing a year workbook).
+    other files are parsed (it costs about as much as parsing a year workbook). Files
+    screened by an earlier pass (``screened``, their indexes) are parsed at once.
     """
 
     parse: Parse
     root: str | Path | None
     limits: ps.Limits
+    screened: frozenset[int] = frozenset()
 
-    def __call__(self, path: Path) -> tuple[ps.Screening, Any]:
+    def __call__(self, index: int, path: Path) -> tuple[ps.Screening, Any]:
+        if index in self.screened:
+            return _UNSCREENED, self.parse(path)
         screening = ps.screen(path, root=self.root, limits=self.limits)
         return screening, (self.parse(path) if screening.ok else None)
 
@@ -201,8 +244,13 @@ def _context() -> Any:
 
 
 def _run_pool(paths: list[Path], queue: deque[int], count: int, timeout: float,
-              memory_limit: int | None, parse: Parse,
-              finish: Callable[[int, tuple[str, Any]], None]) -> None:
+              memory_limit: int | None, parse: Callable[[int, Path], Any],
+              finish: Callable[[int, tuple[str, Any]], None]) -> Iterator[None]:
+    """Run the pool; yields after each round of finished files (the caller may work then,
+    the workers go on with the files they hold). A worker holds up to :data:`PREFETCH`
+    files; the deadline is that of the file it works on (counted from when the file before
+    it came back); when it dies or runs out of time the file it worked on is the culprit
+    and the files it held go back to the queue."""
     ctx = _context()
 
     def start() -> _Worker:
@@ -213,20 +261,29 @@ def _run_pool(paths: list[Path], queue: deque[int], count: int, timeout: float,
         child.close()
         return _Worker(process, parent)
 
+    def lose(worker: _Worker, status: str, detail: Any) -> None:
+        culprit, *held = worker.tasks
+        finish(culprit, (status, detail))
+        queue.extendleft(reversed(held))
+        _replace(pool, worker, start)
+
     pool = [start() for _ in range(count)]
     try:
         while True:
-            for worker in pool:
-                if worker.task is None and queue:
+            for worker in list(pool):
+                while len(worker.tasks) < PREFETCH and queue:
                     index = queue.popleft()
                     try:
                         worker.conn.send((index, str(paths[index])))
                     except (BrokenPipeError, OSError):
                         queue.appendleft(index)
+                        queue.extendleft(reversed(worker.tasks))
                         _replace(pool, worker, start)
-                        continue
-                    worker.task, worker.deadline = index, time.monotonic() + timeout
-            busy = [w for w in pool if w.task is not None]
+                        break
+                    if not worker.tasks:
+                        worker.deadline = time.monotonic() + timeout
+                    worker.tasks.append(index)
+            busy = [w for w in pool if w.tasks]
             if not busy:
                 break
             wait_for = min(w.deadline for w in busy) - time.monotonic()
@@ -234,27 +291,23 @@ def _run_pool(paths: list[Path], queue: deque[int], count: int, timeout: float,
                              timeout=max(wait_for, 0)))
             now = time.monotonic()
             for worker in busy:
-                if worker.task is None:
-                    continue
-                index = worker.task
                 if worker.conn in ready:
                     try:
-                        _, status, value = worker.conn.recv()
+                        while worker.tasks and worker.conn.poll():
+                            _, status, value = worker.conn.recv()
+                            finish(worker.tasks.popleft(), (status, value))
+                            worker.deadline = time.monotonic() + timeout
                     except (EOFError, OSError):
                         worker.process.join(1)
-                        finish(index, ("died", worker.process.exitcode))
-                        _replace(pool, worker, start)
+                        lose(worker, "died", worker.process.exitcode)
                         continue
-                    worker.task = None
-                    finish(index, (status, value))
                 elif worker.process.sentinel in ready:
                     worker.process.join(1)
-                    finish(index, ("died", worker.process.exitcode))
-                    _replace(pool, worker, start)
+                    lose(worker, "died", worker.process.exitcode)
                 elif now >= worker.deadline:
                     _stop(worker)
-                    finish(index, ("timeout", timeout))
-                    _replace(pool, worker, start)
+                    lose(worker, "timeout", timeout)
+            yield
     finally:
         for worker in pool:
             if worker.process.is_alive():
@@ -342,7 +395,8 @@ def _orphaned(parent: int) -> bool:
     return os.getppid() != parent
 
 
-def _worker_main(conn: Connection, memory_limit: int | None, parse: Parse, parent: int) -> None:
+def _worker_main(conn: Connection, memory_limit: int | None, parse: Callable[[int, Path], Any],
+                 parent: int) -> None:
     """A worker: parse each path it is sent, send back (index, status, value); stop on None.
 
     The worker ends with the merge that started it, whatever kills the merge (SIGKILL
@@ -371,7 +425,7 @@ def _worker_main(conn: Connection, memory_limit: int | None, parse: Parse, paren
             return
         index, path = task
         try:
-            outcome: tuple[int, str, Any] = (index, "ok", parse(Path(path)))
+            outcome: tuple[int, str, Any] = (index, "ok", parse(index, Path(path)))
         except MemoryError:
             os._exit(_EXIT_MEMORY)
         except Exception as exc:  # a program fault; only the type, never cell contents

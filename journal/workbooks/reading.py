@@ -388,6 +388,30 @@ def read_workbook(path: str | Path) -> ReadResult:
     return result
 
 
+def read_meta(path: str | Path) -> ReadResult:
+    """Only the ``_meta`` of a workbook (and its hash): what a merge needs to find two files
+    of one journal before it reads either whole. Never raises for a bad file."""
+    path = Path(path)
+    result = ReadResult(path=path)
+    where = {"file": str(path)}
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return result
+    result.sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        package = _open_package(data, where)
+        sheets, _names = _workbook_parts(package, where)
+        meta_sheet = next((s for s in sheets.values() if s.name == wf.META_SHEET), None)
+        if meta_sheet is not None:
+            reader = _SheetReader(package, data, sheets, where)
+            result.meta = _read_meta(reader.values(wf.META_SHEET), result, where)
+    except Exception:  # the whole read names what is wrong
+        result.meta = None
+    result.findings.clear()
+    return result
+
+
 class _Refused(Exception):
     def __init__(self, finding: Finding) -> None:
         super().__init__(finding.message)
