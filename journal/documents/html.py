@@ -218,7 +218,9 @@ _FIT_SCRIPT = """
         var span = cell.colSpan || 1;
         if (span === 1 && column >= Math.max(sticky, 1) && cell.textContent.trim().length > 2) {
           cell.classList.add('vertical');
-          if (!cell.querySelector('.vtext')) cell.innerHTML = '<span class="vtext">' + cell.innerHTML + '</span>';
+          if (!cell.querySelector('.vtext')) {
+            cell.innerHTML = '<span class="vtext">' + cell.innerHTML + '</span>';
+          }
         }
         column += span;
       });
