@@ -27,7 +27,8 @@ def _attendance() -> Figure | None:
 def _teachers() -> Figure | None:
     return charts.filling_by_teacher(pd.DataFrame({
         "teacher": ["Аркадьева А. А.", "Белова Б. Б.", "Волков В. В."], "lessons": [40, 30, 20],
-        "topic_pct": [100.0, 90.0, 100.0], "homework_pct": [100.0, 80.0, 95.0]}))
+        "topic_pct": [100.0, 90.0, 100.0], "homework_pct": [100.0, 80.0, 95.0],
+        "no_marks_pct": [0.0, 0.0, float("nan")]}))
 
 
 @pytest.mark.parametrize("make", [_rates, _attendance, _teachers],
@@ -52,7 +53,7 @@ def test_the_filling_chart_shows_only_teachers_with_gaps() -> None:
     assert names == ["Белова Б. Б.", "Волков В. В."]  # the one with every record is left out
     assert charts.filling_by_teacher(pd.DataFrame({
         "teacher": ["Аркадьева А. А."], "lessons": [40], "topic_pct": [100.0],
-        "homework_pct": [100.0]})) is None
+        "homework_pct": [100.0], "no_marks_pct": [0.0]})) is None
 
 
 def test_the_curriculum_chart_of_a_whole_school_fits_one_page() -> None:
@@ -70,3 +71,9 @@ def test_the_curriculum_chart_of_a_whole_school_fits_one_page() -> None:
     assert "первые 20 из" in behind.get_title()
     gaps = [p.get_width() for p in behind.patches]
     assert gaps == sorted(gaps, reverse=True)
+
+
+def test_no_curriculum_chart_when_nothing_is_behind() -> None:
+    assert charts.fulfilment_by_class(pd.DataFrame([{
+        "class": "5А", "subject": "Математика", "grp": "", "planned": 30, "held": 30, "gap": 0,
+        "fulfilled_pct": 100.0}])) is None

@@ -141,32 +141,34 @@ def _percent_bars(ax: Axes, labels: list[str], values: pd.Series, colour: str) -
 
 
 def filling_by_teacher(teachers: pd.DataFrame) -> Figure | None:
-    """The teachers whose journal is least filled: the share of lessons held without a topic
-    or without homework, worst first (at most :data:`MAX_BARS`), from
-    :func:`journal.reports.filling.filling_by_teacher`. None when every lesson has both."""
+    """Where the journal falls short, per teacher: lessons held without a topic, without
+    homework, and students without a single mark (shares), worst first, at most
+    :data:`MAX_BARS` teachers; from :func:`journal.reports.filling.filling_by_teacher`.
+    Teachers with nothing missing are left out; None when nobody has anything missing."""
     frame = teachers[teachers["lessons"] > 0] if not teachers.empty else teachers
     if frame.empty:
         return None
-    frame = frame.assign(no_topic=100.0 - frame["topic_pct"], no_homework=100.0 - frame["homework_pct"])
-    frame = frame[(frame["no_topic"] > 0.5) | (frame["no_homework"] > 0.5)]
-    if frame.empty:
+    bars = {"без темы урока": ("#e53935", 100.0 - frame["topic_pct"]),
+            "без домашнего задания": ("#fb8c00", 100.0 - frame["homework_pct"]),
+            "учеников без отметок": ("#6d4c41", frame["no_marks_pct"].fillna(0.0))}
+    shares = pd.DataFrame({label: values for label, (_c, values) in bars.items()})
+    worst = shares.sum(axis=1)
+    keep = worst[worst > 0.5].sort_values(ascending=False).index[:MAX_BARS]
+    if len(keep) == 0:
         return None
-    frame = frame.sort_values(["no_topic", "no_homework", "teacher"],
-                              ascending=[False, False, True]).head(MAX_BARS)
-    fig = _figure(7.5, 0.32 * len(frame) + 1.4)
+    shown, names = shares.loc[keep], list(frame.loc[keep, "teacher"])
+    fig = _figure(7.5, 0.36 * len(shown) + 1.5)
     ax = fig.add_subplot()
-    positions = list(range(len(frame)))
-    ax.barh([p - 0.2 for p in positions], frame["no_topic"], 0.4, color="#e53935",
-            label="без темы урока")
-    ax.barh([p + 0.2 for p in positions], frame["no_homework"], 0.4, color="#fb8c00",
-            label="без домашнего задания")
-    ax.set_yticks(positions, list(frame["teacher"]))
+    positions = list(range(len(shown)))
+    for k, (label, (colour, _v)) in enumerate(bars.items()):
+        ax.barh([p + (k - 1) * 0.27 for p in positions], shown[label], 0.27, color=colour, label=label)
+    ax.set_yticks(positions, names)
     ax.invert_yaxis()
-    ax.set_xlim(0, max(10.0, float(frame[["no_topic", "no_homework"]].max().max()) * 1.1))
-    ax.set_xlabel("Доля проведённых уроков, %", fontdict=FONT)
-    ax.set_title("Где в журнале не хватает записей (учителя с пропусками, по убыванию)",
+    ax.set_xlim(0, max(10.0, float(shown.max().max()) * 1.1))
+    ax.set_xlabel("Доля проведённых уроков (ученики — доля учеников), %", fontdict=FONT)
+    ax.set_title("Чего не хватает в журнале: учителя по убыванию пропусков",
                  fontdict={**FONT, "size": 10})
-    fig.legend(ncol=2, frameon=False, prop={"family": FAMILY, "size": 8}, loc="outside lower center")
+    fig.legend(ncol=3, frameon=False, prop={"family": FAMILY, "size": 8}, loc="outside lower center")
     _style(ax)
     return fig
 
@@ -174,34 +176,35 @@ def filling_by_teacher(teachers: pd.DataFrame) -> Figure | None:
 def fulfilment_by_class(fulfilment: pd.DataFrame) -> Figure | None:
     """The curriculum on one page: the share of planned lessons held per class (left), and the
     subjects most behind plan, sorted by the lessons missing (right, at most :data:`MAX_BARS`),
-    from :func:`journal.reports.curriculum.fulfilment`."""
+    from :func:`journal.reports.curriculum.fulfilment`. None when no subject is behind."""
     frame = fulfilment[fulfilment["planned"] > 0] if not fulfilment.empty else fulfilment
     if frame.empty:
         return None
     classes = _per_class(frame, "held", "planned")
     behind = frame[frame["gap"] > 0].sort_values(["gap", "fulfilled_pct"], ascending=[False, True])
+    if behind.empty:
+        return None
     shown = behind.head(MAX_BARS)
     rows = max(len(classes), len(shown), 3)
-    fig = _figure(7.5, 0.3 * rows + 1.5)
-    left, right = fig.subplots(1, 2, width_ratios=[1, 1.6]) if not shown.empty else \
-        (fig.add_subplot(), None)
+    fig = _figure(7.5, 0.24 * rows + 1.3)
+    left, right = fig.subplots(1, 2, width_ratios=[1, 1.6])
     _percent_bars(left, list(classes["class"]), classes["pct"], "#1e88e5")
+    left.set_ylim(rows - 0.5, -0.5)
     left.set_xlabel("Проведено из запланированных, %", fontdict=FONT)
     left.set_title("По классам", fontdict={**FONT, "size": 10})
     _style(left)
-    if right is not None:
-        labels = [f"{c} {s}" + (f" ({g})" if g else "")
-                  for c, s, g in zip(shown["class"], shown["subject"], shown["grp"], strict=True)]
-        positions = list(range(len(shown)))
-        right.barh(positions, shown["gap"], color="#e53935")
-        right.set_yticks(positions, labels)
-        right.invert_yaxis()
-        right.xaxis.set_major_locator(MaxNLocator(integer=True))
-        right.set_xlabel("Не проведено уроков", fontdict=FONT)
-        more = f" (первые {len(shown)} из {len(behind)})" if len(behind) > len(shown) else ""
-        right.set_title(f"Отстают от плана{more}", fontdict={**FONT, "size": 10})
-        for label in right.get_yticklabels():
-            label.set_fontsize(7.5)
-        _style(right)
+    labels = [f"{c} {s}" + (f" ({g})" if g else "")
+              for c, s, g in zip(shown["class"], shown["subject"], shown["grp"], strict=True)]
+    positions = list(range(len(shown)))
+    right.barh(positions, shown["gap"], color="#e53935")
+    right.set_yticks(positions, labels)
+    right.set_ylim(rows - 0.5, -0.5)  # bars as thick as the classes' on the left, from the top
+    right.xaxis.set_major_locator(MaxNLocator(integer=True))
+    right.set_xlabel("Не проведено уроков", fontdict=FONT)
+    more = f" (первые {len(shown)} из {len(behind)})" if len(behind) > len(shown) else ""
+    right.set_title(f"Отстают от плана{more}", fontdict={**FONT, "size": 10})
+    for label in right.get_yticklabels():
+        label.set_fontsize(7.5)
+    _style(right)
     return fig
 
