@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -120,3 +122,26 @@ def test_unknown_report_is_refused_before_anything_is_built(tmp_path: Path) -> N
     result = CliRunner().invoke(cli.app, ["report", "нетакого", "--school", str(tmp_path)])
     assert result.exit_code == 2
     assert "Отчёта «нетакого» нет" in result.output and "Строится" not in result.output
+
+
+def test_report_for_a_calendar_month(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import make_tiny_settings
+
+    from journal.documents import notebooks
+    from journal.workbooks.settings_writer import write_settings_workbook
+
+    write_settings_workbook(make_tiny_settings(), tmp_path / "Настройки.xlsx")
+    asked: dict[str, object] = {}
+
+    def run(name: str, folder: object, parameters: dict[str, object], **_options: object) -> object:
+        asked.update(parameters)
+        return SimpleNamespace(error="", ignored=(), title="Заполнение", pdf=None, html=None,
+                               notebook=None)
+
+    monkeypatch.setattr(notebooks, "run_report", run)
+    result = CliRunner().invoke(cli.app, ["report", "filling", "--school", str(tmp_path), "--month", "2"])
+    assert result.exit_code == 0, result.output
+    assert (asked["date_from"], asked["date_to"]) == (dt.date(2027, 2, 1), dt.date(2027, 2, 28))
+    refused = CliRunner().invoke(cli.app, ["report", "filling", "--school", str(tmp_path), "--month", "2",
+                                           "--period", "1"])
+    assert refused.exit_code == 2 and "--month" in refused.output

@@ -218,6 +218,27 @@ def test_table_with_long_headers_fits_by_turning_them(renderer: PdfRenderer, tmp
 
 
 @pytest.mark.slow
+@needs_poppler
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_a_long_table_with_turned_headers_has_its_header_on_every_page(
+        renderer: PdfRenderer, tmp_path: Path, orientation: html_base.Orientation) -> None:
+    # Chromium repeats a header no higher than a quarter of the page; long turned names are not
+    subjects = ["Основы безопасности и защиты Родины", "Вероятность и статистика",
+                *(f"Изобразительное искусство {i}" for i in range(1, 17))]
+    rows = [[f"Ученик{r:02d} Фамилия", *(f"{r}к{c}" for c in range(1, 19))] for r in range(1, 151)]
+    out = tmp_path / "ведомость.pdf"
+    pages = renderer.render(html_base.document(
+        "Ведомость", html_base.table(["Ученик", *subjects], rows), orientation), out)
+    assert pages >= 3
+    on_page = []
+    for page in range(1, pages + 1):
+        text = pdf_text(out, page)
+        assert "Изобразительное" in text, page  # the header is repeated
+        on_page.append(sum(f"Ученик{r:02d} Фамилия" in text for r in range(1, 151)))
+    assert min(on_page) >= 3  # never fewer than three rows on either side of a break
+
+
+@pytest.mark.slow
 def test_render_is_atomic_and_replaces(renderer: PdfRenderer, tmp_path: Path) -> None:
     out = tmp_path / "отчёт.pdf"
     out.write_bytes(b"old")

@@ -126,3 +126,12 @@ def test_enrolment() -> None:
     assert list(enrolled_on(students, "2026-09-25")["id"]) == [1]
     assert list(enrolled_between(students, "2026-09-01", "2026-09-30")["id"]) == [1, 3]
     assert list(enrolled_between(students, "2026-09-01", "2026-10-30")["id"]) == [1, 2, 3]
+
+
+def test_a_month_of_the_school_year() -> None:
+    from journal.reports.common import month_range
+
+    settings = make_settings()
+    assert month_range(settings, 11) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert month_range(settings, 12) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    assert month_range(settings, 2) == (dt.date(2027, 2, 1), dt.date(2027, 2, 28))

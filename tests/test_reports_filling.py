@@ -82,3 +82,21 @@ def test_empty_dataset() -> None:
     assert frame.empty
     assert filling.filling_by_teacher(frame).empty
     assert filling.students_behind(filling.mark_accumulation(empty, make_settings(), **SEPTEMBER)).empty
+
+
+def test_a_lesson_column_with_nothing_entered_is_not_a_lesson_held(tmp_path) -> None:
+    import sqlite3
+
+    from support.reports_fixtures import build_dataset
+
+    from journal.reports.data import load
+
+    path = build_dataset(tmp_path / "journal.sqlite")
+    with sqlite3.connect(path) as conn:  # 28.09 and 30.09: columns merged, nothing typed in them
+        conn.executemany(
+            "INSERT INTO lessons (id, class, subject, grp, date, seq, period, kind, topic, homework,"
+            " teacher) VALUES (?, '5А', 'Математика', '', ?, 1, '1 четверть', '', '', '', ?)",
+            [(50, "2026-09-28", MATH_TEACHER), (51, "2026-09-30", MATH_TEACHER)])
+    rows = filling.filling_by_subject(load(path), make_settings(), **SEPTEMBER).set_index(
+        ["class", "subject"])
+    assert rows.loc[("5А", "Математика"), "lessons"] == 5  # 21.09 has no topic but an absence

@@ -184,6 +184,7 @@ def _report_help() -> str:
         "  journal report progress --school Школа --period 1\n"
         "  journal report attendance --school Школа --period 1 --class 5А\n"
         "  journal report activity --school Школа --from 23.11.2026 --to 28.11.2026\n"
+        "  journal report filling --school Школа --month 11\n"
         "  journal report --all --school Школа --period 2"
     )
 
@@ -205,6 +206,9 @@ def report(
     ] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="Начало интервала (ДД.ММ.ГГГГ).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Конец интервала (ДД.ММ.ГГГГ).")] = None,
+    month: Annotated[int | None, typer.Option("--month", help=(
+        "Календарный месяц учебного года (1–12): интервал с первого по последний день месяца, "
+        "например --month 11 — ноябрь."), metavar="МЕСЯЦ")] = None,
     today: TodayOption = None,
     all_reports: Annotated[
         bool, typer.Option("--all", help="Построить все отчёты сразу, по нескольку одновременно.")
@@ -223,6 +227,7 @@ def report(
         run_report,
         run_reports,
     )
+    from journal.reports.common import month_range
     from journal.reports.context import check_parameters
     from journal.school.folder import SchoolFolder
     from journal.workbooks.settings_reader import load_settings
@@ -243,6 +248,14 @@ def report(
 
     try:
         folder = SchoolFolder.open(school)
+        if month is not None:
+            if period or date_from or date_to:
+                raise UsageError("--month задаёт интервал сам: не указывайте с ним --period, --from и --to")
+            try:
+                first, last = month_range(load_settings(folder.settings_path), month)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+            date_from, date_to = f"{first:%d.%m.%Y}", f"{last:%d.%m.%Y}"
         parameters = {
             "period": period,
             "class_name": class_name,

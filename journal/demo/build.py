@@ -261,9 +261,9 @@ def subject_view(settings: Settings, demo: DemoSubject, content: SubjectContent)
                   LOG_HOMEWORK: entry.homework if entry else None,
                   LOG_SUBSTITUTE: (entry.substitute or None) if entry else None}
         log.append({name: Cell(values[name], addr(i + 1, r)) for i, name in enumerate(LOG_COLUMNS)})
-    header = final_columns([p.name for p in settings.periods_for(school_class)])
+    header = final_columns(settings.final_period_names(school_class))
     finals = []
-    if school_class.has_marks:
+    if settings.gets_marks(school_class):
         for i, name in enumerate(demo.students):
             r = TABLE_HEADER_ROW + 1 + i
             finals.append((Cell(name, addr(1, r)),
@@ -276,7 +276,7 @@ def subject_view(settings: Settings, demo: DemoSubject, content: SubjectContent)
         kinds=[Cell(content.kinds.get(key) or None, addr(col_of[key], kind_row)) for key in keys],
         marks=marks,
         log=log,
-        finals_header=header if school_class.has_marks else [],
+        finals_header=header if settings.gets_marks(school_class) else [],
         finals=finals,
     )
 

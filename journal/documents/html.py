@@ -88,6 +88,16 @@ def page_rule(
     )
 
 
+# Chromium repeats a table's header on the next page only while the header is at most a
+# quarter of the page high; a rotated subject name is kept shorter than that (wrapped to
+# a second column of text) so that no page of a long table is printed without its header.
+# And a table never leaves fewer than three rows on either side of a page break.
+ROW_RULES = """\
+th.vertical .vtext { display: inline-block; white-space: normal; max-height: 36mm; }
+table > tbody > tr:nth-last-child(-n+2) { break-before: avoid-page; }
+table > tbody > tr:nth-child(-n+2) { break-after: avoid-page; }
+"""
+
 BASE_CSS = f"""
 html {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 body {{
@@ -133,6 +143,7 @@ th.vertical {{
   font-weight: normal;
   vertical-align: bottom;
 }}
+{ROW_RULES}
 
 .page-break {{ break-before: page; }}
 table.split-continued {{ margin-top: 6pt; }}
@@ -207,6 +218,9 @@ _FIT_SCRIPT = """
         var span = cell.colSpan || 1;
         if (span === 1 && column >= Math.max(sticky, 1) && cell.textContent.trim().length > 2) {
           cell.classList.add('vertical');
+          if (!cell.querySelector('.vtext')) {
+            cell.innerHTML = '<span class="vtext">' + cell.innerHTML + '</span>';
+          }
         }
         column += span;
       });

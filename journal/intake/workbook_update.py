@@ -321,8 +321,8 @@ class _Run:
         target = _Target(
             roster={s.full_name for s in subject_students(item, students)},
             keys=set(wf.lesson_keys(dates)),
-            finals=set(wf.final_columns([p.name for p in self.settings.periods_for(school_class)]))
-            if school_class.has_marks else set())
+            finals=set(wf.final_columns(self.settings.final_period_names(school_class)))
+            if self.settings.gets_marks(school_class) else set())
         lost = [f for f in (self._lost(existing, meaning, place, value, target)
                             for meaning, (place, value) in expected.items()) if f is not None]
         new_names = [s.full_name for s in subject_students(item, students)]

@@ -119,43 +119,92 @@ def attendance_by_week(weekly: pd.DataFrame, title: str = "") -> Figure | None:
     return fig
 
 
+MAX_BARS = 20  # a chart stays on one A4 page with its heading: the rest is in the table
+
+
+def _per_class(frame: pd.DataFrame, done: str, total: str) -> pd.DataFrame:
+    grouped = frame.groupby("class", sort=False)[[done, total]].sum().reset_index()
+    grouped = sort_by_class(grouped[grouped[total] > 0])
+    grouped["pct"] = 100.0 * grouped[done] / grouped[total]
+    return grouped
+
+
+def _percent_bars(ax: Axes, labels: list[str], values: pd.Series, colour: str) -> None:
+    positions = list(range(len(labels)))
+    ax.barh(positions, values.clip(upper=100), color=colour)
+    ax.set_yticks(positions, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 108)
+    for y, value in zip(positions, values, strict=True):
+        ax.text(min(float(value), 100.0) + 1, y, f"{value:.0f} %", va="center",
+                fontfamily=FAMILY, fontsize=7)
+
+
 def filling_by_teacher(teachers: pd.DataFrame) -> Figure | None:
-    """Share of lessons with a topic and with homework per teacher (horizontal bars), from
-    :func:`journal.reports.filling.filling_by_teacher`."""
+    """Where the journal falls short, per teacher: lessons held without a topic, without
+    homework, and students without a single mark (shares), worst first, at most
+    :data:`MAX_BARS` teachers; from :func:`journal.reports.filling.filling_by_teacher`.
+    Teachers with nothing missing are left out; None when nobody has anything missing."""
     frame = teachers[teachers["lessons"] > 0] if not teachers.empty else teachers
     if frame.empty:
         return None
-    fig = _figure(7.5, 0.35 * len(frame) + 1.3)
+    bars = {"без темы урока": ("#e53935", 100.0 - frame["topic_pct"]),
+            "без домашнего задания": ("#fb8c00", 100.0 - frame["homework_pct"]),
+            "учеников без отметок": ("#6d4c41", frame["no_marks_pct"].fillna(0.0))}
+    shares = pd.DataFrame({label: values for label, (_c, values) in bars.items()})
+    worst = shares.sum(axis=1)
+    keep = worst[worst > 0.5].sort_values(ascending=False).index[:MAX_BARS]
+    if len(keep) == 0:
+        return None
+    shown, names = shares.loc[keep], list(frame.loc[keep, "teacher"])
+    fig = _figure(7.5, 0.36 * len(shown) + 1.5)
     ax = fig.add_subplot()
-    positions = list(range(len(frame)))
-    ax.barh([p - 0.2 for p in positions], frame["topic_pct"], 0.4, color="#1e88e5",
-            label="с темой урока")
-    ax.barh([p + 0.2 for p in positions], frame["homework_pct"], 0.4, color="#fb8c00",
-            label="с домашним заданием")
-    ax.set_yticks(positions, list(frame["teacher"]))
+    positions = list(range(len(shown)))
+    for k, (label, (colour, _v)) in enumerate(bars.items()):
+        ax.barh([p + (k - 1) * 0.27 for p in positions], shown[label], 0.27, color=colour, label=label)
+    ax.set_yticks(positions, names)
     ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("Доля уроков, %", fontdict=FONT)
-    ax.set_title("Заполнение журнала по учителям", fontdict={**FONT, "size": 11})
-    fig.legend(ncol=2, frameon=False, prop={"family": FAMILY, "size": 8}, loc="outside lower center")
+    ax.set_xlim(0, max(10.0, float(shown.max().max()) * 1.1))
+    ax.set_xlabel("Доля проведённых уроков (ученики — доля учеников), %", fontdict=FONT)
+    ax.set_title("Чего не хватает в журнале: учителя по убыванию пропусков",
+                 fontdict={**FONT, "size": 10})
+    fig.legend(ncol=3, frameon=False, prop={"family": FAMILY, "size": 8}, loc="outside lower center")
     _style(ax)
     return fig
 
 
-def fulfilment_by_subject(fulfilment: pd.DataFrame) -> Figure | None:
-    """Share of planned lessons held per class × subject (horizontal bars), from
-    :func:`journal.reports.curriculum.fulfilment`."""
+def fulfilment_by_class(fulfilment: pd.DataFrame) -> Figure | None:
+    """The curriculum on one page: the share of planned lessons held per class (left), and the
+    subjects most behind plan, sorted by the lessons missing (right, at most :data:`MAX_BARS`),
+    from :func:`journal.reports.curriculum.fulfilment`. None when no subject is behind."""
     frame = fulfilment[fulfilment["planned"] > 0] if not fulfilment.empty else fulfilment
     if frame.empty:
         return None
+    classes = _per_class(frame, "held", "planned")
+    behind = frame[frame["gap"] > 0].sort_values(["gap", "fulfilled_pct"], ascending=[False, True])
+    if behind.empty:
+        return None
+    shown = behind.head(MAX_BARS)
+    rows = max(len(classes), len(shown), 3)
+    fig = _figure(7.5, 0.24 * rows + 1.3)
+    left, right = fig.subplots(1, 2, width_ratios=[1, 1.6])
+    _percent_bars(left, list(classes["class"]), classes["pct"], "#1e88e5")
+    left.set_ylim(rows - 0.5, -0.5)
+    left.set_xlabel("Проведено из запланированных, %", fontdict=FONT)
+    left.set_title("По классам", fontdict={**FONT, "size": 10})
+    _style(left)
     labels = [f"{c} {s}" + (f" ({g})" if g else "")
-              for c, s, g in zip(frame["class"], frame["subject"], frame["grp"], strict=True)]
-    fig = _figure(7.5, 0.25 * len(frame) + 1.3)
-    ax = fig.add_subplot()
-    ax.barh(labels, frame["fulfilled_pct"].clip(upper=100), color="#1e88e5")
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("Проведено уроков из запланированных, %", fontdict=FONT)
-    ax.set_title("Выполнение учебного плана", fontdict={**FONT, "size": 11})
-    _style(ax)
+              for c, s, g in zip(shown["class"], shown["subject"], shown["grp"], strict=True)]
+    positions = list(range(len(shown)))
+    right.barh(positions, shown["gap"], color="#e53935")
+    right.set_yticks(positions, labels)
+    right.set_ylim(rows - 0.5, -0.5)  # bars as thick as the classes' on the left, from the top
+    right.xaxis.set_major_locator(MaxNLocator(integer=True))
+    right.set_xlabel("Не проведено уроков", fontdict=FONT)
+    more = f" (первые {len(shown)} из {len(behind)})" if len(behind) > len(shown) else ""
+    right.set_title(f"Отстают от плана{more}", fontdict={**FONT, "size": 10})
+    for label in right.get_yticklabels():
+        label.set_fontsize(7.5)
+    _style(right)
     return fig
+

@@ -151,6 +151,20 @@ def class_periods(settings: Settings, spec: str | int,
     return found
 
 
+def marked_classes(settings: Settings, spec: str | int = "", today: dt.date | None = None,
+                   class_names: Iterable[str] | None = None) -> list[str]:
+    """The classes that get a period mark for the period ``spec`` (each class's own period by
+    :func:`class_periods`); without a period, the classes that get marks on some day of the
+    year. Grade 1 and a grade taught without marks in that period are left out."""
+    names = list(class_names) if class_names is not None else [c.name for c in settings.classes]
+    if not str(spec).strip():
+        return [n for n in names
+                if (c := settings.school_class(n)) is not None and settings.gets_marks(c)]
+    periods = class_periods(settings, spec, names, today)
+    return [n for n, p in periods.items()
+            if (c := settings.school_class(n)) is not None and settings.period_has_marks(c, p)]
+
+
 def in_class_periods(frame: pd.DataFrame, periods: Mapping[str, Period], column: str = "date",
                      class_column: str = "class") -> pd.DataFrame:
     """Rows dated inside their own class's period (classes not in ``periods`` are dropped)."""
@@ -282,11 +296,25 @@ def has_text(column: pd.Series) -> pd.Series:
     return column.fillna("").astype(str).str.strip() != ""
 
 
-def held_lessons(lessons: pd.DataFrame) -> pd.DataFrame:
-    """Lessons counted as held: the topic is written (the regulation asks for it on the day)."""
+LESSON_KEY = ["class", "subject", "grp", "date", "seq"]
+
+
+def held_lessons(lessons: pd.DataFrame, *entries: pd.DataFrame) -> pd.DataFrame:
+    """Lessons counted as held: the topic is written (the regulation asks for it on the day)
+    or, with ``entries`` (marks, attendance), something was entered for a student at the
+    lesson. A lesson column with none of it is a date of the timetable, not a lesson given."""
     if lessons.empty:
         return lessons
-    return lessons[has_text(lessons["topic"])]
+    held = has_text(lessons["topic"])
+    marked: set[tuple[Any, ...]] = set()
+    for frame in entries:
+        if not frame.empty:
+            marked |= set(frame[LESSON_KEY].drop_duplicates().itertuples(index=False, name=None))
+    if marked:
+        held = held | pd.Series([key in marked for key in
+                                 lessons[LESSON_KEY].itertuples(index=False, name=None)],
+                                index=lessons.index, dtype=bool)
+    return lessons[held]
 
 
 def who_taught(frame: pd.DataFrame) -> pd.Series:
@@ -339,6 +367,18 @@ def parse_day(value: DateLike) -> dt.date | None:
         except ValueError:
             continue
     raise ValueError(f"Дата «{text}» не распознана: пишите ГГГГ-ММ-ДД или ДД.ММ.ГГГГ")
+
+
+def month_range(settings: Settings, month: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of calendar month ``month`` (1–12) of the school year: September
+    to December of its first year, January to August of its second."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"Месяц «{month}» — не номер месяца: пишите от 1 до 12")
+    start = settings.year_start
+    year = start.year if month >= start.month else start.year + 1
+    first = dt.date(year, month, 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)

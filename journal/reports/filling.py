@@ -4,7 +4,8 @@ Per class × subject (× group), for the days from ``start`` to ``end`` (never a
 ``today``):
 
 * **planned** — lessons the timetable gives on those days (holidays skipped);
-* **lessons** — lesson columns of the teacher's workbook dated on those days;
+* **lessons** — lessons held on those days: a lesson column of the teacher's workbook
+  with a topic, a mark or an absence (an empty column is a date, not a lesson);
 * **with topic**, **with homework** — of those lessons; the percentages are of ``lessons``;
 * **students** — on the class (or group) list on the last day counted; a student who
   has left is not counted;
@@ -19,15 +20,19 @@ over the teacher's classes and subjects.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from journal.reports.common import (
     DateLike,
+    DateRange,
     class_ranges,
     class_students,
     enrolled_on,
     group_members,
     has_text,
+    held_lessons,
     rows_of,
     sort_by_class,
     subject_labels,
@@ -60,13 +65,16 @@ def mark_accumulation(dataset: Dataset, settings: Settings, start: DateLike = No
     problem («нет отметок», «одна отметка», «меньше нормы» or empty). Grade 1 is left out.
     """
     data = dataset.only_class(class_name)
-    names = [c.name for c in settings.classes if c.has_marks]
+    names = [c.name for c in settings.classes]
     ranges = class_ranges(settings, period, start, end, today, names)
     rows = []
     for name, rng in ranges.items():
+        first = marked_from(settings, name, rng)
+        if first is None:
+            continue
         roster = enrolled_on(class_students(data.students, name), rng.end)
         marks = data.marks[data.marks["class"] == name] if not data.marks.empty else data.marks
-        marks = within(marks, rng.start, rng.end)
+        marks = within(marks, first, rng.end)
         counts = {(str(subj), str(grp), int(sid)): int(n) for subj, grp, sid, n in rows_of(
             marks.groupby(["subject", "grp", "student_id"]).size().reset_index(name="n"),
             "subject", "grp", "student_id", "n")} if not marks.empty else {}
@@ -96,10 +104,9 @@ def filling_by_subject(dataset: Dataset, settings: Settings, start: DateLike = N
     accumulation = mark_accumulation(dataset, settings, start, end, today, period, class_name)
     rows = []
     for name, rng in ranges.items():
-        school_class = settings.school_class(name)
         lessons = data.lessons[data.lessons["class"] == name] if not data.lessons.empty \
             else data.lessons
-        lessons = within(lessons, rng.start, rng.end)
+        lessons = held_lessons(within(lessons, rng.start, rng.end), data.marks, data.attendance)
         for line in subject_lines(settings, name, data.lessons):
             item = settings.curriculum_item(name, line.subject, line.grp)
             planned = sum(rng.start <= d <= rng.end for d in settings.lesson_dates(item)) \
@@ -115,14 +122,14 @@ def filling_by_subject(dataset: Dataset, settings: Settings, start: DateLike = N
                 "with_topic": int(has_text(mine["topic"]).sum()) if not mine.empty else 0,
                 "with_homework": int(has_text(mine["homework"]).sum()) if not mine.empty else 0,
             }
-            if school_class is not None and school_class.has_marks:
+            if marked_from(settings, name, rng) is not None:
                 acc = accumulation[(accumulation["class"] == name)
                                    & (accumulation["subject"] == line.subject)
                                    & (accumulation["grp"] == line.grp)]
                 row.update(students=len(acc), no_marks=int((acc["problem"] == NO_MARKS).sum()),
                            one_mark=int((acc["problem"] == ONE_MARK).sum()),
                            below_min=int((acc["mark_count"] < acc["min_marks"]).sum()))
-            else:  # grade 1: no marks, but its students are counted
+            else:  # no marks on these days (grade 1, or before marks begin), students counted
                 roster = enrolled_on(class_students(data.students, name), rng.end)
                 members = group_members(data.student_groups, roster, line.subject, line.grp)
                 row.update(students=len(members), no_marks=0, one_mark=0, below_min=0,
@@ -131,8 +138,18 @@ def filling_by_subject(dataset: Dataset, settings: Settings, start: DateLike = N
     unmarked = pd.Series([bool(r.get("unmarked")) for r in rows], dtype=bool)
     frame = _with_shares(pd.DataFrame(rows, columns=SUBJECT_COLUMNS))
     for column in ("no_marks_pct", "one_mark_pct", "below_min_pct"):
-        frame.loc[unmarked.to_numpy(), column] = float("nan")  # «—»: grade 1 has no marks
+        frame.loc[unmarked.to_numpy(), column] = float("nan")  # «—»: no marks on these days
     return frame
+
+
+def marked_from(settings: Settings, class_name: str, rng: DateRange) -> dt.date | None:
+    """The first day of ``rng`` on which the class gets marks, or None when it gets none in
+    the range (grade 1; a grade without marks until a day after the range)."""
+    school_class = settings.school_class(class_name)
+    first = settings.marks_from(school_class) if school_class is not None else None
+    if first is None or first > rng.end:
+        return None
+    return max(first, rng.start)
 
 
 def _with_shares(frame: pd.DataFrame) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from journal.reports.common import (
     enrolled_on,
     forecast_mark,
     group_members,
+    marked_classes,
     parse_day,
     rows_of,
     sort_by_class,
@@ -59,7 +60,7 @@ def preliminary_marks(dataset: Dataset, settings: Settings, period: str | int, t
     explanation, empty when the student is not at risk.
     """
     data = dataset.only_class(class_name)
-    names = [c.name for c in settings.classes if c.has_marks]
+    names = marked_classes(settings, period, parse_day(today))
     ranges = class_ranges(settings, period, today=today, class_names=names)
     periods = class_periods(settings, period, names, parse_day(today))
     rows: list[dict[str, object]] = []

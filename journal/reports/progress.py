@@ -39,6 +39,7 @@ from journal.reports.common import (
     enrolled_on,
     forecast_mark,
     group_members,
+    marked_classes,
     normalise_value,
     parse_day,
     pass_rate,
@@ -81,7 +82,7 @@ def period_results(dataset: Dataset, settings: Settings, period: str | int,
     (``final_marks`` of kind ``year``) and forecasts from the whole year's marks.
     """
     data = dataset.only_class(class_name)
-    names = [c.name for c in settings.classes if c.has_marks]
+    names = marked_classes(settings, period, parse_day(today))
     periods = class_periods(settings, period, names, parse_day(today))
     ranges = class_ranges(settings, period, today=today, class_names=list(periods))
     rows: list[dict[str, object]] = []

@@ -112,7 +112,7 @@ def readiness(dataset: Dataset, settings: Settings, period: str | int = "", toda
 
 def _missing_marks(dataset: Dataset, settings: Settings, school_class: SchoolClass, period: Period,
                    roster: pd.DataFrame, year_end: bool) -> list[dict[str, object]]:
-    if not school_class.has_marks or roster.empty:
+    if not settings.period_has_marks(school_class, period) or roster.empty:
         return []
     finals = dataset.finals
     if not finals.empty:

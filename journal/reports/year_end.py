@@ -62,14 +62,14 @@ def year_results(dataset: Dataset, settings: Settings, class_name: str = "") -> 
     data = dataset.only_class(class_name)
     rows: list[dict[str, object]] = []
     for school_class in settings.classes:
-        if not school_class.has_marks or (class_name and normalise_class_name(school_class.name)
+        if not settings.gets_marks(school_class) or (class_name and normalise_class_name(school_class.name)
                                           != normalise_class_name(class_name)):
             continue
         roster = class_students(data.students, school_class.name)
         if roster.empty:
             continue
         roster = enrolled_on(roster, settings.year_end)
-        periods = settings.periods_for(school_class)
+        periods = settings.marked_periods(school_class)
         finals = data.finals
         if not finals.empty:
             finals = finals[finals["class"] == school_class.name]
@@ -145,7 +145,7 @@ def student_outcomes(results: pd.DataFrame, settings: Settings, dataset: Dataset
     rows = []
     if dataset is not None:
         for school_class in settings.classes:
-            if school_class.has_marks or (class_name and normalise_class_name(school_class.name)
+            if settings.gets_marks(school_class) or (class_name and normalise_class_name(school_class.name)
                                           != normalise_class_name(class_name)):
                 continue
             roster = enrolled_on(class_students(dataset.students, school_class.name), settings.year_end)

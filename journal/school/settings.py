@@ -525,6 +525,16 @@ class Settings:
         first = self.marks_from(school_class)
         return first is not None and period.end >= first
 
+    def gets_marks(self, school_class: SchoolClass) -> bool:
+        """True when the class gets marks on some day of the year (not grade 1, not a grade
+        without marks all year)."""
+        return self.marks_from(school_class) is not None
+
+    def final_period_names(self, school_class: SchoolClass) -> list[str]:
+        """The names of the periods that end with a period mark: the period columns of the
+        subject workbook's «Итоговые» sheet."""
+        return [p.name for p in self.marked_periods(school_class)]
+
     def marked_periods(self, school_class: SchoolClass) -> tuple[Period, ...]:
         """The class's periods that end with a period mark."""
         return tuple(p for p in self.periods_for(school_class) if self.period_has_marks(school_class, p))

@@ -132,7 +132,6 @@ def build_subject_workbook(
     roster = subject_students(item, students)
     dates = subject_dates(settings, item, kept_dates)
     keys = wf.lesson_keys(dates)
-    periods = settings.periods_for(school_class)
 
     wb = Workbook()
     xs.use_base_font(wb)
@@ -140,7 +139,7 @@ def build_subject_workbook(
     assert grid is not None
     grid.title = wf.SHEET_GRID
     log = wb.create_sheet(wf.SHEET_LOG)
-    finals = wb.create_sheet(wf.SHEET_FINALS) if school_class.has_marks else None
+    finals = wb.create_sheet(wf.SHEET_FINALS) if settings.gets_marks(school_class) else None
     help_ws = wb.create_sheet(wf.HELP_SHEET)
     lists = wb.create_sheet(wf.LISTS_SHEET)
     meta = wb.create_sheet(wf.META_SHEET)
@@ -151,7 +150,8 @@ def build_subject_workbook(
     _write_grid(wb, grid, settings, school_class, item, title, roster, dates, keys, content)
     _write_log(wb, log, title, keys, content)
     if finals is not None:
-        _write_finals(wb, finals, title, school_class, [p.name for p in periods], roster, content)
+        _write_finals(wb, finals, title, school_class, settings.final_period_names(school_class),
+                      roster, content)
     _write_subject_help(help_ws, settings, school_class, item)
     _write_meta(wb, meta, wf.WorkbookMeta(
         kind=wf.KIND_SUBJECT, school_year=settings.school_year, class_name=school_class.name,
@@ -188,8 +188,8 @@ def unplaced_subject_content(
     roster = {s.full_name for s in subject_students(item, students)}
     keys = set(wf.lesson_keys(settings.lesson_dates(item)))
     school_class = settings.school_class(item.class_name)
-    columns = set(wf.final_columns([p.name for p in settings.periods_for(school_class)])) \
-        if school_class is not None and school_class.has_marks else set()
+    columns = set(wf.final_columns(settings.final_period_names(school_class))) \
+        if school_class is not None and settings.gets_marks(school_class) else set()
     lost: list[str] = []
     for (student, day, seq), value in content.marks.items():
         if is_blank(value):
@@ -227,7 +227,10 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
 
     ws.cell(GRID_TITLE_ROW, 1, title).font = _TITLE_FONT
     teacher = f"; учитель {item.teacher}" if item.teacher else ""
-    no_marks = "" if school_class.has_marks else ". 1 класс: отметки не ставятся, только Н, Б, У, О"
+    unmarked = settings.unmarked_text(school_class)
+    no_marks = "" if not unmarked else \
+        f". {unmarked.capitalize()}: в эти дни только Н, Б, У, О" if settings.gets_marks(school_class) \
+        else f". {school_class.grade} класс: отметки не ставятся, только Н, Б, У, О"
     subtitle = ws.cell(GRID_TITLE_ROW, first_col,
                        f"{settings.school_name}, {settings.school_year} учебный год{teacher}{no_marks}")
     subtitle.font = _SUBTITLE_FONT
@@ -325,7 +328,8 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
                        f"{get_column_letter(last_col)}{GRID_KIND_ROW}")
 
     # The grid
-    marks_prompt = "Н, Б, У, О" if not school_class.has_marks else "5, 4, 3, 2, 1, 5/4, Н, Б, У, О, О/4"
+    marks_prompt = ("Н, Б, У, О" if not settings.gets_marks(school_class)
+                    else "5, 4, 3, 2, 1, 5/4, Н, Б, У, О, О/4")
     list_marks = DataValidation(
         type="list", formula1=wf.LIST_MARKS, allow_blank=True, showErrorMessage=True,
         errorStyle="warning", errorTitle="Проверьте значение",
@@ -455,7 +459,7 @@ def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolC
         ("", "В день урока выберите вид работы в строке «Вид работы» (над столбцом урока) и поставьте "
              "отметки и пропуски в клетки учеников."),
     ]
-    if school_class.has_marks:
+    if settings.gets_marks(school_class):
         lines += [
             ("head", "Что можно писать в клетку"),
             ("", "5, 4, 3, 2, 1 — отметка за урок."),
@@ -468,8 +472,11 @@ def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolC
         ]
     lines += [(("", f"{code} — {'опоздание' if code == 'О' else 'отсутствовал ' + ABSENCE_RU[code]}."))
               for code in ABSENCE_CODES]
-    if school_class.has_marks:
+    if settings.gets_marks(school_class):
         lines.append(("", "О/4 — опоздал и получил отметку 4."))
+        if settings.unmarked_text(school_class):
+            lines.append(("", f"Класс {settings.unmarked_text(school_class)}: в эти дни в клетки "
+                              "пишутся только пропуски и опоздания, отметки за этот период не ставятся."))
     lines += [
         ("", "Можно писать строчными буквами; латинские H, O, B вместо русских Н, О, Б тоже будут поняты. "
              "Клетки уже имеют текстовый формат, поэтому «5/4» не превратится в дату."),
@@ -482,7 +489,7 @@ def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolC
              "впишите его ФИО в последний столбец. Урок с отметками, но без темы — предупреждение: "
              "отметки будут приняты, но тему нужно дописать."),
     ]
-    if school_class.has_marks:
+    if settings.gets_marks(school_class):
         lines += [
             ("head", "Лист «Итоговые»"),
             ("", "Отметки за четверть (полугодие), год, экзамен и итоговые: 5, 4, 3, 2, 1, зч (зачёт), "
@@ -720,13 +727,13 @@ def _write_class_help(ws: Worksheet, settings: Settings, school_class: SchoolCla
 
 
 def _write_lists(wb: Workbook, ws: Worksheet, settings: Settings, school_class: SchoolClass) -> None:
-    marks = MARK_LIST_VALUES if school_class.has_marks else ABSENCE_CODES
+    marks = MARK_LIST_VALUES if settings.gets_marks(school_class) else ABSENCE_CODES
     columns = (
         (wf.LIST_MARKS, "Отметки", list(marks)),
         (wf.LIST_KINDS, "Виды работ", [k.name for k in settings.work_kinds]),
         (wf.LIST_FINALS, "Итоговые", list(FINAL_VALUES)),
         (wf.LIST_REASONS, "Причины", list(ABSENCE_CODES)),
-        (LIST_UNDERSTOOD, "Понятные значения", understood_mark_values(school_class.has_marks)),
+        (LIST_UNDERSTOOD, "Понятные значения", understood_mark_values(settings.gets_marks(school_class))),
     )
     for col, (name, header, values) in enumerate(columns, start=1):
         ws.cell(1, col, header)

@@ -113,17 +113,14 @@ class ClassCopy:
     produced_at: dt.datetime | None = None
     history: str = ""  # the footer stamp: the dataset's history head and its date
     made_on: dt.date | None = None  # the day the copy stands on (as the reports of the same run)
+    with_marks: bool = True  # False: attendance, topics and homework only (a period without marks)
+    unmarked_note: str = ""  # the title page's Russian note for a copy without marks
 
     @property
     def draft(self) -> bool:
         """A copy made before its period ended: marked «черновик», never the period's copy."""
         day = self.made_on or (self.produced_at.date() if self.produced_at else dt.date.today())
         return not has_ended(self.period, day)
-
-    @property
-    def with_marks(self) -> bool:
-        """Grade 1 copies carry attendance, topics and homework only."""
-        return self.school_class.has_marks
 
     def summary(self, kind: str = "period") -> tuple[list[str], dict[int, dict[str, str]]]:
         """A summary sheet: subject columns, and student_id → subject → mark.
@@ -171,7 +168,7 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
     without lessons, a student without a period mark) is reported as findings.
     """
     names = _names_matching(conn, school_class)
-    marks_wanted = school_class.has_marks
+    marks_wanted = settings.period_has_marks(school_class, period)
     year_end = period == settings.periods_for(school_class)[-1]
     tables = store.class_period_tables(conn, names, period.start, period.end, period.name,
                                        with_year_finals=year_end)
@@ -261,7 +258,7 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
             findings.append(warning(
                 "P01",
                 f"{school_class.name}, {section.title}: за {period.name} в общей базе нет ни одного "
-                f"урока — в копии пустой раздел. Проверьте, что журнал предмета собран (journal merge)",
+                f"урока — в копии пустой раздел. Проверьте, что журнал предмета сдан и собран в общую базу",
                 teacher=teacher))
         elif marks_wanted:
             without = [s.name for s in members
@@ -311,4 +308,13 @@ def load_class_copy(conn: sqlite3.Connection, settings: Settings, school_class: 
         sections=sections,
         attendance=totals,
         findings=findings,
+        with_marks=marks_wanted,
+        unmarked_note="" if marks_wanted else _unmarked_note(settings, school_class),
     )
+
+
+def _unmarked_note(settings: Settings, school_class: SchoolClass) -> str:
+    what = "в копии посещаемость, темы уроков и домашние задания, без отметок."
+    if not settings.gets_marks(school_class):
+        return f"{school_class.grade} класс: безотметочное обучение — {what}"
+    return f"{school_class.grade} класс {settings.unmarked_text(school_class)}: {what[0].upper()}{what[1:]}"

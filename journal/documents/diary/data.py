@@ -81,7 +81,7 @@ def class_diaries(conn: sqlite3.Connection, settings: Settings, school_class: Sc
         "year": settings.school_year,
         "class": school_class.name,
         "teacher": class_teacher,
-        "hasMarks": school_class.has_marks,
+        "hasMarks": settings.gets_marks(school_class),
         "periods": [[p.name, p.start.isoformat(), p.end.isoformat()] for p in periods],
         "current": period_now.name if period_now else "",
     }

@@ -366,7 +366,7 @@ def _class_letters(
             average=overall.get(sid),
             note=notes.get(sid, ""),
             parents=parents.get(sid, ()),
-            has_marks=data.school_class.has_marks,
+            has_marks=settings.marks_on(data.school_class, date_range.end),
             rating_shown=settings.letter_rating,
         ))
     return letters
