@@ -620,11 +620,11 @@ def build_class_workbook(
     _student_dropdown(ws_notes, "A", first, last)
 
     # Class events and messages
-    rows = [[e.date, e.title] for e in content.events]
+    event_rows: list[list[object]] = [[e.date, e.title] for e in content.events]
     _write_table(wb, ws_events, wf.NAME_CLASS_EVENTS, f"События класса: {title}",
                  "Дата (ДД.ММ.ГГГГ) и что будет: собрание, экскурсия, концерт. События класса увидят "
                  "все семьи класса в электронном дневнике и в письмах.", list(wf.EVENT_COLUMNS),
-                 [13, 90], rows, max(MESSAGE_ROWS, len(rows) + CLASS_SPARE_ROWS), date_cols={0})
+                 [13, 90], event_rows, max(MESSAGE_ROWS, len(event_rows) + CLASS_SPARE_ROWS), date_cols={0})
     _write_messages(wb, ws_messages, f"Сообщения: {title}",
                     "Сообщение увидят в электронном дневнике и в письме: в столбце «Кому» напишите «класс» — "
                     "для всех семей класса, или ФИО ученика (как на листе «Ученики») — только для его семьи.",
