@@ -46,6 +46,7 @@ from journal.intake.validation import (
     KnownStudent,
     LessonRecord,
     MarkRecord,
+    MessageRow,
     SubjectRecords,
     Validated,
     days_text,
@@ -174,11 +175,14 @@ def apply(conn: sqlite3.Connection, records: SubjectRecords | ClassRecords, now:
         merge_id = store.begin_merge(conn, stamp, tool_version)
     if isinstance(records, ClassRecords):
         with store.transaction(conn):
-            _write_class(conn, records, merge_id, sha256)
+            _write_class(conn, records, merge_id, sha256, stamp)
         outcome = ApplyOutcome(MERGED)
     else:
         outcome = _apply_subject(conn, records, now, merge_id, sha256, confirm_removals,
                                  large_removal_share)
+        if outcome.status == MERGED:
+            with store.transaction(conn):
+                write_messages(conn, records, records.messages, stamp, merge_id)
     if own_merge:
         status_counts = {outcome.status: 1}
         files = json.dumps([{"file": records.file, "sha256": sha256, "status": outcome.status}],
@@ -187,7 +191,8 @@ def apply(conn: sqlite3.Connection, records: SubjectRecords | ClassRecords, now:
     return outcome
 
 
-def _write_class(conn: sqlite3.Connection, rec: ClassRecords, merge_id: int, sha256: str) -> None:
+def _write_class(conn: sqlite3.Connection, rec: ClassRecords, merge_id: int, sha256: str,
+                 stamp: str) -> None:
     store.upsert_class(conn, rec.class_name, rec.grade, rec.letter, rec.class_teacher)
     store.replace_class_list(
         conn, rec.class_name,
@@ -202,9 +207,69 @@ def _write_class(conn: sqlite3.Connection, rec: ClassRecords, merge_id: int, sha
         notes=rec.notes,
     )
     store.apply_absence_reasons(conn, rec.class_name)
+    write_events(conn, "class", rec.class_name,
+                 [(rec.class_name, e.date.isoformat(), e.title) for e in rec.events], stamp)
+    write_messages(conn, rec, rec.messages, stamp, merge_id)
     store.save_workbook_row(conn, kind=KIND_CLASS, class_name=rec.class_name, subject="",
                             group="", teacher=rec.class_teacher, file=rec.file, sha256=sha256,
                             merge_id=merge_id)
+
+
+def write_messages(conn: sqlite3.Connection, rec: SubjectRecords | ClassRecords,
+                   messages: list[MessageRow], stamp: str, merge_id: int) -> None:
+    """Make the workbook's merged messages what it holds now; an edited or removed message
+    is a ``correction`` / ``removal`` change of entity ``message`` (inside a transaction)."""
+    subject = rec.subject if isinstance(rec, SubjectRecords) else ""
+    group = rec.group if isinstance(rec, SubjectRecords) else ""
+    author = rec.teacher if isinstance(rec, SubjectRecords) else rec.class_teacher
+    old = {(str(r["date"]), str(r["student"]), int(str(r["seq"]))): r
+           for r in store.stored_messages(conn, rec.class_name, subject, group)}
+    seen: dict[tuple[str, str], int] = {}
+    inserts: list[dict[str, object]] = []
+    updates: list[dict[str, object]] = []
+    changes: list[dict[str, object]] = []
+    base = {"merge_id": merge_id, "detected_at": stamp, "entity": "message", "class": rec.class_name,
+            "subject": subject, "grp": group, "teacher": author, "seq": None, "kind": "", "period": "",
+            "last_seen": None, "days_late": None, "file": rec.file}
+    for m in messages:
+        day = m.date.isoformat()
+        seen[(day, m.student)] = seq = seen.get((day, m.student), 0) + 1
+        row = {"class": rec.class_name, "subject": subject, "grp": group, "author": author,
+               "student": m.student, "date": day, "seq": seq, "text": m.text, "first_seen": stamp,
+               "cell": m.cell}
+        before = old.pop((day, m.student, seq), None)
+        if before is None:
+            inserts.append(row)
+        elif before["text"] != m.text:
+            updates.append({**row, "id": before["id"]})
+            changes.append({**base, "change": "correction", "student": m.student, "lesson_date": day,
+                            "old_value": before["text"], "new_value": m.text,
+                            "first_seen": before["first_seen"], "cell": m.cell})
+    for (day, student, _seq), before in old.items():
+        changes.append({**base, "change": "removal", "student": student, "lesson_date": day,
+                        "old_value": before["text"], "new_value": None,
+                        "first_seen": before["first_seen"], "cell": ""})
+    store.write_messages(conn, inserts, updates, [int(str(r["id"])) for r in old.values()])
+    store.insert_changes(conn, changes)
+
+
+def write_events(conn: sqlite3.Connection, source: str, class_name: str | None,
+                 events: list[tuple[str, str, str]], stamp: str) -> None:
+    """Make the stored events of ``source`` (one class's, or the settings' for ``class_name``
+    None) the given (class, ISO date, title); unchanged ones keep when they were first seen."""
+    old = {(str(r["class"]), str(r["date"]), str(r["title"])): int(str(r["id"]))
+           for r in store.stored_events(conn, source, class_name)}
+    inserts: list[dict[str, object]] = []
+    for key in dict.fromkeys(events):
+        if old.pop(key, None) is None:
+            inserts.append({"source": source, "class": key[0], "date": key[1], "title": key[2],
+                            "first_seen": stamp})
+    store.write_events(conn, inserts, list(old.values()))
+
+
+def school_event_rows(settings: Settings) -> list[tuple[str, str, str]]:
+    """(class or '' for the whole school, ISO date, title) of the settings' events."""
+    return [(c, e.date.isoformat(), e.title) for e in settings.events for c in (e.classes or ("",))]
 
 
 def _apply_subject(conn: sqlite3.Connection, rec: SubjectRecords, now: dt.datetime,
@@ -505,6 +570,8 @@ def _merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings, n
 
     fingerprint = settings_fingerprint(settings)
     store.set_settings_hash(conn, merge_id, fingerprint)
+    with store.transaction(conn):
+        write_events(conn, "settings", None, school_event_rows(settings), stamp)
     # settings changed since the last merge: every workbook is read and validated again
     same_settings = store.last_settings_hash(conn, merge_id) in (fingerprint, "")
     accepted = store.accepted_hashes(conn) if same_settings else {}
