@@ -152,3 +152,26 @@ def test_school_events_come_from_the_settings_workbook(tmp_path):
     fewer = dataclasses.replace(read, events=read.events[:1])
     merge_school(school, fewer, now=at(12))
     assert query(school, "SELECT title FROM events") == [("День знаний",)]
+
+
+def test_letters_tell_the_fortnight_s_events_and_only_the_family_s_own_messages(tmp_path):
+    from journal.documents.letters import DateRange, gather_letters, letter_body
+
+    settings = dataclasses.replace(make_tiny_settings(), events=(
+        SchoolEvent(dt.date(2026, 9, 21), "Осенний кросс"),
+        SchoolEvent(dt.date(2026, 12, 1), "Зимний концерт")))  # far after the range: not in the letter
+    school = new_school(tmp_path)
+    write_class(school, settings=settings, content=class_content("5А", events=[
+        wf.ClassEvent(DAY, "Экскурсия в музей")], messages=[
+        wf.Message(DAY, A, "Артёму нужна справка"), wf.Message(DAY, "класс", "Собрание в четверг")]))
+    merge_school(school, settings, now=at(15))
+    with store.opened(school.store_path) as conn:
+        batch = gather_letters(conn, settings, DateRange(dt.date(2026, 9, 1), dt.date(2026, 9, 14)), "5А")
+    bodies = {letter.student: letter_body(letter) for letter in batch.letters}
+    for body in (bodies[A], bodies[B]):
+        assert "События и сообщения" in body
+        assert "Экскурсия в музей" in body and "Осенний кросс" in body
+        assert "Собрание в четверг" in body and "Кузнецова Анна Ивановна, классный руководитель" in body
+        assert "Зимний концерт" not in body
+    assert "Артёму нужна справка" in bodies[A]
+    assert "Артёму нужна справка" not in bodies[B]
