@@ -268,3 +268,63 @@ def test_visits_are_counted_from_the_access_log(tmp_path: Path) -> None:
     table = outcome.participation.read_text(encoding="utf-8-sig")
     assert "10Б;4;4;1;2;25" in table
     assert "10Б;Зайцев Егор Алексеевич;2;28.11.2026" in table
+
+
+def test_events_and_messages_reach_only_the_pages_they_are_addressed_to(tmp_path: Path, browser: Any) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from conftest import make_tiny_settings
+    from support.merge_fixtures import class_content, math_content, new_school, write_class, write_subject
+
+    from journal.intake.merge import merge_school
+    from journal.school.settings import SchoolEvent
+    from journal.workbooks import format as wf
+
+    a, b = "Алексеев Артём Павлович", "Борисова Дарья Игоревна"
+    base = make_tiny_settings()
+    settings = dataclasses.replace(
+        base, today=dt.date(2026, 9, 20),
+        classes=tuple(dataclasses.replace(c, teacher_email="kuznetsova@school.example.ru")
+                      if c.name == "5А" else c for c in base.classes),
+        events=(SchoolEvent(dt.date(2026, 10, 1), "Осенний концерт"),
+                SchoolEvent(dt.date(2026, 10, 2), "Олимпиада по физике", ("10А",))))
+    school = new_school(tmp_path)
+    day = dt.date(2026, 9, 15)
+    write_class(school, settings=settings, content=class_content("5А", events=[
+        wf.ClassEvent(dt.date(2026, 9, 25), "Родительское собрание 5А")], messages=[
+        wf.Message(day, a, "Артёму нужна справка о прививках"),
+        wf.Message(day, "класс", "В пятницу субботник")]))
+    write_class(school, "10А", settings=settings)
+    maths = math_content()
+    maths.messages = [wf.Message(day, "класс", "Принесите циркули")]
+    write_subject(school, maths, settings=settings)
+    merge_school(school, settings, now=dt.datetime(2026, 9, 20, 16, 0))
+    build_diary(school, settings, render=_fake_render)
+    codes = _codes(school)
+    url = (diary_folder(school) / "index.html").as_uri()
+    pages = {}
+    for class_name, student in (("5А", a), ("5А", b), ("10А", "Жуков Иван Сергеевич")):
+        visit = Visit(browser, url)
+        try:
+            visit.open(codes[family_key(class_name, student)])
+            assert visit.page.text_content("#student") == student
+            pages[student] = visit.page.text_content("#messages") or ""
+            link = visit.page.query_selector("#write")
+            pages[student + " link"] = link.get_attribute("href") if link else ""
+        finally:
+            visit.close()
+    assert "Артёму нужна справка о прививках" in pages[a]
+    assert "только вам" in pages[a]
+    assert "Артёму нужна справка" not in pages[b]
+    for student in (a, b):
+        assert "В пятницу субботник" in pages[student]
+        assert "Принесите циркули" in pages[student] and "Математика" in pages[student]
+        assert "Родительское собрание 5А" in pages[student]
+        assert "Осенний концерт" in pages[student]
+        assert "Олимпиада по физике" not in pages[student]
+        assert str(pages[student + " link"]).startswith("mailto:kuznetsova@school.example.ru?subject=")
+    tenth = pages["Жуков Иван Сергеевич"]
+    assert "Осенний концерт" in tenth and "Олимпиада по физике" in tenth
+    assert "субботник" not in tenth and "Родительское собрание" not in tenth and "циркули" not in tenth
+    assert pages["Жуков Иван Сергеевич link"] == ""

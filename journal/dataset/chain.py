@@ -51,12 +51,15 @@ TRACKED: dict[str, tuple[str, ...]] = {
                 "old_value", "new_value", "first_seen", "last_seen", "days_late", "file", "cell"),
     "printed_copies": ("printed_at", "class", "period", "school_year", "version", "pages",
                        "sha256", "file", "chain_head"),
+    "events": ("source", "class", "date", "title", "first_seen"),
+    "messages": ("class", "subject", "grp", "author", "student", "date", "seq", "text", "first_seen",
+                 "cell"),
 }
 
 # the tables a person cares about first
 VERIFY_ORDER = ("marks", "final_marks", "attendance", "lessons", "changes", "merges", "students",
                 "student_groups", "parents", "absence_reasons", "notes", "classes", "workbooks",
-                "printed_copies")
+                "printed_copies", "messages", "events")
 
 TABLE_RU = {
     "merges": "Сборки журналов", "workbooks": "Принятые файлы", "classes": "Классы",
@@ -64,7 +67,7 @@ TABLE_RU = {
     "absence_reasons": "Причины пропусков", "notes": "Заметки классного руководителя",
     "lessons": "Уроки", "marks": "Отметки", "attendance": "Посещаемость",
     "final_marks": "Итоговые отметки", "changes": "История исправлений",
-    "printed_copies": "Бумажные копии",
+    "printed_copies": "Бумажные копии", "events": "События", "messages": "Сообщения семьям",
 }
 
 COLUMN_RU = {
@@ -81,7 +84,7 @@ FINAL_RU = {"period": "отметка за период", "year": "годова�
             "exam": "экзаменационная отметка", "final": "итоговая отметка"}
 CHANGE_RU = {"correction": "исправление", "removal": "удаление", "late_entry": "запоздалая запись"}
 ENTITY_RU = {"mark": "отметки", "attendance": "пропуска", "final_mark": "итоговой отметки",
-             "topic": "темы урока", "homework": "домашнего задания"}
+             "topic": "темы урока", "homework": "домашнего задания", "message": "сообщения"}
 
 
 def _content_sql(table: str, where: str = "") -> str:
@@ -393,6 +396,12 @@ class _Describer:
             return self.student(row["student_id"])
         if table == "students":
             return f"ученик {row['full_name']} ({row['class']})"
+        if table == "events":
+            where = f"класс {row['class']}" if row.get("class") else "вся школа"
+            return f"событие {date_ru(row['date'])} «{row['title']}» ({where})"
+        if table == "messages":
+            to = f"ученику {row['student']}" if row.get("student") else "классу"
+            return f"сообщение {date_ru(row['date'])} {to} {row['class']}"
         if table == "printed_copies":
             return f"копия {row['class']}, {row['period']}, версия {row['version']}"
         return ", ".join(f"{v}" for v in list(row.values())[:3])

@@ -264,6 +264,12 @@ def transaction(conn: sqlite3.Connection, chain_kind: str = "merge") -> Iterator
         conn.execute("COMMIT")
 
 
+def merge_started_at(conn: sqlite3.Connection, merge_id: int) -> str:
+    """When merge ``merge_id`` started (its stamp: what ``first_seen`` of new rows says)."""
+    row = conn.execute("SELECT started_at FROM merges WHERE id = ?", (merge_id,)).fetchone()
+    return str(row[0]) if row else ""
+
+
 def begin_merge(conn: sqlite3.Connection, started_at: str, tool_version: str) -> int:
     """Insert the row of a new merge and return its id (committed at once)."""
     with transaction(conn):
@@ -565,6 +571,67 @@ def insert_changes(conn: sqlite3.Connection, changes: list[dict[str, object]]) -
         " :new_value, :first_seen, :last_seen, :days_late, :file, :cell)",
         changes,
     )
+
+
+def stored_messages(conn: sqlite3.Connection, class_name: str, subject: str,
+                    group: str) -> list[dict[str, object]]:
+    """The merged messages of one workbook (the class teacher's: subject and group '')."""
+    return _dict_rows(conn, "SELECT id, date, student, seq, text, first_seen FROM messages"
+                            " WHERE class = ? AND subject = ? AND grp = ? ORDER BY id",
+                      (class_name, subject, group))
+
+
+def write_messages(conn: sqlite3.Connection, inserts: list[dict[str, object]],
+                   updates: list[dict[str, object]], deletes: list[int]) -> None:
+    """Insert, update (text, first_seen, cell, author by id) and delete messages (inside the
+    caller's transaction)."""
+    conn.executemany("DELETE FROM messages WHERE id = ?", [(i,) for i in deletes])
+    conn.executemany("UPDATE messages SET text = :text, first_seen = :first_seen, cell = :cell,"
+                     " author = :author WHERE id = :id", updates)
+    conn.executemany(
+        "INSERT INTO messages (class, subject, grp, author, student, date, seq, text, first_seen, cell)"
+        " VALUES (:class, :subject, :grp, :author, :student, :date, :seq, :text, :first_seen, :cell)",
+        inserts)
+
+
+def stored_events(conn: sqlite3.Connection, source: str, class_name: str | None) -> list[dict[str, object]]:
+    """The merged events of a source: ``settings`` (``class_name`` None: every class) or one
+    class's workbook (``class``)."""
+    if class_name is None:
+        return _dict_rows(conn, "SELECT id, class, date, title FROM events WHERE source = ?", (source,))
+    return _dict_rows(conn, "SELECT id, class, date, title FROM events WHERE source = ? AND class = ?",
+                      (source, class_name))
+
+
+def write_events(conn: sqlite3.Connection, inserts: list[dict[str, object]], deletes: list[int]) -> None:
+    """Insert and delete events (inside the caller's transaction)."""
+    conn.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in deletes])
+    conn.executemany("INSERT INTO events (source, class, date, title, first_seen)"
+                     " VALUES (:source, :class, :date, :title, :first_seen)", inserts)
+
+
+def _dict_rows(conn: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> list[dict[str, object]]:
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def class_events_and_messages(conn: sqlite3.Connection, class_name: str, start: dt.date | None = None,
+                              end: dt.date | None = None) -> dict[str, pd.DataFrame]:
+    """The events a class's families see (the whole school's and the class's: ``date``,
+    ``title``, ``class``, ``first_seen``) and the messages to the class or its students
+    (``date``, ``subject``, ``author``, ``student``, ``text``, ``first_seen``), optionally
+    between ``start`` and ``end``."""
+    span = "" if start is None or end is None else " AND date BETWEEN ? AND ?"
+    dates: tuple[object, ...] = () if start is None or end is None else (start.isoformat(), end.isoformat())
+    return {
+        "events": read_sql(conn, "SELECT date, title, class, first_seen FROM events"
+                                 f" WHERE (class = '' OR class = ?){span} ORDER BY date, id",
+                           (class_name, *dates)),
+        "messages": read_sql(conn, "SELECT date, subject, grp, author, student, text, first_seen"
+                                   f" FROM messages WHERE class = ?{span} ORDER BY date, id",
+                             (class_name, *dates)),
+    }
 
 
 @dataclass

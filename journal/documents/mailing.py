@@ -48,11 +48,10 @@ from journal.documents.letters import (
 )
 from journal.documents.pdf import PdfRenderer
 from journal.intake.validation import note_names_other_text, students_named_in
-from journal.school.folder import LETTERS_DIR, SchoolFolder, safe_file_name
+from journal.school.folder import LETTERS_DIR, SENT_LOG_FILE, SchoolFolder, safe_file_name
 from journal.school.settings import SchoolClass, Settings
 from journal.workbooks.isolation import send_lock
 
-SENT_LOG_FILE = "Журнал отправки.jsonl"
 DELIVERY_LIST_FILE = "Список рассылки.xlsx"
 DEFAULT_CONFIG = Path("~/.config/journal/smtp.ini")
 ENV_PREFIX = "JOURNAL_SMTP_"

@@ -28,7 +28,13 @@ from pathlib import Path
 from journal.core.files import file_sha256
 from journal.core.findings import Finding, error, has_errors, warning
 from journal.dataset import store
-from journal.intake.apply import ApplyOutcome, SubjectIdentity, write_class, write_subject
+from journal.intake.apply import (
+    ApplyOutcome,
+    SubjectIdentity,
+    write_class,
+    write_school_events,
+    write_subject,
+)
 from journal.intake.outcomes import (
     GONE,
     HELD,
@@ -434,6 +440,7 @@ def run_merge(conn: sqlite3.Connection, school: SchoolFolder, settings: Settings
     result = MergeResult(merge_id=merge_id, started_at=stamp)
     tick = _ticker(len(school.input_files()) * 2, progress)
     store.set_settings_hash(conn, merge_id, fingerprint)
+    write_school_events(conn, settings, stamp)
     # settings changed since the last merge: every workbook is read and validated again
     same_settings = store.last_settings_hash(conn, merge_id) in (fingerprint, "")
     opened = open_stage(conn, school, same_settings, tick)

@@ -30,6 +30,8 @@ from journal.school import year_marks
 from journal.school.marks import ABSENCE_CODES, CellEntry, CellProblem, parse_final_mark, parse_mark_cell
 from journal.school.settings import WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings, WorkKind
 from journal.workbooks.format import (
+    EVENT_DATE,
+    EVENT_TITLE,
     FINAL_EXAM,
     FINAL_FINAL,
     FINAL_YEAR,
@@ -38,6 +40,10 @@ from journal.workbooks.format import (
     LOG_HOMEWORK,
     LOG_SUBSTITUTE,
     LOG_TOPIC,
+    MESSAGE_DATE,
+    MESSAGE_TEXT,
+    MESSAGE_TO,
+    MESSAGE_TO_CLASS,
     META_SHEET,
     NOTE_STUDENT,
     NOTE_TEXT,
@@ -50,9 +56,11 @@ from journal.workbooks.format import (
     REASON_FROM,
     REASON_STUDENT,
     REASON_TO,
+    SHEET_CLASS_EVENTS,
     SHEET_FINALS,
     SHEET_GRID,
     SHEET_LOG,
+    SHEET_MESSAGES,
     SHEET_NOTES,
     SHEET_PARENTS,
     SHEET_REASONS,
@@ -70,6 +78,12 @@ CLASS_LIST_MISSING = "S03"
 DATE_AS_TEXT = "D08"  # a lesson date typed as text (warning: what it was taken as)
 MISSING_LESSONS = "D07"  # lesson columns of the timetable missing from the grid
 NOTE_NAMES_OTHER = "C10"  # a note to parents names another student of the school
+EVENT_BAD_DATE = "E01"  # a message or event without a readable date
+EVENT_EMPTY = "E02"  # a message without text, an event without a title
+MESSAGE_UNKNOWN_TO = "E03"  # «Кому» is neither «класс» nor a student of the list
+MESSAGE_NAMES_OTHER = "E04"  # a message to one family names another student
+EVENT_OUTSIDE_YEAR = "E05"  # a message or event dated outside the school year
+TO_WHOLE_CLASS = frozenset({MESSAGE_TO_CLASS, "весь класс", "всему классу", "всем", "все", "классу"})
 ROWS_MOVED = "S08"  # a grid row holds another student's name than it was built for
 FOREIGN_TEACHER = "W08"  # the teacher in _meta is not the one of the settings
 
@@ -127,6 +141,25 @@ class FinalRecord:
     cell: str
 
 
+@dataclass(frozen=True)
+class MessageRow:
+    """A message to the class (``student`` empty) or to one student's family."""
+
+    date: dt.date
+    student: str
+    text: str
+    cell: str  # the text's cell
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An event of the class."""
+
+    date: dt.date
+    title: str
+    cell: str
+
+
 @dataclass
 class SubjectRecords:
     """A subject workbook after validation, ready to merge."""
@@ -143,6 +176,7 @@ class SubjectRecords:
     attendance: list[AttendanceRecord] = field(default_factory=list)
     finals: list[FinalRecord] = field(default_factory=list)
     new_students: list[str] = field(default_factory=list)  # only when the class has no list
+    messages: list[MessageRow] = field(default_factory=list)
     # lessons of the timetable whose columns are not in the grid (deleted columns): merge
     # rejects the workbook when the dataset holds anything for them
     missing_lessons: list[tuple[dt.date, int]] = field(default_factory=list)
@@ -198,6 +232,8 @@ class ClassRecords:
     parents: list[ParentRow] = field(default_factory=list)
     reasons: list[ReasonRow] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
+    events: list[EventRow] = field(default_factory=list)
+    messages: list[MessageRow] = field(default_factory=list)
 
 
 @dataclass
@@ -555,6 +591,8 @@ def validate_subject(view: SubjectView, settings: Settings,
     # final marks
     _validate_finals(view, settings, school_class.name, rec, rows, marks_by_student, err, warn,
                      has_exam=item.exam)
+    roster = [r.full_name for r in rows if r is not None]
+    rec.messages = validate_messages(view.messages, roster, settings, found)
     return Validated(rec, out)
 
 
@@ -832,7 +870,95 @@ def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validat
             for other in students_named_in(text, student, list(names.values())):
                 warn(NOTE_NAMES_OTHER, note_names_other_text(other),
                      sheet=SHEET_NOTES, cell=row[NOTE_TEXT].cell, student=student)
+    rec.events = validate_events(view.events, settings, found)
+    rec.messages = validate_messages(view.messages, list(names.values()), settings, found)
     return Validated(rec, out)
+
+
+def _entry_date(row: dict[str, Cell], header: str, sheet: str, what: str, settings: Settings,
+                found: _Findings) -> dt.date | None:
+    """The date of a message or event row; a finding (and None) when it is missing, unreadable
+    or outside the school year."""
+    cell = row.get(header)
+    typed = clean_text(cell.value) if cell else ""
+    day = parse_date_value(cell.value, settings.school_year) if cell and typed else None
+    if day is None:
+        told = f"«{typed}» не дата" if typed else "не указана дата"
+        found.warn(EVENT_BAD_DATE, f"{what}: {told}. Впишите дату ДД.ММ.ГГГГ — без неё {what} "
+                                   "не попадёт в дневник", sheet=sheet, cell=cell.cell if cell else "")
+        return None
+    if day < settings.year_start or day > settings.year_end:
+        found.warn(EVENT_OUTSIDE_YEAR, f"{what}: дата {day:%d.%m.%Y} вне учебного года "
+                                       f"{settings.school_year}. Проверьте дату", sheet=sheet,
+                   cell=cell.cell if cell else "", date=day)
+        return None
+    return day
+
+
+def validate_events(rows: list[dict[str, Cell]], settings: Settings, found: _Findings) -> list[EventRow]:
+    """The class events that can be shown: with a date in the school year and a title."""
+    events: list[EventRow] = []
+    for row in rows:
+        title_cell = row.get(EVENT_TITLE)
+        title = clean_text(title_cell.value) if title_cell else ""
+        if not title:
+            found.warn(EVENT_EMPTY, "у события нет названия. Впишите, что будет, или очистите строку",
+                       sheet=SHEET_CLASS_EVENTS, cell=title_cell.cell if title_cell else "")
+            continue
+        day = _entry_date(row, EVENT_DATE, SHEET_CLASS_EVENTS, "событие", settings, found)
+        if day is not None:
+            events.append(EventRow(day, title, title_cell.cell if title_cell else ""))
+    return events
+
+
+def validate_messages(rows: list[dict[str, Cell]], students: list[str], settings: Settings,
+                      found: _Findings) -> list[MessageRow]:
+    """The messages that can be delivered: a date in the school year, a text, and «класс» or a
+    student of ``students`` in «Кому»; a message to one family naming another student is kept
+    with a warning (as notes are)."""
+    names = {name_key(s): s for s in students}
+    messages: list[MessageRow] = []
+    for row in rows:
+        text_cell = row.get(MESSAGE_TEXT)
+        text = clean_text(text_cell.value) if text_cell else ""
+        to_cell = row.get(MESSAGE_TO)
+        to = clean_text(to_cell.value) if to_cell else ""
+        where = {"sheet": SHEET_MESSAGES, "cell": text_cell.cell if text_cell else ""}
+        if not text:
+            found.warn(EVENT_EMPTY, "у сообщения нет текста. Впишите текст или очистите строку", **where)
+            continue
+        if not to or name_key(to) in TO_WHOLE_CLASS:
+            student = ""
+            if not to:
+                found.warn(MESSAGE_UNKNOWN_TO, f"не указано, кому сообщение. Впишите «{MESSAGE_TO_CLASS}» "
+                                               "или ФИО ученика — до тех пор сообщение не попадёт в "
+                                               "дневник", sheet=SHEET_MESSAGES,
+                           cell=to_cell.cell if to_cell else "")
+                continue
+        elif name_key(to) in names:
+            student = names[name_key(to)]
+        else:
+            found.warn(MESSAGE_UNKNOWN_TO, f"«{to}» нет в списке учеников. В столбце «Кому» впишите "
+                                           f"«{MESSAGE_TO_CLASS}» или ФИО ученика точно как в списке — "
+                                           "до тех пор сообщение не попадёт в дневник",
+                       sheet=SHEET_MESSAGES, cell=to_cell.cell if to_cell else "", student=to)
+            continue
+        day = _entry_date(row, MESSAGE_DATE, SHEET_MESSAGES, "сообщение", settings, found)
+        if day is None:
+            continue
+        if student:
+            for other in students_named_in(text, student, students):
+                found.warn(MESSAGE_NAMES_OTHER, message_names_other_text(other), student=student,
+                           date=day, **where)
+        messages.append(MessageRow(day, student, text, where["cell"]))
+    return messages
+
+
+def message_names_other_text(other: str) -> str:
+    """The message of ``E04``: a message to one family names another student."""
+    return (f"сообщение одной семье называет другого ученика — «{other}». Его увидит только семья "
+            "адресата: о других детях в нём писать нельзя. Перепишите сообщение, не называя других "
+            "учеников")
 
 
 def note_names_other_text(other: str) -> str:

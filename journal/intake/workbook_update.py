@@ -250,7 +250,8 @@ class _Run:
 
     @staticmethod
     def _spare_rows(raw: RawClassWorkbook) -> int:
-        tables = [t for t in (raw.students, raw.parents, raw.reasons, raw.notes) if t is not None]
+        tables = [t for t in (raw.students, raw.parents, raw.reasons, raw.notes, raw.events, raw.messages)
+                  if t is not None]
         spare = []
         for t in tables:
             last = max((i for i, _ in t.filled_rows()), default=-1)
@@ -567,6 +568,15 @@ def _iter_subject_values(raw: RawSubjectWorkbook) -> Iterator[tuple[Meaning, Pla
                 meaning = ("final", name, _text(finals.header[k].value)) if name \
                     else ("unplaced", finals.sheet, cell.address)
                 yield meaning, (finals.sheet, cell.address), cell.value
+    if raw.messages is not None:
+        seen_rows: dict[str, int] = {}
+        for _i, row in raw.messages.filled_rows():
+            first = _text(row[0].value)
+            seen_rows[first] = seen_rows.get(first, 0) + 1
+            for k, cell in enumerate(row):
+                if cell.value is not None:
+                    yield (("message", first, seen_rows[first], _text(raw.messages.header[k].value)),
+                           (raw.messages.sheet, cell.address), cell.value)
 
 
 def _class_values(raw: RawClassWorkbook) -> Values:
@@ -576,7 +586,7 @@ def _class_values(raw: RawClassWorkbook) -> Values:
 
 def _iter_class_values(raw: RawClassWorkbook) -> Iterator[tuple[Meaning, Place, object]]:
     for name, table in (("students", raw.students), ("parents", raw.parents), ("reasons", raw.reasons),
-                        ("notes", raw.notes)):
+                        ("notes", raw.notes), ("events", raw.events), ("messages", raw.messages)):
         if table is None:
             continue
         seen: dict[str, int] = {}

@@ -59,6 +59,9 @@ COLUMN_TITLES: dict[str, str] = {
     "what": "Чего нет", "ended": "Период окончен", "missing_marks": "Не выставлено отметок",
     "workbooks_behind": "Журналов не собрано", "copies": "Напечатано копий",
     "last_copy": "Последняя копия", "ready": "Готов к печати",
+    "codes": "Выдано кодов", "opened": "Открывали дневник (семей)", "visits": "Посещений дневника",
+    "letters": "Получили письмо по почте (семей)", "reached": "Участвовали (семей)",
+    "reached_pct": "Участие, %",
 }
 
 HIDDEN = frozenset({"student_id", "id", "seq", "_order"})
@@ -70,7 +73,7 @@ MOMENT = frozenset({"first_seen", "last_update", "detected_at", "last_seen"})
 VALUE_WORDS = {"final": "выставлена", "forecast": "прогноз", "correction": "исправление",
                "removal": "удаление", "late_entry": "запоздалая запись", "mark": "отметка",
                "attendance": "пропуск", "final_mark": "итоговая отметка", "topic": "тема урока",
-               "homework": "домашнее задание"}
+               "homework": "домашнее задание", "message": "сообщение семьям"}
 WORD_COLUMNS = frozenset({"source", "change", "entity"})
 LEFT = frozenset({"student", "full_name", "teacher", "subject", "topic", "homework", "risk",
                   "problem", "file", "kind", "failing_subjects", "few_marks_subjects",

@@ -29,6 +29,10 @@ REPORTS_DIR = "Отчёты"
 PRINT_DIR = "Бумажные копии"
 LETTERS_DIR = "Письма родителям"
 BACKUP_DIR = "Резервные копии"
+# files the documents layer writes and the reports read (participation, regulation 3.5)
+SENT_LOG_FILE = "Журнал отправки.jsonl"  # in LETTERS_DIR: one JSON line per letter e-mailed
+CODES_DIR = "Коды доступа"  # owner-only: the diary's codes, slips and participation table
+PARTICIPATION_FILE = "Участие семей.csv"  # in CODES_DIR, written by ``journal diary``
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ class SchoolClass:
     grade: int
     letter: str
     class_teacher: str
+    teacher_email: str = ""  # the class teacher's e-mail: the diary's «Написать» link
 
     @property
     def period_set(self) -> str:
@@ -228,6 +229,20 @@ class CouncilDecision:
 
 
 @dataclass(frozen=True)
+class SchoolEvent:
+    """An event from the settings' sheet «События»: for the whole school (``classes`` empty)
+    or for the classes named."""
+
+    date: dt.date
+    title: str
+    classes: tuple[str, ...] = ()
+
+    def concerns(self, class_name: str) -> bool:
+        """True when the event is for the whole school or names ``class_name``."""
+        return not self.classes or normalise_class_name(class_name) in self.classes
+
+
+@dataclass(frozen=True)
 class WorkKind:
     """A kind of work with its weight in the weighted average."""
 
@@ -311,6 +326,7 @@ class Settings:
     deputy: str = ""
     decisions: tuple[CouncilDecision, ...] = ()
     letter_rating: bool = True  # letters to parents show the student's place in the class
+    events: tuple[SchoolEvent, ...] = ()  # the sheet «События»
     today: dt.date | None = None  # recorded by a demo school so its defaults make sense
 
     @cached_property

@@ -59,6 +59,8 @@ MARK_LIST_VALUES = (*[str(m) for m in MARKS], *ABSENCE_CODES)
 META_LAYOUT = "layout"  # extra _meta key: fingerprint of what the layout was built from
 LIST_UNDERSTOOD = "jr_list_understood"  # every common spelling the reader understands (for highlighting)
 GROUP_LISTS_FIRST_COL = 6  # class workbooks: group lists on _lists start in this column
+RECIPIENTS_COL = 6  # subject workbooks: «класс» and the roster on _lists, for «Кому»
+MESSAGE_ROWS = 150  # empty rows of the «Сообщения» and «События класса» sheets
 _PROBLEM_FILL = xs.PROBLEM_FILL
 _PROBLEM_FONT = xs.PROBLEM_FONT
 
@@ -140,6 +142,7 @@ def build_subject_workbook(
     grid.title = wf.SHEET_GRID
     log = wb.create_sheet(wf.SHEET_LOG)
     finals = wb.create_sheet(wf.SHEET_FINALS) if settings.gets_marks(school_class) else None
+    messages = wb.create_sheet(wf.SHEET_MESSAGES)
     help_ws = wb.create_sheet(wf.HELP_SHEET)
     lists = wb.create_sheet(wf.LISTS_SHEET)
     meta = wb.create_sheet(wf.META_SHEET)
@@ -152,6 +155,11 @@ def build_subject_workbook(
     if finals is not None:
         _write_finals(wb, finals, title, school_class, settings.final_period_names(school_class),
                       roster, content)
+    _write_recipients(wb, lists, [s.full_name for s in roster])
+    _write_messages(wb, messages, f"Сообщения: {title}",
+                    "Сообщение увидят в электронном дневнике: в столбце «Кому» выберите «класс» — для всех "
+                    "учеников класса, или ФИО ученика — только для его семьи.", content.messages,
+                    wf.LIST_RECIPIENTS)
     _write_subject_help(help_ws, settings, school_class, item)
     _write_meta(wb, meta, wf.WorkbookMeta(
         kind=wf.KIND_SUBJECT, school_year=settings.school_year, class_name=school_class.name,
@@ -488,6 +496,10 @@ def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolC
         ("", "Для каждого урока — тема урока и домашнее задание. Если урок провёл другой учитель (замена), "
              "впишите его ФИО в последний столбец. Урок с отметками, но без темы — предупреждение: "
              "отметки будут приняты, но тему нужно дописать."),
+        ("head", "Лист «Сообщения»"),
+        ("", "Если нужно что-то сказать семьям, впишите дату, кому («класс» — всем ученикам журнала, или "
+             "ФИО ученика из списка — только его семье) и текст. Сообщение появится в электронном "
+             "дневнике. Не называйте в сообщении одной семье других детей."),
     ]
     if settings.gets_marks(school_class):
         lines += [
@@ -547,6 +559,8 @@ def build_class_workbook(
     ws_parents = wb.create_sheet(wf.SHEET_PARENTS)
     ws_reasons = wb.create_sheet(wf.SHEET_REASONS)
     ws_notes = wb.create_sheet(wf.SHEET_NOTES)
+    ws_events = wb.create_sheet(wf.SHEET_CLASS_EVENTS)
+    ws_messages = wb.create_sheet(wf.SHEET_MESSAGES)
     help_ws = wb.create_sheet(wf.HELP_SHEET)
     lists = wb.create_sheet(wf.LISTS_SHEET)
     meta = wb.create_sheet(wf.META_SHEET)
@@ -611,6 +625,17 @@ def build_class_workbook(
                  "Короткая заметка попадёт в письмо родителям этого ученика.", list(wf.NOTE_COLUMNS),
                  [32, 90], rows, n_rows, date_cols=set())
     _student_dropdown(ws_notes, "A", first, last)
+
+    # Class events and messages
+    event_rows: list[list[object]] = [[e.date, e.title] for e in content.events]
+    _write_table(wb, ws_events, wf.NAME_CLASS_EVENTS, f"События класса: {title}",
+                 "Дата (ДД.ММ.ГГГГ) и что будет: собрание, экскурсия, концерт. События класса увидят "
+                 "все семьи класса в электронном дневнике и в письмах.", list(wf.EVENT_COLUMNS),
+                 [13, 90], event_rows, max(MESSAGE_ROWS, len(event_rows) + CLASS_SPARE_ROWS), date_cols={0})
+    _write_messages(wb, ws_messages, f"Сообщения: {title}",
+                    "Сообщение увидят в электронном дневнике и в письме: в столбце «Кому» напишите «класс» — "
+                    "для всех семей класса, или ФИО ученика (как на листе «Ученики») — только для его семьи.",
+                    content.messages, None)
 
     _write_class_help(help_ws, settings, school_class, split)
     _write_meta(wb, meta, wf.WorkbookMeta(
@@ -680,6 +705,30 @@ def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hin
     ws.print_area = f"A1:{letter}{first + min(n_rows, printed) - 1}"
 
 
+def _write_messages(wb: Workbook, ws: Worksheet, title: str, hint: str, messages: Sequence[wf.Message],
+                    recipients: str | None) -> None:
+    rows = [[m.date, m.to, m.text] for m in messages]
+    n_rows = max(MESSAGE_ROWS, len(rows) + CLASS_SPARE_ROWS)
+    _write_table(wb, ws, wf.NAME_MESSAGES, title, hint, list(wf.MESSAGE_COLUMNS), [13, 32, 80], rows,
+                 n_rows, date_cols={0})
+    if recipients is not None:
+        first = TABLE_HEADER_ROW + 1
+        dv = DataValidation(type="list", formula1=recipients, allow_blank=True, showErrorMessage=True,
+                            errorStyle="warning", errorTitle="Кому",
+                            error="Выберите «класс» или ученика из списка.")
+        ws.add_data_validation(dv)
+        dv.add(f"B{first}:B{first + n_rows - 1}")
+
+
+def _write_recipients(wb: Workbook, ws: Worksheet, names: list[str]) -> None:
+    values = [wf.MESSAGE_TO_CLASS, *names]
+    ws.cell(1, RECIPIENTS_COL, "Кому")
+    for i, value in enumerate(values):
+        ws.cell(2 + i, RECIPIENTS_COL, value).number_format = "@"
+    letter = get_column_letter(RECIPIENTS_COL)
+    _define(wb, wf.LIST_RECIPIENTS, f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${1 + len(values)}")
+
+
 def _student_dropdown(ws: Worksheet, letter: str, first: int, last: int) -> None:
     dv = DataValidation(type="list", formula1="jr_list_students", allow_blank=True, showErrorMessage=True,
                         errorStyle="warning", errorTitle="Ученик",
@@ -713,6 +762,13 @@ def _write_class_help(ws: Worksheet, settings: Settings, school_class: SchoolCla
              "в эти дни."),
         ("head", "Лист «Заметки для родителей»"),
         ("", "Короткая заметка для письма родителям ученика (необязательно)."),
+        ("head", "Лист «События класса»"),
+        ("", "Дата и событие класса (собрание, экскурсия, праздник). Его увидят все семьи класса в "
+             "электронном дневнике и в письме за две недели, в которые попадает дата."),
+        ("head", "Лист «Сообщения»"),
+        ("", "Дата, кому и текст. «Кому»: «класс» — сообщение увидят все семьи класса; ФИО ученика, как на "
+             "листе «Ученики», — только семья этого ученика. Не называйте в сообщении одной семье других "
+             "детей. Исправленное сообщение заменит прежнее в дневнике; прежний текст сохранится в истории."),
         ("head", "Важно"),
         ("", "Не переименовывайте листы и столбцы. Новых учеников добавляйте в пустые строки внизу списка; "
              "после этого ответственный за ЭЖ обновит журналы учителей — все заполненные отметки "

@@ -97,6 +97,21 @@ NOTE_STUDENT = "Ученик"
 NOTE_TEXT = "Заметка для родителей"
 NOTE_COLUMNS = (NOTE_STUDENT, NOTE_TEXT)
 
+# Events and messages (optional areas: workbooks made before them lack the sheets)
+SHEET_CLASS_EVENTS = "События класса"  # class workbook
+SHEET_MESSAGES = "Сообщения"  # class and subject workbooks
+NAME_CLASS_EVENTS = "jr_class_events"  # header row + rows: EVENT_COLUMNS
+NAME_MESSAGES = "jr_messages"  # header row + rows: MESSAGE_COLUMNS
+EVENT_DATE = "Дата"
+EVENT_TITLE = "Событие"
+EVENT_COLUMNS = (EVENT_DATE, EVENT_TITLE)
+MESSAGE_DATE = "Дата"
+MESSAGE_TO = "Кому"
+MESSAGE_TEXT = "Текст сообщения"
+MESSAGE_COLUMNS = (MESSAGE_DATE, MESSAGE_TO, MESSAGE_TEXT)
+MESSAGE_TO_CLASS = "класс"  # «Кому» for a message to the whole class
+LIST_RECIPIENTS = "jr_list_recipients"  # subject workbook: «класс» and the roster
+
 
 @dataclass(frozen=True)
 class WorkbookMeta:
@@ -136,6 +151,23 @@ class LogEntry:
     substitute: str = ""
 
 
+@dataclass(frozen=True)
+class Message:
+    """A message typed into a workbook: its date (as typed), addressee (as typed) and text."""
+
+    date: object
+    to: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ClassEvent:
+    """An event of the class typed into the class workbook (date as typed)."""
+
+    date: object
+    title: str
+
+
 @dataclass
 class SubjectContent:
     """What a teacher typed into a subject workbook, keyed by meaning.
@@ -148,6 +180,7 @@ class SubjectContent:
     kinds: dict[LessonKey, str] = field(default_factory=dict)
     log: dict[LessonKey, LogEntry] = field(default_factory=dict)
     finals: dict[tuple[str, str], object] = field(default_factory=dict)  # (student, column)
+    messages: list[Message] = field(default_factory=list)
 
 
 @dataclass
@@ -190,6 +223,8 @@ class ClassContent:
     parents: list[ParentRecord] = field(default_factory=list)
     reasons: list[AbsenceReason] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
+    events: list[ClassEvent] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
 
 
 def final_columns(period_names: list[str] | tuple[str, ...]) -> list[str]:

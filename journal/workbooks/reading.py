@@ -184,6 +184,7 @@ class RawSubjectWorkbook:
     formulas: list[tuple[str, str]] = field(default_factory=list)  # (sheet, cell) in input areas
     # the student each grid row was built for («№» column + roster in _meta); [] when unknown
     row_keys: list[str | None] = field(default_factory=list)
+    messages: RawTable | None = None  # optional: workbooks made before it lack the sheet
 
     def address(self, row_i: int, col_i: int) -> str:
         """The address of grid cell (student row ``row_i``, lesson column ``col_i``), 0-based."""
@@ -259,7 +260,25 @@ class RawSubjectWorkbook:
                 for k, final in enumerate(cells[1:], start=1):
                     if final.value is not None:
                         content.finals[(name, cell_text(self.finals.header[k].value))] = final.value
+        content.messages = messages_of(self.messages)
         return [n for n in names if n], content
+
+
+def messages_of(table: RawTable | None) -> list[wf.Message]:
+    """The filled rows of a «Сообщения» table, values as typed (text stripped)."""
+    if table is None:
+        return []
+    return [wf.Message(date=table.value(i, wf.MESSAGE_DATE), to=cell_text(table.value(i, wf.MESSAGE_TO)),
+                       text=cell_text(table.value(i, wf.MESSAGE_TEXT)))
+            for i, _row in table.filled_rows()]
+
+
+def events_of(table: RawTable | None) -> list[wf.ClassEvent]:
+    """The filled rows of a «События класса» table, values as typed (text stripped)."""
+    if table is None:
+        return []
+    return [wf.ClassEvent(date=table.value(i, wf.EVENT_DATE), title=cell_text(table.value(i, wf.EVENT_TITLE)))
+            for i, _row in table.filled_rows()]
 
 
 @dataclass
@@ -273,6 +292,8 @@ class RawClassWorkbook:
     reasons: RawTable | None
     notes: RawTable | None
     formulas: list[tuple[str, str]] = field(default_factory=list)
+    events: RawTable | None = None  # optional areas: workbooks made before them lack the sheets
+    messages: RawTable | None = None
 
     def group_columns(self) -> dict[str, int]:
         """Subject → column index of its «Группа: …» column in the students table."""
@@ -331,6 +352,8 @@ class RawClassWorkbook:
                 text = cell_text(self.notes.value(i, wf.NOTE_TEXT))
                 if student and text:
                     content.notes[student] = text
+        content.events = events_of(self.events)
+        content.messages = messages_of(self.messages)
         return content
 
 
@@ -744,8 +767,11 @@ def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, li
     workbook = RawSubjectWorkbook(path=result.path, meta=meta, sheet=sheet, students=students, dates=dates,
                                   kinds=kinds, marks=marks, marks_area=marks_a, log=log, finals=finals)
     workbook.row_keys = _row_keys(names, reader, result, students_a, values)
+    workbook.messages = _optional_table(names, wf.NAME_MESSAGES, (wf.MESSAGE_DATE, wf.MESSAGE_TO,
+                                                                 wf.MESSAGE_TEXT), reader, result, where)
     by_sheet: dict[str, list[Area]] = {}
-    for a in (students_a, dates_a, kinds_a, marks_a, *(t.area for t in (log, finals) if t is not None)):
+    for a in (students_a, dates_a, kinds_a, marks_a,
+              *(t.area for t in (log, finals, workbook.messages) if t is not None)):
         by_sheet.setdefault(a.sheet, []).append(a)
     _merged_findings(by_sheet, reader, result, where)
     workbook.formulas = _formula_findings(by_sheet, reader, result, where)
@@ -788,13 +814,22 @@ def _read_class(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, list
     workbook = RawClassWorkbook(path=result.path, meta=meta, students=tables[wf.NAME_CLASS_STUDENTS],
                                 parents=tables[wf.NAME_PARENTS], reasons=tables[wf.NAME_REASONS],
                                 notes=tables[wf.NAME_NOTES])
+    workbook.events = _optional_table(names, wf.NAME_CLASS_EVENTS, wf.EVENT_COLUMNS, reader, result, where)
+    workbook.messages = _optional_table(names, wf.NAME_MESSAGES, wf.MESSAGE_COLUMNS, reader, result, where)
     by_sheet: dict[str, list[Area]] = {}
-    for t in tables.values():
+    for t in (*tables.values(), workbook.events, workbook.messages):
         if t is not None:
             by_sheet.setdefault(t.area.sheet, []).append(t.area)
     _merged_findings(by_sheet, reader, result, where)
     workbook.formulas = _formula_findings(by_sheet, reader, result, where)
     return workbook
+
+
+def _optional_table(names: dict[str, list[_Name]], name: str, required: tuple[str, ...],
+                    reader: _SheetReader, result: ReadResult, where: dict[str, str]) -> RawTable | None:
+    """A table that workbooks made before it lack: None, with no finding, when its name is absent."""
+    area = _area(names, name, reader, result, where, required=False)
+    return _table(area, name, required, reader, result, where) if area is not None else None
 
 
 def _table(area: Area | None, name: str, required: tuple[str, ...], reader: _SheetReader, result: ReadResult,

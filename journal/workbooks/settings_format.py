@@ -21,6 +21,7 @@ SHEET_CHANGES = "Изменения расписания"
 SHEET_KINDS = "Виды работ"
 SHEET_NORMS = "Нормы"
 SHEET_DECISIONS = "Решения педсовета"
+SHEET_EVENTS = "События"
 
 # Data areas (header row + input rows)
 NAME_SCHOOL = "jr_set_school"
@@ -35,6 +36,7 @@ NAME_NORMS = "jr_set_norms"
 NAME_MIN_MARKS = "jr_set_min_marks"
 NAME_UNMARKED = "jr_set_unmarked"
 NAME_DECISIONS = "jr_set_decisions"  # optional: files made before it lack the sheet
+NAME_EVENTS = "jr_set_events"  # optional: files made before it lack the sheet
 
 # Lists behind drop-downs
 LIST_SETS = "jr_set_list_sets"
@@ -58,6 +60,11 @@ COL_CLASS = "Класс"
 COL_GRADE = "Параллель"
 COL_LETTER = "Буква"
 COL_CLASS_TEACHER = "Классный руководитель"
+COL_TEACHER_EMAIL = "Эл. почта классного руководителя (для дневника)"  # optional column
+COL_EVENT_DATE = "Дата"
+COL_EVENT_TITLE = "Событие"
+COL_EVENT_FOR = "Для кого («школа» или классы через запятую)"
+EVENT_FOR_SCHOOL = "школа"
 COL_SUBJECT = "Предмет"
 COL_GROUP = "Группа (пусто, если класс не делится)"
 COL_HOURS = "Часов в неделю"
@@ -137,7 +144,7 @@ GROUP_EXAMPLE = "1 группа"
 ROWS = {
     NAME_PERIODS: 12, NAME_HOLIDAYS: 40, NAME_CLASSES: 60, NAME_CURRICULUM: 600,
     NAME_TIMETABLE: 1500, NAME_KINDS: 30, NAME_MIN_MARKS: 10, NAME_DECISIONS: 200,
-    NAME_CHANGES: 300, NAME_UNMARKED: 10,
+    NAME_CHANGES: 300, NAME_UNMARKED: 10, NAME_EVENTS: 200,
 }
 FIRST_HEADER_ROW = 3  # row 1: title, row 2: hint
 DATE_FORMAT = "DD.MM.YYYY"
@@ -148,4 +155,4 @@ def iter_area_names() -> Iterator[str]:
     """Every defined name of a data area the settings workbook carries."""
     yield from (NAME_SCHOOL, NAME_PERIODS, NAME_HOLIDAYS, NAME_CLASSES, NAME_CURRICULUM,
                 NAME_TIMETABLE, NAME_CHANGES, NAME_KINDS, NAME_NORMS, NAME_MIN_MARKS,
-                NAME_UNMARKED, NAME_DECISIONS)
+                NAME_UNMARKED, NAME_DECISIONS, NAME_EVENTS)

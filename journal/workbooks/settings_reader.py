@@ -39,6 +39,7 @@ from journal.school.settings import (
     Norms,
     Period,
     SchoolClass,
+    SchoolEvent,
     Settings,
     TeacherTerm,
     TimetableChange,
@@ -60,6 +61,9 @@ from journal.workbooks.settings_format import (
     COL_DECISION_DATE,
     COL_DECISION_NOTE,
     COL_END,
+    COL_EVENT_DATE,
+    COL_EVENT_FOR,
+    COL_EVENT_TITLE,
     COL_EXAM,
     COL_FROM,
     COL_GRADE,
@@ -82,6 +86,7 @@ from journal.workbooks.settings_format import (
     COL_STUDENT,
     COL_SUBJECT,
     COL_TEACHER,
+    COL_TEACHER_EMAIL,
     COL_TO,
     COL_UNMARKED_GRADE,
     COL_UNMARKED_UNTIL,
@@ -91,11 +96,13 @@ from journal.workbooks.settings_format import (
     COL_WEEKDAY,
     COL_WEIGHT,
     COL_WRITTEN,
+    EVENT_FOR_SCHOOL,
     LESSON_NO_MAX,
     NAME_CHANGES,
     NAME_CLASSES,
     NAME_CURRICULUM,
     NAME_DECISIONS,
+    NAME_EVENTS,
     NAME_HOLIDAYS,
     NAME_KINDS,
     NAME_MIN_MARKS,
@@ -117,6 +124,7 @@ from journal.workbooks.settings_format import (
     SHEET_CLASSES,
     SHEET_CURRICULUM,
     SHEET_DECISIONS,
+    SHEET_EVENTS,
     SHEET_HOLIDAYS,
     SHEET_KINDS,
     SHEET_NORMS,
@@ -381,6 +389,7 @@ def read_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
             timetable=tuple(timetable))
         changes = _read_changes(r, draft)
         decisions = _read_decisions(r, classes)
+        events = _read_events(r, classes, draft)
     finally:
         wb.close()
     settings = Settings(
@@ -390,7 +399,7 @@ def read_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         work_kinds=tuple(kinds) or DEFAULT_WORK_KINDS,
         norms=norms, director=str(school["director"]), deputy=str(school["deputy"]),
         letter_rating=bool(school["rating"]), today=today if isinstance(today, dt.date) else None,
-        decisions=tuple(decisions),
+        decisions=tuple(decisions), events=tuple(events),
     )
     return settings, r.findings
 
@@ -568,7 +577,7 @@ def _read_holidays(r: _Reader, periods: list[Period]) -> list[Holiday]:
 
 def _read_classes(r: _Reader) -> list[SchoolClass]:
     rows, first = r.area(NAME_CLASSES, SHEET_CLASSES, (COL_CLASS, COL_CLASS_TEACHER),
-                         (COL_GRADE, COL_LETTER))
+                         (COL_GRADE, COL_LETTER, COL_TEACHER_EMAIL))
     classes: list[SchoolClass] = []
     seen: dict[str, int] = {}
     for row in rows:
@@ -605,7 +614,13 @@ def _read_classes(r: _Reader) -> list[SchoolClass]:
                     row.cells[COL_CLASS])
             continue
         seen[name] = row.number
-        classes.append(SchoolClass(name, grade, letter, teacher))
+        email = r.text(row, COL_TEACHER_EMAIL, SHEET_CLASSES)
+        if email and not EMAIL_PATTERN.match(email):
+            r.warn("N52", f"«{email}» не похож на адрес электронной почты: ссылка «Написать классному "
+                          f"руководителю» в дневнике класса {name} не появится. Проверьте адрес.",
+                   SHEET_CLASSES, row.cells[COL_TEACHER_EMAIL])
+            email = ""
+        classes.append(SchoolClass(name, grade, letter, teacher, email))
     if not classes and first:
         r.error("N26", "Не указано ни одного класса. Впишите классы школы: класс, "
                                   "параллель, букву и классного руководителя.", SHEET_CLASSES, first)
@@ -733,6 +748,54 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass], year: Year,
         r.warn("N31", "Учебный план пуст: файлы журнала по предметам не будут созданы. "
                                     "Впишите предметы классов.", SHEET_CURRICULUM, first)
     return items
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _read_events(r: _Reader, classes: list[SchoolClass], s: Settings) -> list[SchoolEvent]:
+    """The sheet «События»; a settings file made before it has none. A row that cannot be
+    shown is a warning (N53), never a reason to refuse the settings."""
+    rows, _first = r.area(NAME_EVENTS, SHEET_EVENTS, (COL_EVENT_DATE, COL_EVENT_TITLE),
+                          (COL_EVENT_FOR,), may_lack=True)
+    by_name = {c.name: c for c in classes}
+    events: list[SchoolEvent] = []
+    for row in rows:
+        title = r.text(row, COL_EVENT_TITLE, SHEET_EVENTS)
+        value = row.values.get(COL_EVENT_DATE)
+        day = None if is_blank(value) else parse_date_value(value)
+        cell = row.cells.get(COL_EVENT_DATE, "")
+        if not title:
+            r.warn("N53", "У события нет названия: строка не попадёт в дневники. Впишите, что будет.",
+                   SHEET_EVENTS, row.cells.get(COL_EVENT_TITLE, ""))
+            continue
+        if day is None:
+            told = "не указана дата" if is_blank(value) else f"«{value}» — не дата"
+            r.warn("N53", f"Событие «{title}»: {told}. Впишите дату в виде ДД.ММ.ГГГГ.", SHEET_EVENTS, cell)
+            continue
+        if day < s.year_start or day > s.year_end:
+            r.warn("N53", f"Событие «{title}»: {day:%d.%m.%Y} — вне учебного года. Проверьте дату.",
+                   SHEET_EVENTS, cell)
+            continue
+        audience = r.text(row, COL_EVENT_FOR, SHEET_EVENTS)
+        names: list[str] = []
+        unknown = ""
+        if name_key(audience) not in ("", EVENT_FOR_SCHOOL, "вся школа", "все", ALL_CLASSES_RU):
+            for part in re.split(r"[,;]\s*", audience):
+                if not part.strip():
+                    continue
+                found = by_name.get(normalise_class_name(part))
+                if found is None:
+                    unknown = part.strip()
+                    break
+                names.append(found.name)
+        if unknown:
+            r.warn("N53", f"Событие «{title}»: класса «{unknown}» нет на листе «{SHEET_CLASSES}». "
+                          f"Впишите «{EVENT_FOR_SCHOOL}» или классы через запятую: 5А, 6Б.",
+                   SHEET_EVENTS, row.cells.get(COL_EVENT_FOR, ""))
+            continue
+        events.append(SchoolEvent(day, title, tuple(dict.fromkeys(names))))
+    return events
 
 
 def _read_decisions(r: _Reader, classes: list[SchoolClass]) -> list[CouncilDecision]:

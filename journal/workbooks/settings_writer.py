@@ -51,6 +51,9 @@ from journal.workbooks.settings_format import (
     COL_DECISION_DATE,
     COL_DECISION_NOTE,
     COL_END,
+    COL_EVENT_DATE,
+    COL_EVENT_FOR,
+    COL_EVENT_TITLE,
     COL_EXAM,
     COL_FROM,
     COL_GRADE,
@@ -74,6 +77,7 @@ from journal.workbooks.settings_format import (
     COL_STUDENT,
     COL_SUBJECT,
     COL_TEACHER,
+    COL_TEACHER_EMAIL,
     COL_TO,
     COL_UNMARKED_GRADE,
     COL_UNMARKED_UNTIL,
@@ -84,6 +88,7 @@ from journal.workbooks.settings_format import (
     COL_WEIGHT,
     COL_WRITTEN,
     DATE_FORMAT,
+    EVENT_FOR_SCHOOL,
     FIRST_HEADER_ROW,
     GROUP_EXAMPLE,
     LESSON_NO_MAX,
@@ -97,6 +102,7 @@ from journal.workbooks.settings_format import (
     NAME_CLASSES,
     NAME_CURRICULUM,
     NAME_DECISIONS,
+    NAME_EVENTS,
     NAME_HOLIDAYS,
     NAME_KINDS,
     NAME_MIN_MARKS,
@@ -119,6 +125,7 @@ from journal.workbooks.settings_format import (
     SHEET_CLASSES,
     SHEET_CURRICULUM,
     SHEET_DECISIONS,
+    SHEET_EVENTS,
     SHEET_HOLIDAYS,
     SHEET_KINDS,
     SHEET_NORMS,
@@ -179,6 +186,7 @@ def write_settings_workbook(settings: Settings, path: Path, *, created: str = ""
     _write_kinds(wb, settings)
     _write_norms(wb, settings)
     _write_decisions(wb, settings)
+    _write_events(wb, settings)
     _write_meta(wb, settings, created)
     wb.active = 1
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -406,8 +414,10 @@ def _write_classes(wb: Workbook, s: Settings) -> None:
                 validation=_number_validation("whole", 1, 11, "Параллель — число от 1 до 11.")),
         _Column(COL_LETTER, 10, "@", centered=True),
         _Column(COL_CLASS_TEACHER, 40),
+        _Column(COL_TEACHER_EMAIL, 34, "@"),
     ]
-    rows = [[c.name, c.grade, c.letter, c.class_teacher] for c in s.classes]
+    rows: list[list[object]] = [[c.name, c.grade, c.letter, c.class_teacher, c.teacher_email or None]
+                                for c in s.classes]
     _table(wb, ws, NAME_CLASSES, columns, rows, ROWS[NAME_CLASSES])
     first = FIRST_HEADER_ROW + 1
     _define(wb, LIST_CLASSES, ws, _abs_range(1, first, 1, first + ROWS[NAME_CLASSES] - 1))
@@ -523,6 +533,21 @@ def _write_decisions(wb: Workbook, s: Settings) -> None:
     _table(wb, ws, NAME_DECISIONS, columns, rows, ROWS[NAME_DECISIONS])
 
 
+def _write_events(wb: Workbook, s: Settings) -> None:
+    ws = _sheet(wb, SHEET_EVENTS, "События школы для семей",
+                "Одна строка — одно событие: дата, что будет, для кого. «школа» — событие увидят все "
+                "семьи; классы через запятую (5А, 6Б) — только семьи этих классов. События попадают в "
+                "электронный дневник и в письма родителям.", landscape=True)
+    columns = [
+        _Column(COL_EVENT_DATE, 14, DATE_FORMAT, centered=True),
+        _Column(COL_EVENT_TITLE, 60),
+        _Column(COL_EVENT_FOR, 30, "@"),
+    ]
+    rows: list[list[object]] = [[e.date, e.title, ", ".join(e.classes) or EVENT_FOR_SCHOOL]
+                                for e in s.events]
+    _table(wb, ws, NAME_EVENTS, columns, rows, ROWS[NAME_EVENTS])
+
+
 def _write_norms(wb: Workbook, s: Settings) -> None:
     ws = _sheet(wb, SHEET_NORMS, "Нормы школы",
                 "Значения по Положению об электронном журнале. Меняйте столбец «Значение»; "
@@ -575,7 +600,9 @@ HELP_TEXT: tuple[tuple[str, str], ...] = (
          "Пример: Четверти | 1 | 1 четверть | 01.09.2026 | 25.10.2026."),
     ("", "3. «Каникулы» — каникулы и праздничные дни, когда уроков нет. Пример: "
          "Дополнительные каникулы 1 класса | 15.02.2027 | 21.02.2027 | 1."),
-    ("", "4. «Классы» — все классы школы. Пример: 5А | 5 | А | Иванова Мария Петровна."),
+    ("", "4. «Классы» — все классы школы. Пример: 5А | 5 | А | Иванова Мария Петровна. Адрес почты "
+         "классного руководителя необязателен: с ним в дневнике семьи появится ссылка «Написать "
+         "классному руководителю»."),
     ("", "5. «Учебный план» — какие предметы в каком классе, сколько часов в неделю, кто ведёт. "
          "Пример: 5А | Математика | (пусто) | 5 | Петров Иван Сергеевич. В столбце «Экзамен» "
          "впишите «да» для предметов, которые 9 и 11 классы сдают на экзамене: тогда в журнале "
@@ -620,6 +647,9 @@ HELP_TEXT: tuple[tuple[str, str], ...] = (
     ("", "9. «Решения педсовета» — заполняется в конце года: кого педсовет оставил на повторное "
          "обучение, перевёл условно или перевёл (например, после ликвидации задолженности). "
          "Без решения ученик переводится по годовым отметкам."),
+    ("", "10. «События» — события школы для семей: дата, что будет и для кого («школа» или классы "
+         "через запятую). Их увидят в электронном дневнике и в письмах родителям. События класса и "
+         "сообщения семьям пишут классные руководители в своих файлах."),
     ("head", "Деление класса на группы"),
     ("", "Если класс на предмете делится (иностранный язык, информатика, труд), впишите в "
          "«Учебный план» по строке на каждую группу и назовите группы «1 группа», «2 группа» "

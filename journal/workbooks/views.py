@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 from journal.core.text import clean_text
 from journal.workbooks.format import (
+    EVENT_COLUMNS,
     GROUP_COLUMN_PREFIX,
     LOG_COLUMNS,
+    MESSAGE_COLUMNS,
     NOTE_COLUMNS,
     PARENT_COLUMNS,
     REASON_COLUMNS,
@@ -42,6 +44,7 @@ class SubjectView:
     finals_header: list[str]  # columns of jr_finals after the name column
     finals: list[tuple[Cell, list[Cell]]]  # (name cell, cells under finals_header)
     row_keys: list[str | None] = field(default_factory=list)  # the student each row was built for
+    messages: list[dict[str, Cell]] = field(default_factory=list)  # keyed by MESSAGE_COLUMNS
 
 
 @dataclass
@@ -53,6 +56,8 @@ class ClassView:
     parents: list[dict[str, Cell]]
     reasons: list[dict[str, Cell]]
     notes: list[dict[str, Cell]]
+    events: list[dict[str, Cell]] = field(default_factory=list)  # keyed by EVENT_COLUMNS
+    messages: list[dict[str, Cell]] = field(default_factory=list)  # keyed by MESSAGE_COLUMNS
 
 
 # ---------------------------------------------------------------------------
@@ -77,7 +82,8 @@ def view_from_raw(raw: object) -> SubjectView | ClassView:
             dates=[Cell(c.value, c.address) for c in raw.dates],
             kinds=[Cell(c.value, c.address) for c in raw.kinds],
             marks=list(raw.mark_cells()),
-            log=log, finals_header=finals_header, finals=finals, row_keys=list(raw.row_keys))
+            log=log, finals_header=finals_header, finals=finals, row_keys=list(raw.row_keys),
+            messages=_table_rows(raw.messages, MESSAGE_COLUMNS))
     if isinstance(raw, RawClassWorkbook):
         groups = {GROUP_COLUMN_PREFIX + subject: k for subject, k in raw.group_columns().items()}
         return ClassView(
@@ -85,7 +91,9 @@ def view_from_raw(raw: object) -> SubjectView | ClassView:
             students=_table_rows(raw.students, STUDENT_COLUMNS, groups),
             parents=_table_rows(raw.parents, PARENT_COLUMNS),
             reasons=_table_rows(raw.reasons, REASON_COLUMNS),
-            notes=_table_rows(raw.notes, NOTE_COLUMNS))
+            notes=_table_rows(raw.notes, NOTE_COLUMNS),
+            events=_table_rows(raw.events, EVENT_COLUMNS),
+            messages=_table_rows(raw.messages, MESSAGE_COLUMNS))
     raise TypeError(f"not a raw workbook: {type(raw).__name__}")
 
 

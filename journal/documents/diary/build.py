@@ -26,9 +26,9 @@ from pathlib import Path
 from journal.core.errors import UsageError
 from journal.dataset import store
 from journal.documents.diary import crypto
-from journal.documents.diary.codes import CODES_DIR, CodeBook, Family, codes_path, family_key, write_private
+from journal.documents.diary.codes import CodeBook, Family, codes_path, family_key, write_private
 from journal.documents.diary.data import StudentDiary, class_diaries, school_classes
-from journal.school.folder import SchoolFolder, safe_file_name
+from journal.school.folder import CODES_DIR, PARTICIPATION_FILE, SchoolFolder, safe_file_name
 from journal.school.settings import Settings, normalise_class_name
 
 DIARY_DIR = "Дневник"
@@ -258,7 +258,6 @@ def _print_slips(school: SchoolFolder, settings: Settings, book: CodeBook, diari
 # --- participation (3.5) ------------------------------------------------------------------------
 
 LOG_LINE = re.compile(r'^(\S+) \S+ \S+ \[([^\]:]+)[^\]]*\] "(?:GET|HEAD) (\S+)[^"]*" (\d{3})')
-PARTICIPATION_FILE = "Участие семей.csv"
 
 
 def count_visits(log: Path) -> dict[str, tuple[int, str]]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.documents.diary.crypto import ITERATIONS, bundle_name, master_secret
+from journal.school.folder import CODES_DIR
 from journal.school.settings import normalise_class_name
 
 ALPHABET = "23456789ACDEFHJKMNPRTUVWXY"
@@ -32,7 +33,6 @@ LOOK_ALIKES = str.maketrans({
     "А": "A", "Е": "E", "К": "K", "М": "M", "Н": "H", "Р": "P", "С": "C", "Т": "T", "Х": "X",
     "У": "Y", "З": "3", "Ё": "E",
 })
-CODES_DIR = "Коды доступа"
 CODES_FILE = "коды.json"
 
 

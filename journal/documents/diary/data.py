@@ -5,8 +5,10 @@ and returns a :class:`StudentDiary` per student on the class list: every mark of
 with its date, kind of work and weight; the weighted averages per period and for the year
 and the period and year marks; the place in the class (computed as the letters compute it);
 absences with the class teacher's reasons; homework and lesson topics; the week's timetable
-and the control works set ahead; the class teacher's note. Nothing about another student
-goes into a diary except the size of the class in the rating.
+and the control works set ahead; the class teacher's note; the school's and the class's
+events, the messages to the class and those to this student's family only, and the class
+teacher's e-mail for the «Написать классному руководителю» link. Nothing about another
+student goes into a diary except the size of the class in the rating.
 """
 
 from __future__ import annotations
@@ -84,7 +86,12 @@ def class_diaries(conn: sqlite3.Connection, settings: Settings, school_class: Sc
         "hasMarks": settings.gets_marks(school_class),
         "periods": [[p.name, p.start.isoformat(), p.end.isoformat()] for p in periods],
         "current": period_now.name if period_now else "",
+        "teacherEmail": school_class.teacher_email,
     }
+    told = store.class_events_and_messages(conn, school_class.name)
+    events = [[str(r.date), str(r.title), "school" if not str(r["class"]) else "class",
+               str(r.first_seen or "")] for _i, r in told["events"].iterrows()]
+    messages = list(_rows(told["messages"]))
     by_student: dict[str, dict[int, list[Any]]] = {k: {} for k in ("marks", "finals", "attendance")}
     for key in by_student:
         for r in _rows(tables[key]):
@@ -109,6 +116,8 @@ def class_diaries(conn: sqlite3.Connection, settings: Settings, school_class: Sc
             lessons=_lessons(mine, lessons_of, kinds),
             timetable=_timetable(settings, school_class.name, mine),
             note=notes.get(sid, ""),
+            events=events,
+            messages=_messages(messages, str(row.full_name)),
         )
         diaries.append(StudentDiary(sid, school_class.name, str(row.full_name), data))
     return diaries
@@ -186,6 +195,20 @@ def _subject(subject: str, grp: str, teacher: str, sid: int, by_student: dict[st
                      if s == sid and subj == subject},
         "finals": [[key[2], value, seen] for key, value, seen in period_marks],
     }
+
+
+def _messages(rows: list[Any], student: str) -> list[list[Any]]:
+    """[date, from whom, text, to this family only, first seen] of the messages to the class
+    and to ``student``; a message to another student never enters."""
+    found = []
+    for r in rows:
+        to = str(r.student or "")
+        if to and to != student:
+            continue
+        author = str(r.author or "")
+        source = f"{author}, {r.subject}" if str(r.subject or "") else f"{author}, классный руководитель"
+        found.append([str(r.date), source.strip(", "), str(r.text), bool(to), str(r.first_seen or "")])
+    return found
 
 
 def _rating(overall: dict[int, float], sid: int, period: str) -> dict[str, Any]:

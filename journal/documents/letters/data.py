@@ -5,7 +5,9 @@ The regulation asks the class teacher to inform parents at least every two weeks
 for one student and one date range: the marks of the range with dates and kinds
 of work, the weighted average so far in the current period, the period marks
 already set, the homework of the range, the attendance of the range, the
-student's place in the class by average mark, and the class teacher's note.
+student's place in the class by average mark, and the class teacher's note; the school's and
+the class's events of the two weeks (and of the two weeks after them) and the messages of the
+two weeks to the class or to this family, a few of each (the diary holds them all).
 
 :func:`build_letters` assembles :class:`Letter` values from the dataset (its queries
 are in :mod:`journal.dataset.store`, the averages are the reports' own). How a letter
@@ -160,6 +162,19 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class Told:
+    """An event (``who`` empty) or a message (``who``: from whom) in a letter."""
+
+    date: dt.date
+    text: str
+    who: str = ""
+
+
+MAX_TOLD = 4  # events, and messages, a letter shows at most: the diary has the rest
+EVENTS_AHEAD = 14  # days after the letter's range whose events the letter announces
+
+
+@dataclass(frozen=True)
 class Letter:
     """Everything one letter says, about one student only."""
 
@@ -179,6 +194,9 @@ class Letter:
     parents: tuple[Parent, ...] = ()
     has_marks: bool = True  # grade 1 is taught without marks
     rating_shown: bool = True  # the school's setting «Место в классе в письмах родителям»
+    events: tuple[Told, ...] = ()  # the school's and the class's events
+    messages: tuple[Told, ...] = ()  # to the class or to this family
+    more_told: int = 0  # events and messages left out to keep the letter short
 
     @property
     def emails(self) -> tuple[str, ...]:
@@ -201,6 +219,8 @@ class _ClassData:
     lessons: pd.DataFrame
     attendance: pd.DataFrame
     groups: dict[tuple[int, str], str] = field(default_factory=dict)
+    events: pd.DataFrame | None = None
+    messages: pd.DataFrame | None = None
 
 
 def _rows(frame: pd.DataFrame) -> Iterator[Any]:
@@ -256,8 +276,8 @@ def gather_letters(
     """The letters of every class (or of ``class_name``) that has something to tell parents.
 
     A class where no teacher entered anything for the range — no mark, lesson topic,
-    homework, absence or class teacher's note — gets no letters: each would say «нет
-    отметок» for every subject. Such classes are listed in ``silent_classes``.
+    homework, absence, class teacher's note or message to the class — gets no letters: each
+    would say «нет отметок» for every subject. Such classes are listed in ``silent_classes``.
     """
     letters: list[Letter] = []
     silent: list[str] = []
@@ -280,6 +300,8 @@ def _has_entries(data: _ClassData, date_range: DateRange, conn: sqlite3.Connecti
     for column in ("topic", "homework"):
         if data.lessons[column].fillna("").astype(str).str.strip().ne("").any():
             return True
+    if data.messages is not None and not data.messages[data.messages["student"] == ""].empty:
+        return True
     return bool(_notes(conn, data.students["id"].tolist()))
 
 
@@ -324,8 +346,12 @@ def _load_class(
     attendance = store.letter_attendance(conn, name, date_range.start, date_range.end)
     group_rows = store.letter_student_groups(conn, name)
     groups = {(int(r.student_id), str(r.subject)): str(r.grp) for r in _rows(group_rows)}
+    told = store.class_events_and_messages(conn, name, date_range.start,
+                                           date_range.end + dt.timedelta(days=EVENTS_AHEAD))
+    messages = told["messages"]
+    messages = messages[messages["date"] <= date_range.end.isoformat()]
     return _ClassData(school_class, class_teacher, period, students, marks, finals, lessons,
-                      attendance, groups)
+                      attendance, groups, told["events"], messages)
 
 
 def _class_letters(
@@ -368,8 +394,25 @@ def _class_letters(
             parents=parents.get(sid, ()),
             has_marks=settings.marks_on(data.school_class, date_range.end),
             rating_shown=settings.letter_rating,
+            **_told(data, str(row.full_name)),
         ))
     return letters
+
+
+def _told(data: _ClassData, student: str) -> dict[str, Any]:
+    """The letter's events and messages (the newest first, at most MAX_TOLD of each)."""
+    events = [Told(dt.date.fromisoformat(str(r.date)), str(r.title))
+              for r in _rows(data.events)] if data.events is not None else []
+    messages = []
+    for r in _rows(data.messages) if data.messages is not None else []:
+        to = str(r.student or "")
+        if to and to != student:
+            continue
+        who = f"{r.author}, {r.subject}" if str(r.subject or "") else f"{r.author}, классный руководитель"
+        messages.append(Told(dt.date.fromisoformat(str(r.date)), str(r.text), who.strip(", ")))
+    messages.reverse()
+    more = max(0, len(events) - MAX_TOLD) + max(0, len(messages) - MAX_TOLD)
+    return {"events": tuple(events[:MAX_TOLD]), "messages": tuple(messages[:MAX_TOLD]), "more_told": more}
 
 
 def subject_averages(marks: pd.DataFrame) -> dict[tuple[int, str], float]:

@@ -241,6 +241,11 @@
       el("div", {"class": "buttons noprint"},
         el("button", {type: "button", id: "print"}, "Печать"),
         el("button", {type: "button", id: "leave"}, "Выйти")));
+    if (data.teacherEmail) {
+      head.appendChild(el("a", {"class": "write noprint", id: "write",
+        href: "mailto:" + data.teacherEmail + "?subject=" + encodeURIComponent(data["class"] + " класс, " + data.student)},
+        "Написать классному руководителю"));
+    }
     root.appendChild(head);
     $("print").onclick = function () { window.print(); };
     $("leave").onclick = function () { root.textContent = ""; root.hidden = true; $("entry").hidden = false; };
@@ -252,6 +257,8 @@
       s.finals.forEach(function (f) { if (isNew(f[2])) { fresh.push(s.name + ": " + f[0] + " — " + f[1]); } });
     });
     data.absences.forEach(function (a) { if (isNew(a[3])) { fresh.push(a[1] + ": " + (a[2] === "О" ? "опоздание " : "пропуск ") + dayRu(a[0])); } });
+    (data.messages || []).forEach(function (m) { if (isNew(m[4])) { fresh.push("Сообщение от " + m[1] + " (" + dayRu(m[0]) + ")"); } });
+    (data.events || []).forEach(function (e) { if (isNew(e[3])) { fresh.push("Событие " + dayRu(e[0]) + ": " + e[1]); } });
     var news = section("news", "Новое с прошлого раза");
     if (last === null) {
       news.appendChild(el("p", {text: "Вы открыли дневник на этом устройстве впервые. В следующий раз здесь будет видно, что появилось нового."}));
@@ -262,6 +269,40 @@
       news.appendChild(el("ul", {"class": "new-list"}, fresh.slice(0, 30).map(function (t) { return el("li", {text: t}); })));
     }
     root.appendChild(news);
+
+    /* messages and events */
+    var told = section("messages", "Сообщения и события");
+    var msgs = (data.messages || []).slice().reverse();
+    function msgItem(m) {
+      return el("li", {"class": "msg" + (m[3] ? " personal" : "") + (isNew(m[4]) ? " new" : ""), "data-date": m[0]},
+        el("div", {"class": "msg-head", text: dateRu(m[0]) + " · " + m[1] + (m[3] ? " · только вам" : " · всему классу")}),
+        el("div", {"class": "msg-text", text: m[2]}));
+    }
+    told.appendChild(el("h3", {text: "Сообщения"}));
+    told.appendChild(msgs.length ? el("ul", {"class": "plain msgs"}, msgs.slice(0, 10).map(msgItem))
+                                 : el("p", {"class": "none", text: "Сообщений пока нет."}));
+    if (msgs.length > 10) {
+      told.appendChild(el("details", {}, el("summary", {text: "Все сообщения (" + msgs.length + ")"}),
+        el("ul", {"class": "plain msgs"}, msgs.slice(10).map(msgItem))));
+    }
+    var evs = data.events || [];
+    var ahead = evs.filter(function (e) { return e[0] >= now; });
+    var gone = evs.filter(function (e) { return e[0] < now; }).reverse();
+    function eventItem(e) {
+      return el("li", {"class": "event" + (isNew(e[3]) ? " new" : ""), "data-kind": e[2]},
+        el("b", {text: dateRu(e[0]) + " "}), e[1] + (e[2] === "school" ? " (для всей школы)" : " (для класса)"));
+    }
+    told.appendChild(el("h3", {text: "События"}));
+    told.appendChild(ahead.length ? el("ul", {"class": "plain"}, ahead.map(eventItem))
+                                  : el("p", {"class": "none", text: "Впереди событий пока нет."}));
+    if (gone.length) {
+      told.appendChild(el("details", {}, el("summary", {text: "Прошедшие события (" + gone.length + ")"}),
+        el("ul", {"class": "plain"}, gone.map(eventItem))));
+    }
+    if (data.teacherEmail) {
+      told.appendChild(el("p", {"class": "hint", text: "Ответить или спросить можно по электронной почте: ссылка «Написать классному руководителю» вверху страницы."}));
+    }
+    root.appendChild(told);
 
     /* summary */
     var missed = data.absences.filter(function (a) { return a[2] !== "О"; }).length;
