@@ -167,6 +167,34 @@ def templates(
     raise typer.Exit(EXIT_FINDINGS if result.has_errors else EXIT_OK)
 
 
+@app.command("new-year")
+def new_year(
+    old: Annotated[Path, typer.Option("--from", help="Папка школы уходящего учебного года.")],
+    new: Annotated[Path, typer.Option("--to", help="Новая папка для следующего учебного года.")],
+) -> None:
+    """Начать следующий учебный год: новая папка школы с настройками и списками классов.
+
+    Классы переходят в следующую параллель (5А → 6А), 9 и 11 классы выпускаются, новые 1 и 10
+    классы пустые. Ученики переходят по итогам года и решениям педсовета: оставленные на повторное
+    обучение остаются в своей параллели, переведённые условно получают заметку в книге классного
+    руководителя. Папка прошлого года не меняется: это архив года. Затем журналы создаёт команда
+    journal templates. Код выхода 1, если у кого-то итог года не определён.
+
+    Пример: journal new-year --from "Школа 2026-2027" --to "Школа 2027-2028"
+    """
+    from journal.school.year_marks import Outcome
+    from journal.year.new_year import make_new_year, report_lines
+
+    try:
+        result = make_new_year(old, new, created=f"{dt.date.today():%Y-%m-%d}")
+    except JournalError as exc:
+        _fail(exc)
+        return
+    for line in report_lines(result):
+        typer.echo(line)
+    raise typer.Exit(EXIT_FINDINGS if result.of(Outcome.UNDECIDED) else EXIT_OK)
+
+
 def _report_help() -> str:
     from journal.documents.notebooks import aliases_of, available_reports
 
