@@ -300,7 +300,8 @@ def report_lines(result: NewYear) -> list[str]:
     for title, outcomes in (("Переведены условно (заметка в книге классного руководителя)",
                              (Outcome.CONDITIONAL,)),
                             ("Остаются в той же параллели", tuple(STAYS)),
-                            ("Итог года не определён — проверьте решение педсовета и списки", (Outcome.UNDECIDED,))):
+                            ("Итог года не определён — проверьте решение педсовета и списки",
+                             (Outcome.UNDECIDED,))):
         found = result.of(*outcomes)
         if found:
             lines.append(f"{title}:")
