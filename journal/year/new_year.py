@@ -260,7 +260,7 @@ def _class_content(dataset: Dataset, new: Settings, school_class: SchoolClass,
 def _student_row(dataset: Dataset, placement: Placement) -> dict[str, object]:
     roster = class_students(dataset.students, placement.old_class)
     rows = roster[roster["full_name"] == placement.student]
-    return rows.iloc[-1].to_dict() if not rows.empty else {}
+    return {str(k): v for k, v in rows.iloc[-1].items()} if not rows.empty else {}
 
 
 def _groups(dataset: Dataset, sid: object) -> list[tuple[str, str]]:
