@@ -75,6 +75,10 @@ def demo(
     no_reports: Annotated[
         bool, typer.Option("--no-reports", help="Только школа и общая база, без отчётов, копий и писем.")
     ] = False,
+    today: Annotated[
+        str | None, typer.Option("--today", help="День 2026/2027 учебного года, на который собрать "
+                                 "пример (ДД.ММ.ГГГГ); по умолчанию 27.11.2026.")
+    ] = None,
 ) -> None:
     """Собрать пример школы (11 классов, полторы четверти уроков), слить журналы и построить
     все отчёты, бумажные копии за 1 четверть, письма родителям и электронный дневник для семей.
@@ -89,7 +93,7 @@ def demo(
 
     try:
         result = build_demo(out, progress=lambda text: typer.echo(text, err=True),
-                            reports=not no_reports)
+                            reports=not no_reports, today=parse_date(today))
     except JournalError as exc:
         _fail(exc)
         return
