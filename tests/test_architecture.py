@@ -9,8 +9,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "journal"
 # Lowest first. A module may import its own layer and the layers before it, never a later one.
-LAYERS = ("core", "school", "workbooks", "dataset", "intake", "reports", "documents", "district", "demo",
-          "cli")
+LAYERS = ("core", "school", "workbooks", "dataset", "intake", "reports", "year", "documents", "district",
+          "demo", "cli")
 
 
 def _module_name(path: Path) -> str:

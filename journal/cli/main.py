@@ -75,6 +75,10 @@ def demo(
     no_reports: Annotated[
         bool, typer.Option("--no-reports", help="Только школа и общая база, без отчётов, копий и писем.")
     ] = False,
+    today: Annotated[
+        str | None, typer.Option("--today", help="День 2026/2027 учебного года, на который собрать "
+                                 "пример (ДД.ММ.ГГГГ); по умолчанию 27.11.2026.")
+    ] = None,
 ) -> None:
     """Собрать пример школы (11 классов, полторы четверти уроков), слить журналы и построить
     все отчёты, бумажные копии за 1 четверть, письма родителям и электронный дневник для семей.
@@ -89,7 +93,7 @@ def demo(
 
     try:
         result = build_demo(out, progress=lambda text: typer.echo(text, err=True),
-                            reports=not no_reports)
+                            reports=not no_reports, today=parse_date(today))
     except JournalError as exc:
         _fail(exc)
         return
@@ -165,6 +169,34 @@ def templates(
         _fail(exc)
     typer.echo(format_result(result, folder.root))
     raise typer.Exit(EXIT_FINDINGS if result.has_errors else EXIT_OK)
+
+
+@app.command("new-year")
+def new_year(
+    old: Annotated[Path, typer.Option("--from", help="Папка школы уходящего учебного года.")],
+    new: Annotated[Path, typer.Option("--to", help="Новая папка для следующего учебного года.")],
+) -> None:
+    """Начать следующий учебный год: новая папка школы с настройками и списками классов.
+
+    Классы переходят в следующую параллель (5А → 6А), 9 и 11 классы выпускаются, новые 1 и 10
+    классы пустые. Ученики переходят по итогам года и решениям педсовета: оставленные на повторное
+    обучение остаются в своей параллели, переведённые условно получают заметку в книге классного
+    руководителя. Папка прошлого года не меняется: это архив года. Затем журналы создаёт команда
+    journal templates. Код выхода 1, если у кого-то итог года не определён.
+
+    Пример: journal new-year --from "Школа 2026-2027" --to "Школа 2027-2028"
+    """
+    from journal.school.year_marks import Outcome
+    from journal.year.new_year import make_new_year, report_lines
+
+    try:
+        result = make_new_year(old, new, created=f"{dt.date.today():%Y-%m-%d}")
+    except JournalError as exc:
+        _fail(exc)
+        return
+    for line in report_lines(result):
+        typer.echo(line)
+    raise typer.Exit(EXIT_FINDINGS if result.of(Outcome.UNDECIDED) else EXIT_OK)
 
 
 def _report_help() -> str:

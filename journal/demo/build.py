@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from journal import __version__
@@ -36,7 +36,8 @@ from journal.intake.pipeline import finish_stage, known_students, validate_read
 from journal.intake.plan import plan_workbook, read_state
 from journal.intake.validation import ClassRecords, KnownStudent, SubjectRecords, validate_subject
 from journal.school.folder import SchoolFolder, class_workbook_name, subject_workbook_name
-from journal.school.settings import Settings
+from journal.school.settings import QUARTERS, CouncilDecision, Settings
+from journal.school.year_marks import DEBTS, MAX_CONDITIONAL_DEBTS, Outcome
 from journal.workbooks.build import (
     GRID_FIRST_DATE_COL,
     GRID_FIRST_STUDENT_ROW,
@@ -46,6 +47,7 @@ from journal.workbooks.build import (
     save_workbook,
 )
 from journal.workbooks.format import (
+    FINAL_YEAR,
     FINALS_NAME_COLUMN,
     KIND_CLASS,
     KIND_SUBJECT,
@@ -67,13 +69,24 @@ from journal.workbooks.views import Cell, SubjectView
 
 MARKER = ".journal-demo"
 CREATED = "2026-08-25 09:00:00"
-# Days on which the sample coordinator merged: the end of the first quarter (the school
-# began to use the journal then), weekly at first, then every school day.
-HISTORY_DAYS = (
-    dt.date(2026, 10, 23), dt.date(2026, 11, 6), dt.date(2026, 11, 13),
-    *[dt.date(2026, 11, d) for d in (16, 17, 18, 19, 20, 23, 24, 25, 26)],
-)
+FIRST_MERGE = dt.date(2026, 10, 23)  # the school began to use the journal at the end of the 1st quarter
+DAILY_DAYS = 14  # the last two weeks before «today» are merged every school day
 MERGE_HOUR = dt.time(17, 30)
+DEMO_FIRST_DAY = dt.date(2026, 9, 1)
+DEMO_LAST_DAY = dt.date(2027, 8, 31)
+
+
+def history_days(today: dt.date) -> list[dt.date]:
+    """The days the sample coordinator merged before ``today``: the first merge at the end of
+    the 1st quarter, every Friday after it, then every weekday of the last two weeks."""
+    days: list[dt.date] = []
+    day = FIRST_MERGE
+    while day < today:
+        recent = (today - day).days <= DAILY_DAYS
+        if day == FIRST_MERGE or (day.isoweekday() == 5 if not recent else day.isoweekday() <= 5):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
 
 Progress = Callable[[str], None]
 
@@ -88,32 +101,57 @@ class DemoResult:
     problems: list[str] = field(default_factory=list)
 
 
-def build_demo(out: Path, *, progress: Progress | None = None, reports: bool = True) -> DemoResult:
-    """Build the sample school in ``out`` (replacing an earlier sample there) and run every stage."""
+def build_demo(out: Path, *, progress: Progress | None = None, reports: bool = True,
+               today: dt.date | None = None) -> DemoResult:
+    """Build the sample school in ``out`` (replacing an earlier sample there) as it stands on
+    ``today`` (27.11.2026 by default; any day of 2026/2027) and run every stage."""
+    today = today or DEMO_TODAY
+    if not DEMO_FIRST_DAY <= today <= DEMO_LAST_DAY:
+        raise UsageError(f"Пример школы живёт в 2026/2027 учебном году: укажите день с "
+                         f"{DEMO_FIRST_DAY:%d.%m.%Y} по {DEMO_LAST_DAY:%d.%m.%Y}.")
     say = progress or (lambda _text: None)
     school = _fresh_folder(out)
-    settings = demo_settings()
+    settings = demo_settings(today)
+    students = {c.name: demo_students(settings, c) for c in settings.classes}
+    subjects = [demo_subject(settings, item, students[item.class_name])
+                for item in settings.curriculum]
+    settings = replace(settings, decisions=council_decisions(settings, subjects))
     say("Настройки школы…")
     write_settings_workbook(settings, school.settings_path, created=CREATED)
     say("Книги классных руководителей…")
-    students, class_contents = _write_class_workbooks(settings, school)
-    subjects = [demo_subject(settings, item, students[item.class_name])
-                for item in settings.curriculum]
-    _plant_history(subjects)
-    say("История слияний за четверть…")
-    _simulate_history(settings, school, subjects)
+    class_contents = _write_class_workbooks(settings, school, students)
+    _plant_history(subjects, today)
+    say("История слияний…")
+    _simulate_history(settings, school, subjects, today)
     say("Книги учителей-предметников…")
-    _write_subject_workbooks(settings, school, subjects, students)
-    _plant_class_mistakes(settings, school, students, class_contents)
+    _write_subject_workbooks(settings, school, subjects, students, today)
+    _plant_class_mistakes(settings, school, students, class_contents, today)
     say("Сбор журналов в общую базу…")
     result = DemoResult(school)
-    result.merge = merge_school(school, settings, now=dt.datetime.combine(DEMO_TODAY, MERGE_HOUR))
+    result.merge = merge_school(school, settings, now=dt.datetime.combine(today, MERGE_HOUR))
     from journal.intake.feedback import write_feedback
 
     write_feedback(school, result.merge)
     if reports:
-        _run_later_stages(settings, school, result, say)
+        _run_later_stages(settings, school, result, say, today)
     return result
+
+
+def council_decisions(settings: Settings, subjects: list[DemoSubject]) -> tuple[CouncilDecision, ...]:
+    """After the year's marks: the teachers' council keeps down a student with three or more
+    academic debts (one or two give a conditional promotion by the rule)."""
+    if settings.today is None or settings.today <= settings.year_end:
+        return ()
+    debts: dict[tuple[str, str], int] = {}
+    for demo in subjects:
+        for (student, column), value in demo.content.finals.items():
+            if column == FINAL_YEAR and value in DEBTS:
+                key = (demo.item.class_name, student)
+                debts[key] = debts.get(key, 0) + 1
+    day = settings.year_end + dt.timedelta(days=3)
+    return tuple(CouncilDecision(class_name, student, Outcome.KEPT.value, day, "Протокол № 7")
+                 for (class_name, student), count in sorted(debts.items())
+                 if count > MAX_CONDITIONAL_DEBTS)
 
 
 def _fresh_folder(out: Path) -> SchoolFolder:
@@ -132,24 +170,22 @@ def _fresh_folder(out: Path) -> SchoolFolder:
     return school
 
 
-def _write_class_workbooks(settings: Settings, school: SchoolFolder
-                           ) -> tuple[dict[str, list[DemoStudent]], dict[str, ClassContent]]:
-    students: dict[str, list[DemoStudent]] = {}
+def _write_class_workbooks(settings: Settings, school: SchoolFolder,
+                           students: dict[str, list[DemoStudent]]) -> dict[str, ClassContent]:
     contents: dict[str, ClassContent] = {}
     for school_class in settings.classes:
-        students[school_class.name] = demo_students(settings, school_class)
         contents[school_class.name] = demo_class_content(settings, school_class,
                                                          students[school_class.name])
         wb = build_class_workbook(settings, school_class, contents[school_class.name], created=CREATED)
         save_workbook(wb, school.classes_dir / class_workbook_name(school_class.name))
-    return students, contents
+    return contents
 
 
 def _write_subject_workbooks(settings: Settings, school: SchoolFolder, subjects: list[DemoSubject],
-                             students: dict[str, list[DemoStudent]]) -> None:
+                             students: dict[str, list[DemoStudent]], today: dt.date) -> None:
     for demo in subjects:
-        content = demo.as_of(DEMO_TODAY)
-        _plant_mistakes(settings, demo, content)
+        content = demo.as_of(today)
+        _plant_mistakes(settings, demo, content, today)
         records = [s.record for s in students[demo.item.class_name]]
         wb = build_subject_workbook(settings, demo.item, records, content, created=CREATED)
         save_workbook(wb, school.workbooks_dir / subject_workbook_name(*demo.item.key))
@@ -158,7 +194,8 @@ def _write_subject_workbooks(settings: Settings, school: SchoolFolder, subjects:
 # ---------------------------------------------------------------- the simulated history
 
 
-def _simulate_history(settings: Settings, school: SchoolFolder, subjects: list[DemoSubject]) -> None:
+def _simulate_history(settings: Settings, school: SchoolFolder, subjects: list[DemoSubject],
+                      today: dt.date) -> None:
     """Merge each workbook's state of past days, as the coordinator did then.
 
     The same stages as ``journal merge`` (:mod:`journal.intake.pipeline`), from each
@@ -179,7 +216,7 @@ def _simulate_history(settings: Settings, school: SchoolFolder, subjects: list[D
             class_files.append((name, read.sha256, validated.records))
         fingerprint = settings_fingerprint(settings)
         hashes: dict[str, str] = {}
-        for n, day in enumerate(HISTORY_DAYS):
+        for n, day in enumerate(history_days(today)):
             now = dt.datetime.combine(day, MERGE_HOUR)
             stamp = store.now_text(now)
             merge_id = store.begin_merge(conn, stamp, __version__)
@@ -294,42 +331,51 @@ def _find(subjects: list[DemoSubject], class_name: str, subject: str) -> DemoSub
     raise KeyError((class_name, subject))
 
 
-def _plant_history(subjects: list[DemoSubject]) -> None:
-    """Corrections, a removal and late written works, for the audit report to find."""
+def _plant_history(subjects: list[DemoSubject], today: dt.date) -> None:
+    """Corrections, a removal and late written works, for the audit report to find (those
+    whose days have come by ``today``)."""
     corrections = (("5А", "Русский язык", 3, 4, 6), ("8А", "Алгебра", 2, 3, 9),
                    ("11А", "Литература", 4, 5, 5))
     for class_name, subject, old, new, after in corrections:
         demo = _find(subjects, class_name, subject)
-        entry = next(e for e in demo.mark_entries
-                     if str(e.value) == str(new)
-                     and dt.date(2026, 11, 5) <= e.key[1] <= dt.date(2026, 11, 13))
+        found = next((e for e in demo.mark_entries
+                      if str(e.value) == str(new)
+                      and dt.date(2026, 11, 5) <= e.key[1] <= dt.date(2026, 11, 13)
+                      and e.entered + dt.timedelta(days=after) <= today), None)
+        if found is None:
+            continue
+        entry = found
         entry.earlier = str(old)
         entry.corrected = entry.entered + dt.timedelta(days=after)
     demo = _find(subjects, "9А", "История")
-    entry = next(e for e in demo.mark_entries
-                 if str(e.value).isdigit()
-                 and dt.date(2026, 11, 9) <= e.key[1] <= dt.date(2026, 11, 13))
-    demo.mark_entries.remove(entry)
-    demo.content.marks.pop(entry.key, None)
-    demo.removed.append(Entry(entry.key, entry.value, entry.entered,
-                              corrected=entry.entered + dt.timedelta(days=8)))
+    removed = next((e for e in demo.mark_entries
+                    if str(e.value).isdigit()
+                    and dt.date(2026, 11, 9) <= e.key[1] <= dt.date(2026, 11, 13)
+                    and e.entered + dt.timedelta(days=8) <= today), None)
+    if removed is not None:
+        demo.mark_entries.remove(removed)
+        demo.content.marks.pop(removed.key, None)
+        demo.removed.append(Entry(removed.key, removed.value, removed.entered,
+                                  corrected=removed.entered + dt.timedelta(days=8)))
     demo = _find(subjects, "10А", "Физика")
     written = {k for k, v in demo.content.kinds.items()
                if v == "Контрольная работа" and k[0] >= dt.date(2026, 11, 5)}
     for e in demo.mark_entries:
         if (e.key[1], e.key[2]) in written:
-            e.entered = min(e.key[1] + dt.timedelta(days=10), DEMO_TODAY)
+            e.entered = min(e.key[1] + dt.timedelta(days=10), today)
 
 
-def _plant_mistakes(settings: Settings, demo: DemoSubject, content: SubjectContent) -> None:
+def _plant_mistakes(settings: Settings, demo: DemoSubject, content: SubjectContent,
+                    today: dt.date) -> None:
     """Typical mistakes teachers make, in the final workbooks only."""
     key = demo.item.key
     held = sorted(k for k in content.log)
     if key == ("7А", "Алгебра", ""):
         recent = [k for k, v in sorted(content.marks.items())
-                  if str(v) == "4" and k[1] >= dt.date(2026, 11, 23)]
-        content.marks[recent[0]] = "4-"
-    elif key == ("5А", "Математика", ""):
+                  if str(v) == "4" and k[1] >= today - dt.timedelta(days=4)]
+        if recent:
+            content.marks[recent[0]] = "4-"
+    elif key == ("5А", "Математика", "") and held:
         last = held[-1]
         content.log[last].topic = ""
         for name in demo.students[:3]:
@@ -350,18 +396,20 @@ def _plant_mistakes(settings: Settings, demo: DemoSubject, content: SubjectConte
             content.marks[k] = 4.5  # «4,5» turned into a number: normalised silently
     elif key == ("3А", "Математика", ""):
         newcomer = demo.students[-1]  # joined on 12.10 (see demo_students)
-        before = next(k for k in held if k[0] < dt.date(2026, 10, 12))
-        content.marks[(newcomer, *before)] = "5"
+        before = next((k for k in held if k[0] < dt.date(2026, 10, 12)), None)
+        if before is not None:
+            content.marks[(newcomer, *before)] = "5"
 
 
 def _plant_class_mistakes(settings: Settings, school: SchoolFolder,
                           students: dict[str, list[DemoStudent]],
-                          contents: dict[str, ClassContent]) -> None:
+                          contents: dict[str, ClassContent], today: dt.date) -> None:
     """A reason for a misspelt student (an error) and a malformed e-mail (a warning)."""
     content = contents["3А"]
     victim = students["3А"][2].record.full_name
     misspelt = victim.replace("а", "о", 1) if "а" in victim else victim + "а"
-    content.reasons.append(AbsenceReason(misspelt, dt.date(2026, 11, 24), dt.date(2026, 11, 25), "Б",
+    content.reasons.append(AbsenceReason(misspelt, today - dt.timedelta(days=3),
+                                         today - dt.timedelta(days=2), "Б",
                                          "Справка № 512"))
     school_class = settings.school_class("3А")
     assert school_class is not None
@@ -379,34 +427,49 @@ def _plant_class_mistakes(settings: Settings, school: SchoolFolder,
 # ---------------------------------------------------------------- reports, copies, letters
 
 
+def ended_quarters(settings: Settings, today: dt.date) -> list[str]:
+    """The numbers of the quarters that have ended before ``today`` (their copies and
+    report sets are made; for grades 10–11 a quarter number means its half-year)."""
+    return [str(p.number) for p in settings.periods if p.set == QUARTERS and p.end < today]
+
+
 def _run_later_stages(settings: Settings, school: SchoolFolder, result: DemoResult,
-                      say: Progress) -> None:
+                      say: Progress, today: dt.date) -> None:
     from journal.documents.notebooks import available_reports, run_reports
 
     say("Отчёты…")
-    # Everything for the current period (2nd quarter, 1st half-year), and the end-of-period
-    # reports for the 1st quarter, which has ended.
-    runs = [(list(available_reports()), {"period": "текущий", "today": DEMO_TODAY}),
-            (["progress", "attendance"], {"period": "1", "today": DEMO_TODAY})]
+    # Everything for the current period while the year runs; for every period that has ended
+    # its report set; after the year's end the year's results.
+    ended = ended_quarters(settings, today)
+    after_year = today > settings.year_end
+    runs: list[tuple[list[str], dict[str, object]]] = []
+    if not after_year:
+        runs.append((list(available_reports()), {"period": "текущий", "today": today}))
+    runs.extend((["progress", "attendance"], {"period": q, "today": today}) for q in ended)
+    if after_year:
+        runs.append((["readiness", "curriculum", "year_end"], {"period": "год", "today": today}))
     for names, parameters in runs:
         for output in run_reports(names, school, parameters):
             if output.error:
                 result.problems.append(str(output.error))
             result.outputs.setdefault("reports", []).extend(
                 p for p in (output.pdf, output.html) if p)
-    say("Бумажные копии за 1 четверть…")
     from journal.documents.copies.files import print_copies
     from journal.documents.copies.plan import plan_print
     from journal.documents.pdf import PdfRenderer
 
+    # The 4th quarter's copies are the year's («год»: the last period with the year marks).
+    specs = [q for q in ended if not (after_year and q == ended[-1])] + (["год"] if after_year else [])
     with PdfRenderer() as renderer:
-        outcome = print_copies(school, settings, plan_print(settings, "1"), renderer.render)
-    result.outputs["print"] = [c.path for c in outcome.copies]
+        for spec in specs:
+            say(f"Бумажные копии: {'год' if spec == 'год' else spec + ' четверть'}…")
+            outcome = print_copies(school, settings, plan_print(settings, spec), renderer.render)
+            result.outputs.setdefault("print", []).extend(c.path for c in outcome.copies)
     say("Письма родителям…")
     from journal.documents.letters import letters_range
     from journal.documents.mailing import run_letters
 
-    run = run_letters(school, settings, letters_range(settings, None, None, DEMO_TODAY))
+    run = run_letters(school, settings, letters_range(settings, None, None, today))
     result.outputs["letters"] = [f.path for f in run.output.files]
     say("Электронный дневник для семей…")
     from journal.documents.diary.build import build_diary

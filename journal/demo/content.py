@@ -23,9 +23,11 @@ from journal.school.settings import (
     Norms,
     SchoolClass,
     Settings,
+    TeacherTerm,
     TimetableEntry,
     default_calendar,
 )
+from journal.school.year_marks import accepted_year_marks, propose_final_mark, propose_year_mark
 from journal.workbooks.format import (
     AbsenceReason,
     ClassContent,
@@ -100,6 +102,19 @@ CLASS_TEACHERS = {
 }
 DIRECTOR = "Захаров Игорь Владимирович"
 DEPUTY = "Полякова Вера Андреевна"
+# What the sample school changes during the year (each appears once the demo's «today» reaches it):
+# 5А's Wednesday mathematics lesson moves to Thursday from the third quarter; 8А's history
+# teacher leaves in February and a new one takes the class.
+TIMETABLE_CHANGE = ("5А", "Математика", dt.date(2027, 1, 12))
+TEACHER_CHANGE = ("8А", "История", dt.date(2027, 2, 15), "Киселёв Андрей Павлович")
+EXAM_SUBJECTS = {9: ("Русский язык", "Алгебра"), 11: ("Русский язык", "Алгебра")}
+EXAMS_DAY = dt.date(2027, 6, 15)  # exam marks (ОГЭ, ЕГЭ) typed by this day
+# Students joining (grade → date, the last on the list) and leaving (grade → date, the second).
+JOINING = {3: dt.date(2026, 10, 12), 7: dt.date(2026, 10, 12), 8: dt.date(2027, 2, 1)}
+LEAVING = {6: dt.date(2026, 11, 13), 9: dt.date(2026, 11, 13), 5: dt.date(2027, 3, 5)}
+# Classes with one student who falls behind (grade → ability): the year ends with academic
+# debts for them (a conditional promotion, or the council keeps them down).
+STRUGGLING = {4: 2.95, 7: 2.85, 8: 2.6}
 # How many days after the lesson each teacher usually types marks (0 = the same day).
 TEACHER_LAG = {"Гаврилов Павел Андреевич": 2, "Фомин Николай Иванович": 4}
 
@@ -110,8 +125,9 @@ def rng_for(*parts: object) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-def demo_settings() -> Settings:
-    """The sample school's settings."""
+def demo_settings(today: dt.date = DEMO_TODAY) -> Settings:
+    """The sample school's settings as they stand on ``today`` (changes of the year included
+    once their day has come)."""
     periods, holidays = default_calendar(DEMO_YEAR)
     classes = []
     curriculum: list[CurriculumItem] = []
@@ -127,8 +143,15 @@ def demo_settings() -> Settings:
                     curriculum.append(CurriculumItem(name, subject, group, hours,
                                                      SUBJECT_TEACHERS[ENGLISH][i]))
             else:
-                curriculum.append(CurriculumItem(name, subject, "", hours, subject_teacher))
+                exam = subject in EXAM_SUBJECTS.get(grade, ())
+                curriculum.append(CurriculumItem(name, subject, "", hours, subject_teacher, exam=exam))
     timetable = _timetable(curriculum)
+    class_name, subject, since, newcomer = TEACHER_CHANGE
+    if today >= since:
+        curriculum = [_changed_hands(c, since, newcomer) if c.key == (class_name, subject, "") else c
+                      for c in curriculum]
+    if today >= TIMETABLE_CHANGE[2] - dt.timedelta(days=7):
+        timetable = _move_lesson(timetable, *TIMETABLE_CHANGE)
     return Settings(
         school_name=SCHOOL_NAME,
         school_year=f"{DEMO_YEAR}/{DEMO_YEAR + 1}",
@@ -141,8 +164,32 @@ def demo_settings() -> Settings:
         norms=Norms(),
         director=DIRECTOR,
         deputy=DEPUTY,
-        today=DEMO_TODAY,
+        today=today,
     )
+
+
+def _changed_hands(item: CurriculumItem, since: dt.date, teacher: str) -> CurriculumItem:
+    terms = (TeacherTerm(item.teacher, None, since - dt.timedelta(days=1)), TeacherTerm(teacher, since))
+    return CurriculumItem(item.class_name, item.subject, item.group, item.weekly_hours, teacher,
+                          terms, item.exam)
+
+
+def _move_lesson(timetable: list[TimetableEntry], class_name: str, subject: str,
+                 since: dt.date) -> list[TimetableEntry]:
+    """The class's lesson of ``subject`` on its first weekday moves to a day without one."""
+    mine = [t for t in timetable if (t.class_name, t.subject) == (class_name, subject)]
+    days = {t.weekday for t in mine}
+    free = [d for d in range(1, 6) if d not in days]
+    if not mine or not free:
+        return timetable
+    moved = min(mine, key=lambda t: t.weekday)
+    busy = max((t.lesson_no for t in timetable if t.class_name == class_name and t.weekday == free[0]),
+               default=0)
+    before = TimetableEntry(moved.class_name, moved.subject, moved.group, moved.weekday, moved.lesson_no,
+                            valid_to=since - dt.timedelta(days=1))
+    after = TimetableEntry(moved.class_name, moved.subject, moved.group, free[0], busy + 1,
+                           valid_from=since)
+    return [t for t in timetable if t is not moved] + [before, after]
 
 
 def _plan(grade: int) -> dict[str, int]:
@@ -237,13 +284,21 @@ def demo_students(settings: Settings, school_class: SchoolClass) -> list[DemoStu
             continue
         used.add(full)
         birth = dt.date(birth_year, 1, 1) + dt.timedelta(days=rng.randrange(365))
-        ability = min(4.9, max(2.5, rng.gauss(3.9, 0.55)))
+        ability = min(5.3, max(2.9, rng.gauss(4.1, 0.45)))
         students.append(DemoStudent(StudentRecord(full, birth_date=birth), female, ability))
     students.sort(key=lambda s: s.record.full_name)
-    if school_class.grade in (3, 7):
-        students[-1].record.joined = dt.date(2026, 10, 12)
-    if school_class.grade in (6, 9):
-        students[1].record.left = dt.date(2026, 11, 13)
+    if school_class.grade in STRUGGLING:  # the one student of the class who falls behind
+        min(students, key=lambda s: s.ability).ability = STRUGGLING[school_class.grade]
+    today = settings.today or DEMO_TODAY
+    joining = JOINING.get(school_class.grade)
+    if joining is not None:
+        if joining > today:
+            students.pop()  # not on the list yet
+        else:
+            students[-1].record.joined = joining
+    leaving = LEAVING.get(school_class.grade)
+    if leaving is not None and leaving <= today:
+        students[1].record.left = leaving
     for s in students:
         if school_class.name in SPLIT_CLASSES:
             half = students.index(s) % 2
@@ -254,7 +309,7 @@ def demo_students(settings: Settings, school_class: SchoolClass) -> list[DemoStu
 
 def _plan_absences(settings: Settings, school_class: SchoolClass, student: DemoStudent,
                    rng: random.Random) -> None:
-    school_days = [d for d in _days(settings.year_start, DEMO_TODAY)
+    school_days = [d for d in _days(settings.year_start, settings.year_end)
                    if settings.is_school_day(d, school_class) and d.isoweekday() <= 5]
     for _ in range(rng.choice((0, 0, 1, 1, 1, 2))):
         start = rng.randrange(len(school_days) - 3)
@@ -273,6 +328,7 @@ def demo_class_content(settings: Settings, school_class: SchoolClass,
                        students: list[DemoStudent]) -> ClassContent:
     """What the class teacher typed: the list, parents, reasons for absences, notes."""
     rng = rng_for("class", school_class.name)
+    today = settings.today or DEMO_TODAY
     content = ClassContent(students=[s.record for s in students])
     for s in students:
         surname = s.record.full_name.split()[0]
@@ -285,10 +341,14 @@ def demo_class_content(settings: Settings, school_class: SchoolClass,
             email = f"{_latin(mother)}.{rng.randint(10, 99)}@example.org"
         content.parents.append(ParentRecord(s.record.full_name, mother_name, phone, email))
         for start, end in s.illness:
+            if end >= today:
+                continue  # not back at school yet: no certificate
             content.reasons.append(AbsenceReason(
                 s.record.full_name, start, end, "Б",
                 f"Справка № {rng.randint(100, 999)} от {end + dt.timedelta(days=1):%d.%m.%Y}"))
         for day in s.family_days:
+            if day > today:
+                continue
             content.reasons.append(AbsenceReason(s.record.full_name, day, day, "У",
                                                  "Заявление родителей"))
         if s.ability < 3.2:
@@ -337,6 +397,7 @@ class DemoSubject:
     mark_entries: list[Entry]
     log_entered: dict[tuple[dt.date, int], dt.date]
     removed: list[Entry] = field(default_factory=list)  # typed, then deleted before today
+    finals_entered: dict[str, dt.date] = field(default_factory=dict)  # column → day typed
 
     def as_of(self, day: dt.date) -> SubjectContent:
         """The workbook as it was at the end of ``day``."""
@@ -354,12 +415,9 @@ class DemoSubject:
         for e in self.removed:
             if e.entered <= day and (e.corrected is None or day < e.corrected):
                 content.marks[e.key] = e.value
-        if day >= FINALS_ENTERED:
-            content.finals = dict(self.content.finals)
+        content.finals = {k: v for k, v in self.content.finals.items()
+                          if self.finals_entered.get(k[1], dt.date.max) <= day}
         return content
-
-
-FINALS_ENTERED = dt.date(2026, 10, 23)
 
 
 def demo_subject(settings: Settings, item: CurriculumItem,
@@ -368,6 +426,7 @@ def demo_subject(settings: Settings, item: CurriculumItem,
     school_class = settings.school_class(item.class_name)
     assert school_class is not None
     rng = rng_for("subject", *item.key)
+    today = settings.today or DEMO_TODAY
     members = [s for s in students
                if not item.group or s.record.groups.get(item.subject) == item.group]
     dates = settings.lesson_dates(item)
@@ -377,8 +436,8 @@ def demo_subject(settings: Settings, item: CurriculumItem,
     content = SubjectContent()
     marks: list[Entry] = []
     log_entered: dict[tuple[dt.date, int], dt.date] = {}
-    held = [k for k in keys if k[0] <= DEMO_TODAY]
-    difficulty = rng.uniform(-0.35, 0.15)
+    held = [k for k in keys if k[0] <= today]
+    difficulty = rng.uniform(-0.2, 0.15) + (0.25 if item.weekly_hours <= 1 else 0.0)
     substitute_week = None
     if rng.random() < 0.12 and len(held) > 10:
         substitute_week = held[rng.randrange(len(held) - 5)][0]
@@ -389,7 +448,7 @@ def demo_subject(settings: Settings, item: CurriculumItem,
         if substitute_week and 0 <= (day - substitute_week).days < 7:
             entry.substitute = _substitute(item)
         content.log[key] = entry
-        log_entered[key] = _entered(day, lag, rng)
+        log_entered[key] = _entered(day, lag, rng, today)
         kind = _kind(item, n, rng, school_class.has_marks)
         content.kinds[key] = kind
         written = settings.work_kind(kind)
@@ -404,7 +463,7 @@ def demo_subject(settings: Settings, item: CurriculumItem,
                 if absent == "О" and school_class.has_marks and rng.random() < 0.3:
                     value = f"О/{_mark(s, difficulty, rng)}"
             elif school_class.has_marks:
-                chance = 1.0 if written and written.written else 0.22
+                chance = 1.0 if written and written.written else (0.22 if item.weekly_hours >= 3 else 0.4)
                 if rng.random() < chance:
                     mark = _mark(s, difficulty, rng)
                     value = str(mark)
@@ -413,17 +472,19 @@ def demo_subject(settings: Settings, item: CurriculumItem,
             if value is None:
                 continue
             delay = lag + (rng.randint(1, 4) if written and written.written else 0)
-            marks.append(Entry((name, day, key[1]), value, min(day + dt.timedelta(days=delay), DEMO_TODAY)))
+            marks.append(Entry((name, day, key[1]), value, min(day + dt.timedelta(days=delay), today)))
     for e in marks:
         content.marks[e.key] = e.value
-    if school_class.has_marks and school_class.grade <= 9:
-        _period_marks(settings, item, members, content, marks)
-    return DemoSubject(item, [s.record.full_name for s in members], dates, content, marks, log_entered)
+    demo = DemoSubject(item, [s.record.full_name for s in members], dates, content, marks, log_entered)
+    if school_class.has_marks:
+        _period_marks(settings, demo, members)
+        _year_marks(settings, demo, members)
+    return demo
 
 
-def _entered(day: dt.date, lag: int, rng: random.Random) -> dt.date:
+def _entered(day: dt.date, lag: int, rng: random.Random, today: dt.date) -> dt.date:
     extra = 0 if rng.random() < 0.85 else rng.randint(1, 3)
-    return min(day + dt.timedelta(days=lag + extra), DEMO_TODAY)
+    return min(day + dt.timedelta(days=lag + extra), today)
 
 
 def _kind(item: CurriculumItem, n: int, rng: random.Random, has_marks: bool) -> str:
@@ -469,26 +530,90 @@ def _absence(s: DemoStudent, day: dt.date, rng: random.Random) -> str | None:
 
 
 def _mark(s: DemoStudent, difficulty: float, rng: random.Random) -> int:
-    return max(2, min(5, round(rng.gauss(s.ability + difficulty, 0.75))))
+    return max(2, min(5, round(rng.gauss(s.ability + difficulty, 0.55))))
 
 
-def _period_marks(settings: Settings, item: CurriculumItem, members: list[DemoStudent],
-                  content: SubjectContent, marks: list[Entry]) -> None:
-    """First-quarter marks from the weighted averages, as a careful teacher sets them."""
-    q1 = settings.periods_for(item.class_name)[0]
-    column = final_columns([p.name for p in settings.periods_for(item.class_name)])[0]
-    for s in members:
-        total = weight = 0.0
-        for e in marks:
-            name, day, seq = e.key
-            if name != s.record.full_name or not q1.contains(day):
+def _period_marks(settings: Settings, demo: DemoSubject, members: list[DemoStudent]) -> None:
+    """The marks of every period that has ended by «today», typed on its last day: the weighted
+    average rounded by the school's rule, and now and then (fraction from 0,5 to the threshold)
+    the higher mark a teacher may give in the student's favour."""
+    item, content = demo.item, demo.content
+    today = settings.today or DEMO_TODAY
+    periods = settings.periods_for(item.class_name)
+    columns = final_columns([p.name for p in periods])
+    rng = rng_for("period marks", *item.key)
+    for period, column in zip(periods, columns, strict=False):
+        if period.end >= today:
+            continue
+        demo.finals_entered[column] = period.end
+        for s in members:
+            joined, left = s.record.joined, s.record.left
+            if left is not None and left <= period.end:
                 continue
-            kind = settings.work_kind(content.kinds.get((day, seq), "")) or settings.work_kinds[0]
-            for part in str(e.value).split("/"):
-                if part.isdigit():
-                    total += int(part) * kind.weight
-                    weight += kind.weight
-        if weight:
-            content.finals[(s.record.full_name, column)] = str(settings.norms.round_mark(total / weight))
-        elif s.record.joined is None or s.record.joined <= q1.end:
-            content.finals[(s.record.full_name, column)] = "н/а"
+            total = weight = 0.0
+            for e in demo.mark_entries:
+                name, day, seq = e.key
+                if name != s.record.full_name or not period.contains(day):
+                    continue
+                kind = settings.work_kind(content.kinds.get((day, seq), "")) or settings.work_kinds[0]
+                for part in str(e.value).split("/"):
+                    if part.isdigit():
+                        total += int(part) * kind.weight
+                        weight += kind.weight
+            if weight:
+                average = total / weight
+                mark = settings.norms.round_mark(average)
+                if average - int(average) >= 0.5 and mark == int(average) and rng.random() < 0.25:
+                    mark += 1
+                content.finals[(s.record.full_name, column)] = str(mark)
+            elif joined is None or joined <= period.end:
+                content.finals[(s.record.full_name, column)] = "н/а"
+            elif school_class_grade(settings, item) and joined > settings.year_start:
+                # came from another school: its period marks, copied from the record it brought
+                content.finals[(s.record.full_name, column)] = str(_mark(s, 0.0, rng))
+
+
+def school_class_grade(settings: Settings, item: CurriculumItem) -> int:
+    """The grade of the item's class (0 when the class is unknown)."""
+    found = settings.school_class(item.class_name)
+    return found.grade if found else 0
+
+
+def _year_marks(settings: Settings, demo: DemoSubject, members: list[DemoStudent]) -> None:
+    """After the year's end: the year mark by the rule (a few teachers give the higher mark
+    the rule allows), the exam mark for an exam subject and the final mark."""
+    today = settings.today or DEMO_TODAY
+    if today <= settings.year_end:
+        return
+    item, content = demo.item, demo.content
+    periods = settings.periods_for(item.class_name)
+    columns = final_columns([p.name for p in periods])
+    year_column, exam_column, final_column = columns[len(periods):]
+    rng = rng_for("year marks", *item.key)
+    demo.finals_entered[year_column] = demo.finals_entered[final_column] = settings.year_end
+    if item.exam:
+        demo.finals_entered[exam_column] = demo.finals_entered[final_column] = EXAMS_DAY
+    for s in members:
+        if s.record.left is not None:
+            continue
+        name = s.record.full_name
+        marks = [_text(content.finals.get((name, c))) for c in columns[:len(periods)]]
+        proposed = propose_year_mark(marks, settings.norms)
+        if proposed is None:
+            continue
+        allowed = sorted(accepted_year_marks(marks, settings.norms))
+        year = allowed[-1] if len(allowed) > 1 and rng.random() < 0.15 else proposed
+        content.finals[(name, year_column)] = year
+        exam = None
+        if item.exam and today >= EXAMS_DAY:
+            exam = str(max(2, min(5, round(rng.gauss(s.ability, 0.5)))))
+            if exam == "2" and rng.random() < 0.8:
+                exam = "3"  # retaken within the exam period
+            content.finals[(name, exam_column)] = exam
+        final = propose_final_mark(year, exam, item.exam)
+        if final is not None and (not item.exam or exam is not None):
+            content.finals[(name, final_column)] = final
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)

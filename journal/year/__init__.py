@@ -1,0 +1,1 @@
+"""The passage from one school year to the next (``journal new-year``)."""
