@@ -13,6 +13,7 @@ from support.output_words import scan_text
     ("выполните journal merge --school", "команда"),
     ("столбец weighted_average", "код"),
     ("вид работы period", "латиница"),
+    ("адрес school.example.ru/dnevnik без https", "латиница"),
 ])
 def test_program_words_are_found(text: str, kind: str) -> None:
     assert any(hit.startswith(kind) for hit in scan_text("лист", text))
@@ -22,6 +23,7 @@ def test_program_words_are_found(text: str, kind: str) -> None:
     "Средний балл 3,49 на 01.12.2026, урок 25.10",
     "Родитель: ivanova@mail.ru; ошибка в адресе petrov@@mail.ru",
     "Файл PDF и SHA-256 файла, книга Excel",
+    "Код доступа: W8M5-2U7C-VTP2. Адрес: https://school.example.ru/dnevnik/ или QR-код",
 ])
 def test_russian_text_passes(text: str) -> None:
     assert scan_text("лист", text) == []

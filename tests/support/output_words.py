@@ -2,8 +2,8 @@
 identifiers, program commands, file paths, ISO dates and decimal points.
 
 :func:`scan_folder` reads the text of every PDF (pdftotext) and every visible cell of every
-workbook under a folder and returns one line per thing found, saying where. E-mail addresses
-are data, not leaks, and are skipped.
+workbook under a folder and returns one line per thing found, saying where. E-mail addresses,
+web addresses and the diary's access codes are data, not leaks, and are skipped.
 """
 
 from __future__ import annotations
@@ -19,9 +19,13 @@ import openpyxl
 ALLOWED_LATIN = frozenset({
     "pdf", "xlsx", "excel", "libreoffice", "e-mail", "email", "mail", "www", "http", "https",
     "sha",  # «SHA-256»: the checksum's name in the copies register
+    "qr",  # «QR-код» on the diary's code slips
 })
 # an address as typed, mistakes included («ivanova@@mail.ru» is a parent's address to correct)
 EMAIL = re.compile(r"[\w.+-]+@+[\w-]+(?:\.[\w-]+)+")
+# the diary's address and a family's access code on its slip are data a family types
+URL = re.compile(r"https?://\S+")
+ACCESS_CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("команда", re.compile(r"\bjournal\s+[a-z][a-z-]*")),
     ("код", re.compile(r"\b(?:None|nan|NaN|True|False|Traceback|[A-Za-z]+_[A-Za-z_]+|"
@@ -37,7 +41,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def scan_text(where: str, text: str) -> list[str]:
     """Every forbidden thing in one text, as «kind where: «found» … context»."""
-    text = EMAIL.sub("e-mail", text)
+    text = ACCESS_CODE.sub("код", URL.sub("адрес", EMAIL.sub("e-mail", text)))
     hits = []
     for kind, pattern in RULES:
         for m in pattern.finditer(text):

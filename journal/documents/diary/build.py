@@ -181,7 +181,8 @@ body { font-size: 10pt; }
 .slip .student { font-size: 11.5pt; font-weight: bold; margin: 1.5mm 0 0.5mm 0; }
 .slip .code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 14pt; font-weight: bold;
   letter-spacing: 0.6pt; margin: 1.5mm 0; white-space: nowrap; }
-.slip .site { font-size: 8.5pt; word-break: break-all; }
+.slip .site { font-size: 8.5pt; }
+.slip .site .url { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 8pt; }
 .slip .how { font-size: 7pt; line-height: 1.2; color: #333; margin-top: 1mm; }
 """
 
@@ -196,7 +197,8 @@ def slips_html(settings: Settings, class_name: str, families: list[Family], site
     for family in families:
         target = f"{site}#{family.code}" if site else family.code
         qr = segno.make(target, error="m").svg_inline(scale=3, border=2)
-        address = f"Адрес: {esc(site)}" if site else "Адрес дневника сообщит классный руководитель"
+        address = (f'Адрес: <span class="url">{_breakable_url(site)}</span>' if site
+                   else "Адрес дневника сообщит классный руководитель")
         cells.append(
             '<div class="slip"><div class="text">'
             f'<div class="school">{esc(settings.school_name)}</div>'
@@ -213,6 +215,13 @@ def slips_html(settings: Settings, class_name: str, families: list[Family], site
             f'<div class="slips">{"".join(cells)}</div>')
     return document(f"Коды доступа — {class_name}", body, "portrait", extra_css=SLIPS_CSS,
                     page_numbers=False)
+
+
+def _breakable_url(url: str) -> str:
+    """The escaped address with line breaks allowed only after «/» and «.», never inside a word."""
+    from journal.documents.html import esc
+
+    return "".join(esc(ch) + ("<wbr>" if ch in "/." else "") for ch in url)
 
 
 def slips_path(school: SchoolFolder, class_name: str) -> Path:
