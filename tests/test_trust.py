@@ -198,3 +198,40 @@ def test_paper_copy_footer_and_register_row_join_the_history(school, tiny_settin
     edit(school, "DELETE FROM printed_copies")
     problems = chain.verify_file(school.store_path).problems
     assert problems and problems[0].startswith("Бумажные копии: запись удалена")
+
+
+def test_chain_record_holds_only_changed_rows_in_table_then_row_order(tmp_path):
+    import hashlib
+
+    conn = store.connect(tmp_path / "journal.sqlite")
+    with store.transaction(conn, "print"):
+        conn.execute("INSERT INTO classes (name, grade, letter) VALUES ('8Б', 8, 'Б'), ('7А', 7, 'А')")
+        conn.execute("INSERT INTO students (class, full_name) VALUES ('7А', ?), ('8Б', ?)", (A, B))
+    with store.transaction(conn, "print"):
+        conn.execute("UPDATE classes SET class_teacher = '' WHERE name = '8Б'")  # same content
+        conn.execute("UPDATE classes SET class_teacher = 'Иванова И. И.' WHERE name = '7А'")
+        conn.execute("INSERT INTO classes (name, grade, letter) VALUES ('9В', 9, 'В')")
+        conn.execute("DELETE FROM classes WHERE name = '9В'")  # inserted and removed: nothing
+        conn.execute("DELETE FROM students WHERE full_name = ?", (A,))
+    with store.transaction(conn, "print"):
+        conn.execute("UPDATE classes SET class_teacher = '' WHERE name = '7А'")  # back again
+
+    records = conn.execute("SELECT id, kind, merge_id, at, note, rows, prev_hash, hash FROM chain"
+                           " ORDER BY id").fetchall()
+    rows = {cid: [] for cid, *_ in records}
+    for cid, tbl, row_id, content in conn.execute(
+            "SELECT chain_id, tbl, row_id, content FROM chain_rows ORDER BY id"):
+        rows[cid].append((tbl, row_id, content))
+    assert rows[2] == [("classes", 1, '["8Б",8,"Б",""]'), ("classes", 2, '["7А",7,"А",""]'),
+                       ("students", 1, '["7А","' + A + '",null,null,null]'),
+                       ("students", 2, '["8Б","' + B + '",null,null,null]')]
+    assert rows[3] == [("classes", 2, '["7А",7,"А","Иванова И. И."]'), ("students", 1, None)]
+    assert rows[4] == [("classes", 2, '["7А",7,"А",""]')]
+    prev = chain.GENESIS
+    for cid, kind, merge_id, when, note, count, prev_hash, digest in records:
+        text = f"{prev}\n{cid}\n{kind}\n{merge_id or ''}\n{when}\n{note}\n" + "".join(
+            f"{t}\t{r}\t{'-' if c is None else c}\n" for t, r, c in rows[cid])
+        assert (prev_hash, count) == (prev, len(rows[cid]))
+        assert digest == hashlib.sha256(text.encode()).hexdigest()
+        prev = digest
+    assert chain.verify(conn).intact

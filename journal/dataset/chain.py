@@ -96,8 +96,8 @@ def _record_hash(prev: str, chain_id: int, kind: str, merge_id: int | None, at: 
                  rows: Iterable[tuple[str, int, str | None]]) -> str:
     digest = hashlib.sha256(
         f"{prev}\n{chain_id}\n{kind}\n{merge_id or ''}\n{at}\n{note}\n".encode())
-    for tbl, row_id, content in rows:
-        digest.update(f"{tbl}\t{row_id}\t{'-' if content is None else content}\n".encode())
+    digest.update("".join([f"{tbl}\t{row_id}\t{'-' if content is None else content}\n"
+                           for tbl, row_id, content in rows]).encode())
     return digest.hexdigest()
 
 
@@ -112,30 +112,41 @@ def _has_chain(conn: sqlite3.Connection) -> bool:
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chain_dirty'").fetchone())
 
 
+def _touched_sql(table: str) -> str:
+    """The rows of ``table`` noted as touched whose content differs from what the chain last
+    holds for them: ``(rowid, content)`` in rowid order, content NULL for a removed row.
+
+    One statement per table: the new content is read through a join with ``chain_dirty``,
+    the previous one looked up only for rowids the chain has seen (``?2``, the highest
+    rowid of the table in ``chain_rows``): a row inserted above it has no history.
+    """
+    columns = ", ".join(f"t.{c}" for c in TRACKED[table])
+    return (
+        "WITH touched AS MATERIALIZED (SELECT d.row_id AS row_id,"
+        f" CASE WHEN t.rowid IS NULL THEN NULL ELSE json_array({columns}) END AS content"
+        f" FROM chain_dirty d LEFT JOIN {table} t ON t.rowid = d.row_id WHERE d.tbl = ?1)"
+        " SELECT row_id, content FROM touched WHERE content IS NOT (CASE WHEN row_id > ?2"
+        " THEN NULL ELSE (SELECT c.content FROM chain_rows c WHERE c.tbl = ?1"
+        " AND c.row_id = touched.row_id ORDER BY c.id DESC LIMIT 1) END) ORDER BY row_id")
+
+
 def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
            at: str | None = None) -> str | None:
     """Chain what the current transaction wrote; returns the new head hash (None: nothing).
 
     ``kind`` merge: the record belongs to the newest merge and carries its moment.
+    A touched row whose content is what the chain already holds for it (or that was
+    inserted and removed again) is left out; the rest go in table, then rowid order.
     """
     if not _has_chain(conn):
         return None
-    touched = conn.execute("SELECT tbl, row_id FROM chain_dirty").fetchall()
-    if not touched:
-        return None
-    previous = {(t, r): c for t, r, c in conn.execute(
-        "SELECT d.tbl, d.row_id, (SELECT c.content FROM chain_rows c WHERE c.tbl = d.tbl"
-        " AND c.row_id = d.row_id ORDER BY c.id DESC LIMIT 1) FROM chain_dirty d")}
-    current: dict[tuple[str, int], str] = {}
-    for table in sorted({t for t, _ in touched}):
-        if table not in TRACKED:
-            continue
-        for row_id, content in conn.execute(_content_sql(
-                table, " WHERE rowid IN (SELECT row_id FROM chain_dirty WHERE tbl = ?)"), (table,)):
-            current[(table, row_id)] = content
-    rows = sorted(((t, r, current.get((t, r))) for t, r in previous
-                   if t in TRACKED and current.get((t, r)) != previous[(t, r)]),
-                  key=lambda x: (x[0], x[1]))
+    tables = [t for (t,) in conn.execute("SELECT DISTINCT tbl FROM chain_dirty") if t in TRACKED]
+    rows: list[tuple[str, int, str | None]] = []
+    for table in sorted(tables):
+        seen = conn.execute("SELECT max(row_id) FROM chain_rows WHERE tbl = ?", (table,))
+        highest = seen.fetchone()[0]
+        rows += [(table, r, c) for r, c in conn.execute(
+            _touched_sql(table), (table, -1 if highest is None else highest))]
     conn.execute("DELETE FROM chain_dirty")
     if not rows:
         return None
