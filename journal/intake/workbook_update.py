@@ -12,6 +12,8 @@ file copied to ``output/Резервные копии/<time>/`` and replaced. Wh
 would be lost (a mark on a date no longer in the timetable, a mark of a student
 no longer in the class list), the workbook is refused and left byte for byte as
 it was; each such value is a finding with its cell.
+
+Values are compared by meaning (:mod:`journal.intake.workbook_values`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +30,9 @@ from openpyxl import Workbook
 from journal.core.files import file_sha256, temp_path_beside
 from journal.core.findings import Finding, error, has_errors, warning
 from journal.core.text import clean_text as _text
-from journal.core.text import parse_date_value, text_key
+from journal.core.text import text_key
 from journal.intake.validation import moved_names, moved_names_text, validate_class
+from journal.intake.workbook_values import Meaning, Place, Values, _class_values, _same, _subject_values
 from journal.school.folder import BACKUP_DIR, SchoolFolder, class_workbook_name, subject_workbook_name
 from journal.school.settings import CurriculumItem, SchoolClass, Settings, normalise_class_name
 from journal.workbooks import format as wf
@@ -52,23 +55,54 @@ from journal.workbooks.reading import (
 from journal.workbooks.views import ClassView, SubjectView, view_from_raw
 
 CREATED = "created"
+
+
 UPDATED = "updated"
+
+
 UNCHANGED = "unchanged"
+
+
 REFUSED = "refused"
+
+
 ACTION_RU = {CREATED: "создан", UPDATED: "обновлён", UNCHANGED: "без изменений", REFUSED: "не обновлён"}
+
 
 # Finding codes of template updates
 T_LOST = "T01"  # a filled value has no place in the new layout
+
+
 T_CLASS_LIST = "T02"  # the class workbook has errors: its list is not carried into subject workbooks
+
+
 T_UNREADABLE = "T09"  # an existing workbook reads with errors: it is not updated
+
+
 T_NOT_JOURNAL = "T10"  # a file in the folder is not recognised as a journal
+
+
 T_DUPLICATE = "T03"  # two workbooks for the same class × subject × group
+
+
 T_NAME_TAKEN = "T04"  # the default file name is taken by another file
+
+
 T_NOT_IN_SETTINGS = "T05"  # a workbook for a class or subject the settings no longer have
+
+
 T_VERIFY = "T06"  # the rebuilt file does not hold every old value
+
+
 T_REPLACE = "T07"  # the old file could not be replaced (open in Excel?)
+
+
 T_OTHER_YEAR = "T08"  # a workbook of another school year
+
+
 T_ROWS_MOVED = "T11"  # only the names column was sorted: the workbook is not rebuilt (see S08)
+
+
 MIN_SPARE_ROWS = 10  # a class workbook with fewer empty rows left is rebuilt with more
 
 
@@ -128,9 +162,6 @@ def update_templates(school: SchoolFolder, settings: Settings, *, now: dt.dateti
         run.subject_workbook(item)
     run.report_leftovers()
     return run.result
-
-
-# ---------------------------------------------------------------------------
 
 
 class _Run:
@@ -497,111 +528,6 @@ class _Run:
                     "файл оставлен как есть", file=self._rel(path)))
 
 
-# ---------------------------------------------------------------------------
-# Values by meaning
-# ---------------------------------------------------------------------------
-
-Meaning = tuple[object, ...]
-Place = tuple[str, str]  # (sheet, cell)
-Values = dict[Meaning, tuple[Place, object]]
-
-
-def _by_meaning(items: Iterator[tuple[Meaning, Place, object]]) -> Values:
-    """Values keyed by meaning; a meaning met twice makes both values «unplaced» (a name written twice)."""
-    out: Values = {}
-    for meaning, place, value in items:
-        if meaning in out and meaning[0] != "unplaced":
-            first_place, first_value = out.pop(meaning)
-            out[("twice", *first_place)] = (first_place, first_value)
-            out[("twice", *place)] = (place, value)
-        elif ("twice", *place) not in out:
-            out[meaning] = (place, value)
-    return out
-
-
-def _subject_values(raw: RawSubjectWorkbook) -> Values:
-    """Every non-empty input value of a subject workbook, keyed by what it means."""
-    return _by_meaning(_iter_subject_values(raw))
-
-
-def _iter_subject_values(raw: RawSubjectWorkbook) -> Iterator[tuple[Meaning, Place, object]]:
-    names = [_text(c.value) for c in raw.students]
-    counts = {n: names.count(n) for n in names}
-    keys = raw.lesson_keys()
-    for i, j, address, value in raw.mark_cells():
-        name = names[i] if i < len(names) else ""
-        key = keys[j] if j < len(keys) else None
-        if name and counts[name] > 1:
-            meaning: Meaning = ("twice", raw.sheet, address)
-        elif name and key:
-            meaning = ("mark", name, key)
-        else:
-            meaning = ("unplaced", raw.sheet, address)
-        yield meaning, (raw.sheet, address), value
-    for j, cell in enumerate(raw.kinds):
-        if cell.value is not None:
-            key = keys[j] if j < len(keys) else None
-            yield (("kind", key) if key else ("unplaced", raw.sheet, cell.address)), \
-                (raw.sheet, cell.address), cell.value
-    if raw.log is not None:
-        log = raw.log
-        seen: dict[dt.date, int] = {}
-        date_col = log.column(wf.LOG_DATE)
-        for i, row in enumerate(log.rows):
-            day = parse_date_value(log.value(i, wf.LOG_DATE), raw.meta.school_year)
-            if day is not None:
-                seen[day] = seen.get(day, 0) + 1
-            for k, cell in enumerate(row):
-                if k == date_col or cell.value is None:
-                    continue
-                column = _text(log.header[k].value)
-                meaning = ("log", (day, seen[day]), column) if day is not None \
-                    else ("unplaced", log.sheet, cell.address)
-                yield meaning, (log.sheet, cell.address), cell.value
-    if raw.finals is not None:
-        finals = raw.finals
-        for _i, row in finals.filled_rows():
-            name = _text(row[0].value)
-            for k, cell in enumerate(row[1:], start=1):
-                if cell.value is None:
-                    continue
-                meaning = ("final", name, _text(finals.header[k].value)) if name \
-                    else ("unplaced", finals.sheet, cell.address)
-                yield meaning, (finals.sheet, cell.address), cell.value
-    if raw.messages is not None:
-        seen_rows: dict[str, int] = {}
-        for _i, row in raw.messages.filled_rows():
-            first = _text(row[0].value)
-            seen_rows[first] = seen_rows.get(first, 0) + 1
-            for k, cell in enumerate(row):
-                if cell.value is not None:
-                    yield (("message", first, seen_rows[first], _text(raw.messages.header[k].value)),
-                           (raw.messages.sheet, cell.address), cell.value)
-
-
-def _class_values(raw: RawClassWorkbook) -> Values:
-    """Every non-empty value of a class workbook by (table, student, n-th row of the student, column)."""
-    return _by_meaning(_iter_class_values(raw))
-
-
-def _iter_class_values(raw: RawClassWorkbook) -> Iterator[tuple[Meaning, Place, object]]:
-    for name, table in (("students", raw.students), ("parents", raw.parents), ("reasons", raw.reasons),
-                        ("notes", raw.notes), ("events", raw.events), ("messages", raw.messages)):
-        if table is None:
-            continue
-        seen: dict[str, int] = {}
-        for _i, row in table.filled_rows():
-            student = _text(row[0].value)
-            seen[student] = seen.get(student, 0) + 1
-            for k, cell in enumerate(row):
-                if cell.value is None:
-                    continue
-                column = _text(table.header[k].value) or f"#{k}"
-                meaning = (name, student, seen[student], column) if student \
-                    else ("unplaced", table.sheet, cell.address)
-                yield meaning, (table.sheet, cell.address), cell.value
-
-
 def _roster_details(old: list[str], new: list[str]) -> list[str]:
     added = [n for n in new if n not in old]
     removed = [n for n in old if n not in new]
@@ -630,14 +556,6 @@ def _date_details(raw: RawSubjectWorkbook, dates: list[dt.date]) -> list[str]:
 def _dates_text(days: list[dt.date]) -> str:
     shown = ", ".join(f"{d:%d.%m}" for d in days[:10])
     return shown + (f" и ещё {len(days) - 10}" if len(days) > 10 else "")
-
-
-def _same(a: object, b: object) -> bool:
-    """Equal values, or the same text, or the same date written differently (01.09.2026 and a date cell)."""
-    if a == b or _text(a) == _text(b):
-        return True
-    day = parse_date_value(a)
-    return day is not None and day == parse_date_value(b)
 
 
 def _subject_key(class_name: str, subject: str, group: str) -> tuple[str, str, str]:
