@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 # Quiet install: setuptools' editable-install notice (English, for developers) is a Python
 # warning, silenced for the build only; pip's own root and version notices are turned off.
-PIP := PYTHONWARNINGS=ignore $(BIN)/pip -q --disable-pip-version-check --root-user-action=ignore
+PIP := PYTHONWARNINGS=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore $(BIN)/pip -q
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
