@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from journal.cli.main import app
 from journal.core.errors import UsageError
-from journal.documents.letters import default_range
+from journal.documents.letters import default_range, letters_folder
 from journal.documents.mailing import (
     STATUS_ALREADY_SENT,
     STATUS_FAILED,
@@ -356,7 +356,7 @@ def test_a_note_naming_another_student_is_told_before_letters_are_made(
                      "WHERE full_name = 'Зайцев Егор Алексеевич')",
                      (f"Егор обидел {surname}а на перемене.",))
     told: list[tuple[str, int]] = []
-    letters_dir = school.root / "output" / "Письма родителям" / RANGE.key
+    letters_dir = letters_folder(school, RANGE)
 
     def warn(text: str) -> None:
         told.append((text, len(list(letters_dir.rglob("*.pdf")))))
