@@ -54,12 +54,13 @@ TRACKED: dict[str, tuple[str, ...]] = {
     "events": ("source", "class", "date", "title", "first_seen"),
     "messages": ("class", "subject", "grp", "author", "student", "date", "seq", "text", "first_seen",
                  "cell"),
+    "acknowledged": ("file", "code", "sheet", "cell", "message", "who", "at"),
 }
 
 # the tables a person cares about first
 VERIFY_ORDER = ("marks", "final_marks", "attendance", "lessons", "changes", "merges", "students",
                 "student_groups", "parents", "absence_reasons", "notes", "classes", "workbooks",
-                "printed_copies", "messages", "events")
+                "printed_copies", "messages", "events", "acknowledged")
 
 TABLE_RU = {
     "merges": "Сборки журналов", "workbooks": "Принятые файлы", "classes": "Классы",
@@ -68,6 +69,7 @@ TABLE_RU = {
     "lessons": "Уроки", "marks": "Отметки", "attendance": "Посещаемость",
     "final_marks": "Итоговые отметки", "changes": "История исправлений",
     "printed_copies": "Бумажные копии", "events": "События", "messages": "Сообщения семьям",
+    "acknowledged": "Проверенные предупреждения",
 }
 
 COLUMN_RU = {

@@ -842,3 +842,20 @@ def confirmed_gone(conn: sqlite3.Connection) -> set[tuple[str, str]]:
 def school_student_names(conn: sqlite3.Connection) -> list[str]:
     """The full names of every student of the school, in every class."""
     return [name for (name,) in conn.execute("SELECT full_name FROM students ORDER BY full_name")]
+
+
+def acknowledgements(conn: sqlite3.Connection) -> dict[tuple[str, str, str, str, str], tuple[str, str]]:
+    """The warnings the coordinator settled: (file, code, sheet, cell, message) → (who, at)."""
+    rows = conn.execute("SELECT file, code, sheet, cell, message, who, at FROM acknowledged")
+    return {(r[0], r[1], r[2], r[3], r[4]): (r[5], r[6]) for r in rows}
+
+
+def add_acknowledgements(conn: sqlite3.Connection, rows: list[tuple[str, str, str, str, str, str]],
+                         at: str) -> None:
+    """Record settled warnings (file, code, sheet, cell, message, who); a known one keeps its name."""
+    if not rows:
+        return
+    with transaction(conn):
+        conn.executemany(
+            "INSERT OR IGNORE INTO acknowledged (file, code, sheet, cell, message, who, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", [(*row, at) for row in rows])

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from openpyxl import Workbook
+from openpyxl.styles import Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from journal.core import xlsx_style as xs
 from journal.core.findings import SEVERITY_RU, Finding, count_errors
 from journal.core.formatting import number_ru
+from journal.intake.acknowledge import CHECKED_COLUMN, FINDINGS_SHEET, SUMMARY_NAME, key_of
 from journal.intake.merge import (
     GONE,
     HELD,
@@ -35,7 +37,6 @@ from journal.intake.merge import (
 )
 from journal.school.folder import FEEDBACK_DIR, SchoolFolder, safe_file_name
 
-SUMMARY_NAME = "_Сводка для ответственного за ЭЖ.xlsx"
 NO_TEACHER = "Без учителя"
 FINDING_COLUMNS = ("Файл", "Лист", "Ячейка", "Ученик", "Дата", "Важность",
                    "Что не так и как исправить", "Код и суть")
@@ -271,12 +272,18 @@ def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
         teachers.cell(i, 2, errors)
         teachers.cell(i, 3, len(findings) - errors)
 
-    all_findings = wb.create_sheet("Все замечания")
+    all_findings = wb.create_sheet(FINDINGS_SHEET)
     all_findings.column_dimensions["I"].width = 30
+    all_findings.column_dimensions["J"].width = 22
     _findings_table(all_findings, 1, sorted(result.findings, key=sort_key))
     for i, f in enumerate(sorted(result.findings, key=sort_key), start=2):
         all_findings.cell(i, 9, f.teacher)
+        if not f.is_error:
+            all_findings.cell(i, 10).protection = Protection(locked=False)
     all_findings.cell(1, 9, "Учитель").font = _BOLD
+    all_findings.cell(1, 10, CHECKED_COLUMN).font = _BOLD
+    if result.acknowledged:
+        _acknowledged_sheet(wb, result)
 
     history = wb.create_sheet("Изменения")
     columns = (("change", "Изменение", 14), ("entity", "Запись", 10), ("class", "Класс", 7),
@@ -307,6 +314,25 @@ def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
     for sheet in (ws, teachers, history):
         _print_wide(sheet)
     return wb
+
+
+def _acknowledged_sheet(wb: Workbook, result: MergeResult) -> None:
+    """The warnings the coordinator marked «проверено»: each with who and when."""
+    ws = wb.create_sheet("Проверенные")
+    ws.cell(1, 1, "Предупреждения, проверенные ответственным: они не мешают сбору журналов. "
+                  "Если ячейку изменят, предупреждение вернётся в лист «Все замечания».")
+    findings = sorted(result.acknowledged, key=sort_key)
+    _findings_table(ws, 3, findings)
+    for col, (title, width) in enumerate((("Учитель", 30), ("Проверено (кто)", 22),
+                                          ("Когда отмечено", 17)), start=9):
+        ws.cell(3, col, title).font = _BOLD
+        ws.cell(3, col).fill = _HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for i, f in enumerate(findings, start=4):
+        who, at = result.settled_by.get(key_of(f), ("", ""))
+        ws.cell(i, 9, f.teacher)
+        ws.cell(i, 10, who)
+        ws.cell(i, 11, when_ru(at))
 
 
 CHANGE_RU = {"correction": "исправление", "removal": "удаление", "late_entry": "поздняя запись"}

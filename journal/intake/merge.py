@@ -22,6 +22,7 @@ from journal import __version__ as tool_version
 from journal.core.files import file_sha256
 from journal.dataset import store
 from journal.dataset.backup import backup_before_merge
+from journal.intake.acknowledge import SUMMARY_NAME, settle
 from journal.intake.apply import ApplyOutcome, apply
 from journal.intake.outcomes import (
     GONE,
@@ -53,7 +54,7 @@ from journal.intake.plan import (
     plan_subject,
     removals_check,
 )
-from journal.school.folder import SchoolFolder
+from journal.school.folder import FEEDBACK_DIR, SchoolFolder
 from journal.school.settings import Settings
 from journal.workbooks.isolation import merge_lock
 
@@ -103,6 +104,8 @@ def merge_school(school: SchoolFolder, settings: Settings, *, now: dt.datetime |
     they were judged against changed.
     A workbook merged before whose file is no longer in the folder keeps its data and is
     named (``W09``) at every merge until its file is listed in ``confirm_gone``.
+    Warnings the coordinator marked «проверено» in the previous summary (and before) move
+    to ``result.acknowledged`` (:mod:`journal.intake.acknowledge`).
     ``progress(done, total, file)`` is called as files are read and merged.
     """
     now = now or dt.datetime.now()
@@ -115,6 +118,7 @@ def merge_school(school: SchoolFolder, settings: Settings, *, now: dt.datetime |
                                fingerprint=settings_fingerprint(settings),
                                tool_version=tool_version, confirm_removals=confirm_removals,
                                progress=progress, confirm_gone=confirm_gone)
+            settle(conn, result, school.output_dir / FEEDBACK_DIR / SUMMARY_NAME)
         finally:
             conn.close()
     if held.notice:

@@ -59,6 +59,10 @@ class MergeResult:
     started_at: str
     files: list[FileOutcome] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # for the coordinator, not a teacher's finding
+    # warnings the coordinator marked «проверено»: out of the files' findings, not a problem
+    acknowledged: list[Finding] = field(default_factory=list)
+    # (file name, code, sheet, cell, message) → (who, when) for each of them
+    settled_by: dict[tuple[str, str, str, str, str], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:
@@ -71,7 +75,8 @@ class MergeResult:
 
     @property
     def has_problems(self) -> bool:
-        """True when any file was rejected, held or unreadable, or has findings."""
+        """True when any file was rejected, held or unreadable, or has findings
+        (acknowledged warnings are not findings any more)."""
         return bool(self.findings) or any(
             o.status in (REJECTED, HELD, UNREADABLE, GONE) for o in self.files)
 

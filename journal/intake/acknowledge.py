@@ -1,0 +1,89 @@
+"""Warnings the coordinator settled: «Проверено (кто)» in the coordinator's summary.
+
+The summary (:mod:`journal.intake.feedback`) lists every warning with an empty column
+«Проверено (кто)». A name written there is read at the next merge, kept in the dataset
+(table ``acknowledged``) and from then on that warning leaves the findings: it no longer
+sets the exit code and the summary shows it on the sheet «Проверенные». A warning is
+matched by (file, code, sheet, cell, message); the message holds the values, so when the
+cell changes the warning comes back. Errors are never settled.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path, PurePath
+from zipfile import BadZipFile
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from journal.core.findings import SEVERITY_RU, Finding, Severity
+from journal.dataset import store
+from journal.intake.outcomes import MergeResult
+
+SUMMARY_NAME = "_Сводка для ответственного за ЭЖ.xlsx"
+FINDINGS_SHEET = "Все замечания"
+CHECKED_COLUMN = "Проверено (кто)"
+
+Key = tuple[str, str, str, str, str]
+
+
+def key_of(finding: Finding) -> Key:
+    """What an acknowledgement is matched by: (file name, code, sheet, cell, message)."""
+    name = PurePath(str(finding.file).replace("\\", "/")).name if finding.file else ""
+    return (name, finding.code, finding.sheet, finding.cell, finding.message)
+
+
+def read_summary(path: Path) -> list[tuple[str, str, str, str, str, str]]:
+    """The warnings of a coordinator's summary with a name in «Проверено (кто)»:
+    (file, code, sheet, cell, message, who). A missing or unreadable summary gives none."""
+    if not path.exists():
+        return []
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError, BadZipFile, InvalidFileException):
+        # a summary spoiled by hand settles nothing
+        return []
+    try:
+        if FINDINGS_SHEET not in wb.sheetnames:
+            return []
+        rows = wb[FINDINGS_SHEET].iter_rows(values_only=True)
+        header = [str(v or "").strip() for v in next(rows, ())]
+        if CHECKED_COLUMN not in header:
+            return []
+        at = {name: header.index(name) for name in header if name}
+        warning = SEVERITY_RU[Severity.WARNING]
+        found = []
+        for row in rows:
+            def value(name: str, row: tuple[object, ...] = row) -> str:
+                i = at.get(name)
+                cell = row[i] if i is not None and i < len(row) else None
+                return "" if cell is None else str(cell).strip()
+            who = value(CHECKED_COLUMN)
+            if not who or value("Важность") != warning:
+                continue
+            code = value("Код и суть").split(" ", 1)[0]
+            found.append((value("Файл"), code, value("Лист"), value("Ячейка"),
+                          value("Что не так и как исправить"), who))
+        return found
+    finally:
+        wb.close()
+
+
+def settle(conn: sqlite3.Connection, result: MergeResult, summary: Path) -> None:
+    """Record the names written in ``summary`` and move every settled warning of ``result``
+    from its file's findings to ``result.acknowledged``."""
+    store.add_acknowledgements(conn, read_summary(summary), result.started_at)
+    known = store.acknowledgements(conn)
+    if not known:
+        return
+    for outcome in result.files:
+        kept = []
+        for finding in outcome.findings:
+            settled = None if finding.is_error else known.get(key_of(finding))
+            if settled is None:
+                kept.append(finding)
+            else:
+                result.acknowledged.append(finding)
+                result.settled_by[key_of(finding)] = settled
+        outcome.findings = kept
