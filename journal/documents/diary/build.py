@@ -182,7 +182,8 @@ body { font-size: 10pt; }
 .slip .code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 14pt; font-weight: bold;
   letter-spacing: 0.6pt; margin: 1.5mm 0; white-space: nowrap; }
 .slip .site { font-size: 8.5pt; }
-.slip .site .url { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 8pt; }
+.slip .site .url { display: block; font-family: "DejaVu Sans Mono", Consolas, monospace;
+  white-space: nowrap; }
 .slip .how { font-size: 7pt; line-height: 1.2; color: #333; margin-top: 1mm; }
 """
 
@@ -197,8 +198,8 @@ def slips_html(settings: Settings, class_name: str, families: list[Family], site
     for family in families:
         target = f"{site}#{family.code}" if site else family.code
         qr = segno.make(target, error="m").svg_inline(scale=3, border=2)
-        address = (f'Адрес: <span class="url">{_breakable_url(site)}</span>' if site
-                   else "Адрес дневника сообщит классный руководитель")
+        address = (f'Адрес:<span class="url" style="font-size: {_url_size_pt(site)}pt">'
+                   f'{esc(site)}</span>' if site else "Адрес дневника сообщит классный руководитель")
         cells.append(
             '<div class="slip"><div class="text">'
             f'<div class="school">{esc(settings.school_name)}</div>'
@@ -217,11 +218,14 @@ def slips_html(settings: Settings, class_name: str, families: list[Family], site
                     page_numbers=False)
 
 
-def _breakable_url(url: str) -> str:
-    """The escaped address with line breaks allowed only after «/» and «.», never inside a word."""
-    from journal.documents.html import esc
+SLIP_TEXT_MM = 58.0  # the text column of a slip: half an A4 page less the QR code and padding
+MONO_CHAR_MM_PER_PT = 0.212  # DejaVu Sans Mono: a character is 0.6 em wide
 
-    return "".join(esc(ch) + ("<wbr>" if ch in "/." else "") for ch in url)
+
+def _url_size_pt(url: str) -> float:
+    """A font size that keeps the whole address on one line of a slip (a typed address must not
+    break inside a word), 8 pt at most; a very long address gets small type rather than a break."""
+    return round(min(8.0, SLIP_TEXT_MM / (MONO_CHAR_MM_PER_PT * max(len(url), 1))), 1)
 
 
 def slips_path(school: SchoolFolder, class_name: str) -> Path:
