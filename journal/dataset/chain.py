@@ -20,8 +20,9 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 GENESIS = "0" * 64
 SHORT = 12  # characters of the head hash printed on paper
@@ -319,20 +320,8 @@ def verify(conn: sqlite3.Connection, *, limit: int = 20) -> Verification:
             expected[tbl][row_id] = content
         else:
             result.problems.append(f"В истории есть запись о неизвестной таблице «{tbl}».")
-    prev = GENESIS
-    for chain_id, kind, merge_id, at, note, count, prev_hash, digest in records:
-        rows = by_record.get(chain_id, [])
-        what = _record_ru(chain_id, kind, merge_id, at)
-        if prev_hash != prev:
-            result.problems.append(f"{what}: не продолжает предыдущую запись — история разорвана "
-                                   "(запись удалена или вставлена).")
-        elif len(rows) != count or _record_hash(prev, chain_id, kind, merge_id, at, note,
-                                                rows) != digest:
-            result.problems.append(f"{what}: изменена после записи (контрольная сумма не "
-                                   "сходится).")
-        prev = digest
-        if len(result.problems) >= limit:
-            return result
+    if not _links_hold(records, by_record, GENESIS, result, limit):
+        return result
 
     describer = _Describer(conn, expected)
     for table in VERIFY_ORDER:
@@ -346,6 +335,27 @@ def verify(conn: sqlite3.Connection, *, limit: int = 20) -> Verification:
             if len(result.problems) >= limit:
                 return result
     return result
+
+
+def _links_hold(records: Sequence[Any], by_record: dict[int, list[tuple[str, int, str | None]]],
+                prev: str, result: Verification, limit: int) -> bool:
+    """Check that each record continues the one before (starting from ``prev``) and that its
+    rows still give its hash, adding a problem for each that does not; False once ``limit``
+    problems are found."""
+    for chain_id, kind, merge_id, at, note, count, prev_hash, digest in records:
+        rows = by_record.get(chain_id, [])
+        what = _record_ru(chain_id, kind, merge_id, at)
+        if prev_hash != prev:
+            result.problems.append(f"{what}: не продолжает предыдущую запись — история разорвана "
+                                   "(запись удалена или вставлена).")
+        elif len(rows) != count or _record_hash(prev, chain_id, kind, merge_id, at, note,
+                                                rows) != digest:
+            result.problems.append(f"{what}: изменена после записи (контрольная сумма не "
+                                   "сходится).")
+        prev = digest
+        if len(result.problems) >= limit:
+            return False
+    return True
 
 
 def _record_ru(chain_id: int, kind: str, merge_id: int | None, at: str) -> str:
@@ -554,20 +564,8 @@ def verify_since(conn: sqlite3.Connection, after: int, *, limit: int = 20) -> Ve
             expected.setdefault(tbl, {})[row_id] = content
         else:
             result.problems.append(f"В истории есть запись о неизвестной таблице «{tbl}».")
-    prev = records[0][7]
-    for chain_id, kind, merge_id, at, note, count, prev_hash, digest in records[1:]:
-        rows = by_record.get(chain_id, [])
-        what = _record_ru(chain_id, kind, merge_id, at)
-        if prev_hash != prev:
-            result.problems.append(f"{what}: не продолжает предыдущую запись — история разорвана "
-                                   "(запись удалена или вставлена).")
-        elif len(rows) != count or _record_hash(prev, chain_id, kind, merge_id, at, note,
-                                                rows) != digest:
-            result.problems.append(f"{what}: изменена после записи (контрольная сумма не "
-                                   "сходится).")
-        prev = digest
-        if len(result.problems) >= limit:
-            return result
+    if not _links_hold(records[1:], by_record, records[0][7], result, limit):
+        return result
 
     describer = _Describer(conn, expected)
     for table in VERIFY_ORDER:
