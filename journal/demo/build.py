@@ -475,6 +475,6 @@ def _run_later_stages(settings: Settings, school: SchoolFolder, result: DemoResu
     from journal.documents.diary.build import build_diary
 
     with PdfRenderer() as renderer:
-        diary = build_diary(school, settings, site="https://school.example.ru/dnevnik/",
+        diary = build_diary(school, settings, site="https://сосновская-школа.рф/дневник/",
                             render=renderer.render)
     result.outputs["diary"] = [diary.folder / "index.html"]
