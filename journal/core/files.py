@@ -7,11 +7,14 @@ never leaves half a file where a coordinator expects one.
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from journal.core.errors import UsageError
 
 
 def file_sha256(path: Path) -> str:
@@ -67,3 +70,28 @@ def save_atomically(write: Callable[[Path], object], target: Path, *, prefix: st
 def write_atomically(data: bytes, out: Path) -> None:
     """Write ``data`` to ``out`` through a temporary file and a rename."""
     save_atomically(lambda tmp: tmp.write_bytes(data), out)
+
+
+def read_private_config(path: Path, *, explicit: bool, forbidden: Iterable[Path], what: str,
+                        default: Path) -> configparser.ConfigParser | None:
+    """A settings file with a password (``what``: «почты», «районной базы»): None when there is
+    none, :class:`UsageError` in Russian when a given (``explicit``) file is missing, when it
+    lies inside one of the ``forbidden`` folders (the school's, the program's own) or does not
+    parse."""
+    if explicit and not path.is_file():
+        raise UsageError(f"Файл настроек {what} «{path}» не найден")
+    if not path.is_file():
+        return None
+    resolved = path.resolve()
+    for folder in forbidden:
+        if resolved.is_relative_to(Path(folder).resolve()):
+            raise UsageError(
+                f"Файл настроек {what} «{path}» лежит в папке «{folder}». Пароль не должен "
+                "храниться вместе с файлами школы или программы: перенесите файл, например, "
+                f"в {default}")
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except configparser.Error as exc:
+        raise UsageError(f"Файл настроек {what} «{path}» не читается: {type(exc).__name__}") from exc
+    return parser

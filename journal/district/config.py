@@ -7,12 +7,12 @@ settings are (see :mod:`journal.documents.mailing`).
 
 from __future__ import annotations
 
-import configparser
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from journal.core.errors import UsageError
+from journal.core.files import read_private_config
 
 ENV = "JOURNAL_DISTRICT_DB"
 DEFAULT_CONFIG = Path("~/.config/journal/district.ini")
@@ -37,22 +37,9 @@ def district_url(config_path: Path | None = None, *, env: Mapping[str, str] | No
     url = (env.get(ENV) or "").strip()
     path = Path(config_path).expanduser() if config_path else default_config_path()
     if not url:
-        if config_path is not None and not path.is_file():
-            raise UsageError(f"Файл настроек районной базы «{path}» не найден")
-        if path.is_file():
-            resolved = path.resolve()
-            for folder in forbidden:
-                if resolved.is_relative_to(Path(folder).resolve()):
-                    raise UsageError(
-                        f"Файл настроек районной базы «{path}» лежит в папке «{folder}». Пароль "
-                        "не должен храниться вместе с файлами школы или программы: перенесите "
-                        f"файл, например, в {DEFAULT_CONFIG}")
-            parser = configparser.ConfigParser(interpolation=None)
-            try:
-                parser.read(path, encoding="utf-8")
-            except configparser.Error as exc:
-                raise UsageError(f"Файл настроек районной базы «{path}» не читается: "
-                                 f"{type(exc).__name__}") from exc
+        parser = read_private_config(path, explicit=config_path is not None, forbidden=forbidden,
+                                     what="районной базы", default=DEFAULT_CONFIG)
+        if parser is not None:
             url = parser.get("district", "url", fallback="").strip()
     if not url:
         raise UsageError(

@@ -19,7 +19,6 @@ school folder, and the password is never printed or written anywhere.
 from __future__ import annotations
 
 import base64
-import configparser
 import contextlib
 import datetime as dt
 import io
@@ -35,7 +34,7 @@ from pathlib import Path
 
 from journal.core import xlsx_style as xs
 from journal.core.errors import UsageError
-from journal.core.files import write_atomically
+from journal.core.files import read_private_config, write_atomically
 from journal.core.formatting import initials_ru
 from journal.dataset import store
 from journal.documents.letters import (
@@ -114,24 +113,10 @@ def load_smtp_config(
     env = os.environ if env is None else env
     values: dict[str, str] = {}
     path = Path(config_path).expanduser() if config_path else default_config_path()
-    if config_path is not None and not path.is_file():
-        raise UsageError(f"Файл настроек почты «{path}» не найден")
-    if path.is_file():
-        resolved = path.resolve()
-        for folder in forbidden:
-            if resolved.is_relative_to(Path(folder).resolve()):
-                raise UsageError(
-                    f"Файл настроек почты «{path}» лежит в папке «{folder}». Пароль не должен "
-                    "храниться вместе с файлами школы или программы: перенесите файл, например, "
-                    f"в {DEFAULT_CONFIG}"
-                )
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read(path, encoding="utf-8")
-        except configparser.Error as exc:
-            raise UsageError(f"Файл настроек почты «{path}» не читается: {type(exc).__name__}") from exc
-        if parser.has_section("smtp"):
-            values.update({k.lower(): v.strip() for k, v in parser.items("smtp")})
+    parser = read_private_config(path, explicit=config_path is not None, forbidden=forbidden,
+                                 what="почты", default=DEFAULT_CONFIG)
+    if parser is not None and parser.has_section("smtp"):
+        values.update({k.lower(): v.strip() for k, v in parser.items("smtp")})
     for key in ("host", "port", "user", "password", "security", "from"):
         value = env.get(ENV_PREFIX + key.upper())
         if value is not None and value.strip():
