@@ -327,14 +327,24 @@ def verify(conn: sqlite3.Connection, *, limit: int = 20) -> Verification:
     for table in VERIFY_ORDER:
         actual = dict(conn.execute(_content_sql(table)).fetchall())
         want = expected[table]
-        for row_id in sorted(set(want) | set(actual)):
-            old, new = want.get(row_id), actual.get(row_id)
-            if old == new:
-                continue
-            result.problems.append(describer.describe(table, row_id, old, new))
-            if len(result.problems) >= limit:
-                return result
+        if not _rows_agree(table, sorted(set(want) | set(actual)), want, actual, describer, result,
+                           limit):
+            return result
     return result
+
+
+def _rows_agree(table: str, row_ids: Iterable[int], want: dict[int, Any], actual: dict[int, Any],
+                describer: Any, result: Verification, limit: int) -> bool:
+    """Compare the rows ``row_ids`` of ``table`` as the history left them (``want``) with the
+    table now (``actual``), adding a problem for each that differs; False at ``limit``."""
+    for row_id in row_ids:
+        old, new = want.get(row_id), actual.get(row_id)
+        if old == new:
+            continue
+        result.problems.append(describer.describe(table, row_id, old, new))
+        if len(result.problems) >= limit:
+            return False
+    return True
 
 
 def _links_hold(records: Sequence[Any], by_record: dict[int, list[tuple[str, int, str | None]]],
@@ -575,11 +585,6 @@ def verify_since(conn: sqlite3.Connection, after: int, *, limit: int = 20) -> Ve
         actual = dict(conn.execute(_content_sql(
             table, " WHERE rowid IN (SELECT value FROM json_each(?))"),
             (json.dumps(sorted(want)),)).fetchall())
-        for row_id in sorted(want):
-            old, new = want[row_id], actual.get(row_id)
-            if old == new:
-                continue
-            result.problems.append(describer.describe(table, row_id, old, new))
-            if len(result.problems) >= limit:
-                return result
+        if not _rows_agree(table, sorted(want), want, actual, describer, result, limit):
+            return result
     return result
