@@ -57,6 +57,32 @@ def test_merge_with_findings_exits_1_and_writes_feedback(school):
     assert (school.output_dir / FEEDBACK_DIR / "Иванова Мария Сергеевна.xlsx").exists()
 
 
+def test_feedback_files_are_rewritten_only_when_what_they_say_changes(school):
+    path = write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "шесть"}))
+    folder = school.output_dir / FEEDBACK_DIR
+    teacher = folder / "Иванова Мария Сергеевна.xlsx"
+    summary = folder / "_Сводка для ответственного за ЭЖ.xlsx"
+    assert run("merge", "--school", str(school.root), "--today", "08.09.2026").exit_code == 1
+    assert run("merge", "--school", str(school.root), "--today", "08.09.2026").exit_code == 1
+    first = {p.name: p.read_bytes() for p in folder.glob("*.xlsx")}
+    assert set(first) == {teacher.name, summary.name}
+    # nothing changed: not one byte of the folder is written again
+    assert run("merge", "--school", str(school.root), "--today", "08.09.2026").exit_code == 1
+    assert {p.name: p.read_bytes() for p in folder.glob("*.xlsx")} == first
+    # the teacher fixes the mark: her file goes (nothing left to say), the summary changes
+    write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "4"}))
+    assert run("merge", "--school", str(school.root), "--today", "08.09.2026").exit_code == 0
+    assert not teacher.exists()
+    assert summary.read_bytes() != first[summary.name]
+    rows = [r for r in openpyxl.load_workbook(summary)["Файлы"].iter_rows(values_only=True)
+            if r[0] == path.name]
+    assert rows and rows[0][5] == "принят"
+    # a deleted summary is written again even though nothing changed
+    summary.unlink()
+    assert run("merge", "--school", str(school.root), "--today", "08.09.2026").exit_code == 0
+    assert summary.exists()
+
+
 def test_held_removal_message_and_confirm(school):
     marks = {(s, MON, 1): "5" for s in (A, B, "Васильев Егор Андреевич")}
     write_subject(school, math_content(marks))

@@ -238,8 +238,14 @@ def merge(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from journal.intake.feedback import format_outcomes, summary_line, write_feedback
-    from journal.intake.merge import GONE, HELD, changes_of_merge, merge_school
+    from journal.intake.feedback import (
+        feedback_current,
+        feedback_key,
+        format_outcomes,
+        summary_line,
+        write_feedback,
+    )
+    from journal.intake.merge import GONE, HELD, changes_of_merge, merge_school, settings_fingerprint
     from journal.reports.readiness import for_feedback
     from journal.school.folder import FEEDBACK_DIR, SchoolFolder
     from journal.workbooks.settings_reader import load_settings
@@ -260,8 +266,10 @@ def merge(
 
             result = merge_school(folder, settings, now=now, confirm_removals=confirm_removals,
                                   progress=progress, confirm_gone=confirm_gone or ())
-        write_feedback(folder, result, changes_of_merge(folder, result.merge_id),
-                       for_feedback(folder.store_path, settings, day))
+        key = feedback_key(result, settings_fingerprint=settings_fingerprint(settings), day=day)
+        if not feedback_current(folder, key):  # else nothing the feedback says has changed
+            write_feedback(folder, result, changes_of_merge(folder, result.merge_id),
+                           for_feedback(folder.store_path, settings, day), key=key)
     except JournalError as exc:
         fail(exc)
     for notice in result.notices:

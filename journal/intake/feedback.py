@@ -4,12 +4,19 @@ Files go to ``output/Замечания учителям/``. Each teacher's file
 (workbook, sheet, cell, student, date, what is wrong and how to fix it) sorted by
 workbook and cell, with a filter on every column; the coordinator's summary lists
 every file's status, every finding and the history rows (corrections, removals, late
-entries) the merge added. Files of the previous merge are replaced.
+entries) the merge added. A file is rewritten only when what it says changes (its content
+digest is kept in the file's properties); files of teachers with nothing left to do are
+removed. :func:`feedback_key` tells from a merge's result alone whether the whole folder
+is already up to date, so that a weekly merge with nothing new computes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -68,10 +75,10 @@ READINESS_SHEET = "Конец периода"
 
 def write_feedback(school: SchoolFolder, result: MergeResult,
                    changes: Sequence[dict[str, object]] | None = None,
-                   readiness: PeriodReadiness | None = None) -> list[Path]:
+                   readiness: PeriodReadiness | None = None, *, key: str = "") -> list[Path]:
     """Write one file per teacher with findings (and, with ``readiness``, what is still
     missing in their classes at the period's end), and the coordinator's summary; return
-    the paths.
+    the paths. ``key`` (:func:`feedback_key`) is kept in the summary for :func:`feedback_current`.
 
     ``changes`` are the history rows the merge added; when not given they are read from the
     dataset, so the summary's «Изменения» sheet always lists the rows its count announces.
@@ -79,28 +86,96 @@ def write_feedback(school: SchoolFolder, result: MergeResult,
     if changes is None:
         changes = changes_of_merge(school, result.merge_id) if result.changes else []
     folder = school.output(FEEDBACK_DIR)
-    for old in folder.glob("*.xlsx"):
-        if not old.name.startswith("~$"):
-            old.unlink()
     by_teacher: dict[str, list[Finding]] = {}
     for finding in result.findings:
         by_teacher.setdefault(finding.teacher or NO_TEACHER, []).append(finding)
     ready = readiness or PeriodReadiness()
+    when = when_ru(result.started_at)
     written = []
     for teacher in sorted(set(by_teacher) | ready.teachers()):
         path = folder / (safe_file_name(teacher) + ".xlsx")
-        wb = _teacher_workbook(teacher, by_teacher.get(teacher, []), when_ru(result.started_at))
+        wb = _teacher_workbook(teacher, by_teacher.get(teacher, []), when)
         if readiness is not None:
             _readiness_sheet(wb, readiness, teacher)
-        wb.save(path)
+        _save_if_changed(wb, path, when)
         written.append(path)
     summary = folder / SUMMARY_NAME
     wb = _summary_workbook(result, by_teacher, changes)
     if readiness is not None:
         _readiness_sheet(wb, readiness, None)
-    wb.save(summary)
     written.append(summary)
+    for old in folder.glob("*.xlsx"):
+        if not old.name.startswith("~$") and old not in written:
+            old.unlink()
+    _save_if_changed(wb, summary, when, f"{key} {len(written)}" if key else "")
     return written
+
+
+_DIGEST_PREFIX = "journal:"
+_IDENTIFIER = re.compile(rb"<dc:identifier>([^<]*)</dc:identifier>")
+
+
+def feedback_key(result: MergeResult, *, settings_fingerprint: str, day: dt.date | None) -> str:
+    """A digest of everything the feedback files of ``result`` are made from: every file's
+    status, bytes, findings and settled warnings, the settings and the day (what is still
+    missing at a period's end depends on them and on the accepted workbooks' bytes)."""
+    files = [(o.file, o.status, o.sha256, o.changes, [_finding_row(f) for f in o.findings])
+             for o in result.files]
+    settled = sorted((_finding_row(f), list(result.settled_by.get(key_of(f), ())))
+                     for f in result.acknowledged)
+    text = json.dumps([files, settled, settings_fingerprint, day.isoformat() if day else "",
+                       bool(result.changes)], ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def feedback_current(school: SchoolFolder, key: str) -> bool:
+    """True when the feedback folder was written for a merge with the same :func:`feedback_key`
+    and still holds every file it wrote then (nothing needs to be computed or written)."""
+    folder = school.output_dir / FEEDBACK_DIR
+    stored = _stored_identifier(folder / SUMMARY_NAME).split()
+    if len(stored) != 3 or stored[1] != key:
+        return False
+    present = [p for p in folder.glob("*.xlsx") if not p.name.startswith("~$")]
+    return str(len(present)) == stored[2]
+
+
+def _finding_row(finding: Finding) -> tuple[str, ...]:
+    return (finding.code, str(finding.severity), finding.file, finding.sheet, finding.cell,
+            finding.student, str(finding.date or ""), finding.teacher, finding.message)
+
+
+def _content_digest(wb: Workbook, when: str) -> str:
+    """What a person reads in ``wb`` (every sheet's values), the moment of the merge left out."""
+    digest = hashlib.sha256()
+    for ws in wb.worksheets:
+        digest.update(ws.title.encode("utf-8"))
+        for row in ws.iter_rows(values_only=True):
+            cells = ["" if v is None else str(v).replace(when, "") for v in row]
+            digest.update(json.dumps(cells, ensure_ascii=False).encode("utf-8"))
+    return _DIGEST_PREFIX + digest.hexdigest()
+
+
+def _stored_identifier(path: Path) -> str:
+    """The identifier in a workbook's document properties ('' when none or unreadable)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return ""
+    found = _IDENTIFIER.search(core)
+    return found.group(1).decode("utf-8", "replace") if found else ""
+
+
+def _save_if_changed(wb: Workbook, path: Path, when: str, extra: str = "") -> bool:
+    """Save ``wb`` unless ``path`` already says the same; True when written."""
+    digest = _content_digest(wb, when)
+    identifier = f"{digest} {extra}".strip()
+    stored = _stored_identifier(path) if path.exists() else ""
+    if stored.split(" ", 1)[0] == digest:  # (a stale key only costs the next merge a recheck)
+        return False
+    wb.properties.identifier = identifier
+    wb.save(path)
+    return True
 
 
 def _readiness_sheet(wb: Workbook, readiness: PeriodReadiness, teacher: str | None) -> None:
