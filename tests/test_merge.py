@@ -119,6 +119,31 @@ def test_merging_the_same_files_twice_changes_nothing(school, tiny_settings, mon
     assert not result.has_problems
 
 
+def test_files_rejected_again_with_the_same_bytes_are_not_read_again(school, tiny_settings,
+                                                                     monkeypatch):
+    ghost = wf.AbsenceReason("Призраков Пётр", MON, MON, "Б")
+    write_class(school, content=class_content("5А", reasons=[ghost]))  # C02: rejected
+    write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "x"}))  # M01: rejected
+    first = merge_school(school, tiny_settings, now=at(8))
+    assert sorted(f.code for f in first.findings) == ["C02", "M01", "S03"]
+    read_paths: list[Path] = []
+    real = pipeline_module.stream_workbooks_safely
+
+    def spy(paths, **kwargs):
+        read_paths.extend(paths)
+        return real(paths, **kwargs)
+
+    monkeypatch.setattr(pipeline_module, "stream_workbooks_safely", spy)
+    again = merge_school(school, tiny_settings, now=at(9))
+    assert read_paths == []  # a rejected class workbook with the same bytes changes no class list
+    assert [(o.status, o.kept) for o in again.files] == [(REJECTED, True), (REJECTED, True)]
+    assert sorted(f.code for f in again.findings) == ["C02", "M01", "S03"]
+    write_class(school)  # the class teacher fixes the list: the subject workbook is judged again
+    merge_school(school, tiny_settings, now=at(10))
+    assert sorted({p.name for p in read_paths}) == ["5А — Математика.xlsx",
+                                                   "5А — классный руководитель.xlsx"]
+
+
 def test_correction_removal_and_late_entry_are_in_changes(school, tiny_settings):
     path = write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "4",
                                                (V, MON, 1): "3", (A, WED, 1): "5"}))

@@ -267,8 +267,11 @@ def open_stage(conn: sqlite3.Connection, school: SchoolFolder, same_settings: bo
     accepted = store.accepted_hashes(conn) if same_settings else {}
     last = store.last_file_rows(conn) if same_settings else {}
     hashes = {path: file_sha256(path) for path in paths}
+    # a class list can only have changed if a class workbook's bytes did since the last merge
+    # (a class workbook rejected again with the same bytes changed nothing)
     class_changed = any(
-        _is_inside(p, school.classes_dir) and accepted.get(display_name(p, school.root)) != hashes[p]
+        _is_inside(p, school.classes_dir)
+        and (last.get(display_name(p, school.root)) or {}).get("sha256") != hashes[p]
         for p in paths)
     opened = Opened({}, [])
     for path in paths:
