@@ -56,7 +56,8 @@ from journal.school.settings import (  # noqa: E402
 from journal.workbooks import format as wf  # noqa: E402
 from journal.workbooks.build import build_class_workbook, build_subject_workbook, save_workbook  # noqa: E402
 
-GENERATOR_VERSION = "2"  # 2: class names never repeat (5Г was twice)
+GENERATOR_VERSION = "3"  # 2: class names never repeat (5Г was twice); 3: a derived class keeps
+# its seed's class teacher (the teacher in its workbook's _meta: W08 rejected them before)
 SUBJECTS = ("Русский язык", "Математика", "Литература", "Английский язык", "История",
             "Биология", "Физика", "Информатика")
 STUDENTS = 25
@@ -90,14 +91,15 @@ def class_count(size: int) -> int:
 def class_of(k: int) -> SchoolClass:
     """The k-th synthetic class: grades 5–9 in turn, letters, then a number («7Б», «7Б3»).
 
-    A class has the grade of its seed class (:func:`seed_of`); names never repeat.
+    A class has the grade and the class teacher of its seed class (:func:`seed_of`: its
+    workbook is the seed's, with the class name rewritten); names never repeat.
     """
     seed = k % SEED_CLASSES
     grade = 5 + seed % 5
     j = (k // SEED_CLASSES) * (SEED_CLASSES // 5 + 1) + seed // 5
     letter = LETTERS[j % len(LETTERS)]
     suffix = str(j // len(LETTERS)) if j >= len(LETTERS) else ""
-    return SchoolClass(f"{grade}{letter}{suffix}", grade, letter, _teacher(k, 99))
+    return SchoolClass(f"{grade}{letter}{suffix}", grade, letter, _teacher(seed, 99))
 
 
 def seed_of(k: int) -> int:
