@@ -13,6 +13,8 @@ Calendar: :func:`journal.school.settings.default_calendar` for 2026/2027.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 
 import pytest
 
@@ -26,6 +28,10 @@ from journal.school.settings import (
 from journal.workbooks.format import StudentRecord
 
 TINY_YEAR = 2026
+
+# Settings read by the tests are cached in a folder of their own, never in the user's cache
+# (subprocesses started by the tests inherit it).
+os.environ["JOURNAL_CACHE_DIR"] = tempfile.mkdtemp(prefix="journal-test-cache-")
 
 
 def make_tiny_settings() -> Settings:

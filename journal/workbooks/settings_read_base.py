@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is read, not when settings come cached
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
 
 from journal.core.findings import Finding, error, warning
 from journal.core.text import clean_text, is_blank, name_key, parse_date_value

@@ -13,10 +13,9 @@ The sheets are read by :mod:`journal.workbooks.settings_read_calendar`,
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from pathlib import Path
-
-from openpyxl import load_workbook
 
 from journal.core.errors import SettingsError
 from journal.core.findings import Finding, error
@@ -24,6 +23,7 @@ from journal.school.settings import (
     DEFAULT_WORK_KINDS,
     Settings,
 )
+from journal.workbooks import settings_cache
 from journal.workbooks.settings_read_base import (
     Year,
     _Reader,
@@ -53,19 +53,21 @@ __all__ = ["EMAIL_PATTERN", "Year", "load_settings", "parse_grades", "parse_numb
            "parse_yes_no", "read_settings"]
 
 
-def read_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
-    """Read and validate the settings workbook.
+def read_settings(path: Path, data: bytes | None = None) -> tuple[Settings | None, list[Finding]]:
+    """Read and validate the settings workbook (``data``: its bytes, when already read).
 
     Returns the settings (None when the file cannot be read at all or a part
     needed to build them is unusable) and every finding. Warnings come with
     usable settings; callers decide with :func:`load_settings` semantics.
     """
+    from openpyxl import load_workbook
+
     file = path.name
-    if not path.is_file():
+    if data is None and not path.is_file():
         return None, [error("N01", f"Файл настроек «{path}» не найден. Создайте папку школы "
                                            f"командой journal init ПАПКА.", file=file)]
     try:
-        wb = load_workbook(path, data_only=True)
+        wb = load_workbook(path if data is None else io.BytesIO(data), data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         return None, [error("N02",
                             f"Файл настроек не открывается ({exc.__class__.__name__}). Возможно, он "
@@ -110,12 +112,25 @@ def read_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
 
 
 def load_settings(path: Path) -> Settings:
-    """The settings, or :class:`SettingsError` with the findings when any of them is an error."""
-    settings, findings = read_settings(path)
+    """The settings, or :class:`SettingsError` with the findings when any of them is an error.
+
+    Settings read without errors are kept in the user's cache (:mod:`settings_cache`): the
+    same file on the same day by the same program is not read again.
+    """
+    try:
+        data: bytes | None = Path(path).read_bytes()
+    except OSError:
+        data = None
+    key = settings_cache.key_of(data) if data is not None else ""
+    if key and (settings := settings_cache.cached(key)) is not None:
+        return settings
+    settings, findings = read_settings(path, data)
     errors = [f for f in findings if f.is_error]
     if settings is None or errors:
         count = len(errors)
         raise SettingsError(
             f"Файл настроек «{path}» нельзя использовать: ошибок — {count}. Исправьте их и "
             f"повторите команду.", findings)
+    if key:
+        settings_cache.keep(key, settings)
     return settings
