@@ -131,6 +131,31 @@ def test_prescreen_refuses_what_is_too_big_for_the_limits(corpus: hc.Corpus, tmp
     assert findings[0].sheet == "Журнал"
 
 
+def test_the_quick_extent_of_a_sheet_is_its_exact_extent_or_none(corpus: hc.Corpus,
+                                                                  tmp_path: Path) -> None:
+    import zipfile
+
+    corpus.write_school(tmp_path)
+    sheets = 0
+    for path in [*(tmp_path / "workbooks").glob("*.xlsx"), *(tmp_path / "classes").glob("*.xlsx")]:
+        with zipfile.ZipFile(path) as archive:
+            for part in archive.namelist():
+                if not part.startswith("xl/worksheets/sheet"):
+                    continue
+                xml = archive.read(part)
+                refs = ps._CELL_REF.findall(xml)
+                exact = (max((int(d) for _c, d in refs), default=0),
+                         max((ps._column_number(c) for c, _d in refs if c), default=0))
+                assert ps._usual_extent(xml) == exact, (path.name, part)
+                sheets += 1
+    assert sheets >= 10
+    # a far cell anywhere, in order or not, sends the window to the exact scan
+    rows = b'<row r="1"><c r="A1"/><c r="XFD1"/><c r="B1"/></row><row r="2"><c r="A2"/></row>'
+    assert ps._usual_extent(rows) is None
+    assert ps._usual_extent(b'<row r="1"><c s="1" r="AAA7"/></row>') is None
+    assert ps._usual_extent(b'<row r="1"><c r="B1"/></row><row r="9"><c r="A9"/></row>') == (9, 2)
+
+
 # ---------------------------------------------------------------------------
 # Isolation: a parser that dies, hangs or eats memory costs one file, not the merge
 # ---------------------------------------------------------------------------

@@ -423,6 +423,12 @@ _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z$]+\$?\d+)(?::([A-Za-z$]+\$?\d+))?\"")
 # In sheet XML only <c> and <row> carry an attribute named exactly «r».
 _CELL_REF = re.compile(rb"\sr=\"\$?([A-Za-z]{0,3})\$?(\d{1,9})\"")
+# A reference beyond column ZZ or row 999 (a literal start: the scan runs at memchr speed): a
+# journal sheet has none, so a window without one takes its extent from its rows (_usual_extent).
+_FAR_SCREEN = re.compile(rb'r="\$?(?:[A-Za-z]{3}|[A-Za-z]{0,2}\$?\d{4})')
+_ROW_REF = re.compile(rb'<row r="(\d{1,3})"')
+_CELL_OPEN = b'<c r="'
+_CELL_AT = re.compile(rb'<c r="([A-Z]{1,2})(\d{1,3})"')
 _CHUNK = 1 << 20
 _OVERLAP = 256
 
@@ -455,12 +461,16 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
                     if match:
                         dimension = _ref_position(match.group(2) or match.group(1))
                 # the overlap with the previous chunk is scanned twice: harmless for a maximum
-                refs = _CELL_REF.findall(window)
-                if refs:
-                    max_row = max(max_row, max(map(int, (digits for _, digits in refs))))
-                    letters = {col for col, _ in refs if col}
-                    if letters:
-                        max_col = max(max_col, max(map(_column_number, letters)))
+                usual = _usual_extent(window)
+                if usual is not None:
+                    max_row, max_col = max(max_row, usual[0]), max(max_col, usual[1])
+                else:
+                    refs = _CELL_REF.findall(window)
+                    if refs:
+                        max_row = max(max_row, max(map(int, (digits for _, digits in refs))))
+                        letters = {col for col, _ in refs if col}
+                        if letters:
+                            max_col = max(max_col, max(map(_column_number, letters)))
                 cells += chunk.count(b"<c")
                 if max_row > limits.max_rows or max_col > limits.max_columns or cells > limits.max_cells:
                     break
@@ -485,6 +495,30 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
                         "исправить файл, откройте его в Excel и сохраните.",
                         file=name, sheet=_sheet_label(sheet))]
     return []
+
+
+def _usual_extent(window: bytes) -> tuple[int, int] | None:
+    """The last row and column of sheet XML without a reference beyond ZZ999, from the rows'
+    references and each row's last cell's (cells in order, as Excel, LibreOffice and openpyxl
+    write them); None when there is a reference beyond (then every reference is read).
+
+    No limit can be exceeded in such a window (999 rows × 702 columns), whatever the order of
+    its cells: the extent only serves the check of the sheet's declared size.
+    """
+    if _FAR_SCREEN.search(window):
+        return None
+    max_row = max(map(int, _ROW_REF.findall(window)), default=0)
+    max_col = 0
+    for row in window.split(b"</row>"):
+        at = row.rfind(_CELL_OPEN)
+        if at < 0:
+            continue
+        cell = _CELL_AT.match(row, at)
+        if cell is None:
+            return None
+        max_row = max(max_row, int(cell.group(2)))
+        max_col = max(max_col, _column_number(cell.group(1)))
+    return max_row, max_col
 
 
 def _sheet_label(part: str) -> str:
