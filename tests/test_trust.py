@@ -80,6 +80,43 @@ def test_forged_merge_row_is_named(school):
     assert "Сборки журналов: запись №3 добавлена не программой — сборка от 10.09.2026" in result.output
 
 
+def test_a_mark_added_around_the_program_stays_named_after_the_next_merge(school, tiny_settings):
+    # a lesson of a subject no workbook holds, and a mark in it: no merge removes them
+    edit(school, "INSERT INTO lessons (class, subject, grp, date, seq, period, kind, topic,"
+                 " homework, teacher, substitute) VALUES ('5А', 'Физика', '', '2026-09-03', 1,"
+                 " '1 четверть', '', '', '', '', '')")
+    edit(school, "INSERT INTO marks (lesson_id, student_id, position, value, weight, cell,"
+                 " first_seen, last_seen, first_merge_id) SELECT (SELECT max(id) FROM lessons),"
+                 " student_id, 1, 5, 1.0, cell, first_seen, last_seen, first_merge_id FROM marks"
+                 " ORDER BY id LIMIT 1")
+    write_subject(school, math_content({(A, WED, 2): "4", (B, MON, 1): "3", (A, MON, 1): "5"}))
+    merge_school(school, tiny_settings, now=at(10))  # inserts marks after the forged one
+    result = run("verify", "--school", str(school.root))
+    assert result.exit_code == 1
+    named = [line for line in result.output.splitlines() if "добавлена не программой" in line]
+    assert any(line.strip().startswith("Отметки") and "Физика" in line for line in named)
+
+
+def test_rows_of_the_big_tables_inserted_changed_and_removed_in_one_transaction(tmp_path):
+    conn = store.connect(tmp_path / "journal.sqlite")
+    lesson = ("INSERT INTO lessons (class, subject, grp, date, seq, period, kind, topic, homework,"
+              " teacher, substitute) VALUES ('5А', 'Математика', '', ?, 1, '1 четверть', '', ?, '',"
+              " '', '')")
+    with store.transaction(conn, "print"):
+        conn.execute(lesson, ("2026-09-01", "Первая"))
+        conn.execute(lesson, ("2026-09-02", "Вторая"))
+        conn.execute(lesson, ("2026-09-03", "Третья"))
+        conn.execute("UPDATE lessons SET topic = 'Вторая, исправлена' WHERE date = '2026-09-02'")
+        conn.execute("DELETE FROM lessons WHERE date = '2026-09-03'")  # inserted and removed
+    with store.transaction(conn, "print"):
+        conn.execute("DELETE FROM lessons WHERE date = '2026-09-02'")
+        conn.execute(lesson, ("2026-09-04", "Четвёртая"))  # SQLite gives it rowid 2 again
+    chained = conn.execute("SELECT chain_id, row_id, json_extract(content, '$[7]') FROM chain_rows"
+                           " WHERE tbl = 'lessons' ORDER BY id").fetchall()
+    assert chained == [(2, 1, "Первая"), (2, 2, "Вторая, исправлена"), (3, 2, "Четвёртая")]
+    assert chain.verify(conn).intact
+
+
 def test_edited_history_record_breaks_its_hash(school):
     edit(school, "UPDATE chain_rows SET content = NULL WHERE id = (SELECT max(id) FROM chain_rows"
                  " WHERE tbl = 'marks')")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from journal.core.findings import Finding, has_errors
 
@@ -26,9 +27,12 @@ class LessonRecord:
     teacher: str = ""  # who gave the lesson when the line changed hands ("" — the workbook's)
 
 
-@dataclass(frozen=True)
-class MarkRecord:
-    """One mark (a cell «5/4» gives two, positions 1 and 2)."""
+class MarkRecord(NamedTuple):
+    """One mark (a cell «5/4» gives two, positions 1 and 2).
+
+    A named tuple, as :class:`AttendanceRecord`: a year workbook has some 2,000 of them, and a
+    tuple is made five times faster than a frozen dataclass.
+    """
 
     student: str
     date: dt.date
@@ -39,8 +43,7 @@ class MarkRecord:
     cell: str
 
 
-@dataclass(frozen=True)
-class AttendanceRecord:
+class AttendanceRecord(NamedTuple):
     """An absence code in the grid."""
 
     student: str

@@ -254,6 +254,7 @@ def validate_subject(view: SubjectView, settings: Settings,
     future_columns: set[int] = set()
     marks_by_student: dict[str, list[tuple[int, float, dt.date]]] = {}
     column_has_marks = [False] * len(columns)
+    first_marked = settings.marks_from(school_class)  # settings.marks_on, once for the grid
     for r, c, address, value in view.marks:
         row_student = rows[r] if r < len(rows) else None
         column = columns[c] if c < len(columns) else None
@@ -284,7 +285,7 @@ def validate_subject(view: SubjectView, settings: Settings,
         if problem is not None:
             err(problem[0], problem[1], sheet=SHEET_GRID, cell=address, student=name, date=day)
             continue
-        if parsed.marks and not settings.marks_on(school_class, day):
+        if parsed.marks and (first_marked is None or day < first_marked):
             err("M06", f"{day:%d.%m.%Y} {school_class.name} учится без отметок "
                        f"({settings.unmarked_text(school_class)}); оставьте в ячейке только код "
                        "отсутствия (Н, Б, У, О)", sheet=SHEET_GRID, cell=address, student=name,
