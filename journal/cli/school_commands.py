@@ -52,7 +52,7 @@ def demo(
     root = result.school.root
     typer.echo(f"Пример школы готов: {root}")
     if result.merge is not None:
-        from journal.intake.feedback import summary_line
+        from journal.intake.outcome_text import summary_line
 
         typer.echo(f"  сбор журналов: {summary_line(result.merge)}")
     typer.echo(f"  настройки: {result.school.settings_path.name}; книги: classes/, workbooks/; "
@@ -181,8 +181,8 @@ def check(
 
     Пример: journal check --school "Школа 2026-2027"
     """
-    from journal.intake.feedback import format_outcomes
     from journal.intake.merge import GONE, MERGED, REMOVED, check_files, check_school
+    from journal.intake.outcome_text import format_outcomes
     from journal.school.folder import SchoolFolder
     from journal.workbooks.settings_reader import load_settings
 
@@ -238,15 +238,9 @@ def merge(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from journal.intake.feedback import (
-        feedback_current,
-        feedback_key,
-        format_outcomes,
-        summary_line,
-        write_feedback,
-    )
+    from journal.intake.feedback_state import feedback_current, feedback_key
     from journal.intake.merge import GONE, HELD, changes_of_merge, merge_school, settings_fingerprint
-    from journal.reports.readiness import for_feedback
+    from journal.intake.outcome_text import format_outcomes, summary_line
     from journal.school.folder import FEEDBACK_DIR, SchoolFolder
     from journal.workbooks.settings_reader import load_settings
 
@@ -268,6 +262,10 @@ def merge(
                                   progress=progress, confirm_gone=confirm_gone or ())
         key = feedback_key(result, settings_fingerprint=settings_fingerprint(settings), day=day)
         if not feedback_current(folder, key):  # else nothing the feedback says has changed
+            # (openpyxl and pandas are imported only when there is something to write)
+            from journal.intake.feedback import write_feedback
+            from journal.reports.readiness import for_feedback
+
             write_feedback(folder, result, changes_of_merge(folder, result.merge_id),
                            for_feedback(folder.store_path, settings, day), key=key)
     except JournalError as exc:

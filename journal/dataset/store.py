@@ -14,12 +14,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from journal.core.errors import StoreBusyError, StoreError
 from journal.dataset import chain
 from journal.school.folder import DATASET_BACKUPS_DIR
+
+if TYPE_CHECKING:  # pandas is imported by the first frame read, not by a merge
+    import pandas as pd
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -135,6 +137,8 @@ def opened(path: str | Path, *, readonly: bool = True) -> Iterator[sqlite3.Conne
 
 def read_sql(conn: sqlite3.Connection, sql: str, params: tuple | dict = ()) -> pd.DataFrame:
     """Run a query and return a DataFrame."""
+    import pandas as pd
+
     return pd.read_sql_query(sql, conn, params=params)
 
 

@@ -11,15 +11,15 @@ cell changes the warning comes back. Errors are never settled.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path, PurePath
-from zipfile import BadZipFile
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
 
 from journal.core.findings import SEVERITY_RU, Finding, Severity
 from journal.dataset import store
 from journal.intake.outcomes import MergeResult
+from journal.workbooks.screening import screen
 
 SUMMARY_NAME = "_Сводка для ответственного за ЭЖ.xlsx"
 FINDINGS_SHEET = "Все замечания"
@@ -37,37 +37,38 @@ def key_of(finding: Finding) -> Key:
 def read_summary(path: Path) -> list[tuple[str, str, str, str, str, str]]:
     """The warnings of a coordinator's summary with a name in «Проверено (кто)»:
     (file, code, sheet, cell, message, who). A missing or unreadable summary gives none."""
-    if not path.exists():
+    if not path.exists() or not screen(path).ok:  # screened like any workbook before calamine
         return []
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError, BadZipFile, InvalidFileException):
+    try:  # calamine: read at every merge, and openpyxl's import alone costs more than the read
+        wb = CalamineWorkbook.from_path(str(path))
+        if FINDINGS_SHEET not in wb.sheet_names:
+            return []
+        rows = iter(wb.get_sheet_by_name(FINDINGS_SHEET).to_python(skip_empty_area=False))
+    except (OSError, ValueError, KeyError, CalamineError):
         # a summary spoiled by hand settles nothing
         return []
-    try:
-        if FINDINGS_SHEET not in wb.sheetnames:
-            return []
-        rows = wb[FINDINGS_SHEET].iter_rows(values_only=True)
-        header = [str(v or "").strip() for v in next(rows, ())]
-        if CHECKED_COLUMN not in header:
-            return []
-        at = {name: header.index(name) for name in header if name}
-        warning = SEVERITY_RU[Severity.WARNING]
-        found = []
-        for row in rows:
-            def value(name: str, row: tuple[object, ...] = row) -> str:
-                i = at.get(name)
-                cell = row[i] if i is not None and i < len(row) else None
-                return "" if cell is None else str(cell).strip()
-            who = value(CHECKED_COLUMN)
-            if not who or value("Важность") != warning:
-                continue
-            code = value("Код и суть").split(" ", 1)[0]
-            found.append((value("Файл"), code, value("Лист"), value("Ячейка"),
-                          value("Что не так и как исправить"), who))
-        return found
-    finally:
-        wb.close()
+    header = [_text(v) for v in next(rows, [])]
+    if CHECKED_COLUMN not in header:
+        return []
+    at = {name: header.index(name) for name in header if name}
+    warning = SEVERITY_RU[Severity.WARNING]
+    found = []
+    for row in rows:
+        def value(name: str, row: Sequence[object] = row) -> str:
+            i = at.get(name)
+            return _text(row[i]) if i is not None and i < len(row) else ""
+        who = value(CHECKED_COLUMN)
+        if not who or value("Важность") != warning:
+            continue
+        code = value("Код и суть").split(" ", 1)[0]
+        found.append((value("Файл"), code, value("Лист"), value("Ячейка"),
+                      value("Что не так и как исправить"), who))
+    return found
+
+
+def _text(cell: object) -> str:
+    """A cell as text ('' for an empty one)."""
+    return "" if cell is None else str(cell).strip()
 
 
 def settle(conn: sqlite3.Connection, result: MergeResult, summary: Path) -> None:

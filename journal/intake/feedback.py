@@ -15,11 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Protection
@@ -30,19 +28,13 @@ from journal.core import xlsx_style as xs
 from journal.core.findings import SEVERITY_RU, Finding, count_errors
 from journal.core.formatting import number_ru
 from journal.intake.acknowledge import CHECKED_COLUMN, FINDINGS_SHEET, SUMMARY_NAME, key_of
-from journal.intake.merge import (
-    GONE,
-    HELD,
-    MERGED,
-    SKIPPED,
-    STATUS_RU,
-    UNCHANGED,
-    UNREADABLE,
-    FileOutcome,
-    MergeResult,
-    changes_of_merge,
-)
+from journal.intake.feedback_state import DIGEST_PREFIX, feedback_current, feedback_key, stored_identifier
+from journal.intake.merge import STATUS_RU, MergeResult, changes_of_merge
+from journal.intake.outcome_text import file_shown, format_outcomes, sort_key, summary_line, when_ru
 from journal.school.folder import FEEDBACK_DIR, SchoolFolder, safe_file_name
+
+__all__ = ["PeriodReadiness", "feedback_current", "feedback_key", "format_outcomes", "sort_key",
+           "summary_line", "when_ru", "write_feedback"]
 
 NO_TEACHER = "Без учителя"
 FINDING_COLUMNS = ("Файл", "Лист", "Ячейка", "Ученик", "Дата", "Важность",
@@ -111,39 +103,6 @@ def write_feedback(school: SchoolFolder, result: MergeResult,
     return written
 
 
-_DIGEST_PREFIX = "journal:"
-_IDENTIFIER = re.compile(rb"<dc:identifier>([^<]*)</dc:identifier>")
-
-
-def feedback_key(result: MergeResult, *, settings_fingerprint: str, day: dt.date | None) -> str:
-    """A digest of everything the feedback files of ``result`` are made from: every file's
-    status, bytes, findings and settled warnings, the settings and the day (what is still
-    missing at a period's end depends on them and on the accepted workbooks' bytes)."""
-    files = [(o.file, o.status, o.sha256, o.changes, [_finding_row(f) for f in o.findings])
-             for o in result.files]
-    settled = sorted((_finding_row(f), list(result.settled_by.get(key_of(f), ())))
-                     for f in result.acknowledged)
-    text = json.dumps([files, settled, settings_fingerprint, day.isoformat() if day else "",
-                       bool(result.changes)], ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def feedback_current(school: SchoolFolder, key: str) -> bool:
-    """True when the feedback folder was written for a merge with the same :func:`feedback_key`
-    and still holds every file it wrote then (nothing needs to be computed or written)."""
-    folder = school.output_dir / FEEDBACK_DIR
-    stored = _stored_identifier(folder / SUMMARY_NAME).split()
-    if len(stored) != 3 or stored[1] != key:
-        return False
-    present = [p for p in folder.glob("*.xlsx") if not p.name.startswith("~$")]
-    return str(len(present)) == stored[2]
-
-
-def _finding_row(finding: Finding) -> tuple[str, ...]:
-    return (finding.code, str(finding.severity), finding.file, finding.sheet, finding.cell,
-            finding.student, str(finding.date or ""), finding.teacher, finding.message)
-
-
 def _content_digest(wb: Workbook, when: str) -> str:
     """What a person reads in ``wb`` (every sheet's values), the moment of the merge left out."""
     digest = hashlib.sha256()
@@ -152,25 +111,14 @@ def _content_digest(wb: Workbook, when: str) -> str:
         for row in ws.iter_rows(values_only=True):
             cells = ["" if v is None else str(v).replace(when, "") for v in row]
             digest.update(json.dumps(cells, ensure_ascii=False).encode("utf-8"))
-    return _DIGEST_PREFIX + digest.hexdigest()
-
-
-def _stored_identifier(path: Path) -> str:
-    """The identifier in a workbook's document properties ('' when none or unreadable)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            core = archive.read("docProps/core.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return ""
-    found = _IDENTIFIER.search(core)
-    return found.group(1).decode("utf-8", "replace") if found else ""
+    return DIGEST_PREFIX + digest.hexdigest()
 
 
 def _save_if_changed(wb: Workbook, path: Path, when: str, extra: str = "") -> bool:
     """Save ``wb`` unless ``path`` already says the same; True when written."""
     digest = _content_digest(wb, when)
     identifier = f"{digest} {extra}".strip()
-    stored = _stored_identifier(path) if path.exists() else ""
+    stored = stored_identifier(path) if path.exists() else ""
     if stored.split(" ", 1)[0] == digest:  # (a stale key only costs the next merge a recheck)
         return False
     wb.properties.identifier = identifier
@@ -226,34 +174,6 @@ def _table(ws: Worksheet, top: int, headers: Sequence[str], rows: Sequence[Seque
         for col, value in enumerate(values, start=1):
             ws.cell(i, col, value).alignment = _WRAP
     return top + len(rows) + 2
-
-
-def when_ru(stamp: str) -> str:
-    """«28.11.2026 17:46» for a stored ``2026-11-28 17:46:37``; other text as it is."""
-    try:
-        return f"{dt.datetime.fromisoformat(stamp):%d.%m.%Y %H:%M}"
-    except (TypeError, ValueError):
-        return stamp
-
-
-def file_shown(path: str) -> str:
-    """A workbook as a person names it: its file name, without the program's folders."""
-    return PurePath(str(path).replace("\\", "/")).name if path else ""
-
-
-def sort_key(finding: Finding) -> tuple[str, int, str, int, int]:
-    """Errors first, then by file, sheet and cell in reading order."""
-    column, row = _split_cell(finding.cell)
-    return (finding.file, 0 if finding.is_error else 1, finding.sheet, row, column)
-
-
-def _split_cell(cell: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in cell if ch.isalpha())
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    column = 0
-    for ch in letters.upper():
-        column = column * 26 + ord(ch) - 64
-    return column, int(digits) if digits else 0
 
 
 def _teacher_workbook(teacher: str, findings: list[Finding], when: str) -> Workbook:
@@ -440,50 +360,3 @@ def _change_value(key: str, value: object) -> object:
     return value
 
 
-def summary_line(result: MergeResult) -> str:
-    """«Принято 12, без изменений 30, отклонено 2, задержано 0; ошибок 3, предупреждений 5.»"""
-    findings = result.findings
-    errors = count_errors(findings)
-    skipped = result.count(SKIPPED)
-    locks = f", пропущено служебных файлов {skipped}" if skipped else ""
-    gone = result.count("gone")
-    locks += f", прежде принятых журналов нет в папке {gone}" if gone else ""
-    removed = result.count("removed")
-    locks += f", подтверждено, что убраны, {removed}" if removed else ""
-    return (f"Принято {result.count('merged')}, без изменений {result.count('unchanged')}, "
-            f"отклонено {result.count('rejected')}, задержано {result.count('held')}, "
-            f"не читается {result.count('unreadable')}{locks}; ошибок {errors}, "
-            f"предупреждений {len(findings) - errors}; записей в истории изменений "
-            f"{result.changes}.")
-
-
-def format_outcomes(outcomes: Sequence[FileOutcome], *, checking: bool = False,
-                    limit: int = 25, show_all: bool = False) -> str:
-    """The terminal text for files: a status line, then findings (at most ``limit`` per file).
-
-    Unless ``show_all``, files merged or unchanged without findings or changes are left out
-    (the summary line counts them).
-    """
-    lines: list[str] = []
-    for o in outcomes:
-        quiet = o.status in (MERGED, UNCHANGED) and not o.findings and not o.changes
-        if quiet and not show_all:
-            continue
-        if checking:
-            status = ("можно сдавать" if o.status == MERGED
-                      else "не читается" if o.status == UNREADABLE
-                      else "сбор журналов его задержит до подтверждения" if o.status == HELD
-                      else "файла нет в папке, данные в базе сохранены" if o.status == GONE
-                      else "будет отклонён: исправьте ошибки")
-        else:
-            status = STATUS_RU[o.status]
-        counts = f" (ошибок {o.errors}, предупреждений {o.warnings})" if o.findings else ""
-        changes = f", записей в истории изменений: {o.changes}" if o.changes else ""
-        lines.append(f"{o.file}: {status}{counts}{changes}")
-        ordered = sorted(o.findings, key=sort_key)
-        for f in ordered[:limit]:
-            lines.append("  " + f.format(with_file=False))
-        if len(ordered) > limit:
-            lines.append(f"  … и ещё {len(ordered) - limit}; все замечания — в файлах "
-                         f"папки «{FEEDBACK_DIR}»")
-    return "\n".join(lines)

@@ -13,11 +13,15 @@ import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from journal.dataset import postgres, store
+from journal.dataset import store
 from journal.school.settings import normalise_class_name
+
+if TYPE_CHECKING:  # psycopg is imported only for the district's reports
+    from journal.dataset import postgres
 
 DATE_COLUMNS = frozenset({"date", "birth_date", "joined", "left_on", "start_date", "end_date",
                           "lesson_date"})
@@ -122,6 +126,8 @@ def load_district(conn: postgres.Connection, school_id: str, *,
     with every column); ``dates`` (first and last day): read only the marks and attendance
     of those days — for a report that looks at no other (the lessons stay whole).
     """
+    from journal.dataset import postgres
+
     bounds = None if dates is None else (dates[0].isoformat(),
                                          (dates[1] + dt.timedelta(days=1)).isoformat())
     empty = empty_dataset()

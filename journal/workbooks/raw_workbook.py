@@ -11,12 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-
 from journal.core.findings import Finding, has_errors
 from journal.core.text import cell_text, name_key, parse_date_value
 from journal.workbooks import format as wf
 from journal.workbooks import screening as prescreen
+from journal.workbooks.cell_refs import column_index_from_string, get_column_letter
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
-from openpyxl.utils import column_index_from_string
 
 from journal.core.findings import error
+from journal.workbooks.cell_refs import column_index_from_string
 from journal.workbooks.raw_workbook import (
     MAX_UNCOMPRESSED,
     R_BROKEN,
