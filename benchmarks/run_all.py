@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         _run("bench_district.py", "--sizes", *(("150", "1000") if args.quick else ("1000", "10000"))),
     ]
     if not args.skip_reports:
+        summaries.append(_run("bench_weekly.py", "--runs", "3" if args.quick else "5"))
         summaries.append(_run("bench_reports.py", "--runs", "1"))
     print("\n".join(summaries))
     return 1 if any("failed" in s for s in summaries) else 0
