@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from journal.core.errors import StoreBusyError, StoreError
 from journal.dataset import chain
@@ -37,6 +37,12 @@ def migrations() -> list[tuple[int, str, str]]:
 SCHEMA_VERSION = max(v for v, _, _ in migrations())
 
 
+# SQLite's page cache per connection (its default is 2 MiB): a district-size dataset of
+# several GiB has index pages (marks by student, lessons by class) all over the file, and
+# every workbook written touches some of them.
+CACHE_KIB = 64 * 1024
+
+
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     """Open the dataset; a writable one is created and migrated to the current schema."""
     path = Path(path)
@@ -53,6 +59,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     except sqlite3.Error as exc:
         raise StoreError(f"Не удалось открыть общую базу «{path}»: {exc}") from exc
     if not readonly:
@@ -534,9 +541,8 @@ def write_subject(conn: sqlite3.Connection, plan: SubjectPlan) -> None:
     conn.executemany(
         "INSERT INTO marks (lesson_id, student_id, position, value, weight, cell, first_seen,"
         " last_seen, first_merge_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(lesson_ids[(m["date"], m["seq"])], student_ids[m["student"]], m["position"], m["value"],
-          m["weight"], m["cell"], m["first_seen"], m["last_seen"], plan.merge_id)
-         for m in plan.mark_inserts],
+        [(lesson_ids[(m.date, m.seq)], student_ids[m.student], m.position, m.value, m.weight,
+          m.cell, m.first_seen, m.last_seen, plan.merge_id) for m in plan.mark_inserts],
     )
     conn.executemany(
         "UPDATE attendance SET code = :code, cell = :cell, first_seen = :first_seen,"
@@ -638,6 +644,21 @@ def class_events_and_messages(conn: sqlite3.Connection, class_name: str, start: 
     }
 
 
+class MarkInsert(NamedTuple):
+    """A mark to insert (a year workbook's first merge has ~1,900: a tuple, cheap to make,
+    to pickle from the worker that planned it and to write)."""
+
+    student: str
+    date: str  # the lesson's ISO date
+    seq: int
+    position: int
+    value: int
+    weight: float
+    cell: str
+    first_seen: str
+    last_seen: str
+
+
 @dataclass
 class SubjectPlan:
     """What merging one subject workbook will write: computed by journal.intake.merge, run here."""
@@ -646,7 +667,7 @@ class SubjectPlan:
     merge_id: int
     lessons: list[dict[str, object]] = field(default_factory=list)
     lesson_deletes: list[LessonKeyText] = field(default_factory=list)
-    mark_inserts: list[dict[str, object]] = field(default_factory=list)
+    mark_inserts: list[MarkInsert] = field(default_factory=list)
     mark_updates: list[dict[str, object]] = field(default_factory=list)
     mark_deletes: list[int] = field(default_factory=list)
     attendance_inserts: list[dict[str, object]] = field(default_factory=list)
