@@ -511,6 +511,33 @@ def class_students(students: pd.DataFrame, class_name: str) -> pd.DataFrame:
     return mine.sort_values("full_name", kind="stable")
 
 
+class ByClass:
+    """The rows of a frame split by class once, for a report that loops over the classes.
+
+    ``get(name)`` gives the same rows, in the same order, as selecting them from the whole
+    frame: by the name's normalised spelling (as :func:`of_class`), or with ``exact`` by the
+    name as written (as ``frame["class"] == name``); a class without rows gets an empty
+    frame with every column. Splitting once costs about what one such selection costs.
+    """
+
+    def __init__(self, frame: pd.DataFrame, column: str = "class", *, exact: bool = False) -> None:
+        self.empty = frame.iloc[0:0]
+        self.exact = exact
+        self.parts: dict[object, pd.DataFrame] = {}
+        if frame.empty:
+            return
+        keys = frame[column]
+        if not exact:
+            keys = keys.map({c: normalise_class_name(str(c)) for c in keys.unique()})
+        positions = frame.groupby(keys.to_numpy(), sort=False, dropna=True).indices
+        self.parts = {key: frame.iloc[rows] for key, rows in positions.items()}
+
+    def get(self, class_name: str) -> pd.DataFrame:
+        """The rows of ``class_name``."""
+        key = class_name if self.exact else normalise_class_name(class_name)
+        return self.parts.get(key, self.empty)
+
+
 def same_period(text: object, period: Period) -> bool:
     """True when a stored period label («1 четверть», «1») names ``period``."""
     label = text_key(text)
