@@ -9,8 +9,9 @@ frames still have every column, so each report yields an empty table, not an err
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -112,7 +113,8 @@ def _read(conn: sqlite3.Connection) -> Dataset:
 
 def load_district(conn: postgres.Connection, school_id: str, *,
                   fields_wanted: Collection[str] | None = None,
-                  dates: tuple[dt.date, dt.date] | None = None) -> Dataset:
+                  dates: tuple[dt.date, dt.date] | None = None,
+                  columns: Mapping[str, Sequence[str]] | None = None) -> Dataset:
     """One school's dataset as the district database holds it (the same frames as :func:`load`).
 
     A school the district does not hold gives an empty dataset with every column.
@@ -120,21 +122,33 @@ def load_district(conn: postgres.Connection, school_id: str, *,
     tables it does not carry (``merge_files``: a school's own merge log).
     ``fields_wanted``: read only these frames of :class:`Dataset` (the others are empty,
     with every column); ``dates`` (first and last day): read only the marks and attendance
-    of those days — for a report that looks at no other (the lessons stay whole).
+    of those days — for a report that looks at no other (the lessons stay whole);
+    ``columns`` (field → column names): read only these columns of those frames — a
+    report that looks at another fails on the missing column, it never sees it empty.
     """
     bounds = None if dates is None else (dates[0].isoformat(),
                                          (dates[1] + dt.timedelta(days=1)).isoformat())
-    empty = empty_dataset()
     frames = {}
     for name, source in SOURCES.items():
-        if not postgres.holds(source):
-            frames[name] = getattr(empty, name)
-            continue
         wanted = fields_wanted is None or name in fields_wanted
+        if not postgres.holds(source) or not wanted:
+            frames[name] = _empty_frame(name)
+            continue
         frames[name] = parse_dates(postgres.read_table(
             conn, source, [school_id], dates=bounds if name in ("marks", "attendance") else None,
-            rows=wanted))
+            columns=(columns or {}).get(name)))
     return Dataset(**frames)
+
+
+@functools.cache
+def _empty_frames() -> Dataset:
+    return empty_dataset()
+
+
+def _empty_frame(name: str) -> pd.DataFrame:
+    """The frame ``name`` of :func:`empty_dataset` (a copy: callers may change theirs)."""
+    frame: pd.DataFrame = getattr(_empty_frames(), name)
+    return frame.copy()
 
 
 def parse_dates(frame: pd.DataFrame) -> pd.DataFrame:
