@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,18 +230,31 @@ def normalise_value(value: object) -> str | None:
 def _counted(values: Iterable[object]) -> list[str]:
     """Values that take part in the rates: blanks and осв left out."""
     result = []
-    for v in values:
-        text = normalise_value(v)
+    for text in _normalised(values):
         if text is not None and text != EXEMPT:
             result.append(text)
     return result
 
 
+def _normalised(values: Iterable[object]) -> Iterator[str | None]:
+    """:func:`normalise_value` of each value (each distinct value normalised once)."""
+    if isinstance(values, pd.Series):
+        values = values.tolist()
+    known: dict[object, str | None] = {}
+    for v in values:
+        try:
+            yield known[v]
+        except KeyError:
+            known[v] = text = normalise_value(v)
+            yield text
+        except TypeError:  # unhashable
+            yield normalise_value(v)
+
+
 def value_counts(values: Iterable[object]) -> dict[str, int]:
     """How many of each value (5, 4, 3, 2, 1, зч, нз, осв, н/а), blanks ignored."""
     counts = {k: 0 for k in (*GRADES, "зч", "нз", EXEMPT, NOT_ATTESTED)}
-    for v in values:
-        text = normalise_value(v)
+    for text in _normalised(values):
         if text is not None:
             counts[text] = counts.get(text, 0) + 1
     return counts
@@ -482,9 +495,13 @@ def subject_lines(settings: Settings, class_name: str, *frames: pd.DataFrame) ->
         if frame.empty:
             continue
         mine = frame[of_class(frame["class"], wanted)]
-        teachers = mine["teacher"] if "teacher" in mine.columns else pd.Series("", index=mine.index)
-        for subject, grp, teacher in zip(mine["subject"], mine["grp"].fillna(""), teachers,
-                                         strict=True):
+        teachers = mine["teacher"].tolist() if "teacher" in mine.columns else [""] * len(mine)
+        seen: set[tuple[object, object, object]] = set()
+        for subject, grp, teacher in zip(mine["subject"].tolist(), mine["grp"].fillna("").tolist(),
+                                         teachers, strict=True):
+            if (subject, grp, teacher) in seen:  # a line's lessons repeat it: decided already
+                continue
+            seen.add((subject, grp, teacher))
             key = (str(subject), str(grp))
             if key not in lines and (key not in extra or not extra[key]):
                 extra[key] = str(teacher or "")

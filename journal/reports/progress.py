@@ -238,6 +238,7 @@ def _class_row(name: str, period: str, students: pd.DataFrame,
     n = len(counted)
     passed = int((~counted["failing"] & ~counted["not_attested"]).sum())
     good = int(counted["excellent"].sum() + counted["good"].sum())
+    values = results["value"].tolist()
     return {
         "class": name, "period": period, "students": len(students),
         "attested": int(counted["attested"].sum()),
@@ -246,7 +247,7 @@ def _class_row(name: str, period: str, students: pd.DataFrame,
         "not_attested": int(counted["not_attested"].sum()),
         "pass_rate": 100.0 * passed / n if n else math.nan,
         "quality_rate": 100.0 * good / n if n else math.nan,
-        "sou": sou(results["value"]), "average": average_mark(results["value"]),
+        "sou": sou(values), "average": average_mark(values),
         "forecasts": int((results["source"] == FORECAST).sum()),
     }
 
