@@ -134,10 +134,46 @@ def load_district(conn: postgres.Connection, school_id: str, *,
         if not postgres.holds(source) or not wanted:
             frames[name] = _empty_frame(name)
             continue
+        wanted_columns = (columns or {}).get(name)
+        if name == "marks" and wanted_columns is not None and set(wanted_columns) <= MARK_COLUMNS:
+            frames[name] = parse_dates(_district_marks(conn, school_id, bounds, wanted_columns))
+            continue
         frames[name] = parse_dates(postgres.read_table(
             conn, source, [school_id], dates=bounds if name in ("marks", "attendance") else None,
-            columns=(columns or {}).get(name)))
+            columns=wanted_columns))
     return Dataset(**frames)
+
+
+# Columns of ``v_marks`` that come from the mark's lesson, and every column the district
+# reads of a mark without the view (:func:`_district_marks`).
+LESSON_OF_MARK = ("class", "subject", "grp", "date", "seq", "period", "kind", "teacher",
+                  "substitute")
+MARK_COLUMNS = frozenset({*LESSON_OF_MARK, *postgres.MARK_NUMBERS, "student"}) - {"lesson_id"}
+
+
+def _district_marks(conn: postgres.Connection, school_id: str, bounds: tuple[str, str] | None,
+                    columns: Sequence[str]) -> pd.DataFrame:
+    """The columns ``columns`` of ``v_marks`` of a school, the same rows in the same order:
+    the marks' numbers, each with its lesson's columns and its student's name looked up —
+    a hundred thousand marks share a few thousand lessons, so their texts are not sent
+    (or made into Python objects) once for each mark."""
+    marks = postgres.read_marks(conn, school_id, bounds)
+    frame = pd.DataFrame(index=pd.RangeIndex(len(marks)))
+    lesson_columns = [c for c in columns if c in LESSON_OF_MARK]
+    lessons = postgres.read_table(conn, "lessons", [school_id], dates=bounds,
+                                  columns=["id", *lesson_columns]) if lesson_columns else None
+    names = postgres.read_table(conn, "students", [school_id], columns=["id", "full_name"]) \
+        if "student" in columns else None
+    for column in columns:
+        if column in postgres.MARK_NUMBERS:
+            frame[column] = marks[column]
+        elif lessons is not None and column in lesson_columns:
+            at = pd.Index(lessons["id"]).get_indexer(marks["lesson_id"])
+            frame[column] = lessons[column].take(at).reset_index(drop=True)
+        elif names is not None:
+            at = pd.Index(names["id"]).get_indexer(marks["student_id"])
+            frame[column] = names["full_name"].take(at).reset_index(drop=True)
+    return frame
 
 
 @functools.cache
