@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from journal.core.text import text_key
@@ -171,15 +172,17 @@ def in_class_periods(frame: pd.DataFrame, periods: Mapping[str, Period], column:
     if frame.empty:
         return frame
     by_name = {normalise_class_name(k): v for k, v in periods.items()}
-    days = pd.to_datetime(frame[column], errors="coerce")
-    starts = frame[class_column].map(
-        lambda c: as_timestamp(by_name[normalise_class_name(c)].start)
-        if normalise_class_name(c) in by_name else pd.NaT)
-    ends = frame[class_column].map(
-        lambda c: as_timestamp(by_name[normalise_class_name(c)].end)
-        if normalise_class_name(c) in by_name else pd.NaT)
-    keep = days.notna() & starts.notna() & (days >= starts) & (days <= ends)
-    return frame[keep.astype(bool)]
+    days = pd.to_datetime(frame[column], errors="coerce").to_numpy()
+    codes, names = pd.factorize(frame[class_column])
+    found = [by_name.get(normalise_class_name(c)) for c in names]
+    none = np.datetime64("NaT", "ns")
+    # one start and end per distinct class name; the last (code -1: no name) is none
+    starts = np.array([*(np.datetime64(as_timestamp(p.start), "ns") if p else none for p in found),
+                       none], dtype="datetime64[ns]")[codes]
+    ends = np.array([*(np.datetime64(as_timestamp(p.end), "ns") if p else none for p in found),
+                     none], dtype="datetime64[ns]")[codes]
+    keep = ~np.isnat(days) & ~np.isnat(starts) & (days >= starts) & (days <= ends)
+    return frame[keep]
 
 
 def enrolled_between(students: pd.DataFrame, start: dt.date | str | None,
@@ -528,13 +531,15 @@ def class_students(students: pd.DataFrame, class_name: str) -> pd.DataFrame:
     return mine.sort_values("full_name", kind="stable")
 
 
-class ByClass:
-    """The rows of a frame split by class once, for a report that loops over the classes.
+class RowsBy:
+    """The rows of a frame split once by a column (the class, by default), for a report that
+    loops over its values.
 
-    ``get(name)`` gives the same rows, in the same order, as selecting them from the whole
-    frame: by the name's normalised spelling (as :func:`of_class`), or with ``exact`` by the
-    name as written (as ``frame["class"] == name``); a class without rows gets an empty
-    frame with every column. Splitting once costs about what one such selection costs.
+    ``get(value)`` gives the same rows, in the same order, as selecting them from the whole
+    frame: for the class, by the name's normalised spelling (as :func:`of_class`); with
+    ``exact``, by the value as written (as ``frame[column] == value``). A value without
+    rows gets an empty frame with every column. Splitting once costs about what one such
+    selection costs.
     """
 
     def __init__(self, frame: pd.DataFrame, column: str = "class", *, exact: bool = False) -> None:
@@ -549,9 +554,9 @@ class ByClass:
         positions = frame.groupby(keys.to_numpy(), sort=False, dropna=True).indices
         self.parts = {key: frame.iloc[rows] for key, rows in positions.items()}
 
-    def get(self, class_name: str) -> pd.DataFrame:
-        """The rows of ``class_name``."""
-        key = class_name if self.exact else normalise_class_name(class_name)
+    def get(self, value: object) -> pd.DataFrame:
+        """The rows of ``value`` (a class name unless ``exact``)."""
+        key = value if self.exact else normalise_class_name(str(value))
         return self.parts.get(key, self.empty)
 
 

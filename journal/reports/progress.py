@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,9 +34,9 @@ import pandas as pd
 from journal.reports.common import (
     FAILED,
     YEAR,
-    ByClass,
     DateLike,
     DateRange,
+    RowsBy,
     average_mark,
     class_periods,
     class_ranges,
@@ -87,8 +88,8 @@ def period_results(dataset: Dataset, settings: Settings, period: str | int,
     names = marked_classes(settings, period, parse_day(today))
     periods = class_periods(settings, period, names, parse_day(today))
     ranges = class_ranges(settings, period, today=today, class_names=list(periods))
-    students, lessons = ByClass(data.students), ByClass(data.lessons)
-    finals_of, all_finals = ByClass(data.finals, exact=True), ByClass(data.finals)
+    students, lessons = RowsBy(data.students), RowsBy(data.lessons)
+    finals_of, all_finals = RowsBy(data.finals, exact=True), RowsBy(data.finals)
     averages_of = _class_averages(data.marks, ranges)
     rows: list[dict[str, object]] = []
     for name, rng in ranges.items():
@@ -131,7 +132,7 @@ def period_results(dataset: Dataset, settings: Settings, period: str | int,
 
 
 def _class_averages(marks: pd.DataFrame, ranges: dict[str, DateRange]
-                    ) -> dict[str, dict[tuple[object, object, object], tuple[float, int]]]:
+                    ) -> dict[str, dict[tuple[Any, Any, Any], tuple[float, int]]]:
     """Per class: (subject, grp, student_id) → (weighted average, mark count) of the marks in
     the class's own range (marks of the class by its name as written)."""
     if marks.empty or not ranges:
@@ -140,12 +141,12 @@ def _class_averages(marks: pd.DataFrame, ranges: dict[str, DateRange]
     keep = np.zeros(len(marks), dtype=bool)
     for name, positions in marks.groupby(marks["class"].to_numpy(), sort=False,
                                          dropna=True).indices.items():
-        rng = ranges.get(name)
+        rng = ranges.get(str(name))
         if rng is not None:
             mine = days[positions]
             keep[positions] = ((mine >= np.datetime64(rng.start)) & (mine <= np.datetime64(rng.end))
                                & ~np.isnat(mine))
-    found: dict[str, dict[tuple[object, object, object], tuple[float, int]]] = {}
+    found: dict[str, dict[tuple[Any, Any, Any], tuple[float, int]]] = {}
     for name, subj, grp, sid, avg, count in rows_of(
             weighted_averages(marks[keep]), "class", "subject", "grp", "student_id",
             "weighted_average", "mark_count"):
@@ -209,13 +210,13 @@ def class_progress(results: pd.DataFrame, school_total: bool = True) -> pd.DataF
     if results.empty:
         return pd.DataFrame(columns=CLASS_COLUMNS)
     students = student_summary(results)
-    students_of = ByClass(students, exact=True)
+    students_of = RowsBy(students, exact=True)
     groups = list(results["period"].drop_duplicates())
     rows = []
     for period in groups:
         mine = results[results["period"] == period]
         names = list(mine["class"].drop_duplicates())
-        results_of = ByClass(mine, exact=True)
+        results_of = RowsBy(mine, exact=True)
         for name in names:
             rows.append(_class_row(str(name), str(period), students_of.get(name),
                                    results_of.get(name)))
