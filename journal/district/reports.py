@@ -37,6 +37,26 @@ PROGRESS_COLUMNS: dict[str, tuple[str, ...]] = {
     "finals": ("class", "subject", "grp", "student_id", "kind", "period", "value"),
 }
 PROGRESS_FIELDS = tuple(PROGRESS_COLUMNS)
+_LESSON_KEY = ("class", "subject", "grp", "date", "seq")
+# What the attendance report reads: absences, the lessons of a day, who is in which group
+# (by the group lists, or by a student's absences and marks in the group's lessons).
+ATTENDANCE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "students": ("id", "class", "full_name", "joined", "left_on"),
+    "student_groups": ("student_id", "subject", "grp"),
+    "lessons": ("class", "subject", "grp", "date"),
+    "attendance": ("class", "subject", "grp", "date", "student_id", "student", "reason"),
+    "marks": ("class", "subject", "grp", "student_id"),
+}
+# What the filling report reads: lessons with their topic and homework, held when a mark or
+# an absence is entered at them, marks per student (and the period marks: is it empty?).
+FILLING_COLUMNS: dict[str, tuple[str, ...]] = {
+    "students": ("id", "class", "full_name", "joined", "left_on"),
+    "student_groups": ("student_id", "subject", "grp"),
+    "lessons": (*_LESSON_KEY, "teacher", "topic", "homework"),
+    "marks": (*_LESSON_KEY, "student_id"),
+    "attendance": _LESSON_KEY,
+    "finals": ("class",),
+}
 DISTRICT = "Район"
 
 
@@ -168,7 +188,7 @@ def attendance_by_school(district: District) -> pd.DataFrame:
     """Per school: students, lessons and days missed by reason, late arrivals, lessons
     missed per student (the school attendance report's class rows, summed)."""
     rows = []
-    for school, dataset in district.datasets():
+    for school, dataset in district.datasets(ATTENDANCE_COLUMNS, columns=ATTENDANCE_COLUMNS):
         ranges = attendance.report_ranges(school.settings, district.period, today=district.today)
         classes = attendance.class_attendance(
             attendance.student_attendance(dataset, ranges))
@@ -186,7 +206,7 @@ def filling_by_school(district: District) -> pd.DataFrame:
     """Per school: lessons planned and in the journal, with topic and homework, students
     without marks or below the norm (the filling report's subject rows, summed)."""
     frames = []
-    for school, dataset in district.datasets():
+    for school, dataset in district.datasets(FILLING_COLUMNS, columns=FILLING_COLUMNS):
         by_subject = filling.filling_by_subject(dataset, school.settings, today=district.today,
                                                 period=district.period)
         if by_subject.empty:
