@@ -1,4 +1,4 @@
-"""The district database at scale: N schools of ~150 workbooks pushed, then the district report.
+"""The district database at scale: N schools of ~150 workbooks pushed, then the district reports.
 
 The school is the synthetic 150-workbook school (:mod:`synthetic`), merged once; each of the
 N district schools is that dataset under its own name (its own school id), so the push of
@@ -6,12 +6,16 @@ school k meets k − 1 schools already in the database. Prints the time of every
 of a repeated push (nothing new), of a push after one week's merge (a copy of school 1's
 dataset in which the program changed every mark of one week, in one transaction per subject
 workbook, as a merge of that week's workbooks writes them), the database size and the time
-of the district progress report over all schools, then a SUMMARY line. A throw-away cluster
-is started and stopped
-(durable: fsync on).
+of each district report (progress, attendance, filling) over all schools, then a SUMMARY
+line. A throw-away cluster is started and stopped (durable: fsync on).
 
     .venv/bin/python benchmarks/bench_district_pg.py --schools 100      # the target run
     .venv/bin/python benchmarks/bench_district_pg.py --schools 5         # a quick one
+    .venv/bin/python benchmarks/bench_district_pg.py --schools 20 --keep # leave it running
+    .venv/bin/python benchmarks/bench_district_pg.py --reuse URL --reports progress
+
+``--keep`` leaves the cluster running and prints its address and how to stop it;
+``--reuse URL`` only times the reports on such a database (while changing the reports).
 
 Targets: first push < 10 s, a push after one week's merge < 2 s, the district progress
 report over 100 schools < 60 s, and the push time not growing with the schools already there.
