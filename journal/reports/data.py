@@ -14,11 +14,15 @@ import sqlite3
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from journal.dataset import postgres, store
+from journal.dataset import store
 from journal.school.settings import normalise_class_name
+
+if TYPE_CHECKING:  # psycopg is imported only for the district's reports
+    from journal.dataset import postgres
 
 DATE_COLUMNS = frozenset({"date", "birth_date", "joined", "left_on", "start_date", "end_date",
                           "lesson_date"})
@@ -126,6 +130,8 @@ def load_district(conn: postgres.Connection, school_id: str, *,
     ``columns`` (field → column names): read only these columns of those frames — a
     report that looks at another fails on the missing column, it never sees it empty.
     """
+    from journal.dataset import postgres
+
     bounds = None if dates is None else (dates[0].isoformat(),
                                          (dates[1] + dt.timedelta(days=1)).isoformat())
     frames = {}
@@ -148,7 +154,8 @@ def load_district(conn: postgres.Connection, school_id: str, *,
 # reads of a mark without the view (:func:`_district_marks`).
 LESSON_OF_MARK = ("class", "subject", "grp", "date", "seq", "period", "kind", "teacher",
                   "substitute")
-MARK_COLUMNS = frozenset({*LESSON_OF_MARK, *postgres.MARK_NUMBERS, "student"}) - {"lesson_id"}
+MARK_NUMBERS = ("id", "student_id", "position", "value", "weight")  # of postgres.read_marks
+MARK_COLUMNS = frozenset({*LESSON_OF_MARK, *MARK_NUMBERS, "student"})
 
 
 def _district_marks(conn: postgres.Connection, school_id: str, bounds: tuple[str, str] | None,
@@ -157,6 +164,8 @@ def _district_marks(conn: postgres.Connection, school_id: str, bounds: tuple[str
     the marks' numbers, each with its lesson's columns and its student's name looked up —
     a hundred thousand marks share a few thousand lessons, so their texts are not sent
     (or made into Python objects) once for each mark."""
+    from journal.dataset import postgres
+
     marks = postgres.read_marks(conn, school_id, bounds)
     frame = pd.DataFrame(index=pd.RangeIndex(len(marks)))
     lesson_columns = [c for c in columns if c in LESSON_OF_MARK]
@@ -165,7 +174,7 @@ def _district_marks(conn: postgres.Connection, school_id: str, bounds: tuple[str
     names = postgres.read_table(conn, "students", [school_id], columns=["id", "full_name"]) \
         if "student" in columns else None
     for column in columns:
-        if column in postgres.MARK_NUMBERS:
+        if column in MARK_NUMBERS:
             frame[column] = marks[column]
         elif lessons is not None and column in lesson_columns:
             at = pd.Index(lessons["id"]).get_indexer(marks["lesson_id"])
