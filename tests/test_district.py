@@ -22,7 +22,7 @@ from journal.core.errors import StoreError
 from journal.dataset import chain, postgres, store
 from journal.district import reports
 from journal.district.push import PushRefused, push_school, school_id_of
-from journal.reports import progress
+from journal.reports import attendance, filling, progress
 from journal.reports.data import load
 
 REASON = missing_reason()
@@ -82,6 +82,30 @@ def test_district_progress_equals_each_school_report(cluster, schools):
     assert set(frame["school"]) == {school_id_of(settings) for _, settings in schools.values()}
     marks = {tuple(load(school.store_path).marks["value"]) for school, _ in schools.values()}
     assert len(marks) == 3  # the schools' data differ
+
+
+def test_district_attendance_and_filling_equal_each_school_report(cluster, schools):
+    """The district reads only some frames and columns for these reports: the sums must
+    still be the school's own report's."""
+    district = reports.open_district(cluster.url(), period="1", today=TODAY.isoformat())
+    try:
+        by_school = reports.attendance_by_school(district).set_index("school")
+        filled = reports.filling_by_school(district).set_index("school")
+    finally:
+        district.close()
+    for school, settings in schools.values():
+        data = load(school.store_path)
+        own = attendance.class_attendance(attendance.student_attendance(
+            data, attendance.report_ranges(settings, "1", today=TODAY)))
+        row = by_school.loc[school_id_of(settings)]
+        for column in attendance.CLASS_COLUMNS[1:-1]:
+            assert row[column] == own[column].sum(), column
+        assert row["lessons_missed"] > 0
+        subjects = filling.filling_by_subject(data, settings, today=TODAY, period="1")
+        line = filled.loc[school_id_of(settings)]
+        for column in filling.COUNT_COLUMNS:
+            assert line[column] == subjects[column].sum(), column
+        assert line["with_topic"] > 0 and line["no_marks"] + line["one_mark"] > 0
 
 
 def test_second_push_changes_nothing(cluster, schools):

@@ -10,7 +10,8 @@ the largest school, whatever their number.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,8 +28,35 @@ from journal.school.settings_json import settings_from_json
 TITLES = {"school": "Школа", "grade": "Параллель", "head_at": "Последняя сборка в районной базе",
           "pushed_at": "Отправлено", "period_end": "Конец периода", "schools": "Школ"}
 GRADE = "{grade} классы"
-# What :func:`journal.reports.progress.period_results` reads of a dataset.
-PROGRESS_FIELDS = ("students", "student_groups", "lessons", "marks", "finals")
+# What :func:`journal.reports.progress.period_results` reads of a dataset: frames, columns.
+PROGRESS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "students": ("id", "class", "full_name", "joined", "left_on"),
+    "student_groups": ("student_id", "subject", "grp"),
+    "lessons": ("class", "subject", "grp", "teacher"),
+    "marks": ("class", "subject", "grp", "date", "student_id", "value", "weight"),
+    "finals": ("class", "subject", "grp", "student_id", "kind", "period", "value"),
+}
+PROGRESS_FIELDS = tuple(PROGRESS_COLUMNS)
+_LESSON_KEY = ("class", "subject", "grp", "date", "seq")
+# What the attendance report reads: absences, the lessons of a day, who is in which group
+# (by the group lists, or by a student's absences and marks in the group's lessons).
+ATTENDANCE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "students": ("id", "class", "full_name", "joined", "left_on"),
+    "student_groups": ("student_id", "subject", "grp"),
+    "lessons": ("class", "subject", "grp", "date"),
+    "attendance": ("class", "subject", "grp", "date", "student_id", "student", "reason"),
+    "marks": ("class", "subject", "grp", "student_id"),
+}
+# What the filling report reads: lessons with their topic and homework, held when a mark or
+# an absence is entered at them, marks per student (and the period marks: is it empty?).
+FILLING_COLUMNS: dict[str, tuple[str, ...]] = {
+    "students": ("id", "class", "full_name", "joined", "left_on"),
+    "student_groups": ("student_id", "subject", "grp"),
+    "lessons": (*_LESSON_KEY, "teacher", "topic", "homework"),
+    "marks": (*_LESSON_KEY, "student_id"),
+    "attendance": _LESSON_KEY,
+    "finals": ("class",),
+}
 DISTRICT = "Район"
 
 
@@ -52,17 +80,35 @@ class District:
     today: dt.date
 
     def datasets(self, fields_wanted: Collection[str] | None = None, *,
-                 period_only: bool = False) -> Iterator[tuple[School, Dataset]]:
+                 period_only: bool = False,
+                 columns: Mapping[str, Sequence[str]] | None = None
+                 ) -> Iterator[tuple[School, Dataset]]:
         """Each school with its dataset, read one at a time.
 
         ``fields_wanted``: only these frames are read (the others are empty); ``period_only``:
         only the marks and attendance of the period's days (from the earliest
-        class's start to the latest class's end, cut at «today»).
+        class's start to the latest class's end, cut at «today»); ``columns`` (frame →
+        column names): only these columns of those frames. The next school is read while
+        the caller works on the current one (the database works meanwhile): two at most
+        are held.
         """
-        for school in self.schools:
+        def read(school: School) -> Dataset:
             dates = self.period_days(school) if period_only else None
-            yield school, load_district(self.conn, school.school_id, fields_wanted=fields_wanted,
-                                        dates=dates)
+            return load_district(self.conn, school.school_id, fields_wanted=fields_wanted,
+                                 dates=dates, columns=columns)
+
+        if not self.schools:
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="district-read") as reader:
+            pending = reader.submit(read, self.schools[0])
+            try:
+                for k, school in enumerate(self.schools):
+                    dataset = pending.result()
+                    if k + 1 < len(self.schools):
+                        pending = reader.submit(read, self.schools[k + 1])
+                    yield school, dataset
+            finally:
+                pending.cancel()
 
     def period_days(self, school: School) -> tuple[dt.date, dt.date] | None:
         """The first and last day of the period over the school's classes (None: all days)."""
@@ -119,7 +165,8 @@ def progress_by_school(district: District) -> pd.DataFrame:
     columns of :func:`journal.reports.progress.class_progress` (pass and quality rates, СОУ,
     average mark …)."""
     frames = [_school_progress(s, d, district.period, district.today)
-              for s, d in district.datasets(PROGRESS_FIELDS, period_only=True)]
+              for s, d in district.datasets(PROGRESS_FIELDS, period_only=True,
+                                                     columns=PROGRESS_COLUMNS)]
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=["school", *progress.CLASS_COLUMNS, "grade"])
@@ -141,7 +188,7 @@ def attendance_by_school(district: District) -> pd.DataFrame:
     """Per school: students, lessons and days missed by reason, late arrivals, lessons
     missed per student (the school attendance report's class rows, summed)."""
     rows = []
-    for school, dataset in district.datasets():
+    for school, dataset in district.datasets(ATTENDANCE_COLUMNS, columns=ATTENDANCE_COLUMNS):
         ranges = attendance.report_ranges(school.settings, district.period, today=district.today)
         classes = attendance.class_attendance(
             attendance.student_attendance(dataset, ranges))
@@ -159,7 +206,7 @@ def filling_by_school(district: District) -> pd.DataFrame:
     """Per school: lessons planned and in the journal, with topic and homework, students
     without marks or below the norm (the filling report's subject rows, summed)."""
     frames = []
-    for school, dataset in district.datasets():
+    for school, dataset in district.datasets(FILLING_COLUMNS, columns=FILLING_COLUMNS):
         by_subject = filling.filling_by_subject(dataset, school.settings, today=district.today,
                                                 period=district.period)
         if by_subject.empty:

@@ -12,6 +12,7 @@ before Б and У, so that an unexplained absence is never hidden.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, cast
 
 import pandas as pd
@@ -19,8 +20,8 @@ import pandas as pd
 from journal.reports.common import (
     DateLike,
     DateRange,
+    RowsBy,
     class_ranges,
-    class_students,
     enrolled_between,
     in_ranges,
     rows_of,
@@ -63,20 +64,38 @@ def whole_days(dataset: Dataset, ranges: dict[str, DateRange], class_name: str =
     lessons = in_ranges(data.lessons, ranges)
     groups = {(sid, subj): grp for sid, subj, grp
               in rows_of(data.student_groups, "student_id", "subject", "grp")}
+    day_lines: dict[tuple[Any, Any], list[tuple[Any, Any]]] = {}
+    for class_name_, day, subject, grp in rows_of(lessons, "class", "date", "subject", "grp"):
+        day_lines.setdefault((class_name_, day), []).append((subject, grp))
+    records: set[tuple[Any, ...]] | None = None  # who has records in which group: when needed
     rows = []
-    for key, day_missed in missed.groupby(["class", "student_id", "student", "date"], sort=True):
+    by_day = missed.groupby(["class", "student_id", "student", "date"], sort=True)["reason"]
+    for key, reasons in by_day.agg(list).items():
         class_name_, sid, student, day = cast(tuple[Any, ...], key)
-        day_lessons = lessons[(lessons["class"] == class_name_) & (lessons["date"] == day)]
         had = 0
-        for subject, grp in rows_of(day_lessons, "subject", "grp"):
+        for subject, grp in day_lines.get((class_name_, day), ()):
             mine = groups.get((sid, subject))
-            if not grp or mine == grp or (mine is None and _in_group_by_records(
-                    data.attendance, data.marks, sid, class_name_, subject, grp)):
+            if not grp or mine == grp:
                 had += 1
-        if had and len(day_missed) >= had:
+            elif mine is None:
+                if records is None:
+                    records = _group_records(data.attendance, data.marks)
+                had += (sid, class_name_, subject, grp) in records
+        if had and len(reasons) >= had:
             rows.append({"class": class_name_, "student_id": sid, "student": student,
-                         "date": day, "reason": _day_reason(day_missed["reason"])})
+                         "date": day, "reason": _day_reason(reasons)})
     return pd.DataFrame(rows, columns=columns)
+
+
+def _group_records(attendance: pd.DataFrame, marks: pd.DataFrame) -> set[tuple[Any, ...]]:
+    """(student_id, class, subject, grp) of every absence and mark: without group lists, a
+    student belongs to the groups they have records in."""
+    found: set[tuple[Any, ...]] = set()
+    keys = ["student_id", "class", "subject", "grp"]
+    for frame in (attendance, marks):
+        if not frame.empty:
+            found |= set(rows_of(frame[keys].dropna().drop_duplicates(), *keys))
+    return found
 
 
 def _in_group_by_records(attendance: pd.DataFrame, marks: pd.DataFrame, sid: int, class_name: str,
@@ -91,13 +110,13 @@ def _in_group_by_records(attendance: pd.DataFrame, marks: pd.DataFrame, sid: int
     return False
 
 
-def _day_reason(reasons: pd.Series) -> str:
-    counts = reasons.value_counts()
-    best = int(counts.max())
+def _day_reason(reasons: list[Any]) -> str:
+    counts = Counter(r for r in reasons if not pd.isna(r))
+    best = max(counts.values())
     for reason in TIE_ORDER:
         if counts.get(reason, 0) == best:
             return reason
-    return str(counts.index[0])
+    return str(pd.Series(reasons).value_counts().index[0])
 
 
 def student_attendance(dataset: Dataset, ranges: dict[str, DateRange],
@@ -108,11 +127,14 @@ def student_attendance(dataset: Dataset, ranges: dict[str, DateRange],
     missed = in_ranges(data.attendance, ranges)
     days = whole_days(dataset, ranges, class_name)
     rows = []
+    missed_of, days_of = RowsBy(missed, "student_id", exact=True), RowsBy(days, "student_id", exact=True)
+    students = RowsBy(data.students)
     for name, rng in ranges.items():
-        roster = enrolled_between(class_students(data.students, name), rng.start, rng.end)
+        roster = enrolled_between(students.get(name).sort_values("full_name", kind="stable"),
+                                  rng.start, rng.end)
         for sid, full_name in rows_of(roster, "id", "full_name"):
-            mine = missed[missed["student_id"] == sid] if not missed.empty else missed
-            my_days = days[days["student_id"] == sid] if not days.empty else days
+            mine = missed_of.get(sid)
+            my_days = days_of.get(sid)
             reasons = mine["reason"].value_counts() if not mine.empty else pd.Series(dtype=int)
             day_reasons = my_days["reason"].value_counts() if not my_days.empty \
                 else pd.Series(dtype=int)

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from journal.core.text import text_key
@@ -171,15 +172,17 @@ def in_class_periods(frame: pd.DataFrame, periods: Mapping[str, Period], column:
     if frame.empty:
         return frame
     by_name = {normalise_class_name(k): v for k, v in periods.items()}
-    days = pd.to_datetime(frame[column], errors="coerce")
-    starts = frame[class_column].map(
-        lambda c: as_timestamp(by_name[normalise_class_name(c)].start)
-        if normalise_class_name(c) in by_name else pd.NaT)
-    ends = frame[class_column].map(
-        lambda c: as_timestamp(by_name[normalise_class_name(c)].end)
-        if normalise_class_name(c) in by_name else pd.NaT)
-    keep = days.notna() & starts.notna() & (days >= starts) & (days <= ends)
-    return frame[keep.astype(bool)]
+    days = pd.to_datetime(frame[column], errors="coerce").to_numpy()
+    codes, names = pd.factorize(frame[class_column])
+    found = [by_name.get(normalise_class_name(c)) for c in names]
+    none = np.datetime64("NaT", "ns")
+    # one start and end per distinct class name; the last (code -1: no name) is none
+    starts = np.array([*(np.datetime64(as_timestamp(p.start), "ns") if p else none for p in found),
+                       none], dtype="datetime64[ns]")[codes]
+    ends = np.array([*(np.datetime64(as_timestamp(p.end), "ns") if p else none for p in found),
+                     none], dtype="datetime64[ns]")[codes]
+    keep = ~np.isnat(days) & ~np.isnat(starts) & (days >= starts) & (days <= ends)
+    return frame[keep]
 
 
 def enrolled_between(students: pd.DataFrame, start: dt.date | str | None,
@@ -230,18 +233,31 @@ def normalise_value(value: object) -> str | None:
 def _counted(values: Iterable[object]) -> list[str]:
     """Values that take part in the rates: blanks and осв left out."""
     result = []
-    for v in values:
-        text = normalise_value(v)
+    for text in _normalised(values):
         if text is not None and text != EXEMPT:
             result.append(text)
     return result
 
 
+def _normalised(values: Iterable[object]) -> Iterator[str | None]:
+    """:func:`normalise_value` of each value (each distinct value normalised once)."""
+    if isinstance(values, pd.Series):
+        values = values.tolist()
+    known: dict[object, str | None] = {}
+    for v in values:
+        try:
+            yield known[v]
+        except KeyError:
+            known[v] = text = normalise_value(v)
+            yield text
+        except TypeError:  # unhashable
+            yield normalise_value(v)
+
+
 def value_counts(values: Iterable[object]) -> dict[str, int]:
     """How many of each value (5, 4, 3, 2, 1, зч, нз, осв, н/а), blanks ignored."""
     counts = {k: 0 for k in (*GRADES, "зч", "нз", EXEMPT, NOT_ATTESTED)}
-    for v in values:
-        text = normalise_value(v)
+    for text in _normalised(values):
         if text is not None:
             counts[text] = counts.get(text, 0) + 1
     return counts
@@ -482,9 +498,13 @@ def subject_lines(settings: Settings, class_name: str, *frames: pd.DataFrame) ->
         if frame.empty:
             continue
         mine = frame[of_class(frame["class"], wanted)]
-        teachers = mine["teacher"] if "teacher" in mine.columns else pd.Series("", index=mine.index)
-        for subject, grp, teacher in zip(mine["subject"], mine["grp"].fillna(""), teachers,
-                                         strict=True):
+        teachers = mine["teacher"].tolist() if "teacher" in mine.columns else [""] * len(mine)
+        seen: set[tuple[object, object, object]] = set()
+        for subject, grp, teacher in zip(mine["subject"].tolist(), mine["grp"].fillna("").tolist(),
+                                         teachers, strict=True):
+            if (subject, grp, teacher) in seen:  # a line's lessons repeat it: decided already
+                continue
+            seen.add((subject, grp, teacher))
             key = (str(subject), str(grp))
             if key not in lines and (key not in extra or not extra[key]):
                 extra[key] = str(teacher or "")
@@ -509,6 +529,35 @@ def class_students(students: pd.DataFrame, class_name: str) -> pd.DataFrame:
     wanted = normalise_class_name(class_name)
     mine = students[of_class(students["class"], wanted)]
     return mine.sort_values("full_name", kind="stable")
+
+
+class RowsBy:
+    """The rows of a frame split once by a column (the class, by default), for a report that
+    loops over its values.
+
+    ``get(value)`` gives the same rows, in the same order, as selecting them from the whole
+    frame: for the class, by the name's normalised spelling (as :func:`of_class`); with
+    ``exact``, by the value as written (as ``frame[column] == value``). A value without
+    rows gets an empty frame with every column. Splitting once costs about what one such
+    selection costs.
+    """
+
+    def __init__(self, frame: pd.DataFrame, column: str = "class", *, exact: bool = False) -> None:
+        self.empty = frame.iloc[0:0]
+        self.exact = exact
+        self.parts: dict[object, pd.DataFrame] = {}
+        if frame.empty:
+            return
+        keys = frame[column]
+        if not exact:
+            keys = keys.map({c: normalise_class_name(str(c)) for c in keys.unique()})
+        positions = frame.groupby(keys.to_numpy(), sort=False, dropna=True).indices
+        self.parts = {key: frame.iloc[rows] for key, rows in positions.items()}
+
+    def get(self, value: object) -> pd.DataFrame:
+        """The rows of ``value`` (a class name unless ``exact``)."""
+        key = value if self.exact else normalise_class_name(str(value))
+        return self.parts.get(key, self.empty)
 
 
 def same_period(text: object, period: Period) -> bool:

@@ -9,8 +9,9 @@ frames still have every column, so each report yields an empty table, not an err
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,7 +117,8 @@ def _read(conn: sqlite3.Connection) -> Dataset:
 
 def load_district(conn: postgres.Connection, school_id: str, *,
                   fields_wanted: Collection[str] | None = None,
-                  dates: tuple[dt.date, dt.date] | None = None) -> Dataset:
+                  dates: tuple[dt.date, dt.date] | None = None,
+                  columns: Mapping[str, Sequence[str]] | None = None) -> Dataset:
     """One school's dataset as the district database holds it (the same frames as :func:`load`).
 
     A school the district does not hold gives an empty dataset with every column.
@@ -124,23 +126,74 @@ def load_district(conn: postgres.Connection, school_id: str, *,
     tables it does not carry (``merge_files``: a school's own merge log).
     ``fields_wanted``: read only these frames of :class:`Dataset` (the others are empty,
     with every column); ``dates`` (first and last day): read only the marks and attendance
-    of those days — for a report that looks at no other (the lessons stay whole).
+    of those days — for a report that looks at no other (the lessons stay whole);
+    ``columns`` (field → column names): read only these columns of those frames — a
+    report that looks at another fails on the missing column, it never sees it empty.
     """
     from journal.dataset import postgres
 
     bounds = None if dates is None else (dates[0].isoformat(),
                                          (dates[1] + dt.timedelta(days=1)).isoformat())
-    empty = empty_dataset()
     frames = {}
     for name, source in SOURCES.items():
-        if not postgres.holds(source):
-            frames[name] = getattr(empty, name)
-            continue
         wanted = fields_wanted is None or name in fields_wanted
+        if not postgres.holds(source) or not wanted:
+            frames[name] = _empty_frame(name)
+            continue
+        wanted_columns = (columns or {}).get(name)
+        if name == "marks" and wanted_columns is not None and set(wanted_columns) <= MARK_COLUMNS:
+            frames[name] = parse_dates(_district_marks(conn, school_id, bounds, wanted_columns))
+            continue
         frames[name] = parse_dates(postgres.read_table(
             conn, source, [school_id], dates=bounds if name in ("marks", "attendance") else None,
-            rows=wanted))
+            columns=wanted_columns))
     return Dataset(**frames)
+
+
+# Columns of ``v_marks`` that come from the mark's lesson, and every column the district
+# reads of a mark without the view (:func:`_district_marks`).
+LESSON_OF_MARK = ("class", "subject", "grp", "date", "seq", "period", "kind", "teacher",
+                  "substitute")
+MARK_NUMBERS = ("id", "student_id", "position", "value", "weight")  # of postgres.read_marks
+MARK_COLUMNS = frozenset({*LESSON_OF_MARK, *MARK_NUMBERS, "student"})
+
+
+def _district_marks(conn: postgres.Connection, school_id: str, bounds: tuple[str, str] | None,
+                    columns: Sequence[str]) -> pd.DataFrame:
+    """The columns ``columns`` of ``v_marks`` of a school, the same rows in the same order:
+    the marks' numbers, each with its lesson's columns and its student's name looked up —
+    a hundred thousand marks share a few thousand lessons, so their texts are not sent
+    (or made into Python objects) once for each mark."""
+    from journal.dataset import postgres
+
+    marks = postgres.read_marks(conn, school_id, bounds)
+    frame = pd.DataFrame(index=pd.RangeIndex(len(marks)))
+    lesson_columns = [c for c in columns if c in LESSON_OF_MARK]
+    lessons = postgres.read_table(conn, "lessons", [school_id], dates=bounds,
+                                  columns=["id", *lesson_columns]) if lesson_columns else None
+    names = postgres.read_table(conn, "students", [school_id], columns=["id", "full_name"]) \
+        if "student" in columns else None
+    for column in columns:
+        if column in MARK_NUMBERS:
+            frame[column] = marks[column]
+        elif lessons is not None and column in lesson_columns:
+            at = pd.Index(lessons["id"]).get_indexer(marks["lesson_id"])
+            frame[column] = lessons[column].take(at).reset_index(drop=True)
+        elif names is not None:
+            at = pd.Index(names["id"]).get_indexer(marks["student_id"])
+            frame[column] = names["full_name"].take(at).reset_index(drop=True)
+    return frame
+
+
+@functools.cache
+def _empty_frames() -> Dataset:
+    return empty_dataset()
+
+
+def _empty_frame(name: str) -> pd.DataFrame:
+    """The frame ``name`` of :func:`empty_dataset` (a copy: callers may change theirs)."""
+    frame: pd.DataFrame = getattr(_empty_frames(), name)
+    return frame.copy()
 
 
 def parse_dates(frame: pd.DataFrame) -> pd.DataFrame:

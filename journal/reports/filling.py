@@ -27,8 +27,8 @@ import pandas as pd
 from journal.reports.common import (
     DateLike,
     DateRange,
+    RowsBy,
     class_ranges,
-    class_students,
     enrolled_on,
     group_members,
     has_text,
@@ -67,18 +67,19 @@ def mark_accumulation(dataset: Dataset, settings: Settings, start: DateLike = No
     data = dataset.only_class(class_name)
     names = [c.name for c in settings.classes]
     ranges = class_ranges(settings, period, start, end, today, names)
+    students, lessons = RowsBy(data.students), RowsBy(data.lessons)
+    marks_of = RowsBy(data.marks, exact=True)
     rows = []
     for name, rng in ranges.items():
         first = marked_from(settings, name, rng)
         if first is None:
             continue
-        roster = enrolled_on(class_students(data.students, name), rng.end)
-        marks = data.marks[data.marks["class"] == name] if not data.marks.empty else data.marks
-        marks = within(marks, first, rng.end)
+        roster = enrolled_on(students.get(name).sort_values("full_name", kind="stable"), rng.end)
+        marks = within(marks_of.get(name), first, rng.end)
         counts = {(str(subj), str(grp), int(sid)): int(n) for subj, grp, sid, n in rows_of(
             marks.groupby(["subject", "grp", "student_id"]).size().reset_index(name="n"),
             "subject", "grp", "student_id", "n")} if not marks.empty else {}
-        for line in subject_lines(settings, name, data.lessons):
+        for line in subject_lines(settings, name, lessons.get(name)):
             need = settings.norms.min_marks_for(line.weekly_hours) if line.weekly_hours else 0
             fallback = [sid for (subj, grp, sid) in counts if (subj, grp) == (line.subject, line.grp)]
             members = group_members(data.student_groups, roster, line.subject, line.grp, fallback)
@@ -102,12 +103,16 @@ def filling_by_subject(dataset: Dataset, settings: Settings, start: DateLike = N
     names = [c.name for c in settings.classes]
     ranges = class_ranges(settings, period, start, end, today, names)
     accumulation = mark_accumulation(dataset, settings, start, end, today, period, class_name)
+    acc_of = {key: accumulation.iloc[at] for key, at in accumulation.groupby(
+        ["class", "subject", "grp"], sort=False).indices.items()} if not accumulation.empty else {}
+    # a lesson is held or not whatever the other lessons: decided once for all of them
+    held_of = RowsBy(held_lessons(data.lessons, data.marks, data.attendance), exact=True)
+    lessons_of = RowsBy(data.lessons)
+    students = RowsBy(data.students)
     rows = []
     for name, rng in ranges.items():
-        lessons = data.lessons[data.lessons["class"] == name] if not data.lessons.empty \
-            else data.lessons
-        lessons = held_lessons(within(lessons, rng.start, rng.end), data.marks, data.attendance)
-        for line in subject_lines(settings, name, data.lessons):
+        lessons = within(held_of.get(name), rng.start, rng.end)
+        for line in subject_lines(settings, name, lessons_of.get(name)):
             item = settings.curriculum_item(name, line.subject, line.grp)
             planned = sum(rng.start <= d <= rng.end for d in settings.lesson_dates(item)) \
                 if item is not None else 0
@@ -123,14 +128,13 @@ def filling_by_subject(dataset: Dataset, settings: Settings, start: DateLike = N
                 "with_homework": int(has_text(mine["homework"]).sum()) if not mine.empty else 0,
             }
             if marked_from(settings, name, rng) is not None:
-                acc = accumulation[(accumulation["class"] == name)
-                                   & (accumulation["subject"] == line.subject)
-                                   & (accumulation["grp"] == line.grp)]
+                acc = acc_of.get((name, line.subject, line.grp), accumulation.iloc[0:0])
                 row.update(students=len(acc), no_marks=int((acc["problem"] == NO_MARKS).sum()),
                            one_mark=int((acc["problem"] == ONE_MARK).sum()),
                            below_min=int((acc["mark_count"] < acc["min_marks"]).sum()))
             else:  # no marks on these days (grade 1, or before marks begin), students counted
-                roster = enrolled_on(class_students(data.students, name), rng.end)
+                roster = enrolled_on(students.get(name).sort_values("full_name", kind="stable"),
+                                     rng.end)
                 members = group_members(data.student_groups, roster, line.subject, line.grp)
                 row.update(students=len(members), no_marks=0, one_mark=0, below_min=0,
                            unmarked=True)

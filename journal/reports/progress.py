@@ -25,17 +25,21 @@ period is not counted) and classes with marks (grade 1 has none) take part.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from journal.reports.common import (
     FAILED,
     YEAR,
     DateLike,
+    DateRange,
+    RowsBy,
     average_mark,
     class_periods,
     class_ranges,
-    class_students,
     enrolled_on,
     forecast_mark,
     group_members,
@@ -53,7 +57,6 @@ from journal.reports.common import (
     subject_lines,
     value_counts,
     weighted_averages,
-    within,
 )
 from journal.reports.data import Dataset
 from journal.school.settings import Settings
@@ -85,29 +88,26 @@ def period_results(dataset: Dataset, settings: Settings, period: str | int,
     names = marked_classes(settings, period, parse_day(today))
     periods = class_periods(settings, period, names, parse_day(today))
     ranges = class_ranges(settings, period, today=today, class_names=list(periods))
+    students, lessons = RowsBy(data.students), RowsBy(data.lessons)
+    finals_of, all_finals = RowsBy(data.finals, exact=True), RowsBy(data.finals)
+    averages_of = _class_averages(data.marks, ranges)
     rows: list[dict[str, object]] = []
     for name, rng in ranges.items():
-        roster = class_students(data.students, name)
+        roster = students.get(name)
         if roster.empty:
             continue
-        roster = enrolled_on(roster, rng.end)
-        marks = within(data.marks[data.marks["class"] == name] if not data.marks.empty
-                       else data.marks, rng.start, rng.end)
-        averages = {(subj, grp, sid): (float(avg), int(count)) for subj, grp, sid, avg, count
-                    in rows_of(weighted_averages(marks), "subject", "grp", "student_id",
-                               "weighted_average", "mark_count")}
-        finals = data.finals
+        roster = enrolled_on(roster.sort_values("full_name", kind="stable"), rng.end)
+        averages = averages_of.get(name, {})
+        finals = finals_of.get(name)
         if not finals.empty:
             if periods[name].set == YEAR:
-                finals = finals[(finals["class"] == name) & (finals["kind"] == "year")]
+                finals = finals[finals["kind"] == "year"]
             else:
-                finals = finals[(finals["class"] == name) & (finals["kind"] == "period")
-                                & finals["period"].isin(
-                                    [p for p in finals["period"].unique()
-                                     if same_period(p, periods[name])])]
+                finals = finals[(finals["kind"] == "period") & finals["period"].isin(
+                    [p for p in finals["period"].unique() if same_period(p, periods[name])])]
         final_values = {(subj, grp, sid): value for subj, grp, sid, value
                         in rows_of(finals, "subject", "grp", "student_id", "value")}
-        for line in subject_lines(settings, name, data.lessons, data.finals):
+        for line in subject_lines(settings, name, lessons.get(name), all_finals.get(name)):
             with_marks = [sid for (subj, grp, sid) in averages
                           if subj == line.subject and grp == line.grp]
             members = group_members(data.student_groups, roster, line.subject, line.grp,
@@ -130,20 +130,50 @@ def period_results(dataset: Dataset, settings: Settings, period: str | int,
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
+
+def _class_averages(marks: pd.DataFrame, ranges: dict[str, DateRange]
+                    ) -> dict[str, dict[tuple[Any, Any, Any], tuple[float, int]]]:
+    """Per class: (subject, grp, student_id) → (weighted average, mark count) of the marks in
+    the class's own range (marks of the class by its name as written)."""
+    if marks.empty or not ranges:
+        return {}
+    days = pd.to_datetime(marks["date"], errors="coerce").to_numpy()
+    keep = np.zeros(len(marks), dtype=bool)
+    for name, positions in marks.groupby(marks["class"].to_numpy(), sort=False,
+                                         dropna=True).indices.items():
+        rng = ranges.get(str(name))
+        if rng is not None:
+            mine = days[positions]
+            keep[positions] = ((mine >= np.datetime64(rng.start)) & (mine <= np.datetime64(rng.end))
+                               & ~np.isnat(mine))
+    found: dict[str, dict[tuple[Any, Any, Any], tuple[float, int]]] = {}
+    for name, subj, grp, sid, avg, count in rows_of(
+            weighted_averages(marks[keep]), "class", "subject", "grp", "student_id",
+            "weighted_average", "mark_count"):
+        found.setdefault(name, {})[(subj, grp, sid)] = (float(avg), int(count))
+    return found
+
 def student_summary(results: pd.DataFrame) -> pd.DataFrame:
     """Per student: counts of each mark and the category flags (see the module docstring)."""
     columns = ["class", "student_id", "student", *SUBJECT_COUNT_COLUMNS, "excellent", "good",
                "one_three", "failing", "not_attested", "assessed", "attested", "forecasts"]
     if results.empty:
         return pd.DataFrame(columns=columns)
-    rows = []
-    for (class_name, sid, student), group in results.groupby(["class", "student_id", "student"],
-                                                              sort=False):
-        counts = _counts(group["value"])
-        rows.append({"class": class_name, "student_id": sid, "student": student, **counts,
-                     **categorise(counts),
-                     "forecasts": int((group["source"] == FORECAST).sum())})
-    return pd.DataFrame(rows, columns=columns)
+    keys = ["class", "student_id", "student"]
+    texts = [normalise_value(v) for v in results["value"]]
+    flags = pd.DataFrame({column: [t == text for t in texts]
+                          for column, text in COUNTED_VALUES.items()}, index=results.index)
+    flags["forecasts"] = results["source"] == FORECAST
+    summed = flags.astype("int64").groupby([results[k] for k in keys], sort=False).sum()
+    frame = summed.reset_index()
+    counts = {column: frame[column] for column in COUNTED_VALUES}
+    for column, flag in categorise(counts).items():
+        frame[column] = flag.astype(bool)
+    return frame[columns]
+
+
+COUNTED_VALUES = {"n5": "5", "n4": "4", "n3": "3", "n2": "2", "n1": "1", "zch": "зч", "nz": "нз",
+                  "osv": "осв", "nna": "н/а"}
 
 
 def _counts(values: pd.Series) -> dict[str, int]:
@@ -153,21 +183,22 @@ def _counts(values: pd.Series) -> dict[str, int]:
             "nna": counts["н/а"]}
 
 
-def categorise(counts: dict[str, int]) -> dict[str, bool]:
-    """The categories of one student from the counts of their marks (``n5`` … ``nna``)."""
+def categorise(counts: Mapping[str, pd.Series]) -> dict[str, pd.Series]:
+    """The categories of students from the counts of their marks: columns ``n5`` … ``nna``
+    (one row a student) give boolean columns."""
     failing = counts["n2"] + counts["n1"] + counts["nz"] > 0
     not_attested = counts["nna"] > 0
     graded = counts["n5"] + counts["n4"] + counts["n3"] + counts["n2"] + counts["n1"]
     assessed = graded + counts["zch"] + counts["nz"] + counts["nna"] > 0
-    clean = not failing and not not_attested and graded > 0
+    clean = ~failing & ~not_attested & (graded > 0)
     return {
-        "excellent": clean and counts["n5"] == graded,
-        "good": clean and counts["n3"] == 0 and counts["n4"] > 0,
-        "one_three": clean and counts["n3"] == 1,
+        "excellent": clean & (counts["n5"] == graded),
+        "good": clean & (counts["n3"] == 0) & (counts["n4"] > 0),
+        "one_three": clean & (counts["n3"] == 1),
         "failing": failing,
         "not_attested": not_attested,
         "assessed": assessed,
-        "attested": assessed and not not_attested,
+        "attested": assessed & ~not_attested,
     }
 
 
@@ -179,14 +210,16 @@ def class_progress(results: pd.DataFrame, school_total: bool = True) -> pd.DataF
     if results.empty:
         return pd.DataFrame(columns=CLASS_COLUMNS)
     students = student_summary(results)
+    students_of = RowsBy(students, exact=True)
     groups = list(results["period"].drop_duplicates())
     rows = []
     for period in groups:
         mine = results[results["period"] == period]
         names = list(mine["class"].drop_duplicates())
+        results_of = RowsBy(mine, exact=True)
         for name in names:
-            rows.append(_class_row(str(name), str(period), students[students["class"] == name],
-                                   mine[mine["class"] == name]))
+            rows.append(_class_row(str(name), str(period), students_of.get(name),
+                                   results_of.get(name)))
         if school_total and len(names) > 1:
             label = SCHOOL if len(groups) == 1 else f"{TOTAL}: {period}"
             rows.append(_class_row(label, str(period), students[students["class"].isin(names)],
@@ -206,6 +239,7 @@ def _class_row(name: str, period: str, students: pd.DataFrame,
     n = len(counted)
     passed = int((~counted["failing"] & ~counted["not_attested"]).sum())
     good = int(counted["excellent"].sum() + counted["good"].sum())
+    values = results["value"].tolist()
     return {
         "class": name, "period": period, "students": len(students),
         "attested": int(counted["attested"].sum()),
@@ -214,7 +248,7 @@ def _class_row(name: str, period: str, students: pd.DataFrame,
         "not_attested": int(counted["not_attested"].sum()),
         "pass_rate": 100.0 * passed / n if n else math.nan,
         "quality_rate": 100.0 * good / n if n else math.nan,
-        "sou": sou(results["value"]), "average": average_mark(results["value"]),
+        "sou": sou(values), "average": average_mark(values),
         "forecasts": int((results["source"] == FORECAST).sum()),
     }
 
