@@ -83,6 +83,26 @@ def test_feedback_files_are_rewritten_only_when_what_they_say_changes(school):
     assert summary.exists()
 
 
+def test_a_copy_printed_since_makes_the_period_end_readiness_be_counted_again(school, monkeypatch):
+    import journal.reports.readiness as readiness
+    from journal.dataset import store
+
+    counted: list[object] = []
+    real = readiness.for_feedback
+    monkeypatch.setattr(readiness, "for_feedback", lambda *a: counted.append(a) or real(*a))
+    write_subject(school, math_content({(A, MON, 1): "5"}))
+    for _ in range(3):
+        assert run("merge", "--school", str(school.root), "--today", "08.09.2026").exit_code == 0
+    assert len(counted) == 2  # the third merge: nothing new, nothing counted
+    with store.opened(school.store_path, readonly=False) as conn:
+        store.record_printed_copy(conn, {
+            "printed_at": "2026-09-08 12:00:00", "class": "5А", "period": "1 четверть",
+            "school_year": "2026/2027", "version": 1, "pages": 4, "sha256": "0" * 64,
+            "file": "5А.pdf", "chain_head": ""})
+    assert run("merge", "--school", str(school.root), "--today", "08.09.2026").exit_code == 0
+    assert len(counted) == 3
+
+
 def test_held_removal_message_and_confirm(school):
     marks = {(s, MON, 1): "5" for s in (A, B, "Васильев Егор Андреевич")}
     write_subject(school, math_content(marks))

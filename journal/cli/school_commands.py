@@ -238,6 +238,7 @@ def merge(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from journal.dataset import store
     from journal.intake.feedback_state import feedback_current, feedback_key
     from journal.intake.merge import GONE, HELD, changes_of_merge, merge_school, settings_fingerprint
     from journal.intake.outcome_text import format_outcomes, summary_line
@@ -260,7 +261,10 @@ def merge(
 
             result = merge_school(folder, settings, now=now, confirm_removals=confirm_removals,
                                   progress=progress, confirm_gone=confirm_gone or ())
-        key = feedback_key(result, settings_fingerprint=settings_fingerprint(settings), day=day)
+        with store.opened(folder.store_path, readonly=True) as conn:
+            printed = store.printed_copies_mark(conn)
+        key = feedback_key(result, settings_fingerprint=settings_fingerprint(settings), day=day,
+                           printed=printed)
         if not feedback_current(folder, key):  # else nothing the feedback says has changed
             # (openpyxl and pandas are imported only when there is something to write)
             from journal.intake.feedback import write_feedback

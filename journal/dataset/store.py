@@ -797,6 +797,13 @@ def class_period_tables(conn: sqlite3.Connection, class_names: list[str], start:
     return ClassPeriodTables(students, groups, lessons, marks, absences, finals, year_finals)
 
 
+def printed_copies_mark(conn: sqlite3.Connection) -> str:
+    """How many paper copies are registered and the newest one's id («count:id»), to tell
+    whether any was printed since."""
+    count, newest = conn.execute("SELECT count(*), max(id) FROM printed_copies").fetchone()
+    return f"{count}:{newest or 0}"
+
+
 def record_printed_copy(conn: sqlite3.Connection, row: dict[str, object]) -> None:
     """Record one printed paper copy; it becomes a record of the chained history."""
     with transaction(conn, chain_kind="print"):

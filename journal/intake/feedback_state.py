@@ -23,16 +23,18 @@ DIGEST_PREFIX = "journal:"
 _IDENTIFIER = re.compile(rb"<dc:identifier>([^<]*)</dc:identifier>")
 
 
-def feedback_key(result: MergeResult, *, settings_fingerprint: str, day: dt.date | None) -> str:
+def feedback_key(result: MergeResult, *, settings_fingerprint: str, day: dt.date | None,
+                 printed: str = "") -> str:
     """A digest of everything the feedback files of ``result`` are made from: every file's
-    status, bytes, findings and settled warnings, the settings and the day (what is still
-    missing at a period's end depends on them and on the accepted workbooks' bytes)."""
+    status, bytes, findings and settled warnings, the settings, the day and the paper copies
+    registered (``printed``, :func:`journal.dataset.store.printed_copies_mark`): what is still
+    missing at a period's end depends on them and on the accepted workbooks' bytes."""
     files = [(o.file, o.status, o.sha256, o.changes, [_finding_row(f) for f in o.findings])
              for o in result.files]
     settled = sorted((_finding_row(f), list(result.settled_by.get(key_of(f), ())))
                      for f in result.acknowledged)
     text = json.dumps([files, settled, settings_fingerprint, day.isoformat() if day else "",
-                       bool(result.changes)], ensure_ascii=False, default=str)
+                       bool(result.changes), printed], ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
