@@ -82,6 +82,24 @@ def test_checked_warning_is_settled_until_its_cell_changes(tmp_path):
     assert "Проверено ответственным" not in fourth.output
 
 
+def test_check_leaves_out_the_warnings_the_coordinator_settled(tmp_path):
+    school = new_school(tmp_path / "Школа")
+    write_settings_workbook(make_tiny_settings(), school.settings_path)
+    write_class(school)
+    content = math_content({(A, MON, 1): "5", (A, WED, 1): "5"})
+    content.finals[(A, "1 четверть")] = "2"
+    path = write_subject(school, content)
+    assert merge(school.root, "08.09.2026").exit_code == 1
+    before = runner.invoke(app, ["check", str(path), "--school", str(school.root)])
+    assert "F02" in before.output and "Проверено ответственным" not in before.output
+    mark_checked(school.output_dir / FEEDBACK_DIR / SUMMARY_NAME, "F02", "Иванова Н. П.")
+    assert merge(school.root, "09.09.2026").exit_code == 0
+    after = runner.invoke(app, ["check", str(path), "--school", str(school.root)])
+    assert after.exit_code == 0, after.output
+    assert "F02" not in after.output
+    assert "Проверено ответственным: 1 предупреждение" in after.output
+
+
 def test_errors_cannot_be_checked(tmp_path):
     school = new_school(tmp_path / "Школа")
     write_settings_workbook(make_tiny_settings(), school.settings_path)

@@ -181,6 +181,7 @@ def check(
 
     Пример: journal check --school "Школа 2026-2027"
     """
+    from journal.intake.acknowledge import settle_checked
     from journal.intake.merge import GONE, MERGED, REMOVED, check_files, check_school
     from journal.intake.outcome_text import format_outcomes
     from journal.school.folder import SchoolFolder
@@ -199,12 +200,16 @@ def check(
         settings = load_settings(folder.settings_path)
         outcomes = (check_files([Path(f) for f in files], settings, school=folder) if files
                     else check_school(folder, settings))
+        settled = settle_checked(folder.store_path, outcomes)
     except JournalError as exc:
         fail(exc)
     typer.echo(format_outcomes(outcomes, checking=True, limit=1000, show_all=True))
     errors = sum(o.errors for o in outcomes)
     warnings = sum(o.warnings for o in outcomes)
     typer.echo(f"Проверено файлов: {len(outcomes)}; ошибок {errors}, предупреждений {warnings}.")
+    if settled:
+        typer.echo(f"Проверено ответственным: {_warnings_ru(len(settled))} (сбор журналов их "
+                   "тоже не считает)")
     raise typer.Exit(EXIT_FINDINGS if errors or any(
         o.status not in (MERGED, GONE, REMOVED) for o in outcomes) else EXIT_OK)
 
@@ -281,10 +286,8 @@ def merge(
         typer.echo(text)
     typer.echo(summary_line(result))
     if result.acknowledged:
-        from journal.core.formatting import plural_ru
-        settled = len(result.acknowledged)
-        word = plural_ru(settled, ("предупреждение", "предупреждения", "предупреждений"))
-        typer.echo(f"Проверено ответственным: {settled} {word} (лист «Проверенные» сводки)")
+        typer.echo(f"Проверено ответственным: {_warnings_ru(len(result.acknowledged))} "
+                   "(лист «Проверенные» сводки)")
     if result.count(HELD):
         typer.echo("Если удаление отметок в задержанных файлах верно, примите их: journal merge "
                    f"--school \"{folder.root}\" --confirm-removals")
@@ -294,3 +297,10 @@ def merge(
     if result.findings:
         typer.echo(f"Замечания учителям: {folder.output_dir / FEEDBACK_DIR}")
     raise typer.Exit(EXIT_FINDINGS if result.has_problems else EXIT_OK)
+
+
+def _warnings_ru(count: int) -> str:
+    """«1 предупреждение», «3 предупреждения», «5 предупреждений»."""
+    from journal.core.formatting import plural_ru
+
+    return f"{count} {plural_ru(count, ('предупреждение', 'предупреждения', 'предупреждений'))}"

@@ -11,14 +11,14 @@ cell changes the warning comes back. Errors are never settled.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePath
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from journal.core.findings import SEVERITY_RU, Finding, Severity
 from journal.dataset import store
-from journal.intake.outcomes import MergeResult
+from journal.intake.outcomes import FileOutcome, MergeResult
 from journal.workbooks.screening import screen
 
 SUMMARY_NAME = "_Сводка для ответственного за ЭЖ.xlsx"
@@ -78,13 +78,32 @@ def settle(conn: sqlite3.Connection, result: MergeResult, summary: Path) -> None
     known = store.acknowledgements(conn)
     if not known:
         return
-    for outcome in result.files:
+    for finding, settled in _take_settled(result.files, known):
+        result.acknowledged.append(finding)
+        result.settled_by[key_of(finding)] = settled
+
+
+def settle_checked(store_path: Path, outcomes: Sequence[FileOutcome]) -> list[Finding]:
+    """``journal check``: take the warnings the coordinator settled (as the dataset at
+    ``store_path`` holds them) out of ``outcomes``, as a merge would; returns them."""
+    if not Path(store_path).exists():
+        return []
+    with store.opened(store_path, readonly=True) as conn:
+        known = store.acknowledgements(conn)
+    return [finding for finding, _who in _take_settled(outcomes, known)] if known else []
+
+
+def _take_settled(outcomes: Iterable[FileOutcome],
+                  known: dict[Key, tuple[str, str]]) -> list[tuple[Finding, tuple[str, str]]]:
+    """Remove every settled warning from the outcomes' findings; (finding, (who, at)) each."""
+    taken = []
+    for outcome in outcomes:
         kept = []
         for finding in outcome.findings:
             settled = None if finding.is_error else known.get(key_of(finding))
             if settled is None:
                 kept.append(finding)
             else:
-                result.acknowledged.append(finding)
-                result.settled_by[key_of(finding)] = settled
+                taken.append((finding, settled))
         outcome.findings = kept
+    return taken
