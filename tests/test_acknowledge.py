@@ -18,7 +18,7 @@ from support.merge_fixtures import (
 from typer.testing import CliRunner
 
 from journal.cli.main import app
-from journal.dataset import store
+from journal.dataset import chain, store
 from journal.intake.feedback import SUMMARY_NAME
 from journal.school.folder import FEEDBACK_DIR
 from journal.workbooks import format as wf
@@ -98,6 +98,31 @@ def test_check_leaves_out_the_warnings_the_coordinator_settled(tmp_path):
     assert after.exit_code == 0, after.output
     assert "F02" not in after.output
     assert "Проверено ответственным: 1 предупреждение" in after.output
+
+
+def test_a_name_wiped_on_the_settled_sheet_withdraws_the_check(tmp_path):
+    school = new_school(tmp_path / "Школа")
+    write_settings_workbook(make_tiny_settings(), school.settings_path)
+    write_class(school)
+    content = math_content({(A, MON, 1): "5", (A, WED, 1): "5"})
+    content.finals[(A, "1 четверть")] = "2"
+    write_subject(school, content)
+    assert merge(school.root, "08.09.2026").exit_code == 1
+    summary = school.output_dir / FEEDBACK_DIR / SUMMARY_NAME
+    mark_checked(summary, "F02", "Иванова Н. П.")
+    assert merge(school.root, "09.09.2026").exit_code == 0
+    wb = openpyxl.load_workbook(summary)
+    ws = wb["Проверенные"]
+    header = [c.value for c in ws[3]]
+    assert "сотрите фамилию" in ws.cell(1, 1).value
+    ws.cell(4, header.index("Проверено (кто)") + 1).value = None
+    wb.save(summary)
+    again = merge(school.root, "10.09.2026")
+    assert again.exit_code == 1, again.output
+    assert "F02" in again.output and "Проверено ответственным" not in again.output
+    with store.opened(school.store_path) as conn:
+        assert store.acknowledgements(conn) == {}
+        assert chain.verify(conn).intact
 
 
 def test_errors_cannot_be_checked(tmp_path):

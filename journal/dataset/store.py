@@ -882,6 +882,16 @@ def acknowledgements(conn: sqlite3.Connection) -> dict[tuple[str, str, str, str,
     return {(r[0], r[1], r[2], r[3], r[4]): (r[5], r[6]) for r in rows}
 
 
+def remove_acknowledgements(conn: sqlite3.Connection,
+                            keys: list[tuple[str, str, str, str, str]]) -> None:
+    """Withdraw settled warnings (file, code, sheet, cell, message): they count again."""
+    if not keys:
+        return
+    with transaction(conn):
+        conn.executemany("DELETE FROM acknowledged WHERE file = ? AND code = ? AND sheet = ?"
+                         " AND cell = ? AND message = ?", keys)
+
+
 def add_acknowledgements(conn: sqlite3.Connection, rows: list[tuple[str, str, str, str, str, str]],
                          at: str) -> None:
     """Record settled warnings (file, code, sheet, cell, message, who); a known one keeps its name."""

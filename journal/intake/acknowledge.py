@@ -23,6 +23,7 @@ from journal.workbooks.screening import screen
 
 SUMMARY_NAME = "_Сводка для ответственного за ЭЖ.xlsx"
 FINDINGS_SHEET = "Все замечания"
+SETTLED_SHEET = "Проверенные"
 CHECKED_COLUMN = "Проверено (кто)"
 
 Key = tuple[str, str, str, str, str]
@@ -34,19 +35,45 @@ def key_of(finding: Finding) -> Key:
     return (name, finding.code, finding.sheet, finding.cell, finding.message)
 
 
+def read_withdrawn(path: Path) -> list[Key]:
+    """The settled warnings whose name the coordinator wiped from «Проверено (кто)» on the
+    summary's sheet «Проверенные»: (file, code, sheet, cell, message) each."""
+    rows = _sheet_rows(path, SETTLED_SHEET)
+    header_at = next((i for i, row in enumerate(rows) if CHECKED_COLUMN in map(_text, row)), None)
+    if header_at is None:
+        return []
+    header = [_text(v) for v in rows[header_at]]
+    at = {name: header.index(name) for name in header if name}
+    withdrawn = []
+    for row in rows[header_at + 1:]:
+        def value(name: str, row: Sequence[object] = row) -> str:
+            i = at.get(name)
+            return _text(row[i]) if i is not None and i < len(row) else ""
+        code = value("Код и суть").split(" ", 1)[0]
+        if code and not value(CHECKED_COLUMN):
+            withdrawn.append((value("Файл"), code, value("Лист"), value("Ячейка"),
+                              value("Что не так и как исправить")))
+    return withdrawn
+
+
+def _sheet_rows(path: Path, sheet: str) -> list[Sequence[object]]:
+    """The values of one sheet of a summary ([] when the file or the sheet is missing or
+    unreadable: a summary spoiled by hand changes nothing)."""
+    if not path.exists() or not screen(path).ok:  # screened like any workbook before calamine
+        return []
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        if sheet not in wb.sheet_names:
+            return []
+        return [list(row) for row in wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
+    except (OSError, ValueError, KeyError, CalamineError):
+        return []
+
+
 def read_summary(path: Path) -> list[tuple[str, str, str, str, str, str]]:
     """The warnings of a coordinator's summary with a name in «Проверено (кто)»:
     (file, code, sheet, cell, message, who). A missing or unreadable summary gives none."""
-    if not path.exists() or not screen(path).ok:  # screened like any workbook before calamine
-        return []
-    try:  # calamine: read at every merge, and openpyxl's import alone costs more than the read
-        wb = CalamineWorkbook.from_path(str(path))
-        if FINDINGS_SHEET not in wb.sheet_names:
-            return []
-        rows = iter(wb.get_sheet_by_name(FINDINGS_SHEET).to_python(skip_empty_area=False))
-    except (OSError, ValueError, KeyError, CalamineError):
-        # a summary spoiled by hand settles nothing
-        return []
+    rows = iter(_sheet_rows(path, FINDINGS_SHEET))
     header = [_text(v) for v in next(rows, [])]
     if CHECKED_COLUMN not in header:
         return []
@@ -75,6 +102,7 @@ def settle(conn: sqlite3.Connection, result: MergeResult, summary: Path) -> None
     """Record the names written in ``summary`` and move every settled warning of ``result``
     from its file's findings to ``result.acknowledged``."""
     store.add_acknowledgements(conn, read_summary(summary), result.started_at)
+    store.remove_acknowledgements(conn, read_withdrawn(summary))
     known = store.acknowledgements(conn)
     if not known:
         return

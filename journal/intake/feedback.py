@@ -27,7 +27,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from journal.core import xlsx_style as xs
 from journal.core.findings import SEVERITY_RU, Finding, count_errors
 from journal.core.formatting import number_ru
-from journal.intake.acknowledge import CHECKED_COLUMN, FINDINGS_SHEET, SUMMARY_NAME, key_of
+from journal.intake.acknowledge import (
+    CHECKED_COLUMN,
+    FINDINGS_SHEET,
+    SETTLED_SHEET,
+    SUMMARY_NAME,
+    key_of,
+)
 from journal.intake.feedback_state import DIGEST_PREFIX, feedback_current, feedback_key, stored_identifier
 from journal.intake.merge import STATUS_RU, MergeResult, changes_of_merge
 from journal.intake.outcome_text import file_shown, format_outcomes, sort_key, summary_line, when_ru
@@ -313,9 +319,11 @@ def _summary_workbook(result: MergeResult, by_teacher: dict[str, list[Finding]],
 
 def _acknowledged_sheet(wb: Workbook, result: MergeResult) -> None:
     """The warnings the coordinator marked «проверено»: each with who and when."""
-    ws = wb.create_sheet("Проверенные")
+    ws = wb.create_sheet(SETTLED_SHEET)
     ws.cell(1, 1, "Предупреждения, проверенные ответственным: они не мешают сбору журналов. "
-                  "Если ячейку изменят, предупреждение вернётся в лист «Все замечания».")
+                  "Если ячейку изменят, предупреждение вернётся в лист «Все замечания». Чтобы "
+                  "отменить отметку, сотрите фамилию в столбце «Проверено (кто)» и соберите "
+                  "журналы снова.")
     findings = sorted(result.acknowledged, key=sort_key)
     _findings_table(ws, 3, findings)
     for col, (title, width) in enumerate((("Учитель", 30), ("Проверено (кто)", 22),
