@@ -5,8 +5,10 @@ ends by appending one record to ``chain``: the rows of the tracked tables it ins
 changed or removed, each as ``(table, rowid, content)`` in ``chain_rows`` (content is a
 JSON array of the row's tracked columns, NULL for a removed row), and
 ``hash = SHA-256(previous hash, the record's header, its rows)``. Which rows a
-transaction touched is noted by triggers in ``chain_dirty``; the list is emptied when a
-transaction begins, so a row changed by another program is never taken into the chain.
+transaction touched is noted by triggers in ``chain_dirty`` — and, for the inserts into the
+big tables (:data:`RANGED`), by their rowids above the table's end when the transaction
+began; the list is emptied and the ends are taken when a transaction begins, so a row
+changed or added by another program is never taken into the chain.
 
 :func:`verify` recomputes every hash, replays the rows into the state the tables must be
 in, and compares it with the tables: the first difference is named in Russian (table,
@@ -90,6 +92,14 @@ ENTITY_RU = {"mark": "отметки", "attendance": "пропуска", "final_
              "topic": "темы урока", "homework": "домашнего задания", "message": "сообщения"}
 
 
+# Tables whose inserted rows are found by rowid (above the highest at the transaction's start)
+# rather than by an insert trigger (schema version 7): the big ones, written a workbook at a time.
+RANGED = ("attendance", "changes", "lessons", "marks")
+_NONE_BELOW = 2 ** 63 - 1
+_MAX_ROWIDS = "SELECT " + ", ".join(f"(SELECT max(rowid) FROM {t})" for t in RANGED)
+_STARTS: dict[int, tuple[int, ...]] = {}  # id(connection) → the RANGED tables' highest rowids
+
+
 def _content_sql(table: str, where: str = "") -> str:
     columns = ", ".join(TRACKED[table])
     return f"SELECT rowid, json_array({columns}) FROM {table}{where}"
@@ -105,9 +115,15 @@ def _record_hash(prev: str, chain_id: int, kind: str, merge_id: int | None, at: 
 
 
 def forget_touched(conn: sqlite3.Connection) -> None:
-    """Drop the rows noted as touched (at the start of each of the program's transactions)."""
+    """Drop the rows noted as touched and mark where the big tables end (at the start of each
+    of the program's transactions): their rows above the mark are the transaction's inserts."""
     if _has_chain(conn):
         conn.execute("DELETE FROM chain_dirty")
+        _STARTS[id(conn)] = _max_rowids(conn)
+
+
+def _max_rowids(conn: sqlite3.Connection) -> tuple[int, ...]:
+    return tuple(r or 0 for r in conn.execute(_MAX_ROWIDS).fetchone())
 
 
 def _has_chain(conn: sqlite3.Connection) -> bool:
@@ -121,16 +137,25 @@ def _touched_sql(table: str) -> str:
 
     One statement per table: the new content is read through a join with ``chain_dirty``,
     the previous one looked up only for rowids the chain has seen (``?2``, the highest
-    rowid of the table in ``chain_rows``): a row inserted above it has no history.
+    rowid of the table in ``chain_rows``): a row inserted above it has no history. Rows
+    above ``?3`` (a :data:`RANGED` table's end when the transaction began) are left to
+    :func:`_inserted_sql`.
     """
     columns = ", ".join(f"t.{c}" for c in TRACKED[table])
     return (
         "WITH touched AS MATERIALIZED (SELECT d.row_id AS row_id,"
         f" CASE WHEN t.rowid IS NULL THEN NULL ELSE json_array({columns}) END AS content"
-        f" FROM chain_dirty d LEFT JOIN {table} t ON t.rowid = d.row_id WHERE d.tbl = ?1)"
+        f" FROM chain_dirty d LEFT JOIN {table} t ON t.rowid = d.row_id WHERE d.tbl = ?1"
+        " AND d.row_id <= ?3)"
         " SELECT row_id, content FROM touched WHERE content IS NOT (CASE WHEN row_id > ?2"
         " THEN NULL ELSE (SELECT c.content FROM chain_rows c WHERE c.tbl = ?1"
         " AND c.row_id = touched.row_id ORDER BY c.id DESC LIMIT 1) END) ORDER BY row_id")
+
+
+def _inserted_sql(table: str) -> str:
+    """The rows of a :data:`RANGED` table above ``?1`` with their content, in rowid order."""
+    columns = ", ".join(TRACKED[table])
+    return f"SELECT rowid, json_array({columns}) FROM {table} WHERE rowid > ?1 ORDER BY rowid"
 
 
 def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
@@ -143,13 +168,19 @@ def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
     """
     if not _has_chain(conn):
         return None
-    tables = [t for (t,) in conn.execute("SELECT DISTINCT tbl FROM chain_dirty") if t in TRACKED]
+    ends = _max_rowids(conn)
+    started = dict(zip(RANGED, _STARTS.pop(id(conn), ends), strict=True))  # (none: no inserts)
+    grown = {t for t, end in zip(RANGED, ends, strict=True) if end > started[t]}
+    tables = {t for (t,) in conn.execute("SELECT DISTINCT tbl FROM chain_dirty") if t in TRACKED}
     rows: list[tuple[str, int, str | None]] = []
-    for table in sorted(tables):
+    for table in sorted(tables | grown):
         seen = conn.execute("SELECT max(row_id) FROM chain_rows WHERE tbl = ?", (table,))
         highest = seen.fetchone()[0]
+        below = started.get(table, _NONE_BELOW)
         rows += [(table, r, c) for r, c in conn.execute(
-            _touched_sql(table), (table, -1 if highest is None else highest))]
+            _touched_sql(table), (table, -1 if highest is None else highest, below))]
+        if table in grown:  # inserted by this transaction: new content, in rowid order
+            rows += [(table, r, c) for r, c in conn.execute(_inserted_sql(table), (below,))]
     conn.execute("DELETE FROM chain_dirty")
     if not rows:
         return None
