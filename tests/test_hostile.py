@@ -143,17 +143,17 @@ def test_the_quick_extent_of_a_sheet_is_its_exact_extent_or_none(corpus: hc.Corp
                 if not part.startswith("xl/worksheets/sheet"):
                     continue
                 xml = archive.read(part)
-                refs = ps._CELL_REF.findall(xml)
+                refs = ps.CELL_REF.findall(xml)
                 exact = (max((int(d) for _c, d in refs), default=0),
-                         max((ps._column_number(c) for c, _d in refs if c), default=0))
-                assert ps._usual_extent(xml) == exact, (path.name, part)
+                         max((ps.column_number(c) for c, _d in refs if c), default=0))
+                assert ps.usual_extent(xml) == exact, (path.name, part)
                 sheets += 1
     assert sheets >= 10
     # a far cell anywhere, in order or not, sends the window to the exact scan
     rows = b'<row r="1"><c r="A1"/><c r="XFD1"/><c r="B1"/></row><row r="2"><c r="A2"/></row>'
-    assert ps._usual_extent(rows) is None
-    assert ps._usual_extent(b'<row r="1"><c s="1" r="AAA7"/></row>') is None
-    assert ps._usual_extent(b'<row r="1"><c r="B1"/></row><row r="9"><c r="A9"/></row>') == (9, 2)
+    assert ps.usual_extent(rows) is None
+    assert ps.usual_extent(b'<row r="1"><c s="1" r="AAA7"/></row>') is None
+    assert ps.usual_extent(b'<row r="1"><c r="B1"/></row><row r="9"><c r="A9"/></row>') == (9, 2)
 
 
 # ---------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from journal.intake.records import ClassRecords, ParentRow, ReasonRow, StudentRo
 from journal.intake.validate_common import (
     FOREIGN_TEACHER,
     NOTE_NAMES_OTHER,
-    _Findings,
-    _school_class_of,
+    Findings,
+    school_class_of,
     students_named_in,
     validate_events,
     validate_messages,
@@ -49,9 +49,9 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def validate_class(view: ClassView, settings: Settings, *, file: str) -> Validated:
     """Check a class teacher's workbook: the class list, parents, absence reasons, notes."""
     meta = view.meta
-    found = _Findings(file, meta.teacher)
+    found = Findings(file, meta.teacher)
     err, warn, out = found.err, found.warn, found.items
-    school_class = _school_class_of(meta, settings, found, "файл")
+    school_class = school_class_of(meta, settings, found, "файл")
     if school_class is None:
         return Validated(None, out)
     if out:

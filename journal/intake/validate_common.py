@@ -59,7 +59,7 @@ ROWS_MOVED = "S08"  # a grid row holds another student's name than it was built 
 FOREIGN_TEACHER = "W08"  # the teacher in _meta is not the one of the settings
 
 
-class _Findings:
+class Findings:
     """The findings of one workbook, each stamped with its file and teacher."""
 
     def __init__(self, file: str, teacher: str) -> None:
@@ -74,8 +74,8 @@ class _Findings:
         self.items.append(warning(code, message, file=self.file, teacher=self.teacher, **where))
 
 
-def _school_class_of(meta: WorkbookMeta, settings: Settings, found: _Findings,
-                     noun: str) -> SchoolClass | None:
+def school_class_of(meta: WorkbookMeta, settings: Settings, found: Findings,
+                    noun: str) -> SchoolClass | None:
     """The workbook's class from the settings; W02 for another school year, W01 for no such class."""
     if meta.school_year and meta.school_year != settings.school_year:
         found.err("W02", f"{noun} за {meta.school_year} учебный год, а в настройках школы "
@@ -88,7 +88,7 @@ def _school_class_of(meta: WorkbookMeta, settings: Settings, found: _Findings,
 
 
 def _entry_date(row: dict[str, Cell], header: str, sheet: str, what: str, settings: Settings,
-                found: _Findings) -> dt.date | None:
+                found: Findings) -> dt.date | None:
     """The date of a message or event row; a finding (and None) when it is missing, unreadable
     or outside the school year."""
     cell = row.get(header)
@@ -107,7 +107,7 @@ def _entry_date(row: dict[str, Cell], header: str, sheet: str, what: str, settin
     return day
 
 
-def validate_events(rows: list[dict[str, Cell]], settings: Settings, found: _Findings) -> list[EventRow]:
+def validate_events(rows: list[dict[str, Cell]], settings: Settings, found: Findings) -> list[EventRow]:
     """The class events that can be shown: with a date in the school year and a title."""
     events: list[EventRow] = []
     for row in rows:
@@ -124,7 +124,7 @@ def validate_events(rows: list[dict[str, Cell]], settings: Settings, found: _Fin
 
 
 def validate_messages(rows: list[dict[str, Cell]], students: list[str], settings: Settings,
-                      found: _Findings) -> list[MessageRow]:
+                      found: Findings) -> list[MessageRow]:
     """The messages that can be delivered: a date in the school year, a text, and «класс» or a
     student of ``students`` in «Кому»; a message to one family naming another student is kept
     with a warning (as notes are)."""

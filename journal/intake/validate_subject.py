@@ -22,8 +22,8 @@ from journal.intake.validate_common import (
     DATE_AS_TEXT,
     FOREIGN_TEACHER,
     ROWS_MOVED,
-    _Findings,
-    _school_class_of,
+    Findings,
+    school_class_of,
     validate_messages,
 )
 from journal.school import year_marks
@@ -73,7 +73,7 @@ def moved_names_text(moved: list[tuple[Cell, str]]) -> str:
             "целиком, вместе со столбцом «№» и всеми отметками")
 
 
-def _check_rows_kept_names(view: SubjectView, found: _Findings) -> None:
+def _check_rows_kept_names(view: SubjectView, found: Findings) -> None:
     """``S08``: names that no longer sit in their own rows (only the names column was sorted)."""
     moved = moved_names(view)
     if not moved:
@@ -86,7 +86,7 @@ def _row_number(address: str) -> str:
     return "".join(ch for ch in address if ch.isdigit())
 
 
-def _workbook_teacher(view: SubjectView, item: CurriculumItem, found: _Findings) -> str:
+def _workbook_teacher(view: SubjectView, item: CurriculumItem, found: Findings) -> str:
     """Whose lessons these are: the teacher of the curriculum line in the settings.
 
     The teacher in ``_meta`` must be that teacher or a substitute recorded in the lesson
@@ -125,9 +125,9 @@ def validate_subject(view: SubjectView, settings: Settings,
     students are taken (with a warning) and become ``new_students`` of the records.
     """
     meta = view.meta
-    found = _Findings(file, meta.teacher)
+    found = Findings(file, meta.teacher)
     err, warn, out = found.err, found.warn, found.items
-    school_class = _school_class_of(meta, settings, found, "журнал")
+    school_class = school_class_of(meta, settings, found, "журнал")
     if school_class is None:
         return Validated(None, out)
     item = settings.curriculum_item(school_class.name, meta.subject, meta.group)

@@ -18,14 +18,14 @@ from journal.workbooks.build_common import (
     GROUP_LISTS_FIRST_COL,
     MESSAGE_ROWS,
     TABLE_HEADER_ROW,
-    _define,
-    _group_of,
-    _lock_structure,
-    _write_help_lines,
-    _write_lists,
-    _write_messages,
-    _write_meta,
-    _write_table,
+    define,
+    group_of,
+    lock_structure,
+    write_help_lines,
+    write_lists,
+    write_messages,
+    write_meta,
+    write_table,
 )
 
 
@@ -54,7 +54,7 @@ def build_class_workbook(
     help_ws = wb.create_sheet(wf.HELP_SHEET)
     lists = wb.create_sheet(wf.LISTS_SHEET)
     meta = wb.create_sheet(wf.META_SHEET)
-    _write_lists(wb, lists, settings, school_class)
+    write_lists(wb, lists, settings, school_class)
     group_lists: list[str] = []
     for k, (_subject, groups) in enumerate(split):
         col = GROUP_LISTS_FIRST_COL + k
@@ -63,12 +63,12 @@ def build_class_workbook(
             lists.cell(2 + i, col, group)
         letter = get_column_letter(col)
         name = f"jr_list_groups_{k + 1}"
-        _define(wb, name, f"{quote_sheetname(lists.title)}!${letter}$2:${letter}${1 + max(len(groups), 1)}")
+        define(wb, name, f"{quote_sheetname(lists.title)}!${letter}$2:${letter}${1 + max(len(groups), 1)}")
         group_lists.append(name)
     first = TABLE_HEADER_ROW + 1
     last = first + n_rows - 1
-    _define(wb, "jr_list_students",
-            f"{quote_sheetname(ws_students.title)}!$A${first}:$A${last}")
+    define(wb, "jr_list_students",
+           f"{quote_sheetname(ws_students.title)}!$A${first}:$A${last}")
     title = f"{school_class.name} класс, {settings.school_year} учебный год"
     if school_class.class_teacher:
         title += f"; классный руководитель {school_class.class_teacher}"
@@ -76,11 +76,11 @@ def build_class_workbook(
     # Students
     columns = [*wf.STUDENT_COLUMNS, *[wf.GROUP_COLUMN_PREFIX + subject for subject, _ in split]]
     rows = [[s.full_name, s.birth_date, s.joined, s.left,
-             *[_group_of(s, subject) or None for subject, _ in split]] for s in content.students]
-    _write_table(wb, ws_students, wf.NAME_CLASS_STUDENTS, f"Список учеников: {title}",
-                 "ФИО полностью: Фамилия Имя Отчество. Даты — ДД.ММ.ГГГГ. Выбывшего ученика не удаляйте: "
-                 "поставьте дату выбытия." + (" Группу выберите из списка." if split else ""), columns,
-                 [32, 15, 16, 15, *[22] * len(split)], rows, n_rows, date_cols={1, 2, 3})
+             *[group_of(s, subject) or None for subject, _ in split]] for s in content.students]
+    write_table(wb, ws_students, wf.NAME_CLASS_STUDENTS, f"Список учеников: {title}",
+                "ФИО полностью: Фамилия Имя Отчество. Даты — ДД.ММ.ГГГГ. Выбывшего ученика не удаляйте: "
+                "поставьте дату выбытия." + (" Группу выберите из списка." if split else ""), columns,
+                [32, 15, 16, 15, *[22] * len(split)], rows, n_rows, date_cols={1, 2, 3})
     for k, name in enumerate(group_lists):
         dv = DataValidation(type="list", formula1=name, allow_blank=True, showErrorMessage=True,
                             errorStyle="stop", errorTitle="Группа", error="Выберите группу из списка.")
@@ -90,18 +90,18 @@ def build_class_workbook(
 
     # Parents
     rows = [[p.student, p.full_name, p.phone or None, p.email or None] for p in content.parents]
-    _write_table(wb, ws_parents, wf.NAME_PARENTS, f"Родители: {title}",
-                 "По строке на каждого родителя; ученика выберите из списка (ФИО как на листе «Ученики»).",
-                 list(wf.PARENT_COLUMNS),
-                 [32, 32, 18, 28], rows, n_rows, date_cols=set())
+    write_table(wb, ws_parents, wf.NAME_PARENTS, f"Родители: {title}",
+                "По строке на каждого родителя; ученика выберите из списка (ФИО как на листе «Ученики»).",
+                list(wf.PARENT_COLUMNS),
+                [32, 32, 18, 28], rows, n_rows, date_cols=set())
     _student_dropdown(ws_parents, "A", first, last)
 
     # Absence reasons
     rows = [[r.student, r.start, r.end, r.code, r.document or None] for r in content.reasons]
-    _write_table(wb, ws_reasons, wf.NAME_REASONS, f"Причины пропусков: {title}",
-                 "Б — болезнь, У — уважительная причина, Н — без уважительной причины, О — опоздание. "
-                 "«С» и «По» — первый и последний день (ДД.ММ.ГГГГ); для одного дня «По» можно не писать.",
-                 list(wf.REASON_COLUMNS), [32, 13, 13, 10, 40], rows, n_rows, date_cols={1, 2})
+    write_table(wb, ws_reasons, wf.NAME_REASONS, f"Причины пропусков: {title}",
+                "Б — болезнь, У — уважительная причина, Н — без уважительной причины, О — опоздание. "
+                "«С» и «По» — первый и последний день (ДД.ММ.ГГГГ); для одного дня «По» можно не писать.",
+                list(wf.REASON_COLUMNS), [32, 13, 13, 10, 40], rows, n_rows, date_cols={1, 2})
     _student_dropdown(ws_reasons, "A", first, last)
     dv = DataValidation(type="list", formula1=wf.LIST_REASONS, allow_blank=True, showErrorMessage=True,
                         errorStyle="stop", errorTitle="Причина",
@@ -111,29 +111,29 @@ def build_class_workbook(
 
     # Notes
     rows = [[student, text] for student, text in content.notes.items()]
-    _write_table(wb, ws_notes, wf.NAME_NOTES, f"Заметки для родителей: {title}",
-                 "Короткая заметка попадёт в письмо родителям этого ученика.", list(wf.NOTE_COLUMNS),
-                 [32, 90], rows, n_rows, date_cols=set())
+    write_table(wb, ws_notes, wf.NAME_NOTES, f"Заметки для родителей: {title}",
+                "Короткая заметка попадёт в письмо родителям этого ученика.", list(wf.NOTE_COLUMNS),
+                [32, 90], rows, n_rows, date_cols=set())
     _student_dropdown(ws_notes, "A", first, last)
 
     # Class events and messages
     event_rows: list[list[object]] = [[e.date, e.title] for e in content.events]
-    _write_table(wb, ws_events, wf.NAME_CLASS_EVENTS, f"События класса: {title}",
-                 "Дата (ДД.ММ.ГГГГ) и что будет: собрание, экскурсия, концерт. События класса увидят "
-                 "все семьи класса в электронном дневнике и в письмах.", list(wf.EVENT_COLUMNS),
-                 [13, 90], event_rows, max(MESSAGE_ROWS, len(event_rows) + CLASS_SPARE_ROWS), date_cols={0})
-    _write_messages(wb, ws_messages, f"Сообщения: {title}",
-                    "Сообщение увидят в электронном дневнике и в письме: в столбце «Кому» напишите «класс» — "
-                    "для всех семей класса, или ФИО ученика (как на листе «Ученики») — только для его семьи.",
-                    content.messages, None)
+    write_table(wb, ws_events, wf.NAME_CLASS_EVENTS, f"События класса: {title}",
+                "Дата (ДД.ММ.ГГГГ) и что будет: собрание, экскурсия, концерт. События класса увидят "
+                "все семьи класса в электронном дневнике и в письмах.", list(wf.EVENT_COLUMNS),
+                [13, 90], event_rows, max(MESSAGE_ROWS, len(event_rows) + CLASS_SPARE_ROWS), date_cols={0})
+    write_messages(wb, ws_messages, f"Сообщения: {title}",
+                   "Сообщение увидят в электронном дневнике и в письме: в столбце «Кому» напишите «класс» — "
+                   "для всех семей класса, или ФИО ученика (как на листе «Ученики») — только для его семьи.",
+                   content.messages, None)
 
     _write_class_help(help_ws, settings, school_class, split)
-    _write_meta(wb, meta, wf.WorkbookMeta(
+    write_meta(wb, meta, wf.WorkbookMeta(
         kind=wf.KIND_CLASS, school_year=settings.school_year, class_name=school_class.name,
         teacher=school_class.class_teacher, created=created),
         class_layout(settings, school_class))
     wb.active = 0
-    _lock_structure(wb)
+    lock_structure(wb)
     return wb
 
 
@@ -193,7 +193,7 @@ def _write_class_help(ws: Worksheet, settings: Settings, school_class: SchoolCla
              "после этого ответственный за ЭЖ обновит журналы учителей — все заполненные отметки "
              "сохранятся."),
     ]
-    _write_help_lines(ws, lines)
+    write_help_lines(ws, lines)
 
 
 def class_layout(settings: Settings, school_class: SchoolClass) -> str:

@@ -85,61 +85,61 @@ RECIPIENTS_COL = 6  # subject workbooks: «класс» and the roster on _lists
 MESSAGE_ROWS = 150  # empty rows of the «Сообщения» and «События класса» sheets
 
 
-_PROBLEM_FILL = xs.PROBLEM_FILL
+PROBLEM_FILL = xs.PROBLEM_FILL
 
 
-_PROBLEM_FONT = xs.PROBLEM_FONT
+PROBLEM_FONT = xs.PROBLEM_FONT
 
 
-_BORDER = xs.BORDER
+BORDER = xs.BORDER
 
 
-_THICK_LEFT = xs.THICK_LEFT_BORDER
+THICK_LEFT = xs.THICK_LEFT_BORDER
 
 
-_HEADER_FILL = xs.HEADER_FILL
+HEADER_FILL = xs.HEADER_FILL
 
 
-_TITLE_FONT = xs.TITLE_FONT
+TITLE_FONT = xs.TITLE_FONT
 
 
-_SUBTITLE_FONT = xs.SUBTITLE_FONT
+SUBTITLE_FONT = xs.SUBTITLE_FONT
 
 
-_HEADER_FONT = xs.font(bold=True, size=10)
+HEADER_FONT = xs.font(bold=True, size=10)
 
 
-_LEFT_FILL = xs.LEFT_FILL
+LEFT_FILL = xs.LEFT_FILL
 
 
-_LEFT_FONT = xs.MUTED_FONT
+LEFT_FONT = xs.MUTED_FONT
 
 
-_OUTSIDE_FILL = xs.OUTSIDE_FILL  # before joining / after leaving
+OUTSIDE_FILL = xs.OUTSIDE_FILL  # before joining / after leaving
 
 
-_PERIOD_FILLS = xs.PERIOD_COLORS
+PERIOD_FILLS = xs.PERIOD_COLORS
 
 
-_UNLOCKED = Protection(locked=False)
+UNLOCKED = Protection(locked=False)
 
 
-_CENTER = xs.CENTER
+CENTER = xs.CENTER
 
 
-_WRAP = xs.WRAP
+WRAP = xs.WRAP
 
 
-_ROTATED = Alignment(text_rotation=90, horizontal="center", vertical="bottom", wrap_text=True)
+ROTATED = Alignment(text_rotation=90, horizontal="center", vertical="bottom", wrap_text=True)
 
 
-_SMALL_GREY = xs.SMALL_GREY_FONT
+SMALL_GREY = xs.SMALL_GREY_FONT
 
 
-_SMALL = xs.SMALL_FONT
+SMALL = xs.SMALL_FONT
 
 
-class _Styler:
+class Styler:
     """Sets a combination of styles on the first cell, then copies its style array to the next ones.
 
     openpyxl hashes every style object on each assignment; copying the array is ~10× faster,
@@ -159,24 +159,25 @@ class _Styler:
         self._cache[key] = copy(cell._style)
 
 
-def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hint: str, columns: list[str],
-                 widths: list[int], rows: Sequence[Sequence[object]], n_rows: int,
-                 date_cols: set[int]) -> None:
-    ws.cell(1, 1, title).font = _TITLE_FONT
-    ws.cell(2, 1, hint).font = _SUBTITLE_FONT
+def write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hint: str, columns: list[str],
+                widths: list[int], rows: Sequence[Sequence[object]], n_rows: int,
+                date_cols: set[int]) -> None:
+    """Write a titled, protected table of ``n_rows`` input rows under the defined name ``defined_name``."""
+    ws.cell(1, 1, title).font = TITLE_FONT
+    ws.cell(2, 1, hint).font = SUBTITLE_FONT
     # Title and hint wrap within the table's width: the printed page ends where the table does.
     total = sum(widths)
-    for row, text, size in ((1, title, _TITLE_FONT.sz), (2, hint, _SUBTITLE_FONT.sz)):
+    for row, text, size in ((1, title, TITLE_FONT.sz), (2, hint, SUBTITLE_FONT.sz)):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
         ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
         lines = xs.wrapped_lines(text, total * xs.FONT_SIZE / size)
         ws.row_dimensions[row].height = xs.row_height(lines, size)
     for col, (text, width) in enumerate(zip(columns, widths, strict=True), start=1):
-        _header(ws, TABLE_HEADER_ROW, col, text)
+        write_header(ws, TABLE_HEADER_ROW, col, text)
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[TABLE_HEADER_ROW].height = 30
     first = TABLE_HEADER_ROW + 1
-    style = _Styler()
+    style = Styler()
     text_first = Alignment(vertical="top")
     text_other = Alignment(vertical="top", wrap_text=True)
     for i in range(n_rows):
@@ -189,29 +190,30 @@ def _write_table(wb: Workbook, ws: Worksheet, defined_name: str, title: str, hin
             value = values[k] if k < len(values) else None
             cell = ws.cell(first + i, k + 1, value)
             if k in date_cols:
-                style(cell, "date", protection=_UNLOCKED, border=_BORDER, number_format="DD.MM.YYYY",
-                      alignment=_CENTER)
+                style(cell, "date", protection=UNLOCKED, border=BORDER, number_format="DD.MM.YYYY",
+                      alignment=CENTER)
             else:
-                style(cell, ("text", k > 0), protection=_UNLOCKED, border=_BORDER, number_format="@",
+                style(cell, ("text", k > 0), protection=UNLOCKED, border=BORDER, number_format="@",
                       alignment=text_other if k > 0 else text_first)
     last = first + n_rows - 1
     letter = get_column_letter(len(columns))
-    _define(wb, defined_name, f"{quote_sheetname(ws.title)}!$A${TABLE_HEADER_ROW}:${letter}${last}")
+    define(wb, defined_name, f"{quote_sheetname(ws.title)}!$A${TABLE_HEADER_ROW}:${letter}${last}")
     ws.freeze_panes = ws.cell(first, 2)
-    _protect(ws)
-    _print_setup(ws, fit_width=True)
+    protect(ws)
+    print_setup(ws, fit_width=True)
     ws.print_title_rows = f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
     # Print the filled rows and a few empty ones, not pages of empty grid.
     printed = (len(rows) + CLASS_PRINTED_SPARE_ROWS) if rows else CLASS_PRINTED_MIN_ROWS
     ws.print_area = f"A1:{letter}{first + min(n_rows, printed) - 1}"
 
 
-def _write_messages(wb: Workbook, ws: Worksheet, title: str, hint: str, messages: Sequence[wf.Message],
-                    recipients: str | None) -> None:
+def write_messages(wb: Workbook, ws: Worksheet, title: str, hint: str, messages: Sequence[wf.Message],
+                   recipients: str | None) -> None:
+    """Write the messages table; ``recipients``, when given, is the list behind the «Кому» drop-down."""
     rows = [[m.date, m.to, m.text] for m in messages]
     n_rows = max(MESSAGE_ROWS, len(rows) + CLASS_SPARE_ROWS)
-    _write_table(wb, ws, wf.NAME_MESSAGES, title, hint, list(wf.MESSAGE_COLUMNS), [13, 32, 80], rows,
-                 n_rows, date_cols={0})
+    write_table(wb, ws, wf.NAME_MESSAGES, title, hint, list(wf.MESSAGE_COLUMNS), [13, 32, 80], rows,
+                n_rows, date_cols={0})
     if recipients is not None:
         first = TABLE_HEADER_ROW + 1
         dv = DataValidation(type="list", formula1=recipients, allow_blank=True, showErrorMessage=True,
@@ -221,7 +223,8 @@ def _write_messages(wb: Workbook, ws: Worksheet, title: str, hint: str, messages
         dv.add(f"B{first}:B{first + n_rows - 1}")
 
 
-def _write_lists(wb: Workbook, ws: Worksheet, settings: Settings, school_class: SchoolClass) -> None:
+def write_lists(wb: Workbook, ws: Worksheet, settings: Settings, school_class: SchoolClass) -> None:
+    """Fill the hidden ``_lists`` sheet behind the drop-downs (marks, kinds, finals, reasons)."""
     marks = MARK_LIST_VALUES if settings.gets_marks(school_class) else ABSENCE_CODES
     columns = (
         (wf.LIST_MARKS, "Отметки", list(marks)),
@@ -235,9 +238,9 @@ def _write_lists(wb: Workbook, ws: Worksheet, settings: Settings, school_class: 
         for i, value in enumerate(values):
             ws.cell(2 + i, col, value).number_format = "@"
         letter = get_column_letter(col)
-        _define(wb, name, f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${1 + max(len(values), 1)}")
+        define(wb, name, f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${1 + max(len(values), 1)}")
     ws.sheet_state = "hidden"
-    _protect(ws)
+    protect(ws)
 
 
 def understood_mark_values(has_marks: bool) -> list[str]:
@@ -257,8 +260,9 @@ def understood_mark_values(has_marks: bool) -> list[str]:
     return values
 
 
-def _write_meta(wb: Workbook, ws: Worksheet, meta: wf.WorkbookMeta, layout: str,
-                roster: str | None = None) -> None:
+def write_meta(wb: Workbook, ws: Worksheet, meta: wf.WorkbookMeta, layout: str,
+               roster: str | None = None) -> None:
+    """Fill the very hidden ``_meta`` sheet: what the workbook is, its layout and the roster."""
     values = {
         wf.META_FORMAT_VERSION: meta.format_version,
         wf.META_KIND: meta.kind,
@@ -280,15 +284,16 @@ def _write_meta(wb: Workbook, ws: Worksheet, meta: wf.WorkbookMeta, layout: str,
         cell.number_format = "@"
         cell.data_type = "s"
     ws.sheet_state = "veryHidden"
-    _protect(ws)
+    protect(ws)
 
 
-def _write_help_lines(ws: Worksheet, lines: list[tuple[str, str]]) -> None:
+def write_help_lines(ws: Worksheet, lines: list[tuple[str, str]]) -> None:
+    """Write an instruction sheet from (style, text) lines: «title», «head» or plain wrapped text."""
     ws.column_dimensions["A"].width = 78
     for row, (style, text) in enumerate(lines, start=1):
         cell = ws.cell(row, 1, text)
         if style == "title":
-            cell.font = _TITLE_FONT
+            cell.font = TITLE_FONT
             ws.row_dimensions[row].height = 24
         elif style == "head":
             cell.font = xs.HEADING_FONT
@@ -296,28 +301,31 @@ def _write_help_lines(ws: Worksheet, lines: list[tuple[str, str]]) -> None:
         else:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // 68))
-    _protect(ws)
-    _print_setup(ws, fit_width=True, landscape=False)
+    protect(ws)
+    print_setup(ws, fit_width=True, landscape=False)
 
 
-def _header(ws: Worksheet, row: int, col: int, text: str) -> None:
+def write_header(ws: Worksheet, row: int, col: int, text: str) -> None:
+    """Write a table header cell in the header style."""
     cell = ws.cell(row, col, text)
-    cell.font = _HEADER_FONT
-    cell.fill = _HEADER_FILL
-    cell.border = _BORDER
+    cell.font = HEADER_FONT
+    cell.fill = HEADER_FILL
+    cell.border = BORDER
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _define(wb: Workbook, name: str, ref: str) -> None:
+def define(wb: Workbook, name: str, ref: str) -> None:
+    """Set the workbook-level defined name ``name`` to the reference ``ref``."""
     wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
-def _lock_structure(wb: Workbook) -> None:
+def lock_structure(wb: Workbook) -> None:
     """No password: sheets cannot be renamed, moved, deleted or unhidden by accident."""
     wb.security = WorkbookProtection(lockStructure=True)
 
 
-def _protect(ws: Worksheet) -> None:
+def protect(ws: Worksheet) -> None:
+    """Protect the sheet without a password, leaving rows and columns resizable."""
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
@@ -325,7 +333,8 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.selectUnlockedCells = False
 
 
-def _print_setup(ws: Worksheet, fit_width: bool, landscape: bool = True) -> None:
+def print_setup(ws: Worksheet, fit_width: bool, landscape: bool = True) -> None:
+    """A4 page setup: one page wide (``fit_width``) or one page tall, landscape or portrait."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -342,7 +351,8 @@ def _print_setup(ws: Worksheet, fit_width: bool, landscape: bool = True) -> None
     ws.print_options.gridLines = False
 
 
-def _group_of(student: wf.StudentRecord, subject: str) -> str:
+def group_of(student: wf.StudentRecord, subject: str) -> str:
+    """The student's group for ``subject`` (case-insensitive), or "" when the class is not split."""
     wanted = text_key(subject)
     for key, value in student.groups.items():
         if text_key(key) == wanted:
@@ -350,12 +360,13 @@ def _group_of(student: wf.StudentRecord, subject: str) -> str:
     return ""
 
 
-def _cell_value(value: object) -> object:
+def cell_value(value: object) -> object:
     """A content value as written into a cell: blanks become empty cells, the rest is kept as typed."""
     return None if is_blank(value) else value
 
 
-def _lesson_text(day: dt.date, seq: int) -> str:
+def lesson_text(day: dt.date, seq: int) -> str:
+    """A lesson named for people: «урок 27.11.2026», with its number when the day has several."""
     return f"урок {day:%d.%m.%Y}" + (f" ({seq}-й урок в этот день)" if seq > 1 else "")
 
 

@@ -20,24 +20,8 @@ from journal.school.marks import ABSENCE_CODES, ABSENCE_RU
 from journal.school.settings import HALVES, WEEKDAYS_SHORT_RU, CurriculumItem, SchoolClass, Settings
 from journal.workbooks import format as wf
 from journal.workbooks.build_common import (
-    _BORDER,
-    _CENTER,
-    _HEADER_FILL,
-    _HEADER_FONT,
-    _LEFT_FILL,
-    _LEFT_FONT,
-    _OUTSIDE_FILL,
-    _PERIOD_FILLS,
-    _PROBLEM_FILL,
-    _PROBLEM_FONT,
-    _ROTATED,
-    _SMALL,
-    _SMALL_GREY,
-    _SUBTITLE_FONT,
-    _THICK_LEFT,
-    _TITLE_FONT,
-    _UNLOCKED,
-    _WRAP,
+    BORDER,
+    CENTER,
     GRID_DATE_ROW,
     GRID_FIRST_DATE_COL,
     GRID_FIRST_STUDENT_ROW,
@@ -47,22 +31,38 @@ from journal.workbooks.build_common import (
     GRID_PERIOD_ROW,
     GRID_TITLE_ROW,
     GRID_WEEKDAY_ROW,
+    HEADER_FILL,
+    HEADER_FONT,
+    LEFT_FILL,
+    LEFT_FONT,
     LIST_UNDERSTOOD,
+    OUTSIDE_FILL,
+    PERIOD_FILLS,
+    PROBLEM_FILL,
+    PROBLEM_FONT,
     RECIPIENTS_COL,
+    ROTATED,
+    SMALL,
+    SMALL_GREY,
+    SUBTITLE_FONT,
     TABLE_HEADER_ROW,
-    _cell_value,
-    _define,
-    _group_of,
-    _header,
-    _lesson_text,
-    _lock_structure,
-    _print_setup,
-    _protect,
-    _Styler,
-    _write_help_lines,
-    _write_lists,
-    _write_messages,
-    _write_meta,
+    THICK_LEFT,
+    TITLE_FONT,
+    UNLOCKED,
+    WRAP,
+    Styler,
+    cell_value,
+    define,
+    group_of,
+    lesson_text,
+    lock_structure,
+    print_setup,
+    protect,
+    write_header,
+    write_help_lines,
+    write_lists,
+    write_messages,
+    write_meta,
 )
 
 
@@ -104,7 +104,7 @@ def build_subject_workbook(
     lists = wb.create_sheet(wf.LISTS_SHEET)
     meta = wb.create_sheet(wf.META_SHEET)
 
-    _write_lists(wb, lists, settings, school_class)
+    write_lists(wb, lists, settings, school_class)
     title = wf.WorkbookMeta(wf.KIND_SUBJECT, settings.school_year, school_class.name,
                             item.subject, item.group, item.teacher).title()
     _write_grid(wb, grid, settings, school_class, item, title, roster, dates, keys, content)
@@ -113,18 +113,18 @@ def build_subject_workbook(
         _write_finals(wb, finals, title, school_class, settings.final_period_names(school_class),
                       roster, content)
     _write_recipients(wb, lists, [s.full_name for s in roster])
-    _write_messages(wb, messages, f"Сообщения: {title}",
-                    "Сообщение увидят в электронном дневнике: в столбце «Кому» выберите «класс» — для всех "
-                    "учеников класса, или ФИО ученика — только для его семьи.", content.messages,
-                    wf.LIST_RECIPIENTS)
+    write_messages(wb, messages, f"Сообщения: {title}",
+                   "Сообщение увидят в электронном дневнике: в столбце «Кому» выберите «класс» — для всех "
+                   "учеников класса, или ФИО ученика — только для его семьи.", content.messages,
+                   wf.LIST_RECIPIENTS)
     _write_subject_help(help_ws, settings, school_class, item)
-    _write_meta(wb, meta, wf.WorkbookMeta(
+    write_meta(wb, meta, wf.WorkbookMeta(
         kind=wf.KIND_SUBJECT, school_year=settings.school_year, class_name=school_class.name,
         subject=item.subject, group=item.group, teacher=item.teacher, created=created),
         subject_layout(settings, item, students, kept_dates),
         roster="|".join(student.full_name for student in roster))
     wb.active = 0
-    _lock_structure(wb)
+    lock_structure(wb)
     return wb
 
 
@@ -140,7 +140,7 @@ def subject_students(item: CurriculumItem, students: Sequence[wf.StudentRecord])
     if not item.group:
         return list(students)
     wanted = text_key(item.group)
-    return [s for s in students if text_key(_group_of(s, item.subject)) == wanted]
+    return [s for s in students if text_key(group_of(s, item.subject)) == wanted]
 
 
 def unplaced_subject_content(
@@ -160,17 +160,17 @@ def unplaced_subject_content(
         if is_blank(value):
             continue
         if student not in roster:
-            lost.append(f"отметка «{value}» ученика {student} за {_lesson_text(day, seq)}: "
+            lost.append(f"отметка «{value}» ученика {student} за {lesson_text(day, seq)}: "
                         "ученика нет в списке")
         elif (day, seq) not in keys:
-            lost.append(f"отметка «{value}» ученика {student} за {_lesson_text(day, seq)}: "
+            lost.append(f"отметка «{value}» ученика {student} за {lesson_text(day, seq)}: "
                         "такого урока нет в расписании")
     for (day, seq), kind in content.kinds.items():
         if not is_blank(kind) and (day, seq) not in keys:
-            lost.append(f"вид работы «{kind}» за {_lesson_text(day, seq)}: урока нет в расписании")
+            lost.append(f"вид работы «{kind}» за {lesson_text(day, seq)}: урока нет в расписании")
     for (day, seq), entry in content.log.items():
         if (entry.topic or entry.homework or entry.substitute) and (day, seq) not in keys:
-            lost.append(f"тема/задание урока {_lesson_text(day, seq)}: урока нет в расписании")
+            lost.append(f"тема/задание урока {lesson_text(day, seq)}: урока нет в расписании")
     for (student, column), value in content.finals.items():
         if is_blank(value):
             continue
@@ -190,7 +190,7 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
     last_row = first_row + n_students - 1
     last_col = first_col + n_dates - 1
 
-    ws.cell(GRID_TITLE_ROW, 1, title).font = _TITLE_FONT
+    ws.cell(GRID_TITLE_ROW, 1, title).font = TITLE_FONT
     teacher = f"; учитель {item.teacher}" if item.teacher else ""
     unmarked = settings.unmarked_text(school_class)
     no_marks = "" if not unmarked else \
@@ -198,21 +198,21 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
         else f". {school_class.grade} класс: отметки не ставятся, только Н, Б, У, О"
     subtitle = ws.cell(GRID_TITLE_ROW, first_col,
                        f"{settings.school_name}, {settings.school_year} учебный год{teacher}{no_marks}")
-    subtitle.font = _SUBTITLE_FONT
+    subtitle.font = SUBTITLE_FONT
     subtitle.alignment = Alignment(vertical="center")
     ws.row_dimensions[GRID_TITLE_ROW].height = 22
 
     for row, text in ((GRID_PERIOD_ROW, "Период"), (GRID_DATE_ROW, "Дата урока"),
                       (GRID_WEEKDAY_ROW, "День недели"), (GRID_KIND_ROW, "Вид работы")):
         cell = ws.cell(row, GRID_NAME_COL, text)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
         cell.alignment = Alignment(horizontal="right", vertical="center")
-        ws.cell(row, GRID_NUMBER_COL).fill = _HEADER_FILL
-        ws.cell(row, GRID_NUMBER_COL).border = _BORDER
-    ws.cell(GRID_KIND_ROW, GRID_NUMBER_COL, "№").font = _HEADER_FONT
-    ws.cell(GRID_KIND_ROW, GRID_NUMBER_COL).alignment = _CENTER
+        ws.cell(row, GRID_NUMBER_COL).fill = HEADER_FILL
+        ws.cell(row, GRID_NUMBER_COL).border = BORDER
+    ws.cell(GRID_KIND_ROW, GRID_NUMBER_COL, "№").font = HEADER_FONT
+    ws.cell(GRID_KIND_ROW, GRID_NUMBER_COL).alignment = CENTER
     ws.cell(GRID_KIND_ROW, GRID_NAME_COL).alignment = Alignment(horizontal="right", vertical="bottom")
     ws.row_dimensions[GRID_KIND_ROW].height = 105
     ws.column_dimensions[get_column_letter(GRID_NUMBER_COL)].width = 4
@@ -222,16 +222,16 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
     for i, student in enumerate(roster):
         row = first_row + i
         num = ws.cell(row, GRID_NUMBER_COL, i + 1)
-        num.alignment = _CENTER
-        num.border = _BORDER
+        num.alignment = CENTER
+        num.border = BORDER
         name = ws.cell(row, GRID_NAME_COL, student.full_name)
-        name.border = _BORDER
+        name.border = BORDER
         if student.left is not None:
-            name.fill = _LEFT_FILL
-            name.font = _LEFT_FONT
-            ws.cell(row, GRID_NUMBER_COL).fill = _LEFT_FILL
+            name.fill = LEFT_FILL
+            name.font = LEFT_FONT
+            ws.cell(row, GRID_NUMBER_COL).fill = LEFT_FILL
     if not roster:
-        ws.cell(first_row, GRID_NAME_COL).border = _BORDER
+        ws.cell(first_row, GRID_NAME_COL).border = BORDER
 
     # Periods, dates, weekdays, kinds
     period_index: dict[int, int] = {}
@@ -247,15 +247,15 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
             period_spans[-1] = (period_spans[-1][0], col, name)
         else:
             period_spans.append((col, col, name))
-    fills = {p.number: xs.fill(_PERIOD_FILLS[(p.number - 1) % len(_PERIOD_FILLS)])
+    fills = {p.number: xs.fill(PERIOD_FILLS[(p.number - 1) % len(PERIOD_FILLS)])
              for p in periods}
     for start, end, name in period_spans:
         number = period_index[start]
         cell = ws.cell(GRID_PERIOD_ROW, start, name)
-        cell.font = _HEADER_FONT
+        cell.font = HEADER_FONT
         cell.alignment = Alignment(horizontal="left", vertical="center")
         for col in range(start, end + 1):
-            ws.cell(GRID_PERIOD_ROW, col).fill = fills.get(number, _HEADER_FILL)
+            ws.cell(GRID_PERIOD_ROW, col).fill = fills.get(number, HEADER_FILL)
         # Outline: every column of the period except its last, which stays visible
         # as the summary column so that neighbouring periods form separate groups.
         for col in range(start, end):
@@ -271,23 +271,23 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
                                 showInputMessage=False)
     ws.add_data_validation(list_kinds)
     kind_map = content.kinds
-    style = _Styler()
+    style = Styler()
     period_starts = {start for start, _, _ in period_spans if start != first_col}
     for j, key in enumerate(keys):
         col = first_col + j
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = 6.2
         number = period_index.get(col, 0)
-        fill = fills.get(number, _HEADER_FILL)
+        fill = fills.get(number, HEADER_FILL)
         thick = col in period_starts
-        border = _THICK_LEFT if thick else _BORDER
+        border = THICK_LEFT if thick else BORDER
         style(ws.cell(GRID_DATE_ROW, col, key[0]), ("date", number, thick), number_format="DD.MM",
-              font=_HEADER_FONT, alignment=_CENTER, fill=fill, border=border)
+              font=HEADER_FONT, alignment=CENTER, fill=fill, border=border)
         style(ws.cell(GRID_WEEKDAY_ROW, col,
                       WEEKDAYS_SHORT_RU[key[0].weekday()] + (f" {key[1]}" if key[1] > 1 else "")),
-              ("weekday", number, thick), alignment=_CENTER, font=_SMALL_GREY, fill=fill, border=border)
-        style(ws.cell(GRID_KIND_ROW, col, _cell_value(kind_map.get(key))), ("kind", thick),
-              alignment=_ROTATED, font=_SMALL, protection=_UNLOCKED, border=border, number_format="@")
+              ("weekday", number, thick), alignment=CENTER, font=SMALL_GREY, fill=fill, border=border)
+        style(ws.cell(GRID_KIND_ROW, col, cell_value(kind_map.get(key))), ("kind", thick),
+              alignment=ROTATED, font=SMALL, protection=UNLOCKED, border=border, number_format="@")
     if keys:
         list_kinds.add(f"{get_column_letter(first_col)}{GRID_KIND_ROW}:"
                        f"{get_column_letter(last_col)}{GRID_KIND_ROW}")
@@ -312,77 +312,77 @@ def _write_grid(wb: Workbook, ws: Worksheet, settings: Settings, school_class: S
             outside = (student.left is not None and day > student.left) or \
                 (student.joined is not None and day < student.joined)
             if outside:
-                style(ws.cell(row, col), ("mark", thick, True), number_format="@", protection=_UNLOCKED,
-                      alignment=_CENTER, border=_THICK_LEFT if thick else _BORDER, fill=_OUTSIDE_FILL)
+                style(ws.cell(row, col), ("mark", thick, True), number_format="@", protection=UNLOCKED,
+                      alignment=CENTER, border=THICK_LEFT if thick else BORDER, fill=OUTSIDE_FILL)
             else:
-                style(ws.cell(row, col), ("mark", thick, False), number_format="@", protection=_UNLOCKED,
-                      alignment=_CENTER, border=_THICK_LEFT if thick else _BORDER)
+                style(ws.cell(row, col), ("mark", thick, False), number_format="@", protection=UNLOCKED,
+                      alignment=CENTER, border=THICK_LEFT if thick else BORDER)
     for (student_name, day, seq), value in content.marks.items():
         at_row = row_of.get(student_name)
         at_col = col_of.get((day, seq))
         if at_row is not None and at_col is not None and not is_blank(value):
-            ws.cell(at_row, at_col).value = _cell_value(value)
+            ws.cell(at_row, at_col).value = cell_value(value)
     if roster and keys:
         grid_ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
         list_marks.add(grid_ref)
         top_left = f"{get_column_letter(first_col)}{first_row}"
         ws.conditional_formatting.add(grid_ref, FormulaRule(
             formula=[f'AND(LEN(TRIM({top_left}))>0,ISNA(MATCH(TRIM({top_left}),{LIST_UNDERSTOOD},0)))'],
-            fill=_PROBLEM_FILL, font=_PROBLEM_FONT, stopIfTrue=True))
+            fill=PROBLEM_FILL, font=PROBLEM_FONT, stopIfTrue=True))
 
     sheet = quote_sheetname(ws.title)
     c1, c2 = get_column_letter(first_col), get_column_letter(last_col)
     name_col = get_column_letter(GRID_NAME_COL)
-    _define(wb, wf.NAME_STUDENTS, f"{sheet}!${name_col}${first_row}:${name_col}${last_row}")
+    define(wb, wf.NAME_STUDENTS, f"{sheet}!${name_col}${first_row}:${name_col}${last_row}")
     number_col = get_column_letter(GRID_NUMBER_COL)
-    _define(wb, wf.NAME_ROW_NUMBERS, f"{sheet}!${number_col}${first_row}:${number_col}${last_row}")
-    _define(wb, wf.NAME_DATES, f"{sheet}!${c1}${GRID_DATE_ROW}:${c2}${GRID_DATE_ROW}")
-    _define(wb, wf.NAME_KINDS, f"{sheet}!${c1}${GRID_KIND_ROW}:${c2}${GRID_KIND_ROW}")
-    _define(wb, wf.NAME_MARKS, f"{sheet}!${c1}${first_row}:${c2}${last_row}")
+    define(wb, wf.NAME_ROW_NUMBERS, f"{sheet}!${number_col}${first_row}:${number_col}${last_row}")
+    define(wb, wf.NAME_DATES, f"{sheet}!${c1}${GRID_DATE_ROW}:${c2}${GRID_DATE_ROW}")
+    define(wb, wf.NAME_KINDS, f"{sheet}!${c1}${GRID_KIND_ROW}:${c2}${GRID_KIND_ROW}")
+    define(wb, wf.NAME_MARKS, f"{sheet}!${c1}${first_row}:${c2}${last_row}")
 
     ws.freeze_panes = ws.cell(first_row, first_col)
-    _protect(ws)
-    _print_setup(ws, fit_width=False)
+    protect(ws)
+    print_setup(ws, fit_width=False)
     ws.print_title_rows = f"{GRID_PERIOD_ROW}:{GRID_KIND_ROW}"
     ws.print_title_cols = f"A:{name_col}"
 
 
 def _write_log(wb: Workbook, ws: Worksheet, title: str, keys: list[wf.LessonKey],
                content: wf.SubjectContent) -> None:
-    ws.cell(1, 1, f"{title}: темы уроков и домашние задания").font = _TITLE_FONT
+    ws.cell(1, 1, f"{title}: темы уроков и домашние задания").font = TITLE_FONT
     headers = ("№", *wf.LOG_COLUMNS)
     widths = (5, 12, 50, 45, 28)
     for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        _header(ws, TABLE_HEADER_ROW, col, text)
+        write_header(ws, TABLE_HEADER_ROW, col, text)
         ws.column_dimensions[get_column_letter(col)].width = width
     first = TABLE_HEADER_ROW + 1
-    style = _Styler()
+    style = Styler()
     for i, key in enumerate(keys):
         row = first + i
-        style(ws.cell(row, 1, i + 1), "number", alignment=_CENTER, border=_BORDER)
-        style(ws.cell(row, 2, key[0]), "date", number_format="DD.MM.YYYY", alignment=_CENTER, border=_BORDER)
+        style(ws.cell(row, 1, i + 1), "number", alignment=CENTER, border=BORDER)
+        style(ws.cell(row, 2, key[0]), "date", number_format="DD.MM.YYYY", alignment=CENTER, border=BORDER)
         entry = content.log.get(key)
         values = (entry.topic, entry.homework, entry.substitute) if entry else ("", "", "")
         for k, value in enumerate(values):
-            style(ws.cell(row, 3 + k, value or None), "input", protection=_UNLOCKED, alignment=_WRAP,
-                  number_format="@", border=_BORDER)
+            style(ws.cell(row, 3 + k, value or None), "input", protection=UNLOCKED, alignment=WRAP,
+                  number_format="@", border=BORDER)
     last = first + max(len(keys), 1) - 1
-    _define(wb, wf.NAME_LOG, f"{quote_sheetname(ws.title)}!$B${TABLE_HEADER_ROW}:$E${last}")
+    define(wb, wf.NAME_LOG, f"{quote_sheetname(ws.title)}!$B${TABLE_HEADER_ROW}:$E${last}")
     ws.freeze_panes = ws.cell(first, 3)
-    _protect(ws)
-    _print_setup(ws, fit_width=True)
+    protect(ws)
+    print_setup(ws, fit_width=True)
     ws.print_title_rows = f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
 
 
 def _write_finals(wb: Workbook, ws: Worksheet, title: str, school_class: SchoolClass, period_names: list[str],
                   roster: list[wf.StudentRecord], content: wf.SubjectContent) -> None:
     kind = "полугодовые" if school_class.period_set == HALVES else "четвертные"
-    ws.cell(1, 1, f"{title}: {kind}, годовые, экзаменационные и итоговые отметки").font = _TITLE_FONT
+    ws.cell(1, 1, f"{title}: {kind}, годовые, экзаменационные и итоговые отметки").font = TITLE_FONT
     ws.cell(2, 1, "Допустимо: 5, 4, 3, 2, 1, зч (зачёт), нз (незачёт), осв (освобождён), "
-                  "н/а (не аттестован).").font = _SUBTITLE_FONT
+                  "н/а (не аттестован).").font = SUBTITLE_FONT
     columns = [wf.FINALS_NAME_COLUMN, *wf.final_columns(period_names)]
     for col, text in enumerate(columns, start=1):
-        _header(ws, TABLE_HEADER_ROW, col, text)
+        write_header(ws, TABLE_HEADER_ROW, col, text)
         ws.column_dimensions[get_column_letter(col)].width = 32 if col == 1 else 12
     first = TABLE_HEADER_ROW + 1
     validation = DataValidation(
@@ -390,25 +390,25 @@ def _write_finals(wb: Workbook, ws: Worksheet, title: str, school_class: SchoolC
         errorStyle="warning", errorTitle="Проверьте отметку",
         error="Допустимо: 5, 4, 3, 2, 1, зч, нз, осв, н/а. Если значение верное, нажмите «Да».")
     ws.add_data_validation(validation)
-    style = _Styler()
+    style = Styler()
     for i, student in enumerate(roster):
         row = first + i
         name = ws.cell(row, 1, student.full_name)
-        name.border = _BORDER
+        name.border = BORDER
         if student.left is not None:
-            name.fill = _LEFT_FILL
-            name.font = _LEFT_FONT
+            name.fill = LEFT_FILL
+            name.font = LEFT_FONT
         for col in range(2, len(columns) + 1):
-            style(ws.cell(row, col, _cell_value(content.finals.get((student.full_name, columns[col - 1])))),
-                  "final", number_format="@", protection=_UNLOCKED, alignment=_CENTER, border=_BORDER)
+            style(ws.cell(row, col, cell_value(content.finals.get((student.full_name, columns[col - 1])))),
+                  "final", number_format="@", protection=UNLOCKED, alignment=CENTER, border=BORDER)
     last = first + max(len(roster), 1) - 1
     last_letter = get_column_letter(len(columns))
     if roster:
         validation.add(f"B{first}:{last_letter}{last}")
-    _define(wb, wf.NAME_FINALS, f"{quote_sheetname(ws.title)}!$A${TABLE_HEADER_ROW}:${last_letter}${last}")
+    define(wb, wf.NAME_FINALS, f"{quote_sheetname(ws.title)}!$A${TABLE_HEADER_ROW}:${last_letter}${last}")
     ws.freeze_panes = ws.cell(first, 2)
-    _protect(ws)
-    _print_setup(ws, fit_width=True)
+    protect(ws)
+    print_setup(ws, fit_width=True)
 
 
 def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolClass,
@@ -488,7 +488,7 @@ def _write_subject_help(ws: Worksheet, settings: Settings, school_class: SchoolC
         ("", "Файл можно открывать в Excel, LibreOffice Calc, МойОфис или Р7-Офис. Имя файла можно менять: "
              "программа узнаёт журнал по скрытому служебному листу."),
     ]
-    _write_help_lines(ws, lines)
+    write_help_lines(ws, lines)
 
 
 def _write_recipients(wb: Workbook, ws: Worksheet, names: list[str]) -> None:
@@ -497,7 +497,7 @@ def _write_recipients(wb: Workbook, ws: Worksheet, names: list[str]) -> None:
     for i, value in enumerate(values):
         ws.cell(2 + i, RECIPIENTS_COL, value).number_format = "@"
     letter = get_column_letter(RECIPIENTS_COL)
-    _define(wb, wf.LIST_RECIPIENTS, f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${1 + len(values)}")
+    define(wb, wf.LIST_RECIPIENTS, f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${1 + len(values)}")
 
 
 def subject_layout(settings: Settings, item: CurriculumItem, students: Sequence[wf.StudentRecord],

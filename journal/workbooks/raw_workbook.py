@@ -181,7 +181,7 @@ class RawSubjectWorkbook:
         """(row_i, col_i, address, value) of every non-empty grid cell."""
         area = self.marks_area
         widest = max(map(len, self.marks), default=0)
-        letters = _letters(area.min_col, max(area.max_col, area.min_col + widest - 1))
+        letters = column_letter_range(area.min_col, max(area.max_col, area.min_col + widest - 1))
         for i, row in enumerate(self.marks):
             number = str(area.min_row + i)
             for j, value in enumerate(row):
@@ -361,23 +361,27 @@ class ReadResult:
         return self.workbook is not None and not has_errors(self.findings)
 
 
-class _Refused(Exception):
+class Refused(Exception):
+    """Reading stops here: the file is refused for the reason in ``finding``."""
+
     def __init__(self, finding: Finding) -> None:
         super().__init__(finding.message)
         self.finding = finding
 
 
 @lru_cache(maxsize=256)
-def _letters(min_col: int, max_col: int) -> tuple[str, ...]:
+def column_letter_range(min_col: int, max_col: int) -> tuple[str, ...]:
     """The column letters from ``min_col`` to ``max_col`` (1-based): «C», «D», … «FK»."""
     return tuple(get_column_letter(c) for c in range(min_col, max_col + 1))
 
 
-def _addr(row: int, col: int) -> str:
+def addr(row: int, col: int) -> str:
+    """The A1-style address of the cell at ``row``, ``col`` (1-based): «B7»."""
     return f"{get_column_letter(col)}{row}"
 
 
-def _split_address(address: str) -> tuple[int, int]:
+def split_address(address: str) -> tuple[int, int]:
+    """(row, column), 1-based, of an A1-style address such as «B7»."""
     m = re.fullmatch(r"([A-Z]+)(\d+)", address)
     assert m is not None
     return int(m.group(2)), column_index_from_string(m.group(1))

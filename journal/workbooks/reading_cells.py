@@ -33,21 +33,21 @@ from journal.workbooks.raw_workbook import (
     RawSubjectWorkbook,
     RawTable,
     ReadResult,
-    _addr,
-    _letters,
-    _Refused,
-    _split_address,
+    Refused,
+    addr,
+    column_letter_range,
+    split_address,
 )
 from journal.workbooks.workbook_package import (
-    _FAR_REF,
-    _FORMULA_CELL,
-    _MERGE_CELL,
-    _Name,
-    _open_package,
-    _overlap,
-    _parse_ref,
-    _Sheet,
-    _workbook_parts,
+    FAR_REF,
+    FORMULA_CELL,
+    MERGE_CELL,
+    Name,
+    Sheet,
+    open_package,
+    overlap,
+    parse_ref,
+    workbook_parts,
 )
 
 
@@ -72,7 +72,7 @@ def read_workbook(path: str | Path) -> ReadResult:
     result.sha256 = hashlib.sha256(data).hexdigest()
     try:
         _read_into(result, data)
-    except _Refused as refused:
+    except Refused as refused:
         result.workbook = None
         result.findings.append(refused.finding)
     except Exception as exc:  # a damaged part that slipped past the checks
@@ -95,8 +95,8 @@ def read_meta(path: str | Path) -> ReadResult:
         return result
     result.sha256 = hashlib.sha256(data).hexdigest()
     try:
-        package = _open_package(data, where)
-        sheets, _names = _workbook_parts(package, where)
+        package = open_package(data, where)
+        sheets, _names = workbook_parts(package, where)
         meta_sheet = next((s for s in sheets.values() if s.name == wf.META_SHEET), None)
         if meta_sheet is not None:
             reader = _SheetReader(package, data, sheets, where)
@@ -109,13 +109,13 @@ def read_meta(path: str | Path) -> ReadResult:
 
 def _read_into(result: ReadResult, data: bytes) -> None:
     where = {"file": str(result.path)}
-    package = _open_package(data, where)
-    sheets, names = _workbook_parts(package, where)
+    package = open_package(data, where)
+    sheets, names = workbook_parts(package, where)
     meta_sheet = next((s for s in sheets.values() if s.name == wf.META_SHEET), None)
     if meta_sheet is None:
-        raise _Refused(error(R_NO_META, "это не файл электронного журнала: нет служебного листа "
-                             f"«{wf.META_SHEET}». Возьмите бланк, созданный программой "
-                             "(его готовит ответственный за ЭЖ), и перенесите данные в него", **where))
+        raise Refused(error(R_NO_META, "это не файл электронного журнала: нет служебного листа "
+                            f"«{wf.META_SHEET}». Возьмите бланк, созданный программой "
+                            "(его готовит ответственный за ЭЖ), и перенесите данные в него", **where))
     reader = _SheetReader(package, data, sheets, where)
     meta = _read_meta(reader.values(wf.META_SHEET), result, where)
     if meta is None:
@@ -131,7 +131,7 @@ def _read_into(result: ReadResult, data: bytes) -> None:
 class _SheetReader:
     """Sheet values through calamine, loaded once per sheet, after a size check of the sheet XML."""
 
-    def __init__(self, package: zipfile.ZipFile, data: bytes, sheets: dict[str, _Sheet],
+    def __init__(self, package: zipfile.ZipFile, data: bytes, sheets: dict[str, Sheet],
                  where: dict[str, str]) -> None:
         self.package = package
         self.sheets = sheets
@@ -146,8 +146,8 @@ class _SheetReader:
             try:
                 self._xml[sheet] = self.package.read(part)
             except KeyError as exc:
-                raise _Refused(error(R_BROKEN, f"файл повреждён: нет данных листа «{sheet}»",
-                                     **self.where)) from exc
+                raise Refused(error(R_BROKEN, f"файл повреждён: нет данных листа «{sheet}»",
+                                    **self.where)) from exc
         return self._xml[sheet]
 
     def values(self, sheet: str) -> list[list[object]]:
@@ -169,13 +169,13 @@ class _SheetReader:
     def _check_extent(self, sheet: str) -> None:
         xml = self.xml(sheet)
         far = ""
-        for m in _FAR_REF.finditer(xml):
-            row, col = _split_address(m.group(1).decode())
+        for m in FAR_REF.finditer(xml):
+            row, col = split_address(m.group(1).decode())
             if col > MAX_COLUMNS or row > MAX_ROWS:
                 far = m.group(1).decode()
                 break
         if far:
-            raise _Refused(error(
+            raise Refused(error(
                 R_TOO_LARGE, f"на листе «{sheet}» есть данные далеко за пределами журнала (ячейка {far}). "
                 "Удалите эту ячейку (или лишние строки и столбцы) и сохраните файл",
                 sheet=sheet, cell=far, **self.where))
@@ -186,9 +186,9 @@ class _SheetReader:
         if b"<f>" not in xml and b"<f " not in xml and b"<f/>" not in xml:
             return []
         found = []
-        for m in _FORMULA_CELL.finditer(xml):
+        for m in FORMULA_CELL.finditer(xml):
             address = m.group(1).decode()
-            row, col = _split_address(address)
+            row, col = split_address(address)
             if any(a.contains(row, col) for a in areas):
                 found.append(address)
         return found
@@ -199,9 +199,9 @@ class _SheetReader:
         if b"mergeCell" not in xml:
             return []
         found = []
-        for m in _MERGE_CELL.finditer(xml):
-            merged = _parse_ref(f"'{sheet}'!" + m.group(1).decode())
-            if merged is not None and any(_overlap(merged, a) for a in areas):
+        for m in MERGE_CELL.finditer(xml):
+            merged = parse_ref(f"'{sheet}'!" + m.group(1).decode())
+            if merged is not None and any(overlap(merged, a) for a in areas):
                 found.append(merged)
         return found
 
@@ -248,7 +248,7 @@ def _read_meta(rows: list[list[object]], result: ReadResult, where: dict[str, st
     return meta
 
 
-def _area(names: dict[str, list[_Name]], name: str, reader: _SheetReader, result: ReadResult,
+def _area(names: dict[str, list[Name]], name: str, reader: _SheetReader, result: ReadResult,
           where: dict[str, str], required: bool = True) -> Area | None:
     found = names.get(name.lower(), [])
     if not found:
@@ -257,7 +257,7 @@ def _area(names: dict[str, list[_Name]], name: str, reader: _SheetReader, result
                                          "структура журнала нарушена. Возьмите новый бланк "
                                          "у ответственного за ЭЖ и перенесите данные", **where))
         return None
-    areas = {_parse_ref(n.text) for n in found}
+    areas = {parse_ref(n.text) for n in found}
     if len(areas) > 1 or None in areas:
         text = "; ".join(sorted({n.text for n in found}))
         result.findings.append(error(R_BAD_NAME, f"именованный диапазон «{name}» указывает не туда "
@@ -273,7 +273,7 @@ def _area(names: dict[str, list[_Name]], name: str, reader: _SheetReader, result
     return area
 
 
-def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, list[_Name]],
+def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, list[Name]],
                   reader: _SheetReader, where: dict[str, str]) -> RawSubjectWorkbook | None:
     areas = {n: _area(names, n, reader, result, where)
              for n in (wf.NAME_STUDENTS, wf.NAME_DATES, wf.NAME_KINDS, wf.NAME_MARKS, wf.NAME_LOG)}
@@ -303,7 +303,7 @@ def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, li
         return None
     sheet = marks_a.sheet
     values = reader.values(sheet)
-    students = [RawCell(_addr(r, students_a.min_col), _at(values, r, students_a.min_col))
+    students = [RawCell(addr(r, students_a.min_col), _at(values, r, students_a.min_col))
                 for r in range(students_a.min_row, students_a.max_row + 1)]
     dates = _row_cells(values, dates_a.min_row, dates_a.min_col, dates_a.max_col)
     kinds = _row_cells(values, kinds_a.min_row, kinds_a.min_col, kinds_a.max_col)
@@ -332,7 +332,7 @@ def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, li
     return workbook
 
 
-def _row_keys(names: dict[str, list[_Name]], reader: _SheetReader, result: ReadResult,
+def _row_keys(names: dict[str, list[Name]], reader: _SheetReader, result: ReadResult,
               students_a: Area, values: list[list[object]]) -> list[str | None]:
     """The student each grid row was built for: roster[«№» − 1]; [] for an older workbook.
 
@@ -341,7 +341,7 @@ def _row_keys(names: dict[str, list[_Name]], reader: _SheetReader, result: ReadR
     """
     roster = [line.strip() for line in result.meta_values.get(wf.META_ROSTER, "").split("|")]
     found = names.get(wf.NAME_ROW_NUMBERS.lower(), [])
-    area = _parse_ref(found[0].text) if len(found) == 1 else None
+    area = parse_ref(found[0].text) if len(found) == 1 else None
     if not roster or not any(roster) or area is None or area.sheet != students_a.sheet \
             or (area.min_row, area.max_row) != (students_a.min_row, students_a.max_row):
         return []
@@ -354,7 +354,7 @@ def _row_keys(names: dict[str, list[_Name]], reader: _SheetReader, result: ReadR
     return keys
 
 
-def _read_class(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, list[_Name]],
+def _read_class(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, list[Name]],
                 reader: _SheetReader, where: dict[str, str]) -> RawClassWorkbook | None:
     tables: dict[str, RawTable | None] = {}
     for name, required in ((wf.NAME_CLASS_STUDENTS, (wf.STUDENT_NAME,)),
@@ -379,7 +379,7 @@ def _read_class(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, list
     return workbook
 
 
-def _optional_table(names: dict[str, list[_Name]], name: str, required: tuple[str, ...],
+def _optional_table(names: dict[str, list[Name]], name: str, required: tuple[str, ...],
                     reader: _SheetReader, result: ReadResult, where: dict[str, str]) -> RawTable | None:
     """A table that workbooks made before it lack: None, with no finding, when its name is absent."""
     area = _area(names, name, reader, result, where, required=False)
@@ -416,7 +416,7 @@ def _formula_findings(by_sheet: dict[str, list[Area]], reader: _SheetReader, res
     found: list[tuple[str, str]] = []
     for sheet, areas in by_sheet.items():
         for address in reader.formulas(sheet, areas):
-            row, col = _split_address(address)
+            row, col = split_address(address)
             value = reader.value(sheet, row, col)
             found.append((sheet, address))
             if value is None:
@@ -435,8 +435,8 @@ def _merged_findings(by_sheet: dict[str, list[Area]], reader: _SheetReader, resu
     """An error for each merged range over an input area: the cells under it read as empty."""
     for sheet, areas in by_sheet.items():
         for merged in reader.merged(sheet, areas):
-            first = _addr(merged.min_row, merged.min_col)
-            span = f"{first}:{_addr(merged.max_row, merged.max_col)}"
+            first = addr(merged.min_row, merged.min_col)
+            span = f"{first}:{addr(merged.max_row, merged.max_col)}"
             result.findings.append(error(
                 R_MERGED, f"ячейки {span} объединены: из них читается только первая, а записи "
                 "остальных пропали бы из общей базы. Снимите объединение ячеек (Главная → "
@@ -456,7 +456,7 @@ def _row_cells(values: list[list[Any]], row: int, min_col: int, max_col: int) ->
     """The cells of one row from ``min_col`` to ``max_col`` (1-based), empty ones as None."""
     line = values[row - 1] if row - 1 < len(values) else []
     segment = line[min_col - 1:max_col]
-    letters = _letters(min_col, max_col)
+    letters = column_letter_range(min_col, max_col)
     suffix = str(row)
     return [RawCell(letters[k] + suffix, blank_to_none(segment[k]) if k < len(segment) else None)
             for k in range(max_col - min_col + 1)]

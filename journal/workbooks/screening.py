@@ -376,7 +376,7 @@ def _check_package(archive: zipfile.ZipFile, name: str, limits: Limits) -> list[
             return [error(CORRUPT, f"Файл повреждён: часть «{info.filename}» не читается. {_RECOPY}",
                           file=name)]
         if part_findings:
-            sheet = _sheet_names(archive).get(info.filename, "")
+            sheet = sheet_names(archive).get(info.filename, "")
             part_findings = [replace(f, sheet=sheet) if f.sheet else f for f in part_findings]
         findings.extend(part_findings)
         if has_errors(findings):
@@ -393,7 +393,7 @@ _SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\s[^>]*?>")
 _ATTRIBUTE = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
 
 
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     """Part name → sheet name as the user sees it ({} when the package does not say)."""
     try:
         workbook = _head(archive, "xl/workbook.xml", 1 << 20)
@@ -422,9 +422,9 @@ def _unescape(text: str) -> str:
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z$]+\$?\d+)(?::([A-Za-z$]+\$?\d+))?\"")
 # In sheet XML only <c> and <row> carry an attribute named exactly «r».
-_CELL_REF = re.compile(rb"\sr=\"\$?([A-Za-z]{0,3})\$?(\d{1,9})\"")
+CELL_REF = re.compile(rb"\sr=\"\$?([A-Za-z]{0,3})\$?(\d{1,9})\"")
 # A reference beyond column ZZ or row 999 (a literal start: the scan runs at memchr speed): a
-# journal sheet has none, so a window without one takes its extent from its rows (_usual_extent).
+# journal sheet has none, so a window without one takes its extent from its rows (usual_extent).
 _FAR_SCREEN = re.compile(rb'r="\$?(?:[A-Za-z]{3}|[A-Za-z]{0,2}\$?\d{4})')
 _ROW_REF = re.compile(rb'<row r="(\d{1,3})"')
 _CELL_OPEN = b'<c r="'
@@ -461,16 +461,16 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
                     if match:
                         dimension = _ref_position(match.group(2) or match.group(1))
                 # the overlap with the previous chunk is scanned twice: harmless for a maximum
-                usual = _usual_extent(window)
+                usual = usual_extent(window)
                 if usual is not None:
                     max_row, max_col = max(max_row, usual[0]), max(max_col, usual[1])
                 else:
-                    refs = _CELL_REF.findall(window)
+                    refs = CELL_REF.findall(window)
                     if refs:
                         max_row = max(max_row, max(map(int, (digits for _, digits in refs))))
                         letters = {col for col, _ in refs if col}
                         if letters:
-                            max_col = max(max_col, max(map(_column_number, letters)))
+                            max_col = max(max_col, max(map(column_number, letters)))
                 cells += chunk.count(b"<c")
                 if max_row > limits.max_rows or max_col > limits.max_columns or cells > limits.max_cells:
                     break
@@ -497,7 +497,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
     return []
 
 
-def _usual_extent(window: bytes) -> tuple[int, int] | None:
+def usual_extent(window: bytes) -> tuple[int, int] | None:
     """The last row and column of sheet XML without a reference beyond ZZ999, from the rows'
     references and each row's last cell's (cells in order, as Excel, LibreOffice and openpyxl
     write them); None when there is a reference beyond (then every reference is read).
@@ -517,7 +517,7 @@ def _usual_extent(window: bytes) -> tuple[int, int] | None:
         if cell is None:
             return None
         max_row = max(max_row, int(cell.group(2)))
-        max_col = max(max_col, _column_number(cell.group(1)))
+        max_col = max(max_col, column_number(cell.group(1)))
     return max_row, max_col
 
 
@@ -529,10 +529,11 @@ def _ref_position(ref: bytes) -> tuple[int, int]:
     text = ref.replace(b"$", b"")
     letters = re.match(rb"[A-Za-z]*", text).group(0)  # type: ignore[union-attr]
     digits = text[len(letters):]
-    return (int(digits) if digits else 0, _column_number(letters) if letters else 0)
+    return (int(digits) if digits else 0, column_number(letters) if letters else 0)
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
+    """A = 1, Z = 26, AA = 27, … for column letters as bytes (any case); only the first 8 count."""
     number = 0
     for byte in letters.upper()[:8]:
         number = number * 26 + (byte - 64)

@@ -22,7 +22,7 @@ from journal.school.settings import (
 
 
 @dataclass
-class _Row:
+class Row:
     """One non-empty input row of an area: values and cell addresses by header."""
 
     number: int
@@ -30,7 +30,7 @@ class _Row:
     cells: dict[str, str] = field(default_factory=dict)
 
 
-class _Reader:
+class Reader:
     """Reads areas of one settings workbook and collects findings."""
 
     def __init__(self, wb: Workbook, file: str) -> None:
@@ -46,12 +46,12 @@ class _Reader:
         self.findings.append(warning(code, message, file=self.file, sheet=sheet, cell=cell))
 
     def area(self, name: str, sheet: str, required: tuple[str, ...],
-             optional: tuple[str, ...] = (), *, may_lack: bool = False) -> tuple[list[_Row], str]:
+             optional: tuple[str, ...] = (), *, may_lack: bool = False) -> tuple[list[Row], str]:
         """Non-empty rows of area ``name`` keyed by header, and the header row's first cell
         ("" when the area is missing or lacks a required column: it cannot be read).
         ``may_lack``: the area came with a later version, so an older workbook without it
         is read as if it were empty."""
-        cells = self._area_cells(name)
+        cells = self.area_cells(name)
         if cells is None and may_lack:
             return [], ""
         if cells is None:
@@ -76,11 +76,11 @@ class _Reader:
                        f"файле настроек, иначе таблица не читается.", ws_title, first)
         if missing:
             return [], ""
-        rows: list[_Row] = []
+        rows: list[Row] = []
         for line in grid[1:]:
             if all(is_blank(c.value) for c in line):
                 continue
-            row = _Row(number=line[0].row)
+            row = Row(number=line[0].row)
             for h, i in columns.items():
                 value = line[i].value
                 row.values[h] = value.strip() if isinstance(value, str) else value
@@ -104,7 +104,8 @@ class _Reader:
                               ws_title, c.coordinate)
                     return
 
-    def _area_cells(self, name: str) -> tuple[str, list[tuple[Cell, ...]]] | None:
+    def area_cells(self, name: str) -> tuple[str, list[tuple[Cell, ...]]] | None:
+        """The sheet title and the cell rows of the defined name ``name``; None when it points nowhere."""
         dn = self.wb.defined_names.get(name)
         if dn is None:
             return None
@@ -120,7 +121,7 @@ class _Reader:
 
     # Field readers: each returns None (after a finding) when the value is unusable.
 
-    def text(self, row: _Row, col: str, sheet: str, required: bool = False,
+    def text(self, row: Row, col: str, sheet: str, required: bool = False,
              what: str = "") -> str:
         value = row.values.get(col)
         if is_blank(value):
@@ -135,7 +136,7 @@ class _Reader:
             value = value.date()
         return " ".join(str(value).split())
 
-    def date(self, row: _Row, col: str, sheet: str, required: bool = True) -> dt.date | None:
+    def date(self, row: Row, col: str, sheet: str, required: bool = True) -> dt.date | None:
         value = row.values.get(col)
         cell = row.cells.get(col, "")
         if is_blank(value):
@@ -150,7 +151,7 @@ class _Reader:
                        sheet, cell)
         return parsed
 
-    def number(self, row: _Row, col: str, sheet: str, integer: bool = False) -> float | None:
+    def number(self, row: Row, col: str, sheet: str, integer: bool = False) -> float | None:
         value = row.values.get(col)
         cell = row.cells.get(col, "")
         if is_blank(value):
@@ -224,21 +225,23 @@ def parse_grades(text: str) -> frozenset[int] | None:
     return frozenset(grades)
 
 
-def _group(text: str) -> str:
+def group_name(text: str) -> str:
+    """A group name as written in the settings, cleaned of stray spaces."""
     return clean_text(text)
 
 
 Year = tuple[dt.date, dt.date] | None
 
 
-def _year_range(periods: list[Period]) -> Year:
+def year_range(periods: list[Period]) -> Year:
+    """The first and last day of the school year by its periods; None without periods."""
     if not periods:
         return None
     return min(p.start for p in periods), max(p.end for p in periods)
 
 
-def _dates_range(r: _Reader, row: _Row, sheet: str, col_from: str, col_to: str,
-                 year: Year) -> tuple[dt.date | None, dt.date | None] | None:
+def dates_range(r: Reader, row: Row, sheet: str, col_from: str, col_to: str,
+                year: Year) -> tuple[dt.date | None, dt.date | None] | None:
     """Optional «from»/«to» dates of a row; None (after a finding) when they are unusable."""
     start = r.date(row, col_from, sheet, required=False) if col_from in row.values else None
     end = r.date(row, col_to, sheet, required=False) if col_to in row.values else None
@@ -258,13 +261,15 @@ def _dates_range(r: _Reader, row: _Row, sheet: str, col_from: str, col_to: str,
     return start, end
 
 
-def _overlap(a: tuple[dt.date | None, dt.date | None], b: tuple[dt.date | None, dt.date | None]) -> bool:
+def overlap(a: tuple[dt.date | None, dt.date | None], b: tuple[dt.date | None, dt.date | None]) -> bool:
+    """True when two date spans (None: open end) share a day."""
     low = max(a[0] or dt.date.min, b[0] or dt.date.min)
     high = min(a[1] or dt.date.max, b[1] or dt.date.max)
     return low <= high
 
 
-def _span_text(span: tuple[dt.date | None, dt.date | None]) -> str:
+def span_text(span: tuple[dt.date | None, dt.date | None]) -> str:
+    """A date span for people: «с 01.09.2026 по 27.11.2026», «весь год»."""
     start, end = span
     if start is None and end is None:
         return "весь год"

@@ -42,7 +42,7 @@ from journal.workbooks.settings_format import (
     SHEET_PERIODS,
     SHEET_SCHOOL,
 )
-from journal.workbooks.settings_read_base import Year, _Reader, _Row, parse_grades, parse_yes_no
+from journal.workbooks.settings_read_base import Reader, Row, Year, parse_grades, parse_yes_no
 
 
 def _set_of(text: str) -> str | None:
@@ -56,7 +56,8 @@ def _set_of(text: str) -> str | None:
     return None
 
 
-def _read_school(r: _Reader) -> dict[str, object]:
+def read_school(r: Reader) -> dict[str, object]:
+    """The sheet «Школа»: name, school year, director, deputy, today and rating."""
     rows, first = r.area(NAME_SCHOOL, SHEET_SCHOOL, (COL_PARAM, COL_VALUE))
     by_label = {name_key(row.values.get(COL_PARAM)): row for row in rows}
     out: dict[str, object] = {"name": "", "year": "", "director": "", "deputy": "", "today": None,
@@ -64,7 +65,7 @@ def _read_school(r: _Reader) -> dict[str, object]:
     if not first:
         return out
 
-    def get(label: str) -> _Row | None:
+    def get(label: str) -> Row | None:
         row = by_label.get(name_key(label))
         if row is None:
             r.error("N06", f"На листе нет строки «{label}». Верните её в столбец "
@@ -110,10 +111,11 @@ def _read_school(r: _Reader) -> dict[str, object]:
     return out
 
 
-def _read_periods(r: _Reader, year: object) -> list[Period]:
+def read_periods(r: Reader, year: object) -> list[Period]:
+    """The sheet of periods: quarters and halves with their dates."""
     rows, _first = r.area(NAME_PERIODS, SHEET_PERIODS,
                           (COL_SET, COL_NUMBER, COL_START, COL_END), (COL_NAME,))
-    periods: list[tuple[Period, _Row]] = []
+    periods: list[tuple[Period, Row]] = []
     for row in rows:
         set_text = r.text(row, COL_SET, SHEET_PERIODS, required=True)
         pset = _set_of(set_text) if set_text else None
@@ -163,7 +165,8 @@ def _read_periods(r: _Reader, year: object) -> list[Period]:
     return [p for p, _row in periods]
 
 
-def _check_period_sets(r: _Reader, periods: list[Period], classes: list[SchoolClass]) -> None:
+def check_period_sets(r: Reader, periods: list[Period], classes: list[SchoolClass]) -> None:
+    """An error for each period set (quarters, halves) the classes need and the sheet lacks."""
     needed = {c.period_set for c in classes} or {QUARTERS, HALVES}
     present = {p.set for p in periods}
     first = _area_first_cell(r, NAME_PERIODS)
@@ -173,12 +176,13 @@ def _check_period_sets(r: _Reader, periods: list[Period], classes: list[SchoolCl
                                           f"для {who}. Впишите периоды с датами.", SHEET_PERIODS, first)
 
 
-def _area_first_cell(r: _Reader, name: str) -> str:
-    found = r._area_cells(name)
+def _area_first_cell(r: Reader, name: str) -> str:
+    found = r.area_cells(name)
     return found[1][0][0].coordinate if found else ""
 
 
-def _read_holidays(r: _Reader, periods: list[Period]) -> list[Holiday]:
+def read_holidays(r: Reader, periods: list[Period]) -> list[Holiday]:
+    """The sheet «Каникулы»: holidays, each for all classes or for some grades."""
     rows, _first = r.area(NAME_HOLIDAYS, SHEET_HOLIDAYS, (COL_NAME, COL_START, COL_END), (COL_GRADES,))
     year_start = min((p.start for p in periods), default=None)
     year_end = max((p.end for p in periods), default=None)
@@ -215,7 +219,7 @@ def _read_holidays(r: _Reader, periods: list[Period]) -> list[Holiday]:
     return holidays
 
 
-def _read_unmarked(r: _Reader, periods: list[Period], year: Year) -> list[UnmarkedRule]:
+def read_unmarked(r: Reader, periods: list[Period], year: Year) -> list[UnmarkedRule]:
     """Grades taught without marks until a date or the end of a period."""
     rows, _first = r.area(NAME_UNMARKED, SHEET_PERIODS, (COL_UNMARKED_GRADE, COL_UNMARKED_UNTIL),
                           may_lack=True)

@@ -39,19 +39,20 @@ from journal.workbooks.settings_format import (
     SHEET_DECISIONS,
 )
 from journal.workbooks.settings_read_base import (
+    Reader,
+    Row,
     Year,
-    _dates_range,
-    _group,
-    _overlap,
-    _Reader,
-    _Row,
-    _span_text,
+    dates_range,
+    group_name,
+    overlap,
     parse_number_value,
     parse_yes_no,
+    span_text,
 )
 
 
-def _read_classes(r: _Reader) -> list[SchoolClass]:
+def read_classes(r: Reader) -> list[SchoolClass]:
+    """The sheet of classes with their class teachers."""
     rows, first = r.area(NAME_CLASSES, SHEET_CLASSES, (COL_CLASS, COL_CLASS_TEACHER),
                          (COL_GRADE, COL_LETTER, COL_TEACHER_EMAIL))
     classes: list[SchoolClass] = []
@@ -103,20 +104,21 @@ def _read_classes(r: _Reader) -> list[SchoolClass]:
     return classes
 
 
-def _read_curriculum(r: _Reader, classes: list[SchoolClass], year: Year,
-                     today: dt.date) -> list[CurriculumItem]:
+def read_curriculum(r: Reader, classes: list[SchoolClass], year: Year,
+                    today: dt.date) -> list[CurriculumItem]:
+    """The curriculum sheet: subjects, groups, hours and teachers of each class."""
     rows, first = r.area(NAME_CURRICULUM, SHEET_CURRICULUM,
                          (COL_CLASS, COL_SUBJECT, COL_HOURS, COL_TEACHER),
                          (COL_GROUP, COL_FROM, COL_TO, COL_EXAM))
     by_name = {c.name: c for c in classes}
-    lines: dict[tuple[str, str, str], list[tuple[CurriculumItem, TeacherTerm, _Row]]] = {}
+    lines: dict[tuple[str, str, str], list[tuple[CurriculumItem, TeacherTerm, Row]]] = {}
     for row in rows:
         raw = r.text(row, COL_CLASS, SHEET_CURRICULUM, required=True)
         subject = r.text(row, COL_SUBJECT, SHEET_CURRICULUM, required=True)
-        group = _group(r.text(row, COL_GROUP, SHEET_CURRICULUM))
+        group = group_name(r.text(row, COL_GROUP, SHEET_CURRICULUM))
         hours = r.number(row, COL_HOURS, SHEET_CURRICULUM)
         teacher = r.text(row, COL_TEACHER, SHEET_CURRICULUM)
-        span = _dates_range(r, row, SHEET_CURRICULUM, COL_FROM, COL_TO, year)
+        span = dates_range(r, row, SHEET_CURRICULUM, COL_FROM, COL_TO, year)
         exam = parse_yes_no(row.values.get(COL_EXAM))
         if exam is None:
             r.error("N10", f"«{row.values.get(COL_EXAM)}»: впишите «да» или «нет».",
@@ -139,12 +141,12 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass], year: Year,
         key = (school_class.name, subject.lower(), group.lower())
         term = TeacherTerm(teacher, *span)
         clash = next((other_row for _i, other, other_row in lines.get(key, [])
-                      if _overlap((other.start, other.end), span)), None)
+                      if overlap((other.start, other.end), span)), None)
         if clash is not None:
             dated = span != (None, None) or any(t.start or t.end for _i, t, _r in lines[key])
             where = f"{school_class.name} {subject}{' (' + group + ')' if group else ''}"
             if dated:
-                r.error("N43", f"{where}: сроки строки ({_span_text(span)}) пересекаются со строкой "
+                r.error("N43", f"{where}: сроки строки ({span_text(span)}) пересекаются со строкой "
                                f"{clash.number}. Если учитель сменился, в старой строке впишите "
                                f"«по» (последний день старого учителя), в новой — «с».",
                         SHEET_CURRICULUM, row.cells.get(COL_FROM) or row.cells[COL_SUBJECT])
@@ -181,9 +183,9 @@ def _read_curriculum(r: _Reader, classes: list[SchoolClass], year: Year,
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _read_decisions(r: _Reader, classes: list[SchoolClass]) -> list[CouncilDecision]:
+def read_decisions(r: Reader, classes: list[SchoolClass]) -> list[CouncilDecision]:
     """The sheet «Решения педсовета»; a settings file made before it has none."""
-    if r._area_cells(NAME_DECISIONS) is None:
+    if r.area_cells(NAME_DECISIONS) is None:
         return []
     rows, _first = r.area(NAME_DECISIONS, SHEET_DECISIONS, (COL_CLASS, COL_STUDENT, COL_DECISION),
                           (COL_DECISION_DATE, COL_DECISION_NOTE))

@@ -39,10 +39,10 @@ from journal.workbooks.settings_format import (
     SHEET_KINDS,
     SHEET_NORMS,
 )
-from journal.workbooks.settings_read_base import _Reader, parse_yes_no
+from journal.workbooks.settings_read_base import Reader, parse_yes_no
 
 
-def _read_events(r: _Reader, classes: list[SchoolClass], s: Settings) -> list[SchoolEvent]:
+def read_events(r: Reader, classes: list[SchoolClass], s: Settings) -> list[SchoolEvent]:
     """The sheet «События»; a settings file made before it has none. A row that cannot be
     shown is a warning (N53), never a reason to refuse the settings."""
     rows, _first = r.area(NAME_EVENTS, SHEET_EVENTS, (COL_EVENT_DATE, COL_EVENT_TITLE),
@@ -87,7 +87,8 @@ def _read_events(r: _Reader, classes: list[SchoolClass], s: Settings) -> list[Sc
     return events
 
 
-def _read_kinds(r: _Reader) -> list[WorkKind]:
+def read_kinds(r: Reader) -> list[WorkKind]:
+    """The sheet of kinds of work with their weights."""
     rows, first = r.area(NAME_KINDS, SHEET_KINDS, (COL_KIND, COL_WEIGHT), (COL_WRITTEN,))
     kinds: list[WorkKind] = []
     seen: dict[str, int] = {}
@@ -117,7 +118,8 @@ def _read_kinds(r: _Reader) -> list[WorkKind]:
     return kinds
 
 
-def _read_norms(r: _Reader) -> Norms:
+def read_norms(r: Reader) -> Norms:
+    """The sheet «Нормы»: each norm row checked against its allowed range."""
     rows, first = r.area(NAME_NORMS, SHEET_NORMS, (COL_PARAM, COL_VALUE))
     by_label = {name_key(row.values.get(COL_PARAM)): row for row in rows}
     values: dict[str, object] = {}

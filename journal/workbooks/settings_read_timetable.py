@@ -44,29 +44,30 @@ from journal.workbooks.settings_format import (
     SHEET_TIMETABLE,
 )
 from journal.workbooks.settings_read_base import (
+    Reader,
+    Row,
     Year,
-    _dates_range,
-    _group,
-    _overlap,
-    _Reader,
-    _Row,
-    _span_text,
+    dates_range,
+    group_name,
+    overlap,
     parse_weekday,
+    span_text,
 )
 
 
-def _read_timetable(r: _Reader, curriculum: list[CurriculumItem], year: Year) -> list[TimetableEntry]:
+def read_timetable(r: Reader, curriculum: list[CurriculumItem], year: Year) -> list[TimetableEntry]:
+    """The weekly timetable, each lesson matched to a curriculum line."""
     rows, _first = r.area(NAME_TIMETABLE, SHEET_TIMETABLE,
                           (COL_CLASS, COL_SUBJECT, COL_WEEKDAY, COL_LESSON_NO),
                           (COL_GROUP, COL_VALID_FROM, COL_VALID_TO))
     lookup = {(c.class_name, c.subject.lower(), c.group.lower()): c for c in curriculum}
     known_classes = {c.class_name for c in curriculum}
     entries: list[TimetableEntry] = []
-    slots: dict[tuple[str, int, int], list[tuple[TimetableEntry, _Row]]] = {}
+    slots: dict[tuple[str, int, int], list[tuple[TimetableEntry, Row]]] = {}
     for row in rows:
         raw = r.text(row, COL_CLASS, SHEET_TIMETABLE, required=True)
         subject = r.text(row, COL_SUBJECT, SHEET_TIMETABLE, required=True)
-        group = _group(r.text(row, COL_GROUP, SHEET_TIMETABLE))
+        group = group_name(r.text(row, COL_GROUP, SHEET_TIMETABLE))
         weekday_value = row.values.get(COL_WEEKDAY)
         weekday = parse_weekday(weekday_value)
         if is_blank(weekday_value):
@@ -80,7 +81,7 @@ def _read_timetable(r: _Reader, curriculum: list[CurriculumItem], year: Year) ->
             r.error("N33", f"Номер урока — от 1 до {LESSON_NO_MAX}.", SHEET_TIMETABLE,
                     row.cells[COL_LESSON_NO])
             lesson = None
-        span = _dates_range(r, row, SHEET_TIMETABLE, COL_VALID_FROM, COL_VALID_TO, year)
+        span = dates_range(r, row, SHEET_TIMETABLE, COL_VALID_FROM, COL_VALID_TO, year)
         if not raw or not subject:
             continue
         item = lookup.get((normalise_class_name(raw), subject.lower(), group.lower()))
@@ -98,7 +99,7 @@ def _read_timetable(r: _Reader, curriculum: list[CurriculumItem], year: Year) ->
         entry = TimetableEntry(item.class_name, item.subject, item.group, weekday, int(lesson), *span)
         slot = (item.class_name, weekday, int(lesson))
         for other, other_row in slots.get(slot, []):
-            if not _overlap((other.valid_from, other.valid_to), span):
+            if not overlap((other.valid_from, other.valid_to), span):
                 continue
             same = (other.subject, other.group) == (entry.subject, entry.group)
             if same or not (other.group and entry.group):
@@ -106,7 +107,7 @@ def _read_timetable(r: _Reader, curriculum: list[CurriculumItem], year: Year) ->
                 r.error("N35", f"У {item.class_name} в {WEEKDAYS_RU[weekday - 1].lower()} "
                                           f"{int(lesson)}-м уроком{dated} уже стоит «{other.subject}» "
                                           f"(строка {other_row.number}, "
-                                          f"{_span_text((other.valid_from, other.valid_to))}). "
+                                          f"{span_text((other.valid_from, other.valid_to))}). "
                                           f"В одно время могут идти только уроки разных групп; "
                                           f"если расписание меняется, впишите старой строке "
                                           f"«{COL_VALID_TO.split(' (')[0]}», новой — «{COL_VALID_FROM}».",
@@ -118,7 +119,7 @@ def _read_timetable(r: _Reader, curriculum: list[CurriculumItem], year: Year) ->
     return entries
 
 
-def _check_hours(r: _Reader, curriculum: list[CurriculumItem], entries: list[TimetableEntry]) -> None:
+def _check_hours(r: Reader, curriculum: list[CurriculumItem], entries: list[TimetableEntry]) -> None:
     """The weekly lessons of each line equal its hours, on every day the timetable changes."""
     by_key: dict[tuple[str, str, str], list[TimetableEntry]] = {}
     for e in entries:
@@ -142,7 +143,7 @@ def _check_hours(r: _Reader, curriculum: list[CurriculumItem], entries: list[Tim
             break
 
 
-def _read_changes(r: _Reader, s: Settings) -> list[TimetableChange]:
+def read_changes(r: Reader, s: Settings) -> list[TimetableChange]:
     """The sheet of one-off changes: moves, cancelled days, extra lessons."""
     rows, _first = r.area(NAME_CHANGES, SHEET_CHANGES, (COL_CHANGE, COL_CHANGE_CLASS, COL_DATE),
                           (COL_CHANGE_SUBJECT, COL_GROUP, COL_LESSON_NO, COL_DATE_TO, COL_NEW_DATE,
@@ -160,7 +161,7 @@ def _read_changes(r: _Reader, s: Settings) -> list[TimetableChange]:
                            f"или «дополнительный урок».", sh, row.cells[COL_CHANGE])
         class_text = r.text(row, COL_CHANGE_CLASS, sh, required=True)
         subject = r.text(row, COL_CHANGE_SUBJECT, sh)
-        group = _group(r.text(row, COL_GROUP, sh))
+        group = group_name(r.text(row, COL_GROUP, sh))
         day = r.date(row, COL_DATE, sh)
         end = r.date(row, COL_DATE_TO, sh, required=False)
         new_day = r.date(row, COL_NEW_DATE, sh, required=kind == MOVE)
@@ -208,7 +209,7 @@ def _read_changes(r: _Reader, s: Settings) -> list[TimetableChange]:
     return changes
 
 
-def _lesson_no(r: _Reader, row: _Row, col: str, sheet: str) -> int | None:
+def _lesson_no(r: Reader, row: Row, col: str, sheet: str) -> int | None:
     """An optional lesson number: 0 when blank, None (after a finding) when wrong."""
     if is_blank(row.values.get(col)):
         return 0
@@ -219,7 +220,7 @@ def _lesson_no(r: _Reader, row: _Row, col: str, sheet: str) -> int | None:
     return None if number is None else int(number)
 
 
-def _change_classes(r: _Reader, row: _Row, s: Settings, text: str,
+def _change_classes(r: Reader, row: Row, s: Settings, text: str,
                     kind: str) -> frozenset[str] | None:
     if text.strip().lower() == ALL_CLASSES_RU:
         if kind != CANCEL:
@@ -245,14 +246,14 @@ def _change_classes(r: _Reader, row: _Row, s: Settings, text: str,
     return frozenset(names)
 
 
-def _not_in_curriculum(r: _Reader, row: _Row, class_name: str, subject: str, group: str) -> None:
+def _not_in_curriculum(r: Reader, row: Row, class_name: str, subject: str, group: str) -> None:
     where = f"{class_name}, {subject}{', ' + group if group else ''}"
     r.error("N34", f"Урока «{where}» нет в учебном плане. Проверьте класс, предмет и группу — они "
                    f"должны совпадать с листом «{SHEET_CURRICULUM}».", SHEET_CHANGES,
             row.cells.get(COL_CHANGE_SUBJECT) or row.cells[COL_CHANGE_CLASS])
 
 
-def _check_change(r: _Reader, row: _Row, s: Settings, item: CurriculumItem,
+def _check_change(r: Reader, row: Row, s: Settings, item: CurriculumItem,
                   change: TimetableChange, earlier: list[TimetableChange]) -> bool:
     """Check a move or an extra lesson against the calendar and the timetable."""
     school_class = s.school_class(item.class_name)

@@ -25,29 +25,29 @@ from journal.school.settings import (
 )
 from journal.workbooks import settings_cache
 from journal.workbooks.settings_read_base import (
+    Reader,
     Year,
-    _Reader,
-    _year_range,
     parse_grades,
     parse_number_value,
     parse_weekday,
     parse_yes_no,
+    year_range,
 )
 from journal.workbooks.settings_read_calendar import (
-    _check_period_sets,
-    _read_holidays,
-    _read_periods,
-    _read_school,
-    _read_unmarked,
+    check_period_sets,
+    read_holidays,
+    read_periods,
+    read_school,
+    read_unmarked,
 )
 from journal.workbooks.settings_read_classes import (
     EMAIL_PATTERN,
-    _read_classes,
-    _read_curriculum,
-    _read_decisions,
+    read_classes,
+    read_curriculum,
+    read_decisions,
 )
-from journal.workbooks.settings_read_kinds import _read_events, _read_kinds, _read_norms
-from journal.workbooks.settings_read_timetable import _read_changes, _read_timetable
+from journal.workbooks.settings_read_kinds import read_events, read_kinds, read_norms
+from journal.workbooks.settings_read_timetable import read_changes, read_timetable
 
 __all__ = ["EMAIL_PATTERN", "Year", "load_settings", "parse_grades", "parse_number_value", "parse_weekday",
            "parse_yes_no", "read_settings"]
@@ -73,30 +73,30 @@ def read_settings(path: Path, data: bytes | None = None) -> tuple[Settings | Non
                             f"Файл настроек не открывается ({exc.__class__.__name__}). Возможно, он "
                             f"повреждён или ещё копируется; сохраните его заново в формате .xlsx.",
                             file=file)]
-    r = _Reader(wb, file)
+    r = Reader(wb, file)
     try:
-        school = _read_school(r)
-        periods = _read_periods(r, school["year"])
-        classes = _read_classes(r)
-        _check_period_sets(r, periods, classes)
-        holidays = _read_holidays(r, periods)
-        year = _year_range(periods)
+        school = read_school(r)
+        periods = read_periods(r, school["year"])
+        classes = read_classes(r)
+        check_period_sets(r, periods, classes)
+        holidays = read_holidays(r, periods)
+        year = year_range(periods)
         today = school["today"]
-        curriculum = _read_curriculum(r, classes, year,
-                                      today if isinstance(today, dt.date) else dt.date.today())
-        timetable = _read_timetable(r, curriculum, year)
-        unmarked = _read_unmarked(r, periods, year)
-        kinds = _read_kinds(r)
-        norms = _read_norms(r)
+        curriculum = read_curriculum(r, classes, year,
+                                     today if isinstance(today, dt.date) else dt.date.today())
+        timetable = read_timetable(r, curriculum, year)
+        unmarked = read_unmarked(r, periods, year)
+        kinds = read_kinds(r)
+        norms = read_norms(r)
         if not periods or not school["year"]:
             return None, r.findings
         draft = Settings(
             school_name=str(school["name"]), school_year=str(school["year"]), periods=tuple(periods),
             holidays=tuple(holidays), classes=tuple(classes), curriculum=tuple(curriculum),
             timetable=tuple(timetable))
-        changes = _read_changes(r, draft)
-        decisions = _read_decisions(r, classes)
-        events = _read_events(r, classes, draft)
+        changes = read_changes(r, draft)
+        decisions = read_decisions(r, classes)
+        events = read_events(r, classes, draft)
     finally:
         wb.close()
     settings = Settings(

@@ -153,7 +153,7 @@ def rewrite(data: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
 def sheet_part(data: bytes, title: str) -> str:
     """The zip part of the sheet called ``title``."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = ps._sheet_names(archive)
+        names = ps.sheet_names(archive)
     return next(part for part, name in names.items() if name == title)
 
 
