@@ -293,7 +293,8 @@ def output_stem(title: str, parameters: Mapping[str, Any], settings: Settings | 
     return safe_file_name(" — ".join(parts))
 
 
-def _error_message(name: str, title: str, exc: BaseException) -> str:
+def error_message(name: str, title: str, exc: BaseException) -> str:
+    """The Russian message for a report or copy ``name`` («title») that could not be made."""
     ename = getattr(exc, "ename", None)
     if ename is not None:
         evalue = " ".join(str(getattr(exc, "evalue", "")).split())
@@ -329,14 +330,16 @@ def _defaults(source: Path) -> dict[str, str]:
             for key, info in declared.items()}
 
 
-def _execute(source: Path, target: Path, parameters: dict[str, str]) -> None:
+def execute(source: Path, target: Path, parameters: dict[str, str]) -> None:
+    """Run the notebook ``source`` with ``parameters`` through papermill into ``target``
+    (a notebook that failed half-way is kept there, showing where)."""
     import logging
 
     import papermill
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
 
-    def execute(tmp: Path) -> None:
+    def run_into(tmp: Path) -> None:
         papermill.execute_notebook(
             str(source),
             str(tmp),
@@ -354,10 +357,12 @@ def _execute(source: Path, target: Path, parameters: dict[str, str]) -> None:
         )
 
     # a notebook that failed half-way is kept: the executed part shows where
-    save_atomically(execute, target, keep_partial=True)
+    save_atomically(run_into, target, keep_partial=True)
 
 
-def _export_html(executed: Path, footer: str = "") -> str:
+def export_html(executed: Path, footer: str = "") -> str:
+    """The executed notebook as the HTML page the PDF is printed from (``footer``: the
+    history line at the bottom of each page)."""
     import nbformat
 
     from journal.documents.exporter import JournalHTMLExporter
@@ -427,17 +432,17 @@ def run_report(
     records.mkdir(parents=True, exist_ok=True)
     executed = records / f"{stem}.ipynb"
     try:
-        _execute(source, executed, given)
+        execute(source, executed, given)
     except Exception as exc:
-        raise RenderError(_error_message(name, title, exc)) from None
+        raise RenderError(error_message(name, title, exc)) from None
     result.notebook = executed
     result.files.append(executed)
 
     if formats:
         try:
-            html = _export_html(executed, history_footer(school))
+            html = export_html(executed, history_footer(school))
         except Exception as exc:
-            raise RenderError(_error_message(name, title, exc)) from exc
+            raise RenderError(error_message(name, title, exc)) from exc
         if "html" in formats:
             result.html = records / f"{stem}.html"
             write_atomically(html.encode("utf-8"), result.html)
@@ -487,7 +492,7 @@ def _run_safely(
             title = report_title(name)
         except UsageError:
             title = REPORT_TITLES.get(name, name)
-        message = str(exc) if isinstance(exc, RenderError | UsageError) else _error_message(name, title, exc)
+        message = str(exc) if isinstance(exc, RenderError | UsageError) else error_message(name, title, exc)
         return ReportOutput(name=name, title=title, error=message, seconds=time.perf_counter() - started)
 
 

@@ -32,7 +32,7 @@ from journal.core.findings import Finding, error, has_errors, warning
 from journal.core.text import clean_text as _text
 from journal.core.text import text_key
 from journal.intake.validation import moved_names, moved_names_text, validate_class
-from journal.intake.workbook_values import Meaning, Place, Values, _class_values, _same, _subject_values
+from journal.intake.workbook_values import Meaning, Place, Values, class_values, same_value, subject_values
 from journal.school.folder import BACKUP_DIR, SchoolFolder, class_workbook_name, subject_workbook_name
 from journal.school.settings import CurriculumItem, SchoolClass, Settings, normalise_class_name
 from journal.workbooks import format as wf
@@ -270,13 +270,13 @@ class _Run:
                 and self._spare_rows(raw) >= MIN_SPARE_ROWS:
             self.result.changes.append(WorkbookChange(existing.path, title, UNCHANGED))
             return
-        expected = _class_values(raw)
+        expected = class_values(raw)
         lost = [f for f in (self._lost(existing, meaning, place, value) for meaning, (place, value)
                             in expected.items()) if f is not None]
         self._rebuild(existing, title, expected,
                       lambda: build_class_workbook(self.settings, school_class, content,
                                                    created=self.created),
-                      lambda new: _class_values(new) if isinstance(new, RawClassWorkbook) else {},
+                      lambda new: class_values(new) if isinstance(new, RawClassWorkbook) else {},
                       lost=lost, details=["обновлены столбцы групп, учитель и строки для новых записей"])
 
     @staticmethod
@@ -336,7 +336,7 @@ class _Run:
         assert isinstance(existing, ReadResult)
         raw = existing.workbook
         assert isinstance(raw, RawSubjectWorkbook)
-        expected = _subject_values(raw)
+        expected = subject_values(raw)
         kept = self._kept_dates(item, expected)
         if existing.meta_values.get(META_LAYOUT) == subject_layout(self.settings, item, students, kept):
             self.result.changes.append(WorkbookChange(existing.path, title, UNCHANGED))
@@ -367,7 +367,7 @@ class _Run:
         self._rebuild(existing, title, expected,
                       lambda: build_subject_workbook(self.settings, item, students, content,
                                                      created=self.created, kept_dates=kept),
-                      lambda new: _subject_values(new) if isinstance(new, RawSubjectWorkbook) else {},
+                      lambda new: subject_values(new) if isinstance(new, RawSubjectWorkbook) else {},
                       lost=lost, details=details or ["обновлено оформление"])
 
     @property
@@ -469,7 +469,7 @@ class _Run:
             new = read_workbook(tmp)
             got = values_of(new.workbook)
             missing = [(place, value) for meaning, (place, value) in expected.items()
-                       if meaning not in got or not _same(got[meaning][1], value)]
+                       if meaning not in got or not same_value(got[meaning][1], value)]
             if missing or new.workbook is None:
                 teacher = existing.meta.teacher if existing.meta else ""
                 findings = [error(T_LOST, f"значение «{_text(value)}» не удаётся перенести в новый файл "

@@ -36,7 +36,7 @@ def _by_meaning(items: Iterator[tuple[Meaning, Place, object]]) -> Values:
     return out
 
 
-def _subject_values(raw: RawSubjectWorkbook) -> Values:
+def subject_values(raw: RawSubjectWorkbook) -> Values:
     """Every non-empty input value of a subject workbook, keyed by what it means."""
     return _by_meaning(_iter_subject_values(raw))
 
@@ -96,7 +96,7 @@ def _iter_subject_values(raw: RawSubjectWorkbook) -> Iterator[tuple[Meaning, Pla
                            (raw.messages.sheet, cell.address), cell.value)
 
 
-def _class_values(raw: RawClassWorkbook) -> Values:
+def class_values(raw: RawClassWorkbook) -> Values:
     """Every non-empty value of a class workbook by (table, student, n-th row of the student, column)."""
     return _by_meaning(_iter_class_values(raw))
 
@@ -119,7 +119,7 @@ def _iter_class_values(raw: RawClassWorkbook) -> Iterator[tuple[Meaning, Place, 
                 yield meaning, (table.sheet, cell.address), cell.value
 
 
-def _same(a: object, b: object) -> bool:
+def same_value(a: object, b: object) -> bool:
     """Equal values, or the same text, or the same date written differently (01.09.2026 and a date cell)."""
     if a == b or _text(a) == _text(b):
         return True

@@ -155,21 +155,21 @@ def run_copy_notebook(school: SchoolFolder, job: PrintJob, version: int, day: dt
     with the journal's exporter; the page count (checked against the notebook's own)."""
     import nbformat
 
-    from journal.documents.notebooks import _error_message, _execute, _export_html
+    from journal.documents.notebooks import error_message, execute, export_html
 
     title = f"Бумажная копия {job.school_class.name}, {job.period.name}"
     parameters = {"school": str(school.root), "period": job.period.name, "class_name": job.school_class.name,
                   "version": str(version), "today": day.isoformat()}
     record.parent.mkdir(parents=True, exist_ok=True)
     try:
-        _execute(copy_notebook(), record, parameters)
+        execute(copy_notebook(), record, parameters)
     except Exception as exc:
-        raise RenderError(_error_message("class_copy", title, exc)) from None
+        raise RenderError(error_message("class_copy", title, exc)) from None
     found = document_output(nbformat.read(str(record), as_version=4))
     if found is None:
         raise RenderError(f"{title}: блокнот выполнен, но копии в нём нет. Блокнот сохранён: {record}")
     expected = found[1]
-    pages = render(_export_html(record), out)
+    pages = render(export_html(record), out)
     starts = section_pages(Path(out).read_bytes(), len(expected.get("starts") or []))
     if pages != expected.get("pages") or (starts is not None and starts != expected.get("starts")):
         raise RenderError(
