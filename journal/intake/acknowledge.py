@@ -35,62 +35,64 @@ def key_of(finding: Finding) -> Key:
     return (name, finding.code, finding.sheet, finding.cell, finding.message)
 
 
-def read_withdrawn(path: Path) -> list[Key]:
-    """The settled warnings whose name the coordinator wiped from «Проверено (кто)» on the
-    summary's sheet «Проверенные»: (file, code, sheet, cell, message) each."""
-    rows = _sheet_rows(path, SETTLED_SHEET)
-    header_at = next((i for i, row in enumerate(rows) if CHECKED_COLUMN in map(_text, row)), None)
-    if header_at is None:
-        return []
-    header = [_text(v) for v in rows[header_at]]
-    at = {name: header.index(name) for name in header if name}
-    withdrawn = []
-    for row in rows[header_at + 1:]:
-        def value(name: str, row: Sequence[object] = row) -> str:
-            i = at.get(name)
-            return _text(row[i]) if i is not None and i < len(row) else ""
-        code = value("Код и суть").split(" ", 1)[0]
-        if code and not value(CHECKED_COLUMN):
-            withdrawn.append((value("Файл"), code, value("Лист"), value("Ячейка"),
-                              value("Что не так и как исправить")))
-    return withdrawn
+Row = dict[str, str]  # a table row of the summary: column title → the cell as text
 
 
-def _sheet_rows(path: Path, sheet: str) -> list[Sequence[object]]:
-    """The values of one sheet of a summary ([] when the file or the sheet is missing or
+def read_summary(path: Path) -> tuple[list[tuple[str, str, str, str, str, str]], list[Key]]:
+    """What the coordinator wrote in the summary at ``path``, read once: the warnings with a
+    name in «Проверено (кто)» on the sheet «Все замечания» (file, code, sheet, cell, message,
+    who), and the settled warnings whose name was wiped on the sheet «Проверенные» (file,
+    code, sheet, cell, message). A missing or unreadable summary gives none."""
+    sheets = _sheet_values(path, (FINDINGS_SHEET, SETTLED_SHEET))
+    warning = SEVERITY_RU[Severity.WARNING]
+    named = [(*_key(row), row[CHECKED_COLUMN])
+             for row in _table(sheets.get(FINDINGS_SHEET, []), header_first=True)
+             if row[CHECKED_COLUMN] and row["Важность"] == warning]
+    wiped = [_key(row) for row in _table(sheets.get(SETTLED_SHEET, []), header_first=False)
+             if _key(row)[1] and not row[CHECKED_COLUMN]]
+    return named, wiped
+
+
+def _sheet_values(path: Path, names: Sequence[str]) -> dict[str, list[Sequence[object]]]:
+    """The values of the summary's sheets ``names`` that it has ({} when the file is missing or
     unreadable: a summary spoiled by hand changes nothing)."""
     if not path.exists() or not screen(path).ok:  # screened like any workbook before calamine
-        return []
+        return {}
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        if sheet not in wb.sheet_names:
-            return []
-        return [list(row) for row in wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
     except (OSError, ValueError, KeyError, CalamineError):
-        return []
-
-
-def read_summary(path: Path) -> list[tuple[str, str, str, str, str, str]]:
-    """The warnings of a coordinator's summary with a name in «Проверено (кто)»:
-    (file, code, sheet, cell, message, who). A missing or unreadable summary gives none."""
-    rows = iter(_sheet_rows(path, FINDINGS_SHEET))
-    header = [_text(v) for v in next(rows, [])]
-    if CHECKED_COLUMN not in header:
-        return []
-    at = {name: header.index(name) for name in header if name}
-    warning = SEVERITY_RU[Severity.WARNING]
-    found = []
-    for row in rows:
-        def value(name: str, row: Sequence[object] = row) -> str:
-            i = at.get(name)
-            return _text(row[i]) if i is not None and i < len(row) else ""
-        who = value(CHECKED_COLUMN)
-        if not who or value("Важность") != warning:
+        return {}
+    found: dict[str, list[Sequence[object]]] = {}
+    for name in names:
+        if name not in wb.sheet_names:
             continue
-        code = value("Код и суть").split(" ", 1)[0]
-        found.append((value("Файл"), code, value("Лист"), value("Ячейка"),
-                      value("Что не так и как исправить"), who))
+        try:  # one sheet that does not read leaves the other
+            found[name] = [list(row) for row in
+                           wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+        except (OSError, ValueError, KeyError, CalamineError):
+            continue
     return found
+
+
+def _table(rows: list[Sequence[object]], *, header_first: bool) -> list[Row]:
+    """The rows under the header (the row with «Проверено (кто)»: the first row only, with
+    ``header_first``), each keyed by column title; [] without such a header."""
+    candidates = rows[:1] if header_first else rows
+    at = next((i for i, row in enumerate(candidates) if CHECKED_COLUMN in map(_text, row)), None)
+    if at is None:
+        return []
+    header = [_text(v) for v in rows[at]]
+    columns = {name: header.index(name) for name in header if name}
+    wanted = (CHECKED_COLUMN, "Важность", "Файл", "Код и суть", "Лист", "Ячейка",
+              "Что не так и как исправить")
+    return [{name: _text(row[i]) if (i := columns.get(name)) is not None and i < len(row) else ""
+             for name in wanted} for row in rows[at + 1:]]
+
+
+def _key(row: Row) -> Key:
+    """(file, code, sheet, cell, message) of a summary row; the code is the start of «Код и суть»."""
+    return (row["Файл"], row["Код и суть"].split(" ", 1)[0], row["Лист"], row["Ячейка"],
+            row["Что не так и как исправить"])
 
 
 def _text(cell: object) -> str:
@@ -101,8 +103,9 @@ def _text(cell: object) -> str:
 def settle(conn: sqlite3.Connection, result: MergeResult, summary: Path) -> None:
     """Record the names written in ``summary`` and move every settled warning of ``result``
     from its file's findings to ``result.acknowledged``."""
-    store.add_acknowledgements(conn, read_summary(summary), result.started_at)
-    store.remove_acknowledgements(conn, read_withdrawn(summary))
+    named, wiped = read_summary(summary)
+    store.add_acknowledgements(conn, named, result.started_at)
+    store.remove_acknowledgements(conn, wiped)
     known = store.acknowledgements(conn)
     if not known:
         return
