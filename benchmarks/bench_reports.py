@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from measure import median, verdict
+from measure import journal_command, median, verdict
 from synthetic import cache_root
 
 REPORTS_LIMIT = 90.0
@@ -48,13 +46,7 @@ def demo_school() -> Path:
 
 def _journal(*args: str, allowed: tuple[int, ...] = (0,)) -> float:
     """Wall seconds of one ``journal`` command; a failed command fails the benchmark."""
-    command = [str(Path(sys.executable).with_name("journal")), *args]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ), check=False)
-    wall = time.perf_counter() - started
-    if done.returncode not in allowed:
-        raise RuntimeError(f"{' '.join(args)}: exit {done.returncode}\n{done.stderr[-3000:]}")
-    return wall
+    return journal_command(*args, allowed=allowed)[0]
 
 
 def main(argv: list[str] | None = None) -> int:

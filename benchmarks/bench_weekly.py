@@ -18,29 +18,16 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import median, verdict
+from measure import journal_command, median, verdict
 
 LIMIT = 1.5
 COUNTS = re.compile(r"Принято (\d+), без изменений (\d+), отклонено (\d+)")
-
-
-def _journal(*args: str) -> tuple[float, str]:
-    """Wall seconds and standard output of one ``journal`` command (exit 0 or 1)."""
-    command = [str(Path(sys.executable).with_name("journal")), *args]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ), check=False)
-    wall = time.perf_counter() - started
-    if done.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(args)}: exit {done.returncode}\n{done.stderr[-3000:]}")
-    return wall, done.stdout
 
 
 def _feedback_state(folder: Path) -> dict[str, int]:
@@ -54,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="journal-weekly-")) / "demo"
     try:
-        _journal("demo", "--out", str(root), "--no-reports")
-        first, said = _journal("merge", "--school", str(root))
+        journal_command("demo", "--out", str(root), "--no-reports", allowed=(0, 1))
+        first, said = journal_command("merge", "--school", str(root), allowed=(0, 1))
         counts = COUNTS.search(said)
         merged, unchanged, rejected = (int(g) for g in counts.groups()) if counts else (-1, -1, -1)
         print(f"first merge after the demo: {first:.2f} s; merged {merged}, unchanged "
@@ -64,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         before = _feedback_state(feedback)
         walls = []
         for run in range(args.runs):
-            wall, _ = _journal("merge", "--school", str(root))
+            wall, _ = journal_command("merge", "--school", str(root), allowed=(0, 1))
             walls.append(wall)
             print(f"run {run + 1}: journal merge, nothing changed: {wall:.2f} s", flush=True)
         rewritten = sorted(n for n, t in _feedback_state(feedback).items() if before.get(n) != t)

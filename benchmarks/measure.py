@@ -163,3 +163,15 @@ def verdict(ok: bool) -> str:
 def mib(value: float) -> str:
     """Bytes as «123 MiB»."""
     return f"{value / MIB:.0f} MiB"
+
+
+def journal_command(*args: str, allowed: tuple[int, ...] = (0,)) -> tuple[float, str]:
+    """Wall seconds and standard output of one ``journal`` command in a fresh process
+    (start-up included); an exit code not in ``allowed`` fails the benchmark."""
+    command = [str(Path(sys.executable).with_name("journal")), *args]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ), check=False)
+    wall = time.perf_counter() - started
+    if done.returncode not in allowed:
+        raise RuntimeError(f"{' '.join(args)}: exit {done.returncode}\n{done.stderr[-3000:]}")
+    return wall, done.stdout
