@@ -46,13 +46,18 @@ def mark_checked(summary, code: str, who: str) -> None:
     wb.save(summary)
 
 
-def test_checked_warning_is_settled_until_its_cell_changes(tmp_path):
+def school_with_f02(tmp_path):
+    """A school whose one subject workbook has a period mark «2» far from the average «5» (F02)."""
     school = new_school(tmp_path / "Школа")
     write_settings_workbook(make_tiny_settings(), school.settings_path)
     write_class(school)
     content = math_content({(A, MON, 1): "5", (A, WED, 1): "5"})
     content.finals[(A, "1 четверть")] = "2"
-    path = write_subject(school, content)
+    return school, write_subject(school, content)
+
+
+def test_checked_warning_is_settled_until_its_cell_changes(tmp_path):
+    school, path = school_with_f02(tmp_path)
 
     first = merge(school.root, "08.09.2026")
     assert first.exit_code == 1, first.output
@@ -83,12 +88,7 @@ def test_checked_warning_is_settled_until_its_cell_changes(tmp_path):
 
 
 def test_check_leaves_out_the_warnings_the_coordinator_settled(tmp_path):
-    school = new_school(tmp_path / "Школа")
-    write_settings_workbook(make_tiny_settings(), school.settings_path)
-    write_class(school)
-    content = math_content({(A, MON, 1): "5", (A, WED, 1): "5"})
-    content.finals[(A, "1 четверть")] = "2"
-    path = write_subject(school, content)
+    school, path = school_with_f02(tmp_path)
     assert merge(school.root, "08.09.2026").exit_code == 1
     before = runner.invoke(app, ["check", str(path), "--school", str(school.root)])
     assert "F02" in before.output and "Проверено ответственным" not in before.output
@@ -101,12 +101,7 @@ def test_check_leaves_out_the_warnings_the_coordinator_settled(tmp_path):
 
 
 def test_a_name_wiped_on_the_settled_sheet_withdraws_the_check(tmp_path):
-    school = new_school(tmp_path / "Школа")
-    write_settings_workbook(make_tiny_settings(), school.settings_path)
-    write_class(school)
-    content = math_content({(A, MON, 1): "5", (A, WED, 1): "5"})
-    content.finals[(A, "1 четверть")] = "2"
-    write_subject(school, content)
+    school, _path = school_with_f02(tmp_path)
     assert merge(school.root, "08.09.2026").exit_code == 1
     summary = school.output_dir / FEEDBACK_DIR / SUMMARY_NAME
     mark_checked(summary, "F02", "Иванова Н. П.")
