@@ -100,18 +100,25 @@ def test_rejected_workbook_leaves_the_dataset_as_it_was(school, tiny_settings):
                          " AND file LIKE 'workbooks/%'") == [("rejected", 1)]
 
 
-def test_merging_the_same_files_twice_changes_nothing(school, tiny_settings, monkeypatch):
-    write_subject(school, math_content({(A, MON, 1): "5"}))
-    merge_school(school, tiny_settings, now=at(8))
-    before = data_dump(school)
-    read_paths: list[Path] = []
+@pytest.fixture
+def read_paths(monkeypatch) -> list[Path]:
+    """The files the merge's workers are given to read (``clear()`` it to watch one merge)."""
+    given: list[Path] = []
     real = pipeline_module.stream_workbooks_safely
 
     def spy(paths, **kwargs):
-        read_paths.extend(paths)
+        given.extend(paths)
         return real(paths, **kwargs)
 
     monkeypatch.setattr(pipeline_module, "stream_workbooks_safely", spy)
+    return given
+
+
+def test_merging_the_same_files_twice_changes_nothing(school, tiny_settings, read_paths):
+    write_subject(school, math_content({(A, MON, 1): "5"}))
+    merge_school(school, tiny_settings, now=at(8))
+    before = data_dump(school)
+    read_paths.clear()
     result = merge_school(school, tiny_settings, now=at(20))
     assert [o.status for o in result.files] == [UNCHANGED, UNCHANGED]
     assert read_paths == []  # skipped by hash, not parsed
@@ -120,20 +127,13 @@ def test_merging_the_same_files_twice_changes_nothing(school, tiny_settings, mon
 
 
 def test_files_rejected_again_with_the_same_bytes_are_not_read_again(school, tiny_settings,
-                                                                     monkeypatch):
+                                                                     read_paths):
     ghost = wf.AbsenceReason("Призраков Пётр", MON, MON, "Б")
     write_class(school, content=class_content("5А", reasons=[ghost]))  # C02: rejected
     write_subject(school, math_content({(A, MON, 1): "5", (B, MON, 1): "x"}))  # M01: rejected
     first = merge_school(school, tiny_settings, now=at(8))
     assert sorted(f.code for f in first.findings) == ["C02", "M01", "S03"]
-    read_paths: list[Path] = []
-    real = pipeline_module.stream_workbooks_safely
-
-    def spy(paths, **kwargs):
-        read_paths.extend(paths)
-        return real(paths, **kwargs)
-
-    monkeypatch.setattr(pipeline_module, "stream_workbooks_safely", spy)
+    read_paths.clear()
     again = merge_school(school, tiny_settings, now=at(9))
     assert read_paths == []  # a rejected class workbook with the same bytes changes no class list
     assert [(o.status, o.kept) for o in again.files] == [(REJECTED, True), (REJECTED, True)]
