@@ -62,8 +62,8 @@ def test_class_list_replacement_keeps_students_with_history(conn):
     plan.lessons.append({"date": "2026-09-02", "seq": 1, "period": "1 четверть", "kind": "",
                          "topic": "", "homework": "", "teacher": "", "substitute": "",
                          "topic_first_seen": None, "homework_first_seen": None})
-    plan.mark_inserts.append(store.MarkInsert("Борис", "2026-09-02", 1, 1, 5, 1.0, "C6",
-                                              "2026-09-02 10:00:00", "2026-09-02 10:00:00"))
+    plan.mark_inserts.append(("Борис", "2026-09-02", 1, 1, 5, 1.0, "C6",
+                              "2026-09-02 10:00:00", "2026-09-02 10:00:00"))
     plan.attendance_inserts.append({"student": "Анна", "date": "2026-09-02", "seq": 1,
                                     "code": "Н", "cell": "C5",
                                     "first_seen": "2026-09-02 10:00:00",

@@ -207,8 +207,8 @@ def plan_subject(rec: SubjectRecords, state: dict[str, dict], now: dt.datetime, 
         seen.add(key)
         old = old_marks.get(key)
         if old is None:
-            plan.mark_inserts.append(store.MarkInsert(m.student, day, m.seq, m.position, m.value,
-                                                      m.weight, m.cell, stamp, stamp))
+            plan.mark_inserts.append((m.student, day, m.seq, m.position, m.value, m.weight,
+                                      m.cell, stamp, stamp))
             if observed is None:
                 continue
             lesson = lessons.get((day, m.seq))

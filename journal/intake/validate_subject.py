@@ -201,6 +201,7 @@ def validate_subject(view: SubjectView, settings: Settings,
         log_by_key[(log_day, log_seq[log_day])] = row
 
     columns: list[tuple[dt.date, int, str, WorkKind | None] | None] = []
+    column_periods: list[str] = []  # the period of each lesson column ('' outside every period)
     seq_of: dict[dt.date, int] = {}
     for index, cell in enumerate(view.dates):
         day = parse_date_value(cell.value, year)
@@ -209,6 +210,7 @@ def validate_subject(view: SubjectView, settings: Settings,
                 sheet=SHEET_GRID, cell=cell.cell)
         if day is None:
             columns.append(None)
+            column_periods.append("")
             continue
         if isinstance(cell.value, str):
             warn(DATE_AS_TEXT, _date_as_text(cell.value, day), sheet=SHEET_GRID, cell=cell.cell,
@@ -243,6 +245,7 @@ def validate_subject(view: SubjectView, settings: Settings,
             homework_cell=log_row[LOG_HOMEWORK].cell if LOG_HOMEWORK in log_row else "",
             teacher=settings.teacher_on(item, day) if item.terms else teacher))
         columns.append((day, seq, topic, kind))
+        column_periods.append(period.name if period else "")
 
     # judged against the dataset by the plan stage (journal.intake.plan): D07
     rec.missing_lessons = _missing_lessons(settings, item, columns)
@@ -252,7 +255,7 @@ def validate_subject(view: SubjectView, settings: Settings,
                      for col in columns]
     parsed_cache: dict[tuple[type, object], CellEntry | CellProblem] = {}
     future_columns: set[int] = set()
-    marks_by_student: dict[str, list[tuple[int, float, dt.date]]] = {}
+    marks_by_student: dict[str, list[tuple[int, float, str]]] = {}  # (mark, weight, period)
     column_has_marks = [False] * len(columns)
     first_marked = settings.marks_from(school_class)  # settings.marks_on, once for the grid
     for r, c, address, value in view.marks:
@@ -311,7 +314,7 @@ def validate_subject(view: SubjectView, settings: Settings,
             by_student = marks_by_student.setdefault(name, [])
             for position, mark in enumerate(parsed.marks, start=1):
                 rec.marks.append(MarkRecord(name, day, seq, position, mark, weight, address))
-                by_student.append((mark, weight, day))
+                by_student.append((mark, weight, column_periods[c]))
     for c in sorted(future_columns):
         future = columns[c]
         if future is not None and today is not None:
@@ -388,7 +391,7 @@ FINAL_KIND_BY_COLUMN = {FINAL_YEAR: "year", FINAL_EXAM: "exam", FINAL_FINAL: "fi
 
 def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
                      rec: SubjectRecords, rows: list[KnownStudent | None],
-                     marks_by_student: dict[str, list[tuple[int, float, dt.date]]],
+                     marks_by_student: dict[str, list[tuple[int, float, str]]],
                      err: Callable[..., None], warn: Callable[..., None], *,
                      has_exam: bool = False) -> None:
     periods = {p.name: p for p in settings.periods_for(class_name)}
@@ -424,8 +427,8 @@ def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
                                           parsed, cell.cell))
             if period is None or not parsed.isdigit():
                 continue
-            inside = [(v, w) for v, w, day in marks_by_student.get(student.full_name, [])
-                      if period.contains(day)]
+            inside = [(v, w) for v, w, in_period in marks_by_student.get(student.full_name, [])
+                      if in_period == period.name]
             if not inside:
                 continue
             average = sum(v * w for v, w in inside) / sum(w for _, w in inside)

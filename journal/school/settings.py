@@ -484,10 +484,15 @@ class Settings:
         school_class = self.school_class(item.class_name)
         if school_class is None:
             return LessonPlan(0, 0, 0, 0, 0, ())
-        rows = self.timetable_for(item)
+        by_weekday: dict[int, list[TimetableEntry]] = {}
+        for row in self.timetable_for(item):
+            by_weekday.setdefault(row.weekday, []).append(row)
         weekly: list[dt.date] = []
         for day in iter_days(max(start, self.year_start), min(end, self.year_end)):
-            count = sum(1 for t in rows if t.weekday == day.isoweekday() and t.applies_on(day))
+            rows = by_weekday.get(day.isoweekday())
+            if not rows:
+                continue
+            count = sum(1 for t in rows if t.applies_on(day))
             if count and item.runs_on(day) and self.is_school_day(day, school_class):
                 weekly.extend([day] * count)
         kept = [d for d in weekly if not self.is_cancelled(d, item)]

@@ -38,6 +38,7 @@ from journal.workbooks.raw_workbook import (
     column_letter_range,
     split_address,
 )
+from journal.workbooks.screening import beyond_usual
 from journal.workbooks.workbook_package import (
     FAR_REF,
     FORMULA_CELL,
@@ -168,6 +169,8 @@ class _SheetReader:
 
     def _check_extent(self, sheet: str) -> None:
         xml = self.xml(sheet)
+        if not beyond_usual(xml):
+            return
         far = ""
         for m in FAR_REF.finditer(xml):
             row, col = split_address(m.group(1).decode())
@@ -311,7 +314,7 @@ def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, li
     for r in range(marks_a.min_row, marks_a.max_row + 1):
         line = values[r - 1] if r - 1 < len(values) else []
         segment = line[marks_a.min_col - 1:marks_a.max_col]
-        row = [blank_to_none(v) for v in segment]
+        row = [None if v == "" else v for v in segment]  # calamine reads an empty cell as ''
         row.extend([None] * (marks_a.n_cols - len(row)))
         marks.append(row)
     log = _table(areas[wf.NAME_LOG], wf.NAME_LOG, wf.LOG_COLUMNS, reader, result, where) \
@@ -444,6 +447,9 @@ def _merged_findings(by_sheet: dict[str, list[Area]], reader: _SheetReader, resu
                 sheet=sheet, cell=first, **where))
 
 
+_cell = tuple.__new__  # builds a RawCell without the NamedTuple's keyword-checking __new__
+
+
 def _at(values: list[list[object]], row: int, col: int) -> object:
     if row - 1 < len(values):
         line = values[row - 1]
@@ -458,5 +464,8 @@ def _row_cells(values: list[list[Any]], row: int, min_col: int, max_col: int) ->
     segment = line[min_col - 1:max_col]
     letters = column_letter_range(min_col, max_col)
     suffix = str(row)
-    return [RawCell(letters[k] + suffix, blank_to_none(segment[k]) if k < len(segment) else None)
-            for k in range(max_col - min_col + 1)]
+    cells = [_cell(RawCell, (letter + suffix, None if value == "" else value))
+             for letter, value in zip(letters, segment, strict=False)]
+    if len(cells) < len(letters):
+        cells += [_cell(RawCell, (letter + suffix, None)) for letter in letters[len(cells):]]
+    return cells

@@ -497,6 +497,12 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
     return []
 
 
+def beyond_usual(xml: bytes) -> bool:
+    """Whether sheet XML holds a reference beyond column ZZ or row 999 — a journal sheet holds
+    none, so only then need its references be read one by one (at memchr speed otherwise)."""
+    return _FAR_SCREEN.search(xml) is not None
+
+
 def usual_extent(window: bytes) -> tuple[int, int] | None:
     """The last row and column of sheet XML without a reference beyond ZZ999, from the rows'
     references and each row's last cell's (cells in order, as Excel, LibreOffice and openpyxl
@@ -505,7 +511,7 @@ def usual_extent(window: bytes) -> tuple[int, int] | None:
     No limit can be exceeded in such a window (999 rows × 702 columns), whatever the order of
     its cells: the extent only serves the check of the sheet's declared size.
     """
-    if _FAR_SCREEN.search(window):
+    if beyond_usual(window):
         return None
     max_row = max(map(int, _ROW_REF.findall(window)), default=0)
     max_col = 0
