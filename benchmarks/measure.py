@@ -70,7 +70,7 @@ def _pss(pid: int) -> int:
 class _TreeSampler:
     """Samples the resident memory of this process and its descendants in a thread."""
 
-    def __init__(self, interval: float = 0.05) -> None:
+    def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.peak = 0
         self._stop = threading.Event()

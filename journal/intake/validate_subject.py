@@ -46,6 +46,7 @@ from journal.workbooks.format import (
 from journal.workbooks.views import Cell, SubjectView
 
 ROWS_SHOWN = 5  # rows named in S08 before «и ещё …»
+_record = tuple.__new__  # makes a MarkRecord or AttendanceRecord without the keyword-checking __new__
 
 
 def moved_names(view: SubjectView) -> list[tuple[Cell, str]]:
@@ -258,26 +259,31 @@ def validate_subject(view: SubjectView, settings: Settings,
     marks_by_student: dict[str, list[tuple[int, float, str]]] = {}  # (mark, weight, period)
     column_has_marks = [False] * len(columns)
     first_marked = settings.marks_from(school_class)  # settings.marks_on, once for the grid
+    n_rows, n_cols = len(rows), len(columns)
+    allow_marks = school_class.has_marks
+    add_mark, add_absence = rec.marks.append, rec.attendance.append
     for r, c, address, value in view.marks:
-        row_student = rows[r] if r < len(rows) else None
-        column = columns[c] if c < len(columns) else None
-        name = row_student.full_name if row_student else ""
         cache_key = (type(value), value)
         parsed = parsed_cache.get(cache_key)
         if parsed is None:
-            parsed = parse_mark_cell(value, allow_marks=school_class.has_marks)
+            parsed = parse_mark_cell(value, allow_marks=allow_marks)
             parsed_cache[cache_key] = parsed
+        row_student = rows[r] if r < n_rows else None
+        column = columns[c] if c < n_cols else None
         if isinstance(parsed, CellProblem):
-            err(parsed.code, parsed.message, sheet=SHEET_GRID, cell=address, student=name,
+            err(parsed.code, parsed.message, sheet=SHEET_GRID, cell=address,
+                student=row_student.full_name if row_student else "",
                 date=column[0] if column else None)
             continue
-        if parsed.is_empty:
+        absence, marks = parsed.absence, parsed.marks
+        if absence is None and not marks:
             continue
         if row_student is None:
             if r < len(view.students) and clean_text(view.students[r].value) == "":
                 err("S04", "отметка в строке без ФИО ученика. Впишите ученика или "
                            "уберите отметку", sheet=SHEET_GRID, cell=address)
             continue
+        name = row_student.full_name
         if column is None:
             err("D02", "отметка в столбце без даты урока. Впишите дату урока в заголовок "
                        "столбца или перенесите отметку", sheet=SHEET_GRID, cell=address,
@@ -288,7 +294,7 @@ def validate_subject(view: SubjectView, settings: Settings,
         if problem is not None:
             err(problem[0], problem[1], sheet=SHEET_GRID, cell=address, student=name, date=day)
             continue
-        if parsed.marks and (first_marked is None or day < first_marked):
+        if marks and (first_marked is None or day < first_marked):
             err("M06", f"{day:%d.%m.%Y} {school_class.name} учится без отметок "
                        f"({settings.unmarked_text(school_class)}); оставьте в ячейке только код "
                        "отсутствия (Н, Б, У, О)", sheet=SHEET_GRID, cell=address, student=name,
@@ -306,15 +312,16 @@ def validate_subject(view: SubjectView, settings: Settings,
             continue
         if today is not None and day > today:
             future_columns.add(c)
-        if parsed.absence:
-            rec.attendance.append(AttendanceRecord(name, day, seq, parsed.absence, address))
-        if parsed.marks:
+        if absence:
+            add_absence(_record(AttendanceRecord, (name, day, seq, absence, address)))
+        if marks:
             column_has_marks[c] = True
             weight = kind.weight if kind else 1.0
+            in_period = column_periods[c]
             by_student = marks_by_student.setdefault(name, [])
-            for position, mark in enumerate(parsed.marks, start=1):
-                rec.marks.append(MarkRecord(name, day, seq, position, mark, weight, address))
-                by_student.append((mark, weight, column_periods[c]))
+            for position, mark in enumerate(marks, start=1):
+                add_mark(_record(MarkRecord, (name, day, seq, position, mark, weight, address)))
+                by_student.append((mark, weight, in_period))
     for c in sorted(future_columns):
         future = columns[c]
         if future is not None and today is not None:

@@ -435,11 +435,14 @@ class Settings:
 
     def work_kind(self, name: str) -> WorkKind | None:
         """The kind of work called ``name`` (case and spaces ignored), or None."""
-        wanted = text_key(name)
+        return self._work_kinds_by_key.get(text_key(name))
+
+    @cached_property
+    def _work_kinds_by_key(self) -> dict[str, WorkKind]:
+        index: dict[str, WorkKind] = {}
         for k in self.work_kinds:
-            if text_key(k.name) == wanted:
-                return k
-        return None
+            index.setdefault(text_key(k.name), k)
+        return index
 
     def is_holiday(self, day: dt.date, grade: int) -> bool:
         """True when ``day`` is a holiday for ``grade``."""

@@ -150,8 +150,10 @@ class RawTable:
     def filled_rows(self) -> Iterator[tuple[int, list[RawCell]]]:
         """(index, cells) of every row with at least one value."""
         for i, row in enumerate(self.rows):
-            if any(c.value is not None for c in row):
-                yield i, row
+            for cell in row:
+                if cell.value is not None:
+                    yield i, row
+                    break
 
 
 @dataclass

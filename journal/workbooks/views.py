@@ -7,6 +7,7 @@ directly (the demo's simulated history lays out a workbook's content without a f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from journal.core.text import clean_text
 from journal.workbooks.format import (
@@ -23,9 +24,8 @@ from journal.workbooks.format import (
 from journal.workbooks.reading import RawClassWorkbook, RawSubjectWorkbook, RawTable
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A raw cell value with its address («F12»)."""
+class Cell(NamedTuple):
+    """A raw cell value with its address («F12»): a named tuple, as a workbook has thousands."""
 
     value: object
     cell: str
