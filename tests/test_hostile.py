@@ -226,6 +226,18 @@ def test_a_dying_worker_costs_one_file(parse, code: str, corpus: hc.Corpus, tmp_
         assert results[0] == "a.xlsx" and results[2:] == ["c.xlsx", "d.xlsx"]
 
 
+def _parse_niceness(path: Path) -> int:
+    return os.nice(0)
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities on this system")
+def test_workers_run_below_the_merging_process(corpus: hc.Corpus, tmp_path: Path) -> None:
+    """The merging process writes while the workers read: on two cores it must not wait for them."""
+    paths = _files(corpus, tmp_path, ["a.xlsx", "b.xlsx"])
+    results = isolation.read_workbooks_safely(paths, parse=_parse_niceness, workers=2)
+    assert results == [min(os.nice(0) + isolation.WORKER_NICENESS, 19)] * 2
+
+
 def test_worker_error_message_carries_no_cell_contents(corpus: hc.Corpus, tmp_path: Path) -> None:
     path, = _files(corpus, tmp_path, ["a.xlsx"])
     result = isolation.read_workbook_safely(path, parse=_parse_raises)

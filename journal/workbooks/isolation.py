@@ -158,6 +158,10 @@ def stream_workbooks_safely(paths: Sequence[str | Path], *, root: str | Path | N
 
 
 PREFETCH = 2  # files sent to a worker at a time
+# Workers run a little below the merging process: it writes one workbook after another and
+# is the merge's critical path, so when the two workers and it want the two cores of a
+# school computer it should not wait (cold merge of 150: 2.9 s instead of 3.1 s).
+WORKER_NICENESS = 5
 
 
 @dataclass
@@ -395,6 +399,14 @@ def _orphaned(parent: int) -> bool:
     return os.getppid() != parent
 
 
+def _lower_priority() -> None:
+    """Lower this worker's scheduling priority by :data:`WORKER_NICENESS` (where the system
+    allows it; Windows has no ``nice``)."""
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICENESS)
+
+
 def _worker_main(conn: Connection, memory_limit: int | None, parse: Callable[[int, Path], Any],
                  parent: int) -> None:
     """A worker: parse each path it is sent, send back (index, status, value); stop on None.
@@ -410,6 +422,7 @@ def _worker_main(conn: Connection, memory_limit: int | None, parse: Callable[[in
     _die_with_parent(parent)
     _silence_stderr()
     _limit_memory(memory_limit)
+    _lower_priority()
     # A forked worker shares the merge's memory page by page; the garbage collector
     # would touch (and so copy) every inherited object unless they are frozen.
     gc.freeze()
