@@ -455,19 +455,23 @@ def add_students(conn: sqlite3.Connection, class_name: str, names: list[str]) ->
     )
 
 
-def apply_absence_reasons(conn: sqlite3.Connection, class_name: str) -> None:
-    """Set ``attendance.reason`` of a class from its absence reasons.
+def apply_absence_reasons(conn: sqlite3.Connection, class_name: str,
+                          subject_key: tuple[str, str] | None = None) -> None:
+    """Set ``attendance.reason`` of a class from its absence reasons — of the lessons of one
+    subject and group (``subject_key``) only, when only that workbook's absences changed.
 
     A reason covering the lesson's date replaces the subject teacher's code, except that a
     lateness mark (О) stays О; with no reason the teacher's code is kept.
     """
+    lessons, args = "SELECT id FROM lessons WHERE class = ?", (class_name,)
+    if subject_key is not None:
+        lessons, args = lessons + " AND subject = ? AND grp = ?", (class_name, *subject_key)
     conn.execute(
         "UPDATE attendance SET reason = CASE WHEN code = 'О' THEN code ELSE COALESCE(("
         "  SELECT r.code FROM absence_reasons r JOIN lessons l ON l.id = attendance.lesson_id"
         "  WHERE r.student_id = attendance.student_id AND l.date BETWEEN r.start_date AND r.end_date"
-        "  ORDER BY r.id DESC LIMIT 1), code) END"
-        " WHERE lesson_id IN (SELECT id FROM lessons WHERE class = ?)",
-        (class_name,),
+        f"  ORDER BY r.id DESC LIMIT 1), code) END WHERE lesson_id IN ({lessons})",
+        args,
     )
 
 
@@ -569,7 +573,7 @@ def write_subject(conn: sqlite3.Connection, plan: SubjectPlan) -> None:
         [(cls, subject, grp, d, s) for d, s in plan.lesson_deletes],
     )
     insert_changes(conn, plan.changes)
-    apply_absence_reasons(conn, cls)
+    apply_absence_reasons(conn, cls, (subject, grp))
 
 
 def insert_changes(conn: sqlite3.Connection, changes: list[dict[str, object]]) -> None:
