@@ -30,6 +30,11 @@ from synthetic import ensure_school, workbook_paths
 GROWTH_LIMIT = 11.0
 MEMORY_LIMIT = 1.5 * 1024 * MIB
 BUSY_CORES = 1.5
+# issue 15: CPU a file at the largest size at most this much above the smallest's, and
+# both cores busy, i.e. at least this many
+CPU_PER_FILE_GROWTH = 0.05
+BUSY_CORES_15 = 1.7
+MEMORY_LIMIT_15 = 1024 * MIB
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,11 +74,19 @@ def main(argv: list[str] | None = None) -> int:
         cpu_growth = results[large]["cpu"] / results[small]["cpu"]
         parts.append(f"growth_{large}/{small}={growth:.1f} (target<={limit:.1f}: {verdict(growth <= limit)}; "
                      f"CPU time grew {cpu_growth:.1f}x)")
+        per_file = {size: results[size]["cpu"] / results[size]["files"] for size in (small, large)}
+        more = per_file[large] / per_file[small] - 1
+        parts.append(f"cpu_per_file_{small}={per_file[small] * 1000:.1f}ms "
+                     f"cpu_per_file_{large}={per_file[large] * 1000:.1f}ms ({more:+.0%}, "
+                     f"target<=+{CPU_PER_FILE_GROWTH:.0%}: {verdict(more <= CPU_PER_FILE_GROWTH)})")
     top = results[large]
     parts.append(f"peak_memory={mib(top['peak'])} (target<{mib(MEMORY_LIMIT)}: "
-                 f"{verdict(top['peak'] < MEMORY_LIMIT)})")
-    busy = top["cores"]
-    parts.append(f"cores_busy={busy:.2f} (target>={BUSY_CORES:g}: {verdict(busy >= BUSY_CORES)})")
+                 f"{verdict(top['peak'] < MEMORY_LIMIT)}; issue 15 <{mib(MEMORY_LIMIT_15)}: "
+                 f"{verdict(top['peak'] < MEMORY_LIMIT_15)})")
+    busy = min(r["cores"] for r in results.values())
+    parts.append(f"cores_busy={busy:.2f} (the least of the sizes; target>={BUSY_CORES:g}: "
+                 f"{verdict(busy >= BUSY_CORES)}; issue 15 >={BUSY_CORES_15:g}: "
+                 f"{verdict(busy >= BUSY_CORES_15)})")
     print(" ".join(parts))
     return 0
 

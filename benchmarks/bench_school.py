@@ -29,6 +29,7 @@ from synthetic import ensure_school, workbook_paths
 
 CALAMINE_FACTOR = 3.0
 PANDAS_FACTOR = 10.0
+BUSY_CORES = 1.7  # issue 15: both cores busy during a cold merge
 UNCHANGED_LIMIT = 0.5
 ONE_CHANGED_LIMIT = 1.0
 
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     cal = median(calamine)
     cold_wall = median([float(str(r["wall"])) for r in cold])
     peak = max(float(str(r["peak"])) for r in cold)
+    cores = median([float(str(r["cores"])) for r in cold])
     ratio = cold_wall / cal
     faster = pandas_time / cold_wall
     same = median([float(str(r["wall"])) for r in unchanged])
@@ -82,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         f"({ratio:.1f}x calamine, target<={CALAMINE_FACTOR:g}x: {verdict(ratio <= CALAMINE_FACTOR)}; "
         f"{faster:.0f}x faster than pandas+openpyxl={pandas_time:.1f}s extrapolated from "
         f"{len(sample)} files, target>={PANDAS_FACTOR:g}x: {verdict(faster >= PANDAS_FACTOR)}) "
+        f"cores_busy={cores:.2f} (target>={BUSY_CORES:g}: {verdict(cores >= BUSY_CORES)}) "
         f"peak={mib(peak)} "
         f"remerge_unchanged={same:.3f}s (target<{UNCHANGED_LIMIT:g}s: {verdict(same < UNCHANGED_LIMIT)}) "
         f"remerge_one_changed={one:.3f}s (target<{ONE_CHANGED_LIMIT:g}s: {verdict(one < ONE_CHANGED_LIMIT)})"

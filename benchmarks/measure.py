@@ -1,11 +1,15 @@
 """Measuring helpers of the benchmarks: wall and CPU time, peak memory, medians.
 
 Peak memory is the largest memory of the whole process tree (the merge and its
-worker processes together), sampled every 50 ms with psutil when it is installed:
+worker processes together), sampled every 200 ms with psutil when it is installed:
 the proportional set size (PSS, from ``/proc/PID/smaps_rollup`` on Linux), so that
 pages a forked worker shares with the merge are counted once, else the resident set
 (which counts shared pages once per process). Without psutil it is the larger of
 ``ru_maxrss`` of the process and of its children (a lower bound of the tree's peak).
+
+The sampler runs in a thread of the measured process, and reading ``smaps_rollup`` costs
+about a millisecond for every 100 MB a process maps: its own CPU time is subtracted from the
+measured CPU time, which would otherwise grow with the merge's memory.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class Sample:
     wall: float = 0.0
     cpu: float = 0.0
     peak: int = 0
+    sampler_cpu: float = 0.0  # CPU seconds of the memory sampler (not in ``cpu``)
 
     @property
     def cores(self) -> float:
@@ -70,9 +75,10 @@ def _pss(pid: int) -> int:
 class _TreeSampler:
     """Samples the resident memory of this process and its descendants in a thread."""
 
-    def __init__(self, interval: float = 0.2) -> None:
-        self.interval = interval
+    def __init__(self, interval: float | None = None) -> None:
+        self.interval = interval or float(os.environ.get("JOURNAL_BENCH_SAMPLE_EVERY", "0.2"))
         self.peak = 0
+        self.cpu = 0.0  # CPU seconds of the sampling thread itself
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         try:
@@ -93,9 +99,11 @@ class _TreeSampler:
         return total
 
     def _loop(self) -> None:
+        start = time.thread_time()
         while not self._stop.is_set():
             self.peak = max(self.peak, self._total())
             self._stop.wait(self.interval)
+        self.cpu = time.thread_time() - start
 
     def __enter__(self) -> _TreeSampler:
         if self._process is not None:
@@ -120,7 +128,8 @@ def measured() -> Iterator[Sample]:
             yield sample
         finally:
             sample.wall = time.perf_counter() - start
-    sample.cpu = _cpu() - cpu0
+    sample.sampler_cpu = sampler.cpu
+    sample.cpu = _cpu() - cpu0 - sampler.cpu
     sample.peak = max(sampler.peak, _maxrss())
 
 
