@@ -463,7 +463,8 @@ def apply_absence_reasons(conn: sqlite3.Connection, class_name: str,
     A reason covering the lesson's date replaces the subject teacher's code, except that a
     lateness mark (О) stays О; with no reason the teacher's code is kept.
     """
-    lessons, args = "SELECT id FROM lessons WHERE class = ?", (class_name,)
+    lessons = "SELECT id FROM lessons WHERE class = ?"
+    args: tuple[str, ...] = (class_name,)
     if subject_key is not None:
         lessons, args = lessons + " AND subject = ? AND grp = ?", (class_name, *subject_key)
     conn.execute(
