@@ -258,7 +258,7 @@ def validate_subject(view: SubjectView, settings: Settings,
     future_columns: set[int] = set()
     marks_by_student: dict[str, list[tuple[int, float, str]]] = {}  # (mark, weight, period)
     column_has_marks = [False] * len(columns)
-    first_marked = settings.marks_from(school_class)  # settings.marks_on, once for the grid
+    marks_allowed = [settings.marks_on(school_class, col[0]) if col else False for col in columns]
     n_rows, n_cols = len(rows), len(columns)
     allow_marks = school_class.has_marks
     add_mark, add_absence = rec.marks.append, rec.attendance.append
@@ -275,9 +275,9 @@ def validate_subject(view: SubjectView, settings: Settings,
                 student=row_student.full_name if row_student else "",
                 date=column[0] if column else None)
             continue
-        absence, marks = parsed.absence, parsed.marks
-        if absence is None and not marks:
+        if parsed.is_empty:
             continue
+        absence, marks = parsed.absence, parsed.marks
         if row_student is None:
             if r < len(view.students) and clean_text(view.students[r].value) == "":
                 err("S04", "отметка в строке без ФИО ученика. Впишите ученика или "
@@ -294,7 +294,7 @@ def validate_subject(view: SubjectView, settings: Settings,
         if problem is not None:
             err(problem[0], problem[1], sheet=SHEET_GRID, cell=address, student=name, date=day)
             continue
-        if marks and (first_marked is None or day < first_marked):
+        if marks and not marks_allowed[c]:
             err("M06", f"{day:%d.%m.%Y} {school_class.name} учится без отметок "
                        f"({settings.unmarked_text(school_class)}); оставьте в ячейке только код "
                        "отсутствия (Н, Б, У, О)", sheet=SHEET_GRID, cell=address, student=name,
