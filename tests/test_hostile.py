@@ -11,6 +11,7 @@ handles, equal to what the clean workbook gives). The table in
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import time
@@ -154,6 +155,33 @@ def test_the_quick_extent_of_a_sheet_is_its_exact_extent_or_none(corpus: hc.Corp
     assert ps.usual_extent(rows) is None
     assert ps.usual_extent(b'<row r="1"><c s="1" r="AAA7"/></row>') is None
     assert ps.usual_extent(b'<row r="1"><c r="B1"/></row><row r="9"><c r="A9"/></row>') == (9, 2)
+
+
+def _inside_by_every_reference(window: bytes, dimension: tuple[int, int]) -> bool:
+    for value in re.findall(rb'\sr="([^"]*)"', window):
+        plain = re.fullmatch(rb"([A-Z]{0,2})([1-9][0-9]{0,2})", value)
+        if plain is None:
+            return False
+        column = ps.column_number(plain.group(1)) if plain.group(1) else 0
+        if int(plain.group(2)) > dimension[0] or column > dimension[1]:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("dimension", [(1, 1), (9, 2), (10, 26), (30, 27), (99, 52), (165, 182),
+                                       (999, 701), (999, 702), (1000, 16384)])
+def test_a_window_is_inside_its_declared_size_exactly_when_every_reference_is(
+        dimension: tuple[int, int]) -> None:
+    values = [f"{ps.column_letters(c)}{r}" for c in (1, 2, 25, 26, 27, 52, 53, 181, 182, 183, 701,
+                                                      702, 703)
+              for r in (1, 9, 10, 29, 30, 31, 99, 100, 165, 166, 999, 1000)]
+    values += [str(r) for r in (0, 1, 9, 10, 30, 31, 165, 166, 999, 1000)]
+    values += ["$A$1", "B$2", "a1", "Ab3", "A05", "A0", "A", "AAA1", "XFD1048576"]
+    for value in values:
+        window = (b'<row r="1" spans="1:2"><c r="A1" t="s"><v>0</v></c><c s="1" r="%s"/></row>'
+                  b'<pageMargins header="0.3" footer="0.3"/>' % value.encode())
+        assert ps.within_dimension(window, dimension) == _inside_by_every_reference(
+            window, dimension), value
 
 
 # ---------------------------------------------------------------------------

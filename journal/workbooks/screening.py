@@ -23,6 +23,7 @@ understates its data, which our reader handles).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -461,6 +462,10 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
                     if match:
                         dimension = _ref_position(match.group(2) or match.group(1))
                 # the overlap with the previous chunk is scanned twice: harmless for a maximum
+                if dimension is not None and within_dimension(window, dimension):
+                    cells += chunk.count(b"<c")
+                    tail = window[-_OVERLAP:]
+                    continue
                 usual = usual_extent(window)
                 if usual is not None:
                     max_row, max_col = max(max_row, usual[0]), max(max_col, usual[1])
@@ -501,6 +506,48 @@ def beyond_usual(xml: bytes) -> bool:
     """Whether sheet XML holds a reference beyond column ZZ or row 999 — a journal sheet holds
     none, so only then need its references be read one by one (at memchr speed otherwise)."""
     return _FAR_SCREEN.search(xml) is not None
+
+
+def within_dimension(window: bytes, dimension: tuple[int, int]) -> bool:
+    """Whether every row and cell reference of sheet XML lies inside the sheet's declared size
+    ``(rows, columns)`` — plain references (one or two capital letters, one to three digits) —,
+    decided by one search for a reference that does not (at memchr speed, as
+    :func:`beyond_usual`). False sends the window to the exact scan."""
+    return _beyond_pattern(*dimension).search(window) is None
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond_pattern(rows: int, columns: int) -> re.Pattern[bytes]:
+    """A reference that is not plain or lies beyond ``rows`` × ``columns``."""
+    unusual = [rb"\$", rb"[A-Z]{0,2}0\d*\"", rb"[A-Z]{0,2}[a-z$]", rb"[A-Za-z]{3}", rb"[A-Za-z]{0,2}\d{4}",
+               rb"[A-Z]{1,2}\"", rb"[A-Z]{0,2}(?:" + _digits_above(min(rows, 999)) + rb")\""]
+    if columns < 702:
+        unusual.append(rb"(?:" + _letters_above(columns) + rb")\d")
+    return re.compile(rb'r="(?:' + b"|".join(unusual) + rb")")
+
+
+def _digits_above(number: int) -> bytes:
+    """A regular expression for the numbers above ``number`` (0–999) of at most three digits,
+    written without leading zeros."""
+    text = str(number)
+    options = [rb"[1-9]\d{%d}" % (length - 1) for length in range(len(text) + 1, 4)]
+    for at, digit in enumerate(text):
+        if digit != "9":
+            options.append(text[:at].encode() + b"[%d-9]" % (int(digit) + 1)
+                           + (rb"\d{%d}" % (len(text) - at - 1) if at < len(text) - 1 else b""))
+    return b"|".join(options) or rb"(?!)"
+
+
+def _letters_above(columns: int) -> bytes:
+    """A regular expression for the column letters (one or two capitals) of the columns above
+    ``columns`` (0–701)."""
+    if columns <= 26:
+        return (b"" if columns == 26 else b"[%c-Z]|" % (ord("A") + columns)) + b"[A-Z][A-Z]"
+    first, second = column_letters(columns).encode()
+    options = [b"%c[%c-Z]" % (first, second + 1)] if second < ord("Z") else []
+    if first < ord("Z"):
+        options.append(b"[%c-Z][A-Z]" % (first + 1))
+    return b"|".join(options)
 
 
 def usual_extent(window: bytes) -> tuple[int, int] | None:
