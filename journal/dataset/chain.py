@@ -107,10 +107,15 @@ def _content_sql(table: str, where: str = "") -> str:
 
 def _record_hash(prev: str, chain_id: int, kind: str, merge_id: int | None, at: str, note: str,
                  rows: Iterable[tuple[str, int, str | None]]) -> str:
+    return _record_hash_of_lines(prev, chain_id, kind, merge_id, at, note, "".join(
+        [f"{tbl}\t{row_id}\t{'-' if content is None else content}\n" for tbl, row_id, content in rows]))
+
+
+def _record_hash_of_lines(prev: str, chain_id: int, kind: str, merge_id: int | None, at: str,
+                          note: str, lines: str) -> str:
     digest = hashlib.sha256(
         f"{prev}\n{chain_id}\n{kind}\n{merge_id or ''}\n{at}\n{note}\n".encode())
-    digest.update("".join([f"{tbl}\t{row_id}\t{'-' if content is None else content}\n"
-                           for tbl, row_id, content in rows]).encode())
+    digest.update(lines.encode())
     return digest.hexdigest()
 
 
@@ -155,7 +160,8 @@ def _touched_sql(table: str) -> str:
 def _inserted_sql(table: str) -> str:
     """The rows of a :data:`RANGED` table above ``?1`` with their content, in rowid order."""
     columns = ", ".join(TRACKED[table])
-    return f"SELECT rowid, json_array({columns}) FROM {table} WHERE rowid > ?1 ORDER BY rowid"
+    return (f"SELECT rowid AS row_id, json_array({columns}) AS content FROM {table}"
+            " WHERE rowid > ?1 ORDER BY rowid")
 
 
 def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
@@ -165,6 +171,9 @@ def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
     ``kind`` merge: the record belongs to the newest merge and carries its moment.
     A touched row whose content is what the chain already holds for it (or that was
     inserted and removed again) is left out; the rest go in table, then rowid order.
+    The rows are copied into ``chain_rows`` by the database itself (one ``INSERT … SELECT``
+    a table) and hashed from there, so a workbook's thousands of rows never become Python
+    objects.
     """
     if not _has_chain(conn):
         return None
@@ -172,25 +181,45 @@ def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
     started = dict(zip(RANGED, _STARTS.pop(id(conn), ends), strict=True))  # (none: no inserts)
     grown = {t for t, end in zip(RANGED, ends, strict=True) if end > started[t]}
     tables = {t for (t,) in conn.execute("SELECT DISTINCT tbl FROM chain_dirty") if t in TRACKED}
-    rows: list[tuple[str, int, str | None]] = []
-    for table in sorted(tables | grown):
-        seen = conn.execute("SELECT max(row_id) FROM chain_rows WHERE tbl = ?", (table,))
-        highest = seen.fetchone()[0]
-        below = started.get(table, _NONE_BELOW)
-        rows += [(table, r, c) for r, c in conn.execute(
-            _touched_sql(table), (table, -1 if highest is None else highest, below))]
-        if table in grown:  # inserted by this transaction: new content, in rowid order
-            rows += [(table, r, c) for r, c in conn.execute(_inserted_sql(table), (below,))]
-    conn.execute("DELETE FROM chain_dirty")
-    if not rows:
+    if not tables and not grown:
         return None
     merge_id = None
     if kind == "merge":
         found = conn.execute("SELECT id, started_at FROM merges ORDER BY id DESC LIMIT 1").fetchone()
         if found:
-            merge_id, started = found
-            at = at or started
-    return _write_record(conn, kind, merge_id, at or now_text(), note, rows)
+            merge_id, started_at = found
+            at = at or started_at
+    at = at or now_text()
+    head = conn.execute("SELECT id, hash FROM chain ORDER BY id DESC LIMIT 1").fetchone()
+    chain_id, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    first = (conn.execute("SELECT max(id) FROM chain_rows").fetchone()[0] or 0) + 1
+    conn.execute("INSERT INTO chain (id, kind, merge_id, at, note, rows, prev_hash, hash)"
+                 " VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+                 (chain_id, kind, merge_id, at, note, prev, f"- {chain_id}"))
+    for table in sorted(tables | grown):
+        seen = conn.execute("SELECT max(row_id) FROM chain_rows WHERE tbl = ?", (table,))
+        highest = seen.fetchone()[0]
+        below = started.get(table, _NONE_BELOW)
+        conn.execute(f"INSERT INTO chain_rows (chain_id, tbl, row_id, content) SELECT ?4, ?1,"
+                     f" row_id, content FROM ({_touched_sql(table)}) ORDER BY row_id",
+                     (table, -1 if highest is None else highest, below, chain_id))
+        if table in grown:  # inserted by this transaction: new content, in rowid order
+            conn.execute(f"INSERT INTO chain_rows (chain_id, tbl, row_id, content) SELECT ?2, ?3,"
+                         f" row_id, content FROM ({_inserted_sql(table)}) ORDER BY row_id",
+                         (below, chain_id, table))
+    conn.execute("DELETE FROM chain_dirty")
+    lines = [line for (line,) in conn.execute(_LINES_SQL, (first,))]
+    if not lines:
+        conn.execute("DELETE FROM chain WHERE id = ?", (chain_id,))
+        return None
+    digest = _record_hash_of_lines(prev, chain_id, kind, merge_id, at, note, "".join(lines))
+    conn.execute("UPDATE chain SET rows = ?, hash = ? WHERE id = ?", (len(lines), digest, chain_id))
+    return digest
+
+
+# a chain row as the record's hash reads it: table, rowid and content ('-' for none), tab-separated
+_LINES_SQL = ("SELECT tbl || char(9) || row_id || char(9) || ifnull(content, '-') || char(10)"
+              " FROM chain_rows WHERE id >= ? ORDER BY id")
 
 
 def _write_record(conn: sqlite3.Connection, kind: str, merge_id: int | None, at: str, note: str,
