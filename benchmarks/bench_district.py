@@ -6,10 +6,7 @@ linear), the peak memory of the whole process tree (merge + workers; target < 1.
 and how many cores were busy on average (CPU seconds / wall seconds; both cores busy
 means close to 2 on the 2-core machine, where we count ≥ 1.5 as busy). The growth of
 CPU time is printed beside the growth of wall time: on a shared machine the wall time
-of a 10-minute run depends on what else ran meanwhile. So does the CPU time of two runs made
-minutes apart; the growth of the CPU a file is therefore also measured inside the largest
-merge: the last tenth of its files against the stretch from a fifth to three tenths
-(:mod:`merge_run`), both subject workbooks, while the dataset grows tenfold.
+of a 10-minute run depends on what else ran meanwhile.
 
 Generating the 10,000-workbook school takes a few minutes the first time (derived
 workbooks are rewritten zips; see :mod:`synthetic`), then it is cached.
@@ -60,14 +57,11 @@ def main(argv: list[str] | None = None) -> int:
             "cpu": median([float(str(r["cpu"])) for r in runs]),
             "peak": max(float(str(r["peak"])) for r in runs),
             "cores": median([float(str(r["cores"])) for r in runs]),
-            "early": median([float(str(r["cpu_early"])) for r in runs]),
-            "late": median([float(str(r["cpu_late"])) for r in runs]),
         }
         r = results[size]
         print(f"size {size}: cold merge {r['wall']:.1f} s ({r['wall'] / files * 1000:.1f} ms a file), "
-              f"{r['cores']:.2f} cores busy, peak {mib(r['peak'])}; counts {runs[-1]['counts']}; "
-              f"CPU a file early in the merge {r['early'] * 1000:.1f} ms, late "
-              f"{r['late'] * 1000:.1f} ms", flush=True)
+              f"{r['cores']:.2f} cores busy, peak {mib(r['peak'])}; counts {runs[-1]['counts']}",
+              flush=True)
     parts = [f"SUMMARY sizes={','.join(map(str, args.sizes))}"]
     for size, r in results.items():
         parts.append(f"cold_merge_{size}={r['wall']:.1f}s peak_{size}={mib(r['peak'])} "
@@ -85,10 +79,6 @@ def main(argv: list[str] | None = None) -> int:
         parts.append(f"cpu_per_file_{small}={per_file[small] * 1000:.1f}ms "
                      f"cpu_per_file_{large}={per_file[large] * 1000:.1f}ms ({more:+.0%}, "
                      f"target<=+{CPU_PER_FILE_GROWTH:.0%}: {verdict(more <= CPU_PER_FILE_GROWTH)})")
-        grew = results[large]["late"] / results[large]["early"] - 1 if results[large]["early"] else 0.0
-        parts.append(f"cpu_per_file_late/early_{large}={grew:+.0%} (within one merge, while its "
-                     f"dataset grows; target<=+{CPU_PER_FILE_GROWTH:.0%}: "
-                     f"{verdict(grew <= CPU_PER_FILE_GROWTH)})")
     top = results[large]
     parts.append(f"peak_memory={mib(top['peak'])} (target<{mib(MEMORY_LIMIT)}: "
                  f"{verdict(top['peak'] < MEMORY_LIMIT)}; issue 15 <{mib(MEMORY_LIMIT_15)}: "

@@ -133,49 +133,6 @@ def measured() -> Iterator[Sample]:
     sample.peak = max(sampler.peak, _maxrss())
 
 
-def tree_cpu() -> float:
-    """CPU seconds of this process and of its children so far: ended ones (``getrusage``)
-    and, with psutil, the ones still running (the merge's workers)."""
-    total = _cpu()
-    try:
-        import psutil
-    except ImportError:
-        return total
-    for child in psutil.Process().children(recursive=True):
-        try:
-            times = child.cpu_times()
-        except Exception:  # a worker that has just ended
-            continue
-        total += times.user + times.system
-    return total
-
-
-class CpuMarks:
-    """The tree's CPU seconds at every ``step``-th file a merge reports done (a ``progress``
-    callback of :func:`journal.intake.merge.merge_school`): how the CPU a file changes
-    while the dataset grows, measured inside one merge."""
-
-    def __init__(self, start: float) -> None:
-        self.marks: list[tuple[int, float]] = [(0, start)]
-        self.step = 0
-        self.total = 0
-
-    def __call__(self, done: int, total: int, _name: str) -> None:
-        self.total = total
-        self.step = self.step or max(1, total // 50)
-        if done % self.step == 0 or done == total:
-            self.marks.append((done, tree_cpu()))
-
-    def per_file(self, low: float, high: float, files: int) -> float:
-        """CPU seconds a file between ``low`` and ``high`` (shares) of the merge's progress
-        (``files`` files: a merge reports each file twice, read and written)."""
-        inside = [(d, c) for d, c in self.marks[1:] if low * self.total <= d <= high * self.total]
-        if len(inside) < 2 or inside[-1][0] == inside[0][0] or not files:
-            return 0.0
-        per_step = (inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0])
-        return per_step * self.total / files
-
-
 def timed(fn: Callable[[], object], runs: int) -> list[float]:
     """Wall seconds of ``runs`` calls of ``fn``."""
     times = []

@@ -8,8 +8,7 @@ Modes:
   rest are unchanged; the original file is put back afterwards.
 
 Prints one JSON line: wall and CPU seconds, cores busy, peak memory of the process
-tree, the merge's file counts, and the CPU seconds a file early in the merge (from a fifth to
-three tenths of the files done) and late (the last tenth), while the dataset grows::
+tree, and the merge's file counts::
 
     .venv/bin/python benchmarks/merge_run.py --size 150 --mode cold
 """
@@ -23,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from measure import CpuMarks, as_json, measured, tree_cpu
+from measure import as_json, measured
 from synthetic import (
     MERGE_AT,
     class_of,
@@ -37,10 +36,6 @@ from journal.intake.merge import merge_school
 from journal.school.folder import subject_workbook_name
 
 MODES = ("cold", "unchanged", "one-changed")
-# the stretches of a merge (shares of its files, in the order they are done) whose CPU a file
-# is compared: both of subject workbooks (class workbooks, a ninth of the files, go first)
-EARLY = (0.2, 0.3)
-LATE = (0.9, 1.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,19 +60,16 @@ def main(argv: list[str] | None = None) -> int:
             source = school_seed_file(seed_of(k), seed, item.subject)
             restore = (target, target.read_bytes())
             derive_workbook(source, target, seed, item.class_name, tweak=args.tweak)
-    marks = CpuMarks(tree_cpu())
     try:
         with measured() as sample:
-            result = merge_school(school, settings, now=MERGE_AT, progress=marks)
+            result = merge_school(school, settings, now=MERGE_AT)
     finally:
         if restore is not None:
             restore[0].write_bytes(restore[1])
     counts = {status: result.count(status) for status in
               ("merged", "unchanged", "rejected", "held", "unreadable")}
-    files = len(result.files)
-    print(as_json(sample, files=files, counts=counts, findings=len(result.findings),
-                  changes=result.changes,
-                  cpu_early=marks.per_file(*EARLY, files), cpu_late=marks.per_file(*LATE, files)))
+    print(as_json(sample, files=len(result.files), counts=counts,
+                  findings=len(result.findings), changes=result.changes))
     return 0
 
 
