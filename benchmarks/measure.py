@@ -40,6 +40,7 @@ class Sample:
     cpu: float = 0.0
     peak: int = 0
     sampler_cpu: float = 0.0  # CPU seconds of the memory sampler (not in ``cpu``)
+    cpu_self: float = 0.0  # of ``cpu``, the measuring process's own (the merging process)
 
     @property
     def cores(self) -> float:
@@ -48,9 +49,13 @@ class Sample:
 
 
 def _cpu() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    return _own_cpu() + kids.ru_utime + kids.ru_stime
+
+
+def _own_cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
 
 
 def _maxrss() -> int:
@@ -121,7 +126,7 @@ class _TreeSampler:
 def measured() -> Iterator[Sample]:
     """Measure the block: ``with measured() as sample: ...``; ``sample`` is filled on exit."""
     sample = Sample()
-    cpu0 = _cpu()
+    cpu0, own0 = _cpu(), _own_cpu()
     with _TreeSampler() as sampler:
         start = time.perf_counter()
         try:
@@ -130,6 +135,7 @@ def measured() -> Iterator[Sample]:
             sample.wall = time.perf_counter() - start
     sample.sampler_cpu = sampler.cpu
     sample.cpu = _cpu() - cpu0 - sampler.cpu
+    sample.cpu_self = _own_cpu() - own0 - sampler.cpu
     sample.peak = max(sampler.peak, _maxrss())
 
 
