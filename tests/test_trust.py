@@ -97,6 +97,32 @@ def test_a_mark_added_around_the_program_stays_named_after_the_next_merge(school
     assert any(line.strip().startswith("Отметки") and "Физика" in line for line in named)
 
 
+def test_a_mark_edited_around_the_program_stays_named_after_a_merge_touches_it(school, tiny_settings):
+    # the merge of the workbook's next version moves every mark's last_seen, so it touches the
+    # edited row without changing its tracked columns: the chain must not take the edit in
+    edit(school, "UPDATE marks SET first_merge_id = 1 WHERE value = 3")
+    write_subject(school, math_content({(A, WED, 2): "4", (B, MON, 1): "3", (A, MON, 1): "5"}))
+    merge_school(school, tiny_settings, now=at(10))
+    conn = sqlite3.connect(school.store_path)
+    assert conn.execute("SELECT last_seen LIKE '2026-09-10%' FROM marks WHERE value = 3").fetchone()[0]
+    conn.close()
+    result = run("verify", "--school", str(school.root))
+    assert result.exit_code == 1
+    named = result.output.splitlines()[1:]
+    assert any(line.strip().startswith("Отметки") and B in line for line in named), result.output
+
+
+def test_every_trigger_notes_the_tracked_columns_of_its_table(tmp_path):
+    conn = store.connect(tmp_path / "journal.sqlite")
+    triggers = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                                 " AND name LIKE 'chain_%'").fetchall())
+    for table, columns in chain.TRACKED.items():
+        old = "json_array(" + ", ".join(f"OLD.{c}" for c in columns) + ")"
+        for kind in ("u", "d"):
+            assert old in triggers[f"chain_{table}_{kind}"], (table, kind)
+        assert (f"chain_{table}_i" in triggers) == (table not in chain.RANGED), table
+
+
 def test_rows_of_the_big_tables_inserted_changed_and_removed_in_one_transaction(tmp_path):
     conn = store.connect(tmp_path / "journal.sqlite")
     lesson = ("INSERT INTO lessons (class, subject, grp, date, seq, period, kind, topic, homework,"

@@ -5,10 +5,12 @@ ends by appending one record to ``chain``: the rows of the tracked tables it ins
 changed or removed, each as ``(table, rowid, content)`` in ``chain_rows`` (content is a
 JSON array of the row's tracked columns, NULL for a removed row), and
 ``hash = SHA-256(previous hash, the record's header, its rows)``. Which rows a
-transaction touched is noted by triggers in ``chain_dirty`` — and, for the inserts into the
-big tables (:data:`RANGED`), by their rowids above the table's end when the transaction
-began; the list is emptied and the ends are taken when a transaction begins, so a row
-changed or added by another program is never taken into the chain.
+transaction touched is noted by triggers in ``chain_dirty``, with the row's content before
+the transaction (schema version 8) — and, for the inserts into the big tables
+(:data:`RANGED`), by their rowids above the table's end when the transaction began; the list
+is emptied and the ends are taken when a transaction begins, so a row changed or added by
+another program is never taken into the chain, not even when the program touches it later
+without changing it.
 
 :func:`verify` recomputes every hash, replays the rows into the state the tables must be
 in, and compares it with the tables: the first difference is named in Russian (table,
@@ -137,24 +139,17 @@ def _has_chain(conn: sqlite3.Connection) -> bool:
 
 
 def _touched_sql(table: str) -> str:
-    """The rows of ``table`` noted as touched whose content differs from what the chain last
-    holds for them: ``(rowid, content)`` in rowid order, content NULL for a removed row.
-
-    One statement per table: the new content is read through a join with ``chain_dirty``,
-    the previous one looked up only for rowids the chain has seen (``?2``, the highest
-    rowid of the table in ``chain_rows``): a row inserted above it has no history. Rows
-    above ``?3`` (a :data:`RANGED` table's end when the transaction began) are left to
-    :func:`_inserted_sql`.
-    """
+    """The rows of ``table`` noted as touched whose content differs from what it was when the
+    transaction first touched them (``chain_dirty.old``, noted by the triggers; NULL for a row
+    the transaction inserted): ``(row_id, content)`` in rowid order, content NULL for a removed
+    row. Rows above ``?2`` (a :data:`RANGED` table's end when the transaction began) are left
+    to :func:`_inserted_sql`."""
     columns = ", ".join(f"t.{c}" for c in TRACKED[table])
     return (
-        "WITH touched AS MATERIALIZED (SELECT d.row_id AS row_id,"
+        "SELECT row_id, content FROM (SELECT d.row_id AS row_id, d.old AS old,"
         f" CASE WHEN t.rowid IS NULL THEN NULL ELSE json_array({columns}) END AS content"
         f" FROM chain_dirty d LEFT JOIN {table} t ON t.rowid = d.row_id WHERE d.tbl = ?1"
-        " AND d.row_id <= ?3)"
-        " SELECT row_id, content FROM touched WHERE content IS NOT (CASE WHEN row_id > ?2"
-        " THEN NULL ELSE (SELECT c.content FROM chain_rows c WHERE c.tbl = ?1"
-        " AND c.row_id = touched.row_id ORDER BY c.id DESC LIMIT 1) END) ORDER BY row_id")
+        " AND d.row_id <= ?2) WHERE content IS NOT old ORDER BY row_id")
 
 
 def _inserted_sql(table: str) -> str:
@@ -197,12 +192,10 @@ def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
                  " VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
                  (chain_id, kind, merge_id, at, note, prev, f"- {chain_id}"))
     for table in sorted(tables | grown):
-        seen = conn.execute("SELECT max(row_id) FROM chain_rows WHERE tbl = ?", (table,))
-        highest = seen.fetchone()[0]
         below = started.get(table, _NONE_BELOW)
-        conn.execute(f"INSERT INTO chain_rows (chain_id, tbl, row_id, content) SELECT ?4, ?1,"
+        conn.execute(f"INSERT INTO chain_rows (chain_id, tbl, row_id, content) SELECT ?3, ?1,"
                      f" row_id, content FROM ({_touched_sql(table)}) ORDER BY row_id",
-                     (table, -1 if highest is None else highest, below, chain_id))
+                     (table, below, chain_id))
         if table in grown:  # inserted by this transaction: new content, in rowid order
             conn.execute(f"INSERT INTO chain_rows (chain_id, tbl, row_id, content) SELECT ?2, ?3,"
                          f" row_id, content FROM ({_inserted_sql(table)}) ORDER BY row_id",
