@@ -157,7 +157,10 @@ def stream_workbooks_safely(paths: Sequence[str | Path], *, root: str | Path | N
             following += 1
 
 
-PREFETCH = 2  # files sent to a worker at a time
+# Files sent to a worker at a time. A deep enough queue lets the workers run ahead while the
+# merging process writes a slow workbook and catch up while it waits for one: six instead of
+# two took a cold merge of 1,000 workbooks from 1.73-1.76 cores busy to 1.77-1.83.
+PREFETCH = 6
 # Workers run a little below the merging process: it writes one workbook after another and
 # is the merge's critical path, so when the two workers and it want the two cores of a
 # school computer it should not wait (cold merge of 150: 2.9 s instead of 3.1 s).
