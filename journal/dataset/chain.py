@@ -164,7 +164,7 @@ def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
     """Chain what the current transaction wrote; returns the new head hash (None: nothing).
 
     ``kind`` merge: the record belongs to the newest merge and carries its moment.
-    A touched row whose content is what the chain already holds for it (or that was
+    A touched row whose content is what it was when the transaction began (or that was
     inserted and removed again) is left out; the rest go in table, then rowid order.
     The rows are copied into ``chain_rows`` by the database itself (one ``INSERT … SELECT``
     a table) and hashed from there, so a workbook's thousands of rows never become Python
