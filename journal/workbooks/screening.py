@@ -461,21 +461,19 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
                     match = _DIMENSION.search(window)
                     if match:
                         dimension = _ref_position(match.group(2) or match.group(1))
-                # the overlap with the previous chunk is scanned twice: harmless for a maximum
-                if dimension is not None and within_dimension(window, dimension):
-                    cells += chunk.count(b"<c")
-                    tail = window[-_OVERLAP:]
-                    continue
-                usual = usual_extent(window)
-                if usual is not None:
-                    max_row, max_col = max(max_row, usual[0]), max(max_col, usual[1])
-                else:
-                    refs = CELL_REF.findall(window)
-                    if refs:
-                        max_row = max(max_row, max(map(int, (digits for _, digits in refs))))
-                        letters = {col for col, _ in refs if col}
-                        if letters:
-                            max_col = max(max_col, max(map(column_number, letters)))
+                # the overlap with the previous chunk is scanned twice: harmless for a maximum;
+                # a window inside the declared size adds nothing to it (the size is counted below)
+                if dimension is None or not within_dimension(window, dimension):
+                    usual = usual_extent(window)
+                    if usual is not None:
+                        max_row, max_col = max(max_row, usual[0]), max(max_col, usual[1])
+                    else:
+                        refs = CELL_REF.findall(window)
+                        if refs:
+                            max_row = max(max_row, max(map(int, (digits for _, digits in refs))))
+                            letters = {col for col, _ in refs if col}
+                            if letters:
+                                max_col = max(max_col, max(map(column_number, letters)))
                 cells += chunk.count(b"<c")
                 if max_row > limits.max_rows or max_col > limits.max_columns or cells > limits.max_cells:
                     break
