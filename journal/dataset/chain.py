@@ -104,7 +104,7 @@ _STARTS: dict[int, tuple[int, ...]] = {}  # id(connection) → the RANGED tables
 
 def _content_sql(table: str, where: str = "") -> str:
     columns = ", ".join(TRACKED[table])
-    return f"SELECT rowid, json_array({columns}) FROM {table}{where}"
+    return f"SELECT rowid AS row_id, json_array({columns}) AS content FROM {table}{where}"
 
 
 def _record_hash(prev: str, chain_id: int, kind: str, merge_id: int | None, at: str, note: str,
@@ -166,9 +166,7 @@ def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
     ``kind`` merge: the record belongs to the newest merge and carries its moment.
     A touched row whose content is what it was when the transaction began (or that was
     inserted and removed again) is left out; the rest go in table, then rowid order.
-    The rows are copied into ``chain_rows`` by the database itself (one ``INSERT … SELECT``
-    a table) and hashed from there, so a workbook's thousands of rows never become Python
-    objects.
+    The rows are copied and hashed by :func:`_write_record`.
     """
     if not _has_chain(conn):
         return None
@@ -185,28 +183,14 @@ def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
             merge_id, started_at = found
             at = at or started_at
     at = at or now_text()
-    head = conn.execute("SELECT id, hash FROM chain ORDER BY id DESC LIMIT 1").fetchone()
-    chain_id, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
-    first = (conn.execute("SELECT max(id) FROM chain_rows").fetchone()[0] or 0) + 1
-    conn.execute("INSERT INTO chain (id, kind, merge_id, at, note, rows, prev_hash, hash)"
-                 " VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
-                 (chain_id, kind, merge_id, at, note, prev, f"- {chain_id}"))
+    selects: list[tuple[str, str, tuple[object, ...]]] = []
     for table in sorted(tables | grown):
         below = started.get(table, _NONE_BELOW)
-        conn.execute(f"INSERT INTO chain_rows (chain_id, tbl, row_id, content) SELECT ?3, ?1,"
-                     f" row_id, content FROM ({_touched_sql(table)}) ORDER BY row_id",
-                     (table, below, chain_id))
+        selects.append((table, _touched_sql(table), (table, below)))
         if table in grown:  # inserted by this transaction: new content, in rowid order
-            conn.execute(f"INSERT INTO chain_rows (chain_id, tbl, row_id, content) SELECT ?2, ?3,"
-                         f" row_id, content FROM ({_inserted_sql(table)}) ORDER BY row_id",
-                         (below, chain_id, table))
+            selects.append((table, _inserted_sql(table), (below,)))
+    digest = _write_record(conn, kind, merge_id, at, note, selects, keep_empty=False)
     conn.execute("DELETE FROM chain_dirty")
-    lines = [line for (line,) in conn.execute(_LINES_SQL, (first,))]
-    if not lines:
-        conn.execute("DELETE FROM chain WHERE id = ?", (chain_id,))
-        return None
-    digest = _record_hash_of_lines(prev, chain_id, kind, merge_id, at, note, "".join(lines))
-    conn.execute("UPDATE chain SET rows = ?, hash = ? WHERE id = ?", (len(lines), digest, chain_id))
     return digest
 
 
@@ -216,15 +200,29 @@ _LINES_SQL = ("SELECT tbl || char(9) || row_id || char(9) || ifnull(content, '-'
 
 
 def _write_record(conn: sqlite3.Connection, kind: str, merge_id: int | None, at: str, note: str,
-                  rows: list[tuple[str, int, str | None]]) -> str:
+                  selects: list[tuple[str, str, tuple[object, ...]]], *, keep_empty: bool) -> str | None:
+    """Append a record whose rows are those of ``selects`` — each a table, a query giving
+    ``row_id`` and ``content`` of its rows, and the query's parameters (``?1`` …) —, in that
+    order: the database copies them into ``chain_rows`` (one ``INSERT … SELECT`` a query) and
+    the hash reads them back from there, so a workbook's thousands of rows never become Python
+    objects. Without rows the record is dropped unless ``keep_empty``."""
     head = conn.execute("SELECT id, hash FROM chain ORDER BY id DESC LIMIT 1").fetchone()
     chain_id, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
-    digest = _record_hash(prev, chain_id, kind, merge_id, at, note, rows)
+    first = (conn.execute("SELECT max(id) FROM chain_rows").fetchone()[0] or 0) + 1
     conn.execute("INSERT INTO chain (id, kind, merge_id, at, note, rows, prev_hash, hash)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                 (chain_id, kind, merge_id, at, note, len(rows), prev, digest))
-    conn.executemany("INSERT INTO chain_rows (chain_id, tbl, row_id, content) VALUES (?, ?, ?, ?)",
-                     [(chain_id, t, r, c) for t, r, c in rows])
+                 " VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+                 (chain_id, kind, merge_id, at, note, prev, f"- {chain_id}"))
+    for table, sql, params in selects:
+        n = len(params)
+        conn.execute(f"INSERT INTO chain_rows (chain_id, tbl, row_id, content) SELECT ?{n + 1},"
+                     f" ?{n + 2}, row_id, content FROM ({sql}) ORDER BY row_id",
+                     (*params, chain_id, table))
+    lines = [line for (line,) in conn.execute(_LINES_SQL, (first,))]
+    if not lines and not keep_empty:
+        conn.execute("DELETE FROM chain WHERE id = ?", (chain_id,))
+        return None
+    digest = _record_hash_of_lines(prev, chain_id, kind, merge_id, at, note, "".join(lines))
+    conn.execute("UPDATE chain SET rows = ?, hash = ? WHERE id = ?", (len(lines), digest, chain_id))
     return digest
 
 
@@ -232,10 +230,8 @@ def start(conn: sqlite3.Connection, note: str) -> None:
     """The first record of a chain: every row the dataset holds now (inside a transaction)."""
     if conn.execute("SELECT 1 FROM chain LIMIT 1").fetchone():
         return
-    rows: list[tuple[str, int, str | None]] = []
-    for table in sorted(TRACKED):
-        rows += [(table, r, c) for r, c in conn.execute(_content_sql(table) + " ORDER BY rowid")]
-    _write_record(conn, "start", None, now_text(), note, rows)
+    _write_record(conn, "start", None, now_text(), note,
+                  [(table, _content_sql(table), ()) for table in sorted(TRACKED)], keep_empty=True)
     conn.execute("DELETE FROM chain_dirty")
 
 
