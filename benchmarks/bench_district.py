@@ -77,13 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         cpu_growth = results[large]["cpu"] / results[small]["cpu"]
         parts.append(f"growth_{large}/{small}={growth:.1f} (target<={limit:.1f}: {verdict(growth <= limit)}; "
                      f"CPU time grew {cpu_growth:.1f}x)")
-        per_file = {size: results[size]["cpu"] / results[size]["files"] for size in (small, large)}
-        more = per_file[large] / per_file[small] - 1
-        parts.append(f"cpu_per_file_{small}={per_file[small] * 1000:.1f}ms "
-                     f"cpu_per_file_{large}={per_file[large] * 1000:.1f}ms ({more:+.0%}, "
+        per_file = {size: {k: r[k] / r["files"] for k in ("cpu", "merging", "workers")}
+                    for size, r in results.items()}
+        more, merging, workers = (per_file[large][k] / per_file[small][k] - 1
+                                  for k in ("cpu", "merging", "workers"))
+        parts.append(f"cpu_per_file_{small}={per_file[small]['cpu'] * 1000:.1f}ms "
+                     f"cpu_per_file_{large}={per_file[large]['cpu'] * 1000:.1f}ms ({more:+.0%}, "
                      f"target<=+{CPU_PER_FILE_GROWTH:.0%}: {verdict(more <= CPU_PER_FILE_GROWTH)})")
-        merging, workers = (results[large][k] / results[small][k] * small_files_ratio(results)
-                            - 1 for k in ("merging", "workers"))
         parts.append(f"of_which_merging_process={merging:+.0%} workers={workers:+.0%} (a "
                      f"worker's work on a file does not grow with the dataset: between schools "
                      f"of the same make-up, 1,000 and 10,000, its change is the machine's drift "
@@ -98,11 +98,6 @@ def main(argv: list[str] | None = None) -> int:
                  f"{verdict(busy >= BUSY_CORES_15)})")
     print(" ".join(parts))
     return 0
-
-
-def small_files_ratio(results: dict[int, dict[str, float]]) -> float:
-    """Files of the smallest size / files of the largest (turns a CPU ratio into a ratio a file)."""
-    return results[min(results)]["files"] / results[max(results)]["files"]
 
 
 if __name__ == "__main__":
