@@ -195,8 +195,11 @@ def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
 
 
 # a chain row as the record's hash reads it: table, rowid and content ('-' for none), tab-separated
-_LINES_SQL = ("SELECT tbl || char(9) || row_id || char(9) || ifnull(content, '-') || char(10)"
-              " FROM chain_rows WHERE id >= ? ORDER BY id")
+_LINE_SQL = "tbl || char(9) || row_id || char(9) || ifnull(content, '-') || char(10)"
+# the rows from ``?`` on: how many, and their lines joined in rowid order (the subquery's
+# range scan yields them in that order, and SQLite keeps a sorted subquery's order)
+_JOINED_SQL = (f"SELECT count(*), ifnull(group_concat(line, ''), '') FROM (SELECT {_LINE_SQL} AS line"
+               " FROM chain_rows WHERE id >= ? ORDER BY id)")
 
 
 def _write_record(conn: sqlite3.Connection, kind: str, merge_id: int | None, at: str, note: str,
@@ -217,12 +220,12 @@ def _write_record(conn: sqlite3.Connection, kind: str, merge_id: int | None, at:
         conn.execute(f"INSERT INTO chain_rows (chain_id, tbl, row_id, content) SELECT ?{n + 1},"
                      f" ?{n + 2}, row_id, content FROM ({sql}) ORDER BY row_id",
                      (*params, chain_id, table))
-    lines = [line for (line,) in conn.execute(_LINES_SQL, (first,))]
-    if not lines and not keep_empty:
+    count, lines = conn.execute(_JOINED_SQL, (first,)).fetchone()
+    if not count and not keep_empty:
         conn.execute("DELETE FROM chain WHERE id = ?", (chain_id,))
         return None
-    digest = _record_hash_of_lines(prev, chain_id, kind, merge_id, at, note, "".join(lines))
-    conn.execute("UPDATE chain SET rows = ?, hash = ? WHERE id = ?", (len(lines), digest, chain_id))
+    digest = _record_hash_of_lines(prev, chain_id, kind, merge_id, at, note, lines)
+    conn.execute("UPDATE chain SET rows = ?, hash = ? WHERE id = ?", (count, digest, chain_id))
     return digest
 
 
