@@ -166,13 +166,15 @@ _CONNECTIONS: dict[int, sqlite3.Connection | None] = {}
 
 @dataclass
 class Prepare:
-    """The prepare stage of one file, run in a worker process."""
+    """The prepare stage of one file, run in a worker process; files in ``screened`` were
+    screened by the front stage (their hash is compared with the read's afterwards)."""
 
     context: Context
+    screened: frozenset[Path] = frozenset()
 
     def __call__(self, path: Path) -> Prepared:
         ctx = self.context
-        read = reading.read_workbook(path)
+        read = reading.read_workbook(path, extent_screened=path in self.screened)
         raw = read.workbook
         prepared = Prepared(path, read.sha256, read.findings, read.meta, raw is not None)
         name = display_name(path, ctx.root)
@@ -237,8 +239,9 @@ def prepare_stage(fronts: list[Front], context: Context,
         return
     screened = {i: f.screening for i, f in enumerate(fronts) if f.screening is not None}
     paths = [f.path for f in fronts]
+    prepare = Prepare(context, frozenset(paths[i] for i in screened))
     for index, result in stream_workbooks_safely(
-            paths, root=context.root, parse=Prepare(context), screened=screened,
+            paths, root=context.root, parse=prepare, screened=screened,
             progress=lambda _d, _t, file: tick(file)):
         if not isinstance(result, Prepared):  # refused, died, timed out: a ReadResult
             result = Prepared(result.path, result.sha256, list(result.findings))

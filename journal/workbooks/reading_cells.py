@@ -52,8 +52,13 @@ from journal.workbooks.workbook_package import (
 )
 
 
-def read_workbook(path: str | Path) -> ReadResult:
+def read_workbook(path: str | Path, *, extent_screened: bool = False) -> ReadResult:
     """Read a subject or class workbook; never raises for a bad file.
+
+    ``extent_screened``: the caller screened these very bytes
+    (:func:`journal.workbooks.screening.screen` with limits no looser than :data:`MAX_ROWS`
+    and :data:`MAX_COLUMNS`, and compares the screened hash with the result's), so the
+    reader's own check for data far beyond the journal's tables is skipped.
 
     A settings workbook (``_meta`` kind ``settings``) gives its meta and no workbook.
     """
@@ -72,7 +77,7 @@ def read_workbook(path: str | Path) -> ReadResult:
         return result
     result.sha256 = hashlib.sha256(data).hexdigest()
     try:
-        _read_into(result, data)
+        _read_into(result, data, check_extent=not extent_screened)
     except Refused as refused:
         result.workbook = None
         result.findings.append(refused.finding)
@@ -108,7 +113,7 @@ def read_meta(path: str | Path) -> ReadResult:
     return result
 
 
-def _read_into(result: ReadResult, data: bytes) -> None:
+def _read_into(result: ReadResult, data: bytes, *, check_extent: bool = True) -> None:
     where = {"file": str(result.path)}
     package = open_package(data, where)
     sheets, names = workbook_parts(package, where)
@@ -117,7 +122,7 @@ def _read_into(result: ReadResult, data: bytes) -> None:
         raise Refused(error(R_NO_META, "это не файл электронного журнала: нет служебного листа "
                             f"«{wf.META_SHEET}». Возьмите бланк, созданный программой "
                             "(его готовит ответственный за ЭЖ), и перенесите данные в него", **where))
-    reader = _SheetReader(package, data, sheets, where)
+    reader = _SheetReader(package, data, sheets, where, check_extent=check_extent)
     meta = _read_meta(reader.values(wf.META_SHEET), result, where)
     if meta is None:
         return
@@ -133,10 +138,11 @@ class _SheetReader:
     """Sheet values through calamine, loaded once per sheet, after a size check of the sheet XML."""
 
     def __init__(self, package: zipfile.ZipFile, data: bytes, sheets: dict[str, Sheet],
-                 where: dict[str, str]) -> None:
+                 where: dict[str, str], *, check_extent: bool = True) -> None:
         self.package = package
         self.sheets = sheets
         self.where = where
+        self.check_extent = check_extent
         self._book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         self._values: dict[str, list[list[Any]]] = {}
         self._xml: dict[str, bytes] = {}
@@ -153,7 +159,8 @@ class _SheetReader:
 
     def values(self, sheet: str) -> list[list[object]]:
         if sheet not in self._values:
-            self._check_extent(sheet)
+            if self.check_extent:
+                self._check_extent(sheet)
             rows: list[list[Any]] = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             self._values[sheet] = rows
         return self._values[sheet]

@@ -757,10 +757,10 @@ def run_kind(corpus: Corpus, bad: Kind, baseline: Path, work: Path) -> Outcome:
     name = display_name(path, work)
     original = reading.read_workbook
     if bad.changes_while_read:
-        def changing(target: str | Path) -> reading.ReadResult:
+        def changing(target: str | Path, **options: bool) -> reading.ReadResult:
             if Path(target).name == path.name:
                 touch_later(Path(target))
-            return original(target)
+            return original(target, **options)
         reading.read_workbook = changing  # type: ignore[assignment]  # forked workers inherit it
     try:
         result = merge_school(SchoolFolder(work), corpus.settings, now=BAD_MERGE)
