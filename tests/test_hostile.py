@@ -132,6 +132,18 @@ def test_prescreen_refuses_what_is_too_big_for_the_limits(corpus: hc.Corpus, tmp
     assert findings[0].sheet == "Журнал"
 
 
+@pytest.mark.parametrize("max_cells, refused", [(100, True), (10 ** 6, False)])
+def test_prescreen_counts_the_cells_of_a_sheet(corpus: hc.Corpus, tmp_path: Path, max_cells: int,
+                                               refused: bool) -> None:
+    corpus.write_school(tmp_path)
+    findings = ps.prescreen(tmp_path / "workbooks" / hc.MATH, limits=ps.Limits(max_cells=max_cells))
+    if refused:
+        assert [f.code for f in findings] == [ps.SHEET_TOO_LARGE]
+        assert "ячеек)" in findings[0].message
+    else:
+        assert findings == []
+
+
 def test_the_quick_extent_of_a_sheet_is_its_exact_extent_or_none(corpus: hc.Corpus,
                                                                   tmp_path: Path) -> None:
     import zipfile

@@ -441,6 +441,8 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
     dimension: tuple[int, int] | None = None
     tail = b""
     seen = 0
+    # the stream yields at most the declared size, and a cell takes at least the two bytes «<c»
+    count_cells = info.file_size // 2 > limits.max_cells
     with archive.open(info) as stream:
         while True:
             chunk = stream.read(_CHUNK)
@@ -474,7 +476,8 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
                             letters = {col for col, _ in refs if col}
                             if letters:
                                 max_col = max(max_col, max(map(column_number, letters)))
-                cells += chunk.count(b"<c")
+                if count_cells:
+                    cells += chunk.count(b"<c")
                 if max_row > limits.max_rows or max_col > limits.max_columns or cells > limits.max_cells:
                     break
             tail = window[-_OVERLAP:]
