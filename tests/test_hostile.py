@@ -169,6 +169,19 @@ def test_the_quick_extent_of_a_sheet_is_its_exact_extent_or_none(corpus: hc.Corp
     assert ps.usual_extent(b'<row r="1"><c r="B1"/></row><row r="9"><c r="A9"/></row>') == (9, 2)
 
 
+def test_the_patterns_of_plain_references_up_to_a_size() -> None:
+    for number in (1, 2, 9, 10, 11, 19, 20, 29, 30, 31, 99, 100, 101, 109, 110, 165, 199, 200,
+                   209, 999):
+        upto = re.compile(rb"(?:" + ps._digits_upto(number) + rb")")
+        for k in range(0, 1100):
+            assert bool(upto.fullmatch(str(k).encode())) == (1 <= k <= number), (number, k)
+        assert not upto.fullmatch(b"0%d" % number)
+    for columns in (1, 2, 25, 26, 27, 28, 51, 52, 53, 182, 676, 701, 702):
+        upto = re.compile(rb"(?:" + ps._letters_upto(columns) + rb")")
+        for k in range(1, 703):
+            assert bool(upto.fullmatch(ps.column_letters(k).encode())) == (k <= columns), (columns, k)
+
+
 def _inside_by_every_reference(window: bytes, dimension: tuple[int, int]) -> bool:
     for value in re.findall(rb'\sr="([^"]*)"', window):
         plain = re.fullmatch(rb"([A-Z]{0,2})([1-9][0-9]{0,2})", value)
@@ -181,14 +194,14 @@ def _inside_by_every_reference(window: bytes, dimension: tuple[int, int]) -> boo
 
 
 @pytest.mark.parametrize("dimension", [(1, 1), (9, 2), (10, 26), (30, 27), (99, 52), (165, 182),
-                                       (999, 701), (999, 702), (1000, 16384)])
+                                       (101, 28), (210, 53), (999, 701), (999, 702), (1000, 16384)])
 def test_a_window_is_inside_its_declared_size_exactly_when_every_reference_is(
         dimension: tuple[int, int]) -> None:
     values = [f"{ps.column_letters(c)}{r}" for c in (1, 2, 25, 26, 27, 52, 53, 181, 182, 183, 701,
                                                       702, 703)
               for r in (1, 9, 10, 29, 30, 31, 99, 100, 165, 166, 999, 1000)]
     values += [str(r) for r in (0, 1, 9, 10, 30, 31, 165, 166, 999, 1000)]
-    values += ["$A$1", "B$2", "a1", "Ab3", "A05", "A0", "A", "AAA1", "XFD1048576"]
+    values += ["$A$1", "B$2", "a1", "Ab3", "A05", "A0", "A", "", "AAA1", "XFD1048576"]
     for value in values:
         window = (b'<row r="1" spans="1:2"><c r="A1" t="s"><v>0</v></c><c s="1" r="%s"/></row>'
                   b'<pageMargins header="0.3" footer="0.3"/>' % value.encode())
