@@ -2,7 +2,8 @@
 
 CPU time of this process (stable on a busy machine, unlike wall time)
 for the files of a synthetic school: hashing, pre-screening, python-calamine alone,
-the reader (:func:`journal.workbooks.reading.read_workbook`: calamine + defined names + areas),
+the reader (:func:`journal.workbooks.reading.read_workbook` of screened bytes, as a merge's
+prepare stage reads them: calamine + defined names + areas),
 pickling the read result (what a worker sends back), building the validation view,
 validation, planning the history, and writing to SQLite. Prints milliseconds a file
 for each stage (medians of ``--runs``) and the share of the sum.
@@ -54,7 +55,8 @@ def one_run(paths: list[Path], settings: object, root: Path) -> dict[str, float]
             _stage(times, "sha256", lambda p=path: file_sha256(p))
             _stage(times, "prescreen", lambda p=path: ps.screen(p, root=root))
             _stage(times, "calamine alone", lambda p=path: calamine_alone([p]))
-            read = _stage(times, "read_workbook", lambda p=path: read_workbook(p))
+            read = _stage(times, "read_workbook",  # screened just above, as in a merge
+                          lambda p=path: read_workbook(p, extent_screened=True))
             blob = _stage(times, "pickle result", lambda r=read: pickle.dumps(r))
             _stage(times, "unpickle result", lambda b=blob: pickle.loads(b))  # type: ignore[arg-type]
             reads.append((path, read))
