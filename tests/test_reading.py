@@ -189,6 +189,19 @@ def test_formula_without_cached_value_is_an_error(tmp_path, tiny_settings, tiny_
     assert result.workbook.formulas == [(wf.SHEET_GRID, "D7")]
 
 
+@pytest.mark.parametrize(("xml", "formula"), [
+    (b"", False), (b"<font><fill/>", False), (b"<firstFooter>of</firstFooter>", False), (b"x<f", False),
+    (b'<c r="A1"><f>SUM(B1)</f><v>3</v></c>', True), (b'<c r="A1"><f t="shared" si="0"/></c>', True),
+    (b"<f/>", True), (b"f" * 5000, False), (b"f" * 5000 + b"<f>1</f>", True),
+    (b"<is><t>" + b"f" * 999 + b"</t></is><f>1</f>", True),
+])
+def test_a_formula_element_is_found_by_its_letter(xml: bytes, formula: bool) -> None:
+    from journal.workbooks.reading_cells import _mentions_formula
+
+    assert _mentions_formula(xml) is formula
+    assert any(opening in xml for opening in (b"<f>", b"<f ", b"<f/>")) is formula
+
+
 def test_formula_with_cached_value_is_a_warning(math_path):
     with zipfile.ZipFile(math_path) as src:
         parts = {i.filename: src.read(i.filename) for i in src.infolist()}
