@@ -288,3 +288,12 @@ def test_a_log_header_typed_over_is_an_error_not_lost_topics(math_path, header):
     missing = [f for f in result.findings if f.code == "R34"]
     assert missing and missing[0].is_error
     assert missing[0].sheet == wf.SHEET_LOG and header in missing[0].message
+
+
+def test_the_screening_limits_are_no_looser_than_the_readers_own() -> None:
+    """A merge reads screened bytes without the reader's own extent scan
+    (``extent_screened``): that is only sound while the screening refuses at least as much."""
+    from journal.workbooks import screening
+
+    assert screening.DEFAULT_LIMITS.max_rows <= reading.MAX_ROWS
+    assert screening.DEFAULT_LIMITS.max_columns <= reading.MAX_COLUMNS
