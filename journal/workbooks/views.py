@@ -64,6 +64,8 @@ class ClassView:
 # from the reader's raw workbooks
 # ---------------------------------------------------------------------------
 
+_cell = tuple.__new__  # builds a Cell without the NamedTuple's keyword-checking __new__
+
 
 def view_from_raw(raw: object) -> SubjectView | ClassView:
     """The validation view of a raw subject or class workbook (see :mod:`journal.workbooks.reading`)."""
@@ -73,14 +75,14 @@ def view_from_raw(raw: object) -> SubjectView | ClassView:
         finals: list[tuple[Cell, list[Cell]]] = []
         if raw.finals is not None:
             finals_header = [clean_text(c.value) for c in raw.finals.header[1:]]
-            finals = [(Cell(row[0].value, row[0].address),
-                       [Cell(c.value, c.address) for c in row[1:]])
+            finals = [(_cell(Cell, (row[0].value, row[0].address)),
+                       [_cell(Cell, (c.value, c.address)) for c in row[1:]])
                       for _i, row in raw.finals.filled_rows() if row]
         return SubjectView(
             meta=raw.meta,
-            students=[Cell(c.value, c.address) for c in raw.students],
-            dates=[Cell(c.value, c.address) for c in raw.dates],
-            kinds=[Cell(c.value, c.address) for c in raw.kinds],
+            students=[_cell(Cell, (c.value, c.address)) for c in raw.students],
+            dates=[_cell(Cell, (c.value, c.address)) for c in raw.dates],
+            kinds=[_cell(Cell, (c.value, c.address)) for c in raw.kinds],
             marks=list(raw.mark_cells()),
             log=log, finals_header=finals_header, finals=finals, row_keys=list(raw.row_keys),
             messages=_table_rows(raw.messages, MESSAGE_COLUMNS))
@@ -105,6 +107,6 @@ def _table_rows(table: RawTable | None, names: tuple[str, ...],
     columns.update(extra or {})
     rows = []
     for _i, row in table.filled_rows():
-        rows.append({name: Cell(row[k].value, row[k].address)
+        rows.append({name: _cell(Cell, (row[k].value, row[k].address))
                      for name, k in columns.items() if k is not None and k < len(row)})
     return rows
