@@ -254,7 +254,8 @@ def validate_subject(view: SubjectView, settings: Settings,
     # the grid: date checks once per column, cell parsing once per distinct value
     date_problems = [_date_problem(col[0], settings, school_class) if col else None
                      for col in columns]
-    parsed_cache: dict[tuple[type, object], CellEntry | CellProblem] = {}
+    # a cell's parse once per distinct value: a problem, or (absence, marks) (_BLANK: nothing)
+    parsed_cache: dict[tuple[type, object], tuple[str | None, tuple[int, ...]] | CellProblem] = {}
     future_columns: set[int] = set()
     marks_by_student: dict[str, list[tuple[int, float, str]]] = {}  # (mark, weight, period)
     column_has_marks = [False] * len(columns)
@@ -266,8 +267,9 @@ def validate_subject(view: SubjectView, settings: Settings,
         cache_key = (type(value), value)
         parsed = parsed_cache.get(cache_key)
         if parsed is None:
-            parsed = parse_mark_cell(value, allow_marks=allow_marks)
-            parsed_cache[cache_key] = parsed
+            parsed = parsed_cache[cache_key] = _digest(parse_mark_cell(value, allow_marks=allow_marks))
+        if parsed is _BLANK:
+            continue
         row_student = rows[r] if r < n_rows else None
         column = columns[c] if c < n_cols else None
         if isinstance(parsed, CellProblem):
@@ -275,9 +277,7 @@ def validate_subject(view: SubjectView, settings: Settings,
                 student=row_student.full_name if row_student else "",
                 date=column[0] if column else None)
             continue
-        if parsed.is_empty:
-            continue
-        absence, marks = parsed.absence, parsed.marks
+        absence, marks = parsed
         if row_student is None:
             if r < len(view.students) and clean_text(view.students[r].value) == "":
                 err("S04", "отметка в строке без ФИО ученика. Впишите ученика или "
@@ -348,6 +348,17 @@ def validate_subject(view: SubjectView, settings: Settings,
     roster = [r.full_name for r in rows if r is not None]
     rec.messages = validate_messages(view.messages, roster, settings, found)
     return Validated(rec, out)
+
+
+_BLANK: tuple[str | None, tuple[int, ...]] = (None, ())
+
+
+def _digest(parsed: CellEntry | CellProblem) -> tuple[str | None, tuple[int, ...]] | CellProblem:
+    """A parsed grid cell as the grid loop takes it: the problem, or ``(absence, marks)``
+    (:data:`_BLANK` for a blank cell)."""
+    if isinstance(parsed, CellProblem):
+        return parsed
+    return _BLANK if parsed.is_empty else (parsed.absence, parsed.marks)
 
 
 def _missing_lessons(settings: Settings, item: CurriculumItem,
