@@ -227,7 +227,7 @@ def _mentions_formula(xml: bytes) -> bool:
         return any(opening in xml for opening in _FORMULA_OPENINGS)
     at = xml.find(b"f")
     while at >= 0:
-        if xml[at - 1:at + 2] in _FORMULA_OPENINGS or xml[at - 1:at + 3] == b"<f/>":
+        if at and xml.startswith(_FORMULA_OPENINGS, at - 1):
             return True
         at = xml.find(b"f", at + 1)
     return False
