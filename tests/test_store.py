@@ -126,3 +126,24 @@ def test_failed_migration_rolls_back_and_keeps_a_backup(tmp_path, monkeypatch):
     copy = sqlite3.connect(backups[0])
     assert list(copy.iterdump()) == before
     copy.close()
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 255, 256, 257, 1000])
+@pytest.mark.parametrize("variable_limit", [None, 20])
+def test_insert_rows_keeps_every_row_in_order(count, variable_limit):
+    mem = sqlite3.connect(":memory:")
+    if variable_limit is not None:  # an old SQLite library allows fewer parameters
+        mem.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, variable_limit)
+    mem.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT, c REAL)")
+    rows = [(k * 7 % 13, f"строка {k}", k / 4) for k in range(count)]
+    store.insert_rows(mem, "INSERT INTO t (a, b, c)", rows)
+    assert mem.execute("SELECT a, b, c FROM t ORDER BY id").fetchall() == rows
+
+
+def test_insert_rows_upserts_with_a_tail():
+    mem = sqlite3.connect(":memory:")
+    mem.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)")
+    mem.execute("INSERT INTO t VALUES ('б', 1)")
+    store.insert_rows(mem, "INSERT INTO t (k, v)", [("а", 2), ("б", 3), ("в", 4)],
+                      " ON CONFLICT (k) DO UPDATE SET v = excluded.v")
+    assert mem.execute("SELECT k, v FROM t ORDER BY k").fetchall() == [("а", 2), ("б", 3), ("в", 4)]
