@@ -440,6 +440,11 @@ def _worker_main(conn: Connection, memory_limit: int | None, parse: Callable[[in
         if task is None:
             return
         index, path = task
+        # Reading a workbook builds tens of thousands of small containers that live until
+        # its result is sent, when reference counting frees them. The collector is paused
+        # meanwhile, or it would walk them again and again while they are built; it runs
+        # as usual between files, so reference cycles, if any, are still collected.
+        gc.disable()
         try:
             outcome: tuple[int, str, Any] = (index, "ok", parse(index, Path(path)))
         except MemoryError:
@@ -452,6 +457,8 @@ def _worker_main(conn: Connection, memory_limit: int | None, parse: Callable[[in
             os._exit(_EXIT_MEMORY)
         except Exception as exc:  # the result could not be pickled
             conn.send((index, "error", type(exc).__name__))
+        del outcome
+        gc.enable()
 
 
 # ---------------------------------------------------------------------------
