@@ -114,10 +114,10 @@ def _record_hash(prev: str, chain_id: int, kind: str, merge_id: int | None, at: 
 
 
 def _record_hash_of_lines(prev: str, chain_id: int, kind: str, merge_id: int | None, at: str,
-                          note: str, lines: str) -> str:
+                          note: str, lines: str | bytes) -> str:
     digest = hashlib.sha256(
         f"{prev}\n{chain_id}\n{kind}\n{merge_id or ''}\n{at}\n{note}\n".encode())
-    digest.update(lines.encode())
+    digest.update(lines if isinstance(lines, bytes) else lines.encode())
     return digest.hexdigest()
 
 
@@ -197,9 +197,10 @@ def append(conn: sqlite3.Connection, *, kind: str = "merge", note: str = "",
 # a chain row as the record's hash reads it: table, rowid and content ('-' for none), tab-separated
 _LINE_SQL = "tbl || char(9) || row_id || char(9) || ifnull(content, '-') || char(10)"
 # the rows from ``?`` on: how many, and their lines joined in rowid order (the subquery's
-# range scan yields them in that order, and SQLite keeps a sorted subquery's order)
-_JOINED_SQL = (f"SELECT count(*), ifnull(group_concat(line, ''), '') FROM (SELECT {_LINE_SQL} AS line"
-               " FROM chain_rows WHERE id >= ? ORDER BY id)")
+# range scan yields them in that order, and SQLite keeps a sorted subquery's order), as the
+# UTF-8 bytes the hash reads (not decoded into a Python string and encoded again)
+_JOINED_SQL = (f"SELECT count(*), CAST(ifnull(group_concat(line, ''), '') AS BLOB) FROM"
+               f" (SELECT {_LINE_SQL} AS line FROM chain_rows WHERE id >= ? ORDER BY id)")
 
 
 def _write_record(conn: sqlite3.Connection, kind: str, merge_id: int | None, at: str, note: str,
