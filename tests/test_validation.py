@@ -216,6 +216,20 @@ def test_period_mark_near_average_is_fine(school, tiny_settings):
         ("period", "1 четверть", "5")]
 
 
+def test_period_mark_is_compared_with_that_period_s_marks_only(school, tiny_settings):
+    second_quarter = dt.date(2026, 11, 16)
+    assert tiny_settings.period_of(tiny_settings.school_class("5А"), second_quarter).name == "2 четверть"
+    content = math_content({(A, MON, 1): "5", (A, WED, 1): "5", (A, second_quarter, 1): "2",
+                            (B, MON, 1): "2", (B, second_quarter, 1): "5"})
+    content.finals[(A, "1 четверть")] = "5"
+    content.finals[(A, "2 четверть")] = "2"
+    content.finals[(B, "2 четверть")] = "2"
+    path = write_subject(school, content)
+    validated = validate(path, tiny_settings, CLASS_5A)
+    far = [(f.student, f.message) for f in validated.findings if f.code == "F02"]
+    assert far == [(B, "отметка за 2 четверть «2» далека от средневзвешенного балла 5,00. "
+                       "Проверьте отметку")]
+
 def test_records_of_a_clean_workbook(school, tiny_settings):
     content = math_content({(A, WED, 2): "5/4", (B, WED, 2): "н"})
     content.kinds[(WED, 2)] = "Контрольная работа"

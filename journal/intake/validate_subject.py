@@ -257,7 +257,7 @@ def validate_subject(view: SubjectView, settings: Settings,
     # a cell's parse once per distinct value: a problem, or (absence, marks) (_BLANK: nothing)
     parsed_cache: dict[tuple[type, object], tuple[str | None, tuple[int, ...]] | CellProblem] = {}
     future_columns: set[int] = set()
-    marks_by_student: dict[str, list[tuple[int, float, str]]] = {}  # (mark, weight, period)
+    marks_in_period: dict[tuple[str, str], list[tuple[int, float]]] = {}  # (student, period) → (mark, weight)
     column_has_marks = [False] * len(columns)
     marks_allowed = [settings.marks_on(school_class, col[0]) if col else False for col in columns]
     n_rows, n_cols = len(rows), len(columns)
@@ -317,11 +317,10 @@ def validate_subject(view: SubjectView, settings: Settings,
         if marks:
             column_has_marks[c] = True
             weight = kind.weight if kind else 1.0
-            in_period = column_periods[c]
-            by_student = marks_by_student.setdefault(name, [])
+            in_period = marks_in_period.setdefault((name, column_periods[c]), [])
             for position, mark in enumerate(marks, start=1):
                 add_mark(_record(MarkRecord, (name, day, seq, position, mark, weight, address)))
-                by_student.append((mark, weight, in_period))
+                in_period.append((mark, weight))
     for c in sorted(future_columns):
         future = columns[c]
         if future is not None and today is not None:
@@ -343,7 +342,7 @@ def validate_subject(view: SubjectView, settings: Settings,
                  cell=view.kinds[c].cell if c < len(view.kinds) else "", date=day)
 
     # final marks
-    _validate_finals(view, settings, school_class.name, rec, rows, marks_by_student, err, warn,
+    _validate_finals(view, settings, school_class.name, rec, rows, marks_in_period, err, warn,
                      has_exam=item.exam)
     roster = [r.full_name for r in rows if r is not None]
     rec.messages = validate_messages(view.messages, roster, settings, found)
@@ -409,7 +408,7 @@ FINAL_KIND_BY_COLUMN = {FINAL_YEAR: "year", FINAL_EXAM: "exam", FINAL_FINAL: "fi
 
 def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
                      rec: SubjectRecords, rows: list[KnownStudent | None],
-                     marks_by_student: dict[str, list[tuple[int, float, str]]],
+                     marks_in_period: dict[tuple[str, str], list[tuple[int, float]]],
                      err: Callable[..., None], warn: Callable[..., None], *,
                      has_exam: bool = False) -> None:
     periods = {p.name: p for p in settings.periods_for(class_name)}
@@ -445,8 +444,7 @@ def _validate_finals(view: SubjectView, settings: Settings, class_name: str,
                                           parsed, cell.cell))
             if period is None or not parsed.isdigit():
                 continue
-            inside = [(v, w) for v, w, in_period in marks_by_student.get(student.full_name, [])
-                      if in_period == period.name]
+            inside = marks_in_period.get((student.full_name, period.name))
             if not inside:
                 continue
             average = sum(v * w for v, w in inside) / sum(w for _, w in inside)
