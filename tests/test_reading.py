@@ -55,7 +55,7 @@ def test_cell_addresses_are_exact(math_path):
     assert value == "5/4"
     assert wb[raw.sheet][address].value == "5/4"
     assert raw.students[i].value == "Борисова Дарья Игоревна"
-    assert wb[raw.sheet][raw.students[i].address].value == "Борисова Дарья Игоревна"
+    assert wb[raw.sheet][raw.students[i].cell].value == "Борисова Дарья Игоревна"
     assert raw.dates[j].value == WED
     assert raw.lesson_keys()[j] == (WED, 2)
     assert raw.address(i, j) == address
@@ -272,7 +272,7 @@ def test_dates_typed_as_text_are_read_with_the_school_year(tmp_path, tiny_settin
     save_workbook(wb, path)
     raw = read_workbook(path).workbook
     assert isinstance(raw, RawSubjectWorkbook)
-    assert raw.dates[0] == (first, "02.09")
+    assert raw.dates[0] == ("02.09", first)
     assert raw.lesson_keys()[:2] == [(WED, 1), (WED, 2)]
 
 

@@ -58,8 +58,8 @@ def _iter_subject_values(raw: RawSubjectWorkbook) -> Iterator[tuple[Meaning, Pla
     for j, cell in enumerate(raw.kinds):
         if cell.value is not None:
             key = keys[j] if j < len(keys) else None
-            yield (("kind", key) if key else ("unplaced", raw.sheet, cell.address)), \
-                (raw.sheet, cell.address), cell.value
+            yield (("kind", key) if key else ("unplaced", raw.sheet, cell.cell)), \
+                (raw.sheet, cell.cell), cell.value
     if raw.log is not None:
         log = raw.log
         seen: dict[dt.date, int] = {}
@@ -73,8 +73,8 @@ def _iter_subject_values(raw: RawSubjectWorkbook) -> Iterator[tuple[Meaning, Pla
                     continue
                 column = _text(log.header[k].value)
                 meaning = ("log", (day, seen[day]), column) if day is not None \
-                    else ("unplaced", log.sheet, cell.address)
-                yield meaning, (log.sheet, cell.address), cell.value
+                    else ("unplaced", log.sheet, cell.cell)
+                yield meaning, (log.sheet, cell.cell), cell.value
     if raw.finals is not None:
         finals = raw.finals
         for _i, row in finals.filled_rows():
@@ -83,8 +83,8 @@ def _iter_subject_values(raw: RawSubjectWorkbook) -> Iterator[tuple[Meaning, Pla
                 if cell.value is None:
                     continue
                 meaning = ("final", name, _text(finals.header[k].value)) if name \
-                    else ("unplaced", finals.sheet, cell.address)
-                yield meaning, (finals.sheet, cell.address), cell.value
+                    else ("unplaced", finals.sheet, cell.cell)
+                yield meaning, (finals.sheet, cell.cell), cell.value
     if raw.messages is not None:
         seen_rows: dict[str, int] = {}
         for _i, row in raw.messages.filled_rows():
@@ -93,7 +93,7 @@ def _iter_subject_values(raw: RawSubjectWorkbook) -> Iterator[tuple[Meaning, Pla
             for k, cell in enumerate(row):
                 if cell.value is not None:
                     yield (("message", first, seen_rows[first], _text(raw.messages.header[k].value)),
-                           (raw.messages.sheet, cell.address), cell.value)
+                           (raw.messages.sheet, cell.cell), cell.value)
 
 
 def class_values(raw: RawClassWorkbook) -> Values:
@@ -115,8 +115,8 @@ def _iter_class_values(raw: RawClassWorkbook) -> Iterator[tuple[Meaning, Place, 
                     continue
                 column = _text(table.header[k].value) or f"#{k}"
                 meaning = (name, student, seen[student], column) if student \
-                    else ("unplaced", table.sheet, cell.address)
-                yield meaning, (table.sheet, cell.address), cell.value
+                    else ("unplaced", table.sheet, cell.cell)
+                yield meaning, (table.sheet, cell.cell), cell.value
 
 
 def same_value(a: object, b: object) -> bool:

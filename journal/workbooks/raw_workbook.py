@@ -74,11 +74,13 @@ R_FORMULA = "R35"  # a formula in an input cell
 R_MERGED = "R36"  # merged cells over an input area
 
 
-class RawCell(NamedTuple):
-    """A raw value with the address of its cell («F12»)."""
+class Cell(NamedTuple):
+    """A raw cell value with its address («F12»): what the reader reads and validation
+    checks (:mod:`journal.workbooks.views` hands the same cells on) — a named tuple, as a
+    workbook has thousands."""
 
-    address: str
     value: object
+    cell: str
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,8 @@ class RawTable:
     """A table area: a header row and rows below it, each cell with its address."""
 
     area: Area
-    header: list[RawCell]
-    rows: list[list[RawCell]]
+    header: list[Cell]
+    rows: list[list[Cell]]
     columns: dict[str, int] = field(default_factory=dict)  # header text (normalised) → index
 
     @property
@@ -133,7 +135,7 @@ class RawTable:
         """The index of the column headed ``name`` (case and spaces ignored), or None."""
         return self.columns.get(name_key(name))
 
-    def cell(self, row_i: int, name: str) -> RawCell | None:
+    def cell(self, row_i: int, name: str) -> Cell | None:
         """The cell of row ``row_i`` (0-based, below the header) in column ``name``."""
         col = self.column(name)
         return None if col is None else self.rows[row_i][col]
@@ -147,7 +149,7 @@ class RawTable:
         """True when every cell of the row is empty."""
         return all(c.value is None for c in self.rows[row_i])
 
-    def filled_rows(self) -> Iterator[tuple[int, list[RawCell]]]:
+    def filled_rows(self) -> Iterator[tuple[int, list[Cell]]]:
         """(index, cells) of every row with at least one value."""
         for i, row in enumerate(self.rows):
             for cell in row:
@@ -163,9 +165,9 @@ class RawSubjectWorkbook:
     path: Path
     meta: wf.WorkbookMeta
     sheet: str  # the grid's sheet
-    students: list[RawCell]  # jr_students, one per grid row (empty names included)
-    dates: list[RawCell]  # jr_dates, one per grid column
-    kinds: list[RawCell]  # jr_kinds, one per grid column
+    students: list[Cell]  # jr_students, one per grid row (empty names included)
+    dates: list[Cell]  # jr_dates, one per grid column
+    kinds: list[Cell]  # jr_kinds, one per grid column
     marks: list[list[object]]  # jr_marks values [row_i][col_i]
     marks_area: Area
     log: RawTable | None

@@ -28,7 +28,7 @@ from journal.workbooks.raw_workbook import (
     R_TOO_LARGE,
     R_UNREADABLE,
     Area,
-    RawCell,
+    Cell,
     RawClassWorkbook,
     RawSubjectWorkbook,
     RawTable,
@@ -330,7 +330,7 @@ def _read_subject(result: ReadResult, meta: wf.WorkbookMeta, names: dict[str, li
         return None
     sheet = marks_a.sheet
     values = reader.values(sheet)
-    students = [RawCell(addr(r, students_a.min_col), _at(values, r, students_a.min_col))
+    students = [Cell(_at(values, r, students_a.min_col), addr(r, students_a.min_col))
                 for r in range(students_a.min_row, students_a.max_row + 1)]
     dates = _row_cells(values, dates_a.min_row, dates_a.min_col, dates_a.max_col)
     kinds = _row_cells(values, kinds_a.min_row, kinds_a.min_col, kinds_a.max_col)
@@ -433,7 +433,7 @@ def _table(area: Area | None, name: str, required: tuple[str, ...], reader: _She
             R_MISSING_COLUMN, f"на листе «{area.sheet}» в строке заголовка ({area.ref()}) нет столбца "
             f"«{missing[0]}»: его заголовок стёрт или изменён, и записи этого столбца не читаются. "
             "Верните заголовок столбца как в бланке",
-            sheet=area.sheet, cell=header[0].address if header else "", **where))
+            sheet=area.sheet, cell=header[0].cell if header else "", **where))
         return None
     return table
 
@@ -471,7 +471,7 @@ def _merged_findings(by_sheet: dict[str, list[Area]], reader: _SheetReader, resu
                 sheet=sheet, cell=first, **where))
 
 
-_cell = tuple.__new__  # builds a RawCell without the NamedTuple's keyword-checking __new__
+_cell = tuple.__new__  # builds a Cell without the NamedTuple's keyword-checking __new__
 
 
 def _at(values: list[list[object]], row: int, col: int) -> object:
@@ -482,14 +482,14 @@ def _at(values: list[list[object]], row: int, col: int) -> object:
     return None
 
 
-def _row_cells(values: list[list[Any]], row: int, min_col: int, max_col: int) -> list[RawCell]:
+def _row_cells(values: list[list[Any]], row: int, min_col: int, max_col: int) -> list[Cell]:
     """The cells of one row from ``min_col`` to ``max_col`` (1-based), empty ones as None."""
     line = values[row - 1] if row - 1 < len(values) else []
     segment = line[min_col - 1:max_col]
     letters = column_letter_range(min_col, max_col)
     suffix = str(row)
-    cells = [_cell(RawCell, (letter + suffix, None if value == "" else value))
+    cells = [_cell(Cell, (None if value == "" else value, letter + suffix))
              for letter, value in zip(letters, segment, strict=False)]
     if len(cells) < len(letters):
-        cells += [_cell(RawCell, (letter + suffix, None)) for letter in letters[len(cells):]]
+        cells += [_cell(Cell, (None, letter + suffix)) for letter in letters[len(cells):]]
     return cells

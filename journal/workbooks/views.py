@@ -7,7 +7,6 @@ directly (the demo's simulated history lays out a workbook's content without a f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from journal.core.text import clean_text
 from journal.workbooks.format import (
@@ -21,14 +20,9 @@ from journal.workbooks.format import (
     STUDENT_COLUMNS,
     WorkbookMeta,
 )
-from journal.workbooks.reading import RawClassWorkbook, RawSubjectWorkbook, RawTable
+from journal.workbooks.reading import Cell, RawClassWorkbook, RawSubjectWorkbook, RawTable
 
-
-class Cell(NamedTuple):
-    """A raw cell value with its address («F12»): a named tuple, as a workbook has thousands."""
-
-    value: object
-    cell: str
+__all__ = ["Cell", "ClassView", "SubjectView", "view_from_raw"]
 
 
 @dataclass
@@ -64,9 +58,6 @@ class ClassView:
 # from the reader's raw workbooks
 # ---------------------------------------------------------------------------
 
-_cell = tuple.__new__  # builds a Cell without the NamedTuple's keyword-checking __new__
-
-
 def view_from_raw(raw: object) -> SubjectView | ClassView:
     """The validation view of a raw subject or class workbook (see :mod:`journal.workbooks.reading`)."""
     if isinstance(raw, RawSubjectWorkbook):
@@ -75,14 +66,12 @@ def view_from_raw(raw: object) -> SubjectView | ClassView:
         finals: list[tuple[Cell, list[Cell]]] = []
         if raw.finals is not None:
             finals_header = [clean_text(c.value) for c in raw.finals.header[1:]]
-            finals = [(_cell(Cell, (row[0].value, row[0].address)),
-                       [_cell(Cell, (c.value, c.address)) for c in row[1:]])
-                      for _i, row in raw.finals.filled_rows() if row]
+            finals = [(row[0], row[1:]) for _i, row in raw.finals.filled_rows() if row]
         return SubjectView(
             meta=raw.meta,
-            students=[_cell(Cell, (c.value, c.address)) for c in raw.students],
-            dates=[_cell(Cell, (c.value, c.address)) for c in raw.dates],
-            kinds=[_cell(Cell, (c.value, c.address)) for c in raw.kinds],
+            students=list(raw.students),
+            dates=list(raw.dates),
+            kinds=list(raw.kinds),
             marks=list(raw.mark_cells()),
             log=log, finals_header=finals_header, finals=finals, row_keys=list(raw.row_keys),
             messages=_table_rows(raw.messages, MESSAGE_COLUMNS))
@@ -107,6 +96,5 @@ def _table_rows(table: RawTable | None, names: tuple[str, ...],
     columns.update(extra or {})
     rows = []
     for _i, row in table.filled_rows():
-        rows.append({name: _cell(Cell, (row[k].value, row[k].address))
-                     for name, k in columns.items() if k is not None and k < len(row)})
+        rows.append({name: row[k] for name, k in columns.items() if k is not None and k < len(row)})
     return rows
