@@ -58,6 +58,7 @@ class ClassView:
 # from the reader's raw workbooks
 # ---------------------------------------------------------------------------
 
+
 def view_from_raw(raw: object) -> SubjectView | ClassView:
     """The validation view of a raw subject or class workbook (see :mod:`journal.workbooks.reading`)."""
     if isinstance(raw, RawSubjectWorkbook):
